@@ -1,0 +1,111 @@
+"""The application object every command receives: the vault, its index and git, opened lazily."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+from rmnotes import gitops
+from rmnotes.errors import DataError
+from rmnotes.index import Index, read_and_parse
+from rmnotes.model import Client
+from rmnotes.vault import Vault, atomic_write, find_root
+
+
+@dataclass
+class App:
+    vault_option: str | None = None
+    debug: bool = False
+    _warned: bool = field(default=False, init=False)
+
+    @cached_property
+    def vault(self) -> Vault:
+        return Vault(find_root(self.vault_option))
+
+    @cached_property
+    def index(self) -> Index:
+        return Index.open(self.vault, progress=_progress_bar)
+
+    @staticmethod
+    def today() -> date:
+        return date.today()
+
+    def warn_skipped(self) -> None:
+        """One line on stderr per client file that could not be read; once per run."""
+        if self._warned:
+            return
+        self._warned = True
+        for skipped in self.index.skipped():
+            print(skipped.warning(), file=sys.stderr)
+
+    def resolve(self, text: str) -> str:
+        from rmnotes.domain.resolve import resolve
+
+        return resolve(self.index, text)
+
+    def load(self, client_id: str) -> Client:
+        """A client parsed fresh from its file (the source of truth)."""
+        rel = self.vault.rel(self.vault.client_path(client_id))
+        parsed = read_and_parse(self.vault, rel)
+        if parsed.client is None:
+            first = parsed.errors[0] if parsed.errors else None
+            raise DataError(f"{first or rel}; fix the file (rmn check lists every problem)")
+        return parsed.client
+
+    def commit_hand_edits(self) -> gitops.CommitResult:
+        return gitops.commit_hand_edits(self.vault.root)
+
+    def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
+        return gitops.commit(self.vault.root, paths, message)
+
+    def change_file(self, rel: str, transform: Callable[[bytes | None], bytes], message: str,
+                    create: bool = False) -> gitops.CommitResult:
+        """The one door for writes: under the vault lock, commit any hand edits on their own,
+        then read the file, transform its bytes (raising leaves it untouched), write it
+        atomically and commit exactly it."""
+        path = self.vault.root / rel
+        with self.vault.lock():
+            hand = self.commit_hand_edits()
+            self.report_commit(hand, "hand edits")
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                if not create:
+                    raise DataError(f"{rel}: the file is gone; nothing was written") from None
+                data = None
+            new = transform(data)
+            if new != data:
+                atomic_write(path, new)
+            result = self.commit([rel], message)
+        self.report_commit(result, rel)
+        return result
+
+    def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
+        """A failed commit is visible but loses nothing: the file is already written."""
+        if not result.ok:
+            print(f"warning: {what} was saved but not committed: {result.error}; "
+                  "commit it with git in the vault", file=sys.stderr)
+
+
+def _progress_bar(total: int):
+    """A progress bar on stderr for a long index rebuild (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    from rich.console import Console
+
+    progress = Progress(transient=True, console=Console(stderr=True))
+    task = progress.add_task("indexing client files", total=total)
+    progress.start()
+
+    def tick(done: int, all_: int) -> None:
+        progress.update(task, completed=done)
+        if done >= all_:
+            progress.stop()
+
+    return tick

@@ -1,0 +1,1 @@
+"""One module per subcommand; ``rmnotes.cli.COMMANDS`` registers them."""

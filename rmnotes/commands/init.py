@@ -1,0 +1,79 @@
+"""rmn init: create a vault, or adopt a folder that already holds one."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+import click
+
+from rmnotes import gitops
+from rmnotes.parse.config import CONFIG_FILE
+from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, DIR_MODE, atomic_write, ensure_private
+
+CONFIG_TEMPLATE = """\
+# rmnotes vault settings. See the README for every key.
+owner: {owner}
+base_currency: {currency}
+fx: {{USD: 31.2, CNY: 4.35, HKD: 4.0}}   # units of base currency per one unit
+tiers: {{A: 1m, B: 3m, C: 6m}}          # contact cadences: Nd, Nw, Nm, Ny
+default_tier: B
+region: {region}                        # public holidays for greetings: TW, CN, HK, SG, ...
+lookahead_days: 14                      # how far ahead `rmn due` looks
+kyc_valid: 1y                           # a risk assessment older than this falls due
+"""
+
+GITIGNORE = f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
+GITATTRIBUTES = "# keep every byte as written (BOM, CRLF): no line-ending conversion\n* -text\n"
+
+
+@click.command(name="init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--owner", help="Your name (the vault's git identity and review sheets).")
+@click.option("--currency", default="TWD", show_default=True, help="Base currency.")
+@click.option("--region", default="TW", show_default=True, help="Holidays region: TW, CN, HK, SG, ...")
+def init_vault(directory: Path, owner: str | None, currency: str, region: str) -> None:
+    """Create a vault in DIRECTORY (default: here), or adopt existing files.
+
+    Makes the folder a private git repository (owner-only: 0700/0600) with rmnotes.yaml,
+    clients/, .gitignore and .gitattributes, and commits everything as the first commit.
+    A folder that already holds rmnotes.yaml and client files is adopted as it is.
+    """
+    old_umask = os.umask(0o077)
+    try:
+        root = directory.expanduser()
+        root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        config = root / CONFIG_FILE
+        adopted = config.exists()
+        if not adopted:
+            name = owner or _default_owner()
+            atomic_write(config, CONFIG_TEMPLATE.format(owner=name, currency=currency.upper(),
+                                                       region=region.upper()).encode())
+        (root / CLIENTS_DIR).mkdir(mode=DIR_MODE, exist_ok=True)
+        for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
+            if not (root / name).exists():
+                atomic_write(root / name, text.encode())
+        ensure_private(root)
+        from rmnotes.vault import Vault
+
+        vault = Vault(root)
+        gitops.init(root, owner or vault.config.owner)
+        paths = gitops.changed_paths(root)
+        count = sum(1 for p in paths if p.startswith(f"{CLIENTS_DIR}/"))
+        verb = "adopt" if adopted else "create"
+        result = gitops.commit(root, paths, f"init: {verb} vault of {vault.config.owner or 'rmnotes'}"
+                               f" ({count} client files)")
+    finally:
+        os.umask(old_umask)
+    if not result.ok:
+        click.echo(f"warning: vault files written but not committed: {result.error}", err=True)
+    what = f"adopted {count} client files in" if adopted else "created vault"
+    click.echo(f"{what} {root.resolve()}", err=True)
+
+
+def _default_owner() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user database entry
+        return "rmnotes"

@@ -1,0 +1,97 @@
+"""rmn new: a client file from a template, named by the pinyin of the client's name."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+
+from rmnotes import names
+from rmnotes.app import App
+from rmnotes.commands.edit import commit_after_edit
+from rmnotes.errors import DataError
+from rmnotes.options import pass_app
+from rmnotes.vault import atomic_write
+
+TEMPLATE = """\
+---
+name: {name}
+aliases: []
+tier: {tier}
+status: active
+since: {today}
+tags: []
+profile:
+  mobile:
+  email:
+  birthday:
+  occupation:
+  employer:
+risk:
+  profile:
+  assessed:
+contact:
+  prefer: []
+family: []
+assets: []
+policies: []
+---
+
+What matters to this client, cautions, history.
+
+## Follow-ups
+
+## Log
+"""
+
+
+def unique_id(existing: set[str], name: str) -> str:
+    base = names.slug(name)
+    candidate, n = base, 2
+    while candidate in existing:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+@click.command(name="new")
+@click.argument("name")
+@click.option("--tier", help="Contact cadence class (default: the vault's default_tier).")
+@click.option("--no-edit", is_flag=True, help="Do not open $EDITOR.")
+@pass_app
+def client_new(app: App, name: str, tier: str | None, no_edit: bool) -> None:
+    """Add a client named NAME: clients/<pinyin-id>.md from a template, then edit and commit.
+
+    The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
+    -3, ... when taken. $EDITOR opens unless --no-edit or not at a terminal.
+    """
+    name = name.strip()
+    if not name:
+        raise click.UsageError("NAME must not be empty")
+    vault = app.vault
+    existing = {p.stem for p in vault.clients_dir.glob("*.md")}
+    client_id = unique_id(existing, name)
+    rel = vault.rel(vault.client_path(client_id))
+    tier = tier or vault.config.default_tier or "B"
+    text = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat())
+
+    path = vault.root / rel
+    with vault.lock():
+        app.report_commit(app.commit_hand_edits(), "hand edits")
+        if path.exists():
+            raise DataError(f"{rel} already exists; nothing was written")
+        atomic_write(path, text.encode("utf-8"))
+    click.echo(f"created {rel}", err=True)
+    if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
+        click.edit(filename=str(path))
+    commit_after_edit(app, rel, "new", client_id, name)
+
+
+def _yaml_text(text: str) -> str:
+    """Quote a name when YAML would read it as something else."""
+    import yaml
+
+    loaded = yaml.safe_load(text) if text else None
+    if isinstance(loaded, str) and loaded == text and not text.startswith(("[", "{", "'", '"')):
+        return text
+    return yaml.safe_dump(text, allow_unicode=True, default_style='"').strip().removesuffix("\n...")

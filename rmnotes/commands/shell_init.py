@@ -1,0 +1,31 @@
+"""rmn shell-init: an opt-in shell function so `rm due` reaches rmnotes."""
+
+from __future__ import annotations
+
+import click
+
+SCRIPT = """\
+# rmnotes: `rm <subcommand>` runs rmnotes; every other `rm` is the system's, unchanged.
+# To remove a file named like a subcommand, write `command rm due` or `rm ./due`.
+rm() {{
+  case "$1" in
+    {names}) command rmn "$@" ;;
+    *) command rm "$@" ;;
+  esac
+}}
+"""
+
+
+@click.command(name="shell-init")
+@click.argument("shell", type=click.Choice(["bash", "zsh"]))
+def shell_init(shell: str) -> None:
+    """Print a shell function that sends `rm SUBCOMMAND ...` to rmnotes.
+
+    Opt-in, for those who want to type `rm due`: add `eval "$(rmn shell-init bash)"` to
+    ~/.bashrc (or zsh to ~/.zshrc). Anything that is not an rmnotes subcommand goes to
+    the system rm unchanged.
+    """
+    from rmnotes.cli import cli
+
+    names = "|".join(sorted(cli.commands))
+    click.echo(SCRIPT.format(names=names), nl=False)

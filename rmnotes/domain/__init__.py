@@ -1,0 +1,1 @@
+"""Domain answers: pure functions over the model and the index; they return dataclasses."""

@@ -1,0 +1,285 @@
+"""``rmn check``: every problem of every file, each with its place.
+
+Parse issues come from :mod:`rmnotes.parse`; the validators below add what needs the
+schema, the settings or the other files. Each validator is a small function taking the
+context and one parsed file and returning issues; ``VALIDATORS`` lists them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from rmnotes.index import read_and_parse
+from rmnotes.model import Config, Issue
+from rmnotes.parse import ParsedClient, yamltree
+from rmnotes.parse.client import client_id_from_path
+from rmnotes.parse.config import CONFIG_FILE
+from rmnotes.vault import Vault
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def schema_path(name: str) -> Path:
+    """The JSON Schema file ``name`` (shipped in ``schema/``)."""
+    local = SCHEMA_DIR / name
+    if local.is_file():
+        return local
+    # installed from a wheel: schema/ goes to <prefix>/share/rmnotes/schema
+    return Path(sys.prefix) / "share" / "rmnotes" / "schema" / name
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict:
+    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    config: Config
+    client_ids: frozenset[str]
+
+
+Validator = Callable[[CheckContext, ParsedClient], Iterable[Issue]]
+
+
+def check_vault(vault: Vault) -> list[Issue]:
+    """Every issue in the vault, sorted by file and line."""
+    issues: list[Issue] = list(vault.config_issues)
+    issues += schema_issues(_config_loaded(vault), "config.schema.json", CONFIG_FILE)
+    stamps = vault.stamps()
+    ctx = CheckContext(vault.config, frozenset(client_id_from_path(s.rel) for s in stamps))
+    for stamp in stamps:
+        parsed = read_and_parse(vault, stamp.rel)
+        issues += parsed.issues
+        if parsed.loaded is None or parsed.loaded.fatal:
+            continue
+        for validator in VALIDATORS:
+            issues += validator(ctx, parsed)
+    return _unique_sorted(issues)
+
+
+def _config_loaded(vault: Vault) -> yamltree.Loaded:
+    text = (vault.root / CONFIG_FILE).read_text(encoding="utf-8-sig")
+    return yamltree.load(text, 1)
+
+
+def _unique_sorted(issues: Iterable[Issue]) -> list[Issue]:
+    seen: set[tuple] = set()
+    out = []
+    for i in issues:
+        key = (i.path, i.line, i.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return sorted(out, key=lambda i: (i.path != CONFIG_FILE, i.path, i.line or 0))
+
+
+# ---------------------------------------------------------------------- validators
+def validate_schema(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    loaded = parsed.loaded
+    path = _path_of_loaded(parsed)
+    issues = schema_issues(loaded, "client.schema.json", path)
+    # parse already reported a missing name, with the same words
+    return [i for i in issues if "missing required key 'name'" not in i.message or i.line != loaded.line(())]
+
+
+def _path_of_loaded(parsed: ParsedClient) -> str:
+    if parsed.client is not None:
+        return parsed.client.path
+    for i in parsed.issues:
+        return i.path
+    return "?"
+
+
+def schema_issues(loaded: yamltree.Loaded, schema_name: str, path: str) -> list[Issue]:
+    if loaded.fatal or loaded.value is None:
+        return []
+    import jsonschema
+
+    schema = load_schema(schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    instance = _jsonable(loaded.value)
+    out = []
+    for error in validator.iter_errors(instance):
+        where = tuple(error.absolute_path)
+        out.append(Issue(path, loaded.line(where), _friendly(error, where)))
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):  # `key:` with nothing after it counts as absent
+        return {str(k): _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    return value
+
+
+def label(where: tuple) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "front-matter"
+
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+               "array": "a list", "object": "a mapping of keys", "boolean": "true or false"}
+
+
+def _friendly(error, where: tuple) -> str:
+    name = label(where)
+    value = error.instance
+    kind = error.validator
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        words = " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        return f"{name}: expected {words}, got {json.dumps(value, ensure_ascii=False, default=str)}"
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return f"{name}: {json.dumps(value, ensure_ascii=False)} is not one of: {allowed}"
+    if kind == "pattern":
+        pattern = error.validator_value
+        if "\\d{4}" in pattern:
+            return f'{name} "{value}" is not a date (write YYYY-MM-DD)'
+        if "dwmy" in pattern:
+            return f'{name} "{value}" is not a period like 2w, 1m, 3m or 1y'
+        if "A-Za-z]{3}" in pattern:
+            return f'{name} "{value}" is not a 3-letter currency code like TWD or USD'
+        if ":" in pattern:
+            return f'{name} "{value}" is not a span of hours like 09:00-18:00'
+        return f"{name}: {value!r} does not match {pattern}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum"):
+        return f"{name}: {value} is out of range ({kind} {error.validator_value})"
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{name}: missing required key '{missing}'" if where else f"missing required key '{missing}'"
+    if kind == "oneOf":
+        return f"{name}: expected text or a list of text, got {json.dumps(value, ensure_ascii=False, default=str)}"
+    if kind == "minLength":
+        return f"{name}: must not be empty"
+    return f"{name}: {error.message}"
+
+
+def validate_near_miss_keys(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """Unknown keys are kept, but one that nearly spells a known key is probably a typo."""
+    meta = parsed.loaded.value
+    if not isinstance(meta, dict):
+        return []
+    path = _path_of_loaded(parsed)
+    schema = load_schema("client.schema.json")
+    out: list[Issue] = []
+
+    def walk(node: Any, props: dict, where: tuple) -> None:
+        if not isinstance(node, dict):
+            return
+        for key, value in node.items():
+            if key in props:
+                sub = props[key]
+                if sub.get("type") == "object" and "properties" in sub:
+                    walk(value, sub["properties"], where + (key,))
+                elif sub.get("type") == "array" and "properties" in sub.get("items", {}):
+                    if isinstance(value, list):
+                        for i, item in enumerate(value):
+                            walk(item, sub["items"]["properties"], where + (key, i))
+                continue
+            close = difflib.get_close_matches(str(key), list(props), n=1, cutoff=0.75)
+            if close:
+                out.append(Issue(path, parsed.loaded.line(where + (key,)),
+                                 f"unknown key '{label(where + (key,))}': did you mean '{close[0]}'?",
+                                 "warning"))
+
+    walk(meta, schema["properties"], ())
+    # a top-level key that nearly spells a key of profile/risk/contact (`birthdy`)
+    props = schema["properties"]
+    nested = {f"{section}.{key}": key for section in ("profile", "risk", "contact")
+              for key in props[section]["properties"]}
+    reported = {i.line for i in out}
+    for key in meta:
+        line = parsed.loaded.line((key,))
+        if key in props or line in reported:
+            continue
+        close = difflib.get_close_matches(str(key), list(nested.values()), n=1, cutoff=0.75)
+        if close:
+            full = next(k for k, v in nested.items() if v == close[0])
+            out.append(Issue(path, line, f"unknown key '{key}': did you mean '{full}'?", "warning"))
+    return out
+
+
+def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    c = parsed.client
+    if c is None:
+        return []
+    out = []
+    for i, m in enumerate(c.family):
+        if m.client and m.client not in ctx.client_ids:
+            out.append(Issue(c.path, m.line or parsed.loaded.line(("family", i)),
+                             f"family[{i}] {m.name}: client '{m.client}' has no file clients/{m.client}.md"))
+        elif m.client == c.id:
+            out.append(Issue(c.path, m.line, f"family[{i}] {m.name}: links to this client's own file"))
+    return out
+
+
+def validate_unique_assets(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    c = parsed.client
+    if c is None:
+        return []
+    seen: dict[str, int | None] = {}
+    out = []
+    for a in c.assets:
+        if a.name in seen:
+            first = seen[a.name]
+            where = f" (first at line {first})" if first else ""
+            out.append(Issue(c.path, a.line, f"duplicate asset name '{a.name}'{where}; give each holding its own name"))
+        else:
+            seen[a.name] = a.line
+    return out
+
+
+def validate_currencies(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    c = parsed.client
+    if c is None:
+        return []
+    out = []
+    cfg = ctx.config
+    for kind, items in (("asset", c.assets), ("policy", c.policies)):
+        for item in items:
+            if item.currency and cfg.rate(item.currency) is None:
+                out.append(Issue(
+                    c.path, item.line,
+                    f"{kind} '{item.name}': currency {item.currency} has no rate in rmnotes.yaml; "
+                    f"add it under fx (units of {cfg.base_currency} per 1 {item.currency})"))
+    return out
+
+
+def validate_file_name(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    c = parsed.client
+    if c is None or _SLUG.match(c.id):
+        return []
+    return [Issue(c.path, None, f"file name '{c.id}' is not a lower-case ASCII id like wang-wei; "
+                                "rename the file (rmn new makes one from the name)", "warning")]
+
+
+VALIDATORS: tuple[Validator, ...] = (
+    validate_schema,
+    validate_near_miss_keys,
+    validate_family_links,
+    validate_unique_assets,
+    validate_currencies,
+    validate_file_name,
+)

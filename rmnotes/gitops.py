@@ -1,0 +1,143 @@
+"""The vault's private git history. The only module that runs git.
+
+Writes go through the ``git`` command (two processes per commit: measured faster than
+GitPython's index, which also cannot read git's index format v4); reading history uses
+GitPython, imported only there. Functions return results instead of printing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+from rmnotes.errors import GitError
+
+VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
+FALLBACK_EMAIL = "rmnotes@localhost"
+
+
+@dataclass(frozen=True, slots=True)
+class CommitResult:
+    """What a commit did: its sha, or the error that left the change uncommitted."""
+
+    sha: str | None = None
+    message: str = ""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    sha: str
+    when: datetime
+    message: str
+    patch: str = ""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env.setdefault("LC_ALL", "C.UTF-8")
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    env.pop("GIT_INDEX_FILE", None)
+    return env
+
+
+def run(root: Path, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args],
+            cwd=root, env=_env(), input=stdin, capture_output=True, text=True, encoding="utf-8",
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed; install it (e.g. 'apt-get install git') and try again") from None
+    if check and proc.returncode != 0:
+        raise GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc
+
+
+def is_repo(root: Path) -> bool:
+    return (root / ".git").exists()
+
+
+def init(root: Path, owner: str | None) -> None:
+    """``git init`` with a repo-local identity when the user has none configured."""
+    if not is_repo(root):
+        run(root, "init", "-q")
+    name = run(root, "config", "user.name", check=False).stdout.strip()
+    email = run(root, "config", "user.email", check=False).stdout.strip()
+    if not name:
+        run(root, "config", "user.name", owner or "rmnotes")
+    if not email:
+        run(root, "config", "user.email", FALLBACK_EMAIL)
+
+
+def changed_paths(root: Path) -> list[str]:
+    """Vault paths that differ from the last commit (hand edits, new or deleted files)."""
+    proc = run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *VAULT_PATHS)
+    out: list[str] = []
+    parts = proc.stdout.split("\0")
+    i = 0
+    while i < len(parts):
+        item = parts[i]
+        i += 1
+        if len(item) < 4:
+            continue
+        out.append(item[3:])
+        if item[0] in "RC":  # a rename carries its old path next
+            i += 1
+    return sorted(set(out))
+
+
+def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
+    """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit."""
+    if not paths:
+        return CommitResult()
+    add = run(root, "add", "-A", "--", *paths, check=False)
+    if add.returncode != 0:
+        return CommitResult(None, message, add.stderr.strip())
+    proc = run(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, check=False, stdin=message)
+    if proc.returncode != 0:
+        text = (proc.stdout + proc.stderr).strip()
+        if "nothing to commit" in text or "no changes added" in text:
+            return CommitResult()
+        return CommitResult(None, message, text)
+    sha = run(root, "rev-parse", "HEAD").stdout.strip()
+    return CommitResult(sha, message)
+
+
+def commit_hand_edits(root: Path) -> CommitResult:
+    """Commit what the user changed by hand, in its own commit that lists the files."""
+    paths = changed_paths(root)
+    if not paths:
+        return CommitResult()
+    shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
+    message = f"hand edits: {shown}\n\n" + "\n".join(paths) + "\n"
+    return commit(root, paths, message)
+
+
+def history(root: Path, rel: str, patch: bool = False, limit: int | None = None) -> list[HistoryItem]:
+    """Commits touching ``rel``, newest first (GitPython, imported here only)."""
+    import git
+
+    repo = git.Repo(root)
+    try:
+        repo.head.commit
+    except ValueError:
+        return []
+    out = []
+    kwargs = {"max_count": limit} if limit else {}
+    for c in repo.iter_commits(paths=rel, **kwargs):
+        text = ""
+        if patch:
+            text = repo.git.show(c.hexsha, "--format=", "--patch", "--", rel)
+        out.append(HistoryItem(c.hexsha, c.committed_datetime, c.message.strip(), text))
+    return out

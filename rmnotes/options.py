@@ -1,0 +1,55 @@
+"""Options and parameter types shared by the commands, defined once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from rmnotes.app import App
+
+
+class ClientType(click.ParamType):
+    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; resolves to the client id."""
+
+    name = "client"
+
+    def convert(self, value, param, ctx):
+        app = ctx.find_object(App) if ctx else None
+        if app is None:  # pragma: no cover - every command runs under the root group
+            return value
+        return app.resolve(value)
+
+
+class DateType(click.ParamType):
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write YYYY-MM-DD (e.g. 2026-11-28)", param, ctx)
+
+
+CLIENT = ClientType()
+DATE = DateType()
+
+pass_app = click.make_pass_decorator(App)
+
+
+def client_argument(required: bool = True):
+    return click.argument("client", type=CLIENT, required=required)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+as_of_option = click.option(
+    "--as-of", type=DATE, default=None, metavar="DATE",
+    help="Answer as if today were DATE (YYYY-MM-DD), for reproducible runs.",
+)
+tier_option = click.option("--tier", multiple=True, help="Only clients of this tier (repeatable).")
+tag_option = click.option("--tag", multiple=True, help="Only clients with this tag (repeatable).")
+status_option = click.option(
+    "--status", multiple=True, help="Only clients of this status: active, prospect, dormant, closed."
+)

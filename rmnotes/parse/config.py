@@ -1,0 +1,72 @@
+"""``rmnotes.yaml`` text -> :class:`Config` + issues."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rmnotes.model import Config, Issue
+from rmnotes.parse import coerce, yamltree
+from rmnotes.periods import Period
+
+CONFIG_FILE = "rmnotes.yaml"
+
+
+def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issue, ...]]:
+    """Read the vault settings; unreadable values fall back to defaults, each reported."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loaded = yamltree.load(text, 1)
+    issues = [Issue(path, line, message) for line, message in loaded.problems]
+    data = loaded.value if isinstance(loaded.value, dict) else {}
+    if loaded.value is not None and not isinstance(loaded.value, dict) and not loaded.fatal:
+        issues.append(Issue(path, 1, "rmnotes.yaml must be a mapping of 'key: value' lines"))
+
+    def problem(key, message: str) -> None:
+        issues.append(Issue(path, loaded.line((key,), 1), message))
+
+    fx: dict[str, Decimal] = {}
+    for cur, rate in coerce.mapping(data.get("fx")).items():
+        value = coerce.money(rate)
+        if value is None or value <= 0:
+            issues.append(Issue(path, loaded.line(("fx", cur), 1),
+                                f"fx rate for {cur} must be a positive number, not {rate!r}"))
+            continue
+        fx[str(cur).upper()] = value
+
+    tiers: dict[str, Period] = {}
+    for tier, cadence in coerce.mapping(data.get("tiers")).items():
+        period = Period.parse(cadence)
+        if period is None:
+            issues.append(Issue(path, loaded.line(("tiers", tier), 1),
+                                f"tier {tier} cadence {cadence!r} is not a period like 2w, 1m, 3m or 1y"))
+            continue
+        tiers[str(tier)] = period
+
+    default_tier = coerce.text(data.get("default_tier"))
+    if default_tier is not None and tiers and default_tier not in tiers:
+        problem("default_tier", f"default_tier {default_tier} is not one of the tiers ({', '.join(tiers)})")
+
+    lookahead = data.get("lookahead_days", 14)
+    if coerce.integer(lookahead) is None or coerce.integer(lookahead) < 0:
+        problem("lookahead_days", f"lookahead_days must be a whole number of days, not {lookahead!r}")
+        lookahead = 14
+
+    kyc = Period(1, "y")
+    if "kyc_valid" in data:
+        kyc = Period.parse(data.get("kyc_valid")) or kyc
+        if Period.parse(data.get("kyc_valid")) is None:
+            problem("kyc_valid", f"kyc_valid {data.get('kyc_valid')!r} is not a period like 1y or 18m")
+
+    base = (coerce.text(data.get("base_currency")) or "TWD").upper()
+    config = Config(
+        owner=coerce.text(data.get("owner")),
+        base_currency=base,
+        fx=fx,
+        tiers=tiers,
+        default_tier=default_tier,
+        region=(coerce.text(data.get("region")) or None),
+        lookahead_days=coerce.integer(lookahead) if coerce.integer(lookahead) is not None else 14,
+        kyc_valid=kyc,
+        coverage=coerce.mapping(data.get("coverage")),
+    )
+    return config, tuple(issues)

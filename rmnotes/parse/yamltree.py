@@ -1,0 +1,202 @@
+"""YAML as a careful hand-editor means it, with the line of every key.
+
+PyYAML's C parser builds the node tree; this module turns nodes into Python values
+itself so that:
+
+- every mapping key and sequence item records its line (for editor-clickable issues);
+- duplicate keys are reported instead of silently overwritten;
+- numbers that would not come back as written stay strings (``0912345678``,
+  ``+886...``, ``0712`` which YAML 1.1 reads as octal, ``12:30`` which it reads as base 60);
+- decimals become :class:`Decimal`, never binary floats (money is exact);
+- only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text);
+- an impossible date such as ``1975-13-01`` becomes a :class:`BadDate` (a str) instead of
+  PyYAML's ValueError.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+Path = tuple  # a path into the document: ("assets", 0, "value")
+
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_DECIMAL = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+_STR = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class BadDate(str):
+    """A value written like a date that is not one (``1975-13-01``)."""
+
+
+@dataclass(slots=True)
+class Loaded:
+    """The result of :func:`load`: the value, the line of every path, and the problems."""
+
+    value: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    fatal: bool = False  # the text is not YAML at all
+
+    def line(self, path: Path, default: int | None = None) -> int | None:
+        """The line of ``path``, or of its nearest recorded ancestor."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), default)
+
+
+def parse_date_text(text: str) -> date | None:
+    """``"2026-11-28"`` -> date; anything else (including impossible dates) -> None."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def load(text: str, first_line: int = 1) -> Loaded:
+    """Parse YAML ``text`` whose first line is line ``first_line`` of its file."""
+    out = Loaded()
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        # "while parsing a flow sequence" points where the trouble began: prefer it
+        mark = exc.context_mark or exc.problem_mark
+        line = first_line + mark.line if mark else first_line
+        problem = exc.problem or exc.context or "not valid YAML"
+        context = f" ({exc.context} that starts here)" if exc.context and exc.problem else ""
+        out.problems.append((line, f"YAML syntax error: {problem}{context}"))
+        out.fatal = True
+        return out
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        out.problems.append((first_line, f"YAML error: {exc}"))
+        out.fatal = True
+        return out
+    if node is None:
+        out.lines[()] = first_line
+        return out
+    builder = _Builder(out, first_line)
+    out.value = builder.build(node, ())
+    out.lines.setdefault((), first_line + node.start_mark.line)
+    return out
+
+
+class _Builder:
+    __slots__ = ("out", "offset")
+
+    def __init__(self, out: Loaded, first_line: int):
+        self.out = out
+        self.offset = first_line
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            lines = self.out.lines
+            offset = self.offset
+            for i, child in enumerate(node.value):
+                p = path + (i,)
+                lines[p] = offset + child.start_mark.line
+                items.append(self.build(child, p))
+            return items
+        return self.mapping(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+        result: dict = {}
+        lines = self.out.lines
+        offset = self.offset
+        for key_node, value_node in node.value:
+            line = offset + key_node.start_mark.line
+            if isinstance(key_node, yaml.ScalarNode):
+                key = key_node.value if key_node.tag == _STR else self.scalar(key_node, path)
+            else:
+                self.out.problems.append((line, "a mapping key must be plain text"))
+                continue
+            if key == "<<":  # a merge key: take the merged keys that are not set here
+                merged = self.build(value_node, path)
+                for one in merged if isinstance(merged, list) else [merged]:
+                    if isinstance(one, dict):
+                        for k, v in one.items():
+                            result.setdefault(k, v)
+                continue
+            p = path + (key,)
+            if key in result:
+                first = lines.get(p)
+                where = f" (first at line {first})" if first else ""
+                self.out.problems.append((line, f"duplicate key '{key}'{where}"))
+            lines[p] = line
+            result[key] = self.build(value_node, p)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        raw = node.value
+        tag = node.tag
+        if tag == _STR:
+            return raw
+        if tag == _INT_TAG:
+            return int(raw) if _INT.match(raw) else raw
+        if tag == _FLOAT:
+            if _DECIMAL.match(raw):
+                try:
+                    return Decimal(raw)
+                except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                    return raw
+            return raw
+        if tag == _BOOL:
+            low = raw.lower()
+            if low == "true":
+                return True
+            if low == "false":
+                return False
+            return raw
+        if tag == _NULL:
+            return None
+        if tag == _TIMESTAMP:
+            return self.timestamp(node, path)
+        return raw
+
+    def timestamp(self, node: yaml.ScalarNode, path: Path) -> Any:
+        raw = node.value
+        value = parse_date_text(raw)
+        if value is not None:
+            return value
+        if _DATE.match(raw):
+            key = _last_key(path)
+            label = f"{key} " if key else ""
+            self.out.problems.append(
+                (self.offset + node.start_mark.line, f'{label}"{raw}" is not a date')
+            )
+            return BadDate(raw)
+        try:
+            return datetime.fromisoformat(raw.replace("T", " ").rstrip("Z").strip())
+        except ValueError:
+            return BadDate(raw)
+
+
+def _last_key(path: Path) -> str | None:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return None

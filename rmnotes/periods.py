@@ -1,0 +1,78 @@
+"""Calendar arithmetic shared by every layer: cadences like ``1m`` and month-end-safe addition."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A cadence such as ``3m``: ``count`` units of ``d`` days, ``w`` weeks, ``m`` months or ``y`` years."""
+
+    count: int
+    unit: str
+
+    @classmethod
+    def parse(cls, text: object) -> Period | None:
+        """``"1m"`` -> Period(1, "m"); anything else -> None."""
+        if not isinstance(text, str):
+            return None
+        m = _PERIOD.match(text)
+        if not m or int(m.group(1)) == 0:
+            return None
+        return cls(int(m.group(1)), m.group(2).lower())
+
+    def after(self, start: date) -> date:
+        return add_period(start, self)
+
+    def before(self, end: date) -> date:
+        return add_period(end, Period(-self.count, self.unit))
+
+    def __str__(self) -> str:
+        return f"{self.count}{self.unit}"
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months, clamped to the month's end: Jan 31 + 1 month = Feb 28 (or 29)."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def add_period(start: date, period: Period) -> date:
+    if period.unit == "d":
+        return start + timedelta(days=period.count)
+    if period.unit == "w":
+        return start + timedelta(weeks=period.count)
+    if period.unit == "m":
+        return add_months(start, period.count)
+    return add_months(start, 12 * period.count)
+
+
+def anniversary(born: date, year: int) -> date:
+    """The solar anniversary of ``born`` in ``year``; Feb 29 falls on Feb 28 in common years."""
+    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return born.replace(year=year)
+
+
+def holding_period(start: date, end: date) -> str:
+    """``2y 6m`` between two dates (whole months), ``0m`` for under a month, ``""`` if end < start."""
+    if end < start:
+        return ""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    years, months = divmod(months, 12)
+    if years and months:
+        return f"{years}y {months}m"
+    if years:
+        return f"{years}y"
+    return f"{months}m"

@@ -1,0 +1,1 @@
+"""Renderers: model and domain results -> rich renderables, JSON text, PNG/PDF bytes."""

@@ -1,0 +1,108 @@
+"""The client at a glance (``rmn show``) and the client list (``rmn list``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from rmnotes.domain.money import MissingRate, Totals, money_text
+from rmnotes.facts import Profile
+from rmnotes.model import CHANNELS, Client, Config
+
+
+def _age(born: date | None, today: date) -> str:
+    if not born:
+        return ""
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f" ({years})"
+
+
+def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, today: date,
+                 recent: int = 5) -> Group:
+    parts: list = []
+    head = Text(client.name, style="bold")
+    head.append(f"  {client.id}", style="dim")
+    bits = [f"tier {client.tier}" if client.tier else "", client.status,
+            f"since {client.since}" if client.since else ""]
+    head.append("   " + " · ".join(b for b in bits if b))
+    if client.tags:
+        head.append("   #" + " #".join(client.tags), style="cyan")
+    parts.append(head)
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim")
+    facts.add_column()
+    profile = client.meta.get("profile") if isinstance(client.meta.get("profile"), dict) else {}
+    for key in ("mobile", "phone", "email", "address"):
+        if profile.get(key) not in (None, ""):
+            facts.add_row(key, str(profile[key]))
+    if client.birthday:
+        lunar = " 農曆" if client.lunar_birthday else ""
+        facts.add_row("birthday", f"{client.birthday}{lunar}{_age(client.birthday, today)}")
+    work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
+    if work:
+        facts.add_row("work", work)
+    hobbies = profile.get("hobbies")
+    if hobbies:
+        facts.add_row("hobbies", "、".join(map(str, hobbies)) if isinstance(hobbies, list) else str(hobbies))
+    if client.prefer or client.no_calls or client.best_time:
+        how = ", ".join(client.prefer)
+        if client.no_calls:
+            how += f"; no calls {client.no_calls}"
+        if client.best_time:
+            how += f"; best {client.best_time}"
+        facts.add_row("contact", how.strip("; "))
+    if client.risk_profile or client.risk_assessed:
+        facts.add_row("risk", f"{client.risk_profile or '?'} / 5, assessed {client.risk_assessed or '?'}")
+    if isinstance(totals, MissingRate):
+        facts.add_row("holdings", Text(str(totals), style="red"))
+    elif client.assets:
+        cur = config.base_currency
+        facts.add_row("holdings", f"{len(client.assets)} items; assets {money_text(totals.assets)} {cur}, "
+                                  f"at our bank {money_text(totals.aum_ours)}, "
+                                  f"liabilities {money_text(totals.liabilities)}, "
+                                  f"net worth {money_text(totals.net_worth)}")
+    if client.policies:
+        kinds = sorted({p.kind for p in client.policies})
+        facts.add_row("policies", f"{len(client.policies)}: {', '.join(kinds)}")
+    parts.append(facts)
+
+    if client.family:
+        fam = Table(title="family", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        for m in client.family:
+            extra = m.school or m.occupation or ""
+            link = f"→ {m.client}" if m.client else ""
+            fam.add_row(m.name, m.relation or "", f"{m.birthday or ''}{_age(m.birthday, today)}", extra, link)
+        parts.append(fam)
+
+    open_items = [f for f in client.followups if not f.done]
+    if open_items:
+        todo = Table(title="open follow-ups", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        for f in open_items:
+            overdue = f.date is not None and f.date < today
+            todo.add_row(f"{f.number}.", Text(str(f.date or ""), style="red" if overdue else ""), f.text)
+        parts.append(todo)
+
+    if client.entries:
+        log = Table(title="last contacts", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
+            log.add_row(str(e.date), e.time or "", e.channel, e.text.split("\n")[0])
+        parts.append(log)
+    return Group(*parts)
+
+
+def client_table(profiles: list[Profile], today: date) -> Table:
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    for col in ("id", "name", "tier", "status", "last contact", "tags"):
+        table.add_column(col, no_wrap=col != "tags")
+    for p in profiles:
+        last = f"{p.last_contact} ({(today - p.last_contact).days}d)" if p.last_contact else "never"
+        table.add_row(p.id, p.name, p.tier or "", p.status, last, " ".join(p.tags))
+    return table
+
+
+def channel_help() -> str:
+    return ", ".join(f"{k} {v}" for k, v in CHANNELS.items())
