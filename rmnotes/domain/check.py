@@ -228,7 +228,7 @@ def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue
     out = []
     for i, m in enumerate(c.family):
         if m.client and m.client not in ctx.client_ids:
-            out.append(Issue(c.path, m.line or parsed.loaded.line(("family", i)),
+            out.append(Issue(c.path, parsed.loaded.line(("family", i, "client")),
                              f"family[{i}] {m.name}: client '{m.client}' has no file clients/{m.client}.md"))
         elif m.client == c.id:
             out.append(Issue(c.path, m.line, f"family[{i}] {m.name}: links to this client's own file"))

@@ -1,0 +1,140 @@
+"""rmn check: every problem, with its place; nothing for a clean vault."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run, write_client
+
+GOOD = """\
+    ---
+    name: 王偉
+    tier: A
+    profile: {birthday: 1975-06-12, mobile: 0912345678}
+    family:
+      - {name: 林淑芬, relation: spouse, client: "[[lin-shufen]]"}
+    assets:
+      - {name: 定存, type: deposit, value: 100, currency: USD}
+    ---
+    ## Log
+    - 2026-11-05 M 回顧
+"""
+
+SPOUSE = """\
+    ---
+    name: 林淑芬
+    ---
+"""
+
+
+def test_clean_vault_prints_nothing_and_exits_0(vault):
+    write_client(vault, "wang-wei", GOOD)
+    write_client(vault, "lin-shufen", SPOUSE)
+    result = run(["check"], vault)
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_every_kind_of_problem_is_reported_with_file_and_line(vault):
+    write_client(vault, "bad", """\
+        ---
+        name: 壞檔
+        birthdy: 1975-06-12
+        profile:
+          birthday: 1975-13-01
+          income: abc
+        risk: {profile: 7}
+        status: activ
+        family:
+          - name: 林
+            client: nobody
+        assets:
+          - {name: A, value: 1, currency: JPY}
+          - {name: A, value: 2}
+        ---
+        ## Log
+        - 2026-02-30 T x
+        - 2026-01-01 X y
+        ## After
+    """)
+    write_client(vault, "broken", "---\nname: [x\n---\n")
+    result = run(["check"], vault)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "clients/bad.md:3: warning: unknown key 'birthdy': did you mean 'profile.birthday'?",
+        'clients/bad.md:5: birthday "1975-13-01" is not a date',
+        'clients/bad.md:6: profile.income: expected a number, got "abc"',
+        "clients/bad.md:7: risk.profile: 7 is out of range (maximum 5)",
+        'clients/bad.md:8: status: "activ" is not one of: active, prospect, dormant, closed',
+        "clients/bad.md:11: family[0] 林: client 'nobody' has no file clients/nobody.md",
+        "clients/bad.md:13: asset 'A': currency JPY has no rate in rmnotes.yaml; "
+        "add it under fx (units of TWD per 1 JPY)",
+        "clients/bad.md:14: duplicate asset name 'A' (first at line 13); give each holding its own name",
+        'clients/bad.md:17: log date "2026-02-30" is not a date',
+        "clients/bad.md:18: unknown channel 'X' (use T telephone, E email, M meeting in person, "
+        "S short message, N internal note)",
+        "clients/bad.md:19: warning: '## Log' (line 16) is not the last section; "
+        "rmn log appends at the end of '## Log', move this section above it",
+        "clients/broken.md:2: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts here)",
+    ]
+
+
+def test_duplicate_keys_and_wrong_types_point_at_the_value(vault):
+    write_client(vault, "x", """\
+        ---
+        name: 陳
+        tags: 5
+        assets:
+          - name: 基金
+            value: "三百萬"
+        name: 陳二
+        ---
+    """)
+    lines = run(["check"], vault).output.splitlines()
+    assert "clients/x.md:3: tags: expected text or a list of text, got 5" in lines
+    assert 'clients/x.md:6: assets[0].value: expected a number, got "三百萬"' in lines
+    assert "clients/x.md:7: duplicate key 'name' (first at line 2)" in lines
+
+
+def test_warnings_alone_exit_0(vault):
+    write_client(vault, "x", "---\nname: 陳\nprofile: {birthdy: 1975-06-12}\n---\n")
+    result = run(["check"], vault)
+    assert result.exit_code == 0
+    assert result.output == "clients/x.md:3: warning: unknown key 'profile.birthdy': did you mean 'birthday'?\n"
+
+
+def test_empty_values_count_as_absent(vault):
+    write_client(vault, "x", "---\nname: 陳\nprofile:\n  birthday:\n  mobile:\nrisk: {profile: }\n---\n")
+    assert run(["check"], vault).output == ""
+
+
+def test_json_output(vault):
+    write_client(vault, "x", "---\nname: 陳\ntier: A\ntier: B\n---\n")
+    result = run(["check", "--json"], vault)
+    assert result.exit_code == 1
+    assert json.loads(result.output) == [
+        {"path": "clients/x.md", "line": 4, "severity": "error",
+         "message": "duplicate key 'tier' (first at line 3)"}]
+
+
+def test_settings_file_is_checked(vault):
+    (vault / "rmnotes.yaml").write_text("owner: 陳\nfx: {USD: -1}\nlookahead_days: soon\n", encoding="utf-8")
+    lines = run(["check"], vault).output.splitlines()
+    assert any(line.startswith("rmnotes.yaml:2: fx rate for USD") for line in lines)
+    assert any(line.startswith("rmnotes.yaml:3: lookahead_days") for line in lines)
+
+
+def test_non_utf8_file_is_reported_not_fatal(vault):
+    (vault / "clients" / "big5.md").write_bytes("---\nname: 王偉\n---\n".encode("big5"))
+    write_client(vault, "ok", "---\nname: 好\n---\n")
+    result = run(["check"], vault)
+    assert result.exit_code == 1
+    assert result.output.startswith("clients/big5.md: byte ")
+    assert "UTF-8" in result.output
+
+
+def test_file_name_that_is_not_an_id_is_a_warning(vault):
+    write_client(vault, "Wang Wei", "---\nname: 王偉\n---\n")
+    result = run(["check"], vault)
+    assert result.exit_code == 0
+    assert "is not a lower-case ASCII id" in result.output
