@@ -286,3 +286,20 @@ def test_parse_never_raises_on_garbage():
     for text in ["", "---", "---\n---\n", "---\n- a\n- b\n---\n", "---\n: :\n---\n",
                  "---\nname: [1, 2]\n---\n", "\x00\x01", "---\nname: 陳\nassets: 5\nfamily: [1]\n---\n"]:
         parse_client(text, "clients/x.md")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from rmnotes.parse.body import _simple_attr  # noqa: E402
+
+_ITEM = st.text(alphabet=st.sampled_from(list("林淑芬王小明 abcXYZ09-_.+~:#'\"[]{}")), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(["with", "products", "x_y"]), items=st.lists(_ITEM, max_size=4))
+def test_the_fast_attribute_reader_agrees_with_yaml(key, items):
+    """The shortcut for `with: [a, b]` either declines or reads exactly what YAML reads."""
+    text = f"{key}: [{', '.join(items)}]"
+    fast = _simple_attr(text)
+    if fast is not None:
+        assert fast == yamltree.load(text).value

@@ -19,6 +19,24 @@ _BULLET = re.compile(r"^[-*]\s")
 _TASK = re.compile(r"^[-*]\s+\[(?P<mark>[ xX])\]\s*(?P<rest>.*)$")
 _TASK_DATE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:\s+(?P<text>.*))?$")
 _ATTR = re.compile(r"^[a-z_][a-z0-9_-]*:(?:\s|$)")
+# `with: [林淑芬, 王小明]`: the common attribute, read without a YAML parser when nothing in
+# it could mean anything else to YAML (no quotes, nesting, colons, numbers or dates)
+_SIMPLE_LIST = re.compile(r"^([a-z_][a-z0-9_-]*):\s*\[([^\[\]{}'\"#:&*!|>%@`]*)\]\s*$")
+
+
+def _simple_attr(text: str) -> dict | None:
+    m = _SIMPLE_LIST.match(text)
+    if not m:
+        return None
+    items = [i.strip() for i in m.group(2).split(",")]
+    if items == [""]:
+        return {m.group(1): []}
+    if any(not i or i[0].isdigit() or i[0] in "-+." or i.lower() in _YAML_WORDS for i in items):
+        return None
+    return {m.group(1): items}
+
+
+_YAML_WORDS = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off", "y", "n"})
 
 LOG_TITLES = frozenset({"log"})
 FOLLOWUP_TITLES = frozenset({"follow-ups", "followups", "follow ups", "follow-up"})
@@ -188,6 +206,11 @@ def _continuation(cont: list[tuple[int, str]], first_line: int, body: Body) -> t
         if not block:
             return
         start = block[0][0]
+        if len(block) == 1:
+            simple = _simple_attr(block[0][1])
+            if simple is not None:
+                attrs.update(simple)
+                return
         loaded = yamltree.load("\n".join(t for _, t in block), first_line + start)
         for pline, msg in loaded.problems:
             body.problems.append((pline, "error", f"log attribute: {msg}"))

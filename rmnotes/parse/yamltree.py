@@ -24,9 +24,21 @@ from typing import Any
 import yaml
 
 try:
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+# First characters of the plain scalars YAML may read as something other than text.
+_MAYBE_TYPED = frozenset("-+.0123456789~<=yYnNtTfFoO")
+
+
+class _Loader(_Base):
+    """The safe loader, minus the regex loop for the many scalars that can only be text."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and value and value[0] not in _MAYBE_TYPED:
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
 
 Path = tuple  # a path into the document: ("assets", 0, "value")
 
@@ -66,6 +78,12 @@ class Loaded:
 
 def parse_date_text(text: str) -> date | None:
     """``"2026-11-28"`` -> date; anything else (including impossible dates) -> None."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the common case, in C
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            if text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit():
+                return None  # all digits, yet no such day: 2026-02-30
     m = _DATE.match(text.strip())
     if not m:
         return None
