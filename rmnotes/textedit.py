@@ -4,11 +4,16 @@ Pure functions over the file's bytes. The file keeps its BOM and its line ending
 (CRLF in a file saved by Notepad); new lines use the file's own ending. Entries are
 inserted at the end of ``## Log`` (before any later section), follow-ups at the end of
 ``## Follow-ups`` (created just before ``## Log`` when missing).
+
+Lines are split exactly where the parser splits them (``\\r\\n``, ``\\r`` or ``\\n``; never at
+the other characters ``str.splitlines`` knows), so a line number here is a line number
+in :func:`rmnotes.parse.parse_client`'s issues and follow-ups.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from rmnotes.parse.body import section_kind
@@ -16,6 +21,9 @@ from rmnotes.parse.body import section_kind
 BOM = b"\xef\xbb\xbf"
 _HEADING = re.compile(r"^(#{1,2})\s+(.*?)\s*#*\s*$")
 _TASK_OPEN = re.compile(r"^([-*]\s+\[) (\])")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_ENDING = re.compile(r"\r\n|\r|\n")
+TITLES = {"log": "## Log", "followups": "## Follow-ups"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,15 +36,27 @@ class Layout:
     body_start: int  # first line after the front-matter
 
 
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines that keep their endings; ``"".join`` gives it back."""
+    return _LINE.findall(text)
+
+
+def _strip_end(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
 def layout(data: bytes) -> Layout:
+    """Raises UnicodeDecodeError when ``data`` is not UTF-8."""
     bom = BOM if data.startswith(BOM) else b""
     text = data[len(bom):].decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = split_lines(text)
+    # the file's own line ending: the one most of its lines use (LF for a one-line file)
+    counts = Counter(_ENDING.findall(text))
+    newline = max(counts, key=lambda e: (counts[e], e == "\n")) if counts else "\n"
     body_start = 0
-    if lines and lines[0].rstrip("\r\n").rstrip() == "---":
+    if lines and _strip_end(lines[0]).rstrip() == "---":
         for i in range(1, len(lines)):
-            if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
+            if _strip_end(lines[i]).rstrip() in ("---", "..."):
                 body_start = i + 1
                 break
     return Layout(bom, lines, newline, body_start)
@@ -48,7 +68,7 @@ def _sections(lay: Layout) -> list[tuple[str | None, int]]:
     for i in range(lay.body_start, len(lay.lines)):
         line = lay.lines[i]
         if line.startswith("#"):
-            m = _HEADING.match(line.rstrip("\r\n"))
+            m = _HEADING.match(_strip_end(line))
             if m:
                 out.append((section_kind(m.group(2)) if len(m.group(1)) == 2 else None, i))
     return out
@@ -70,10 +90,16 @@ def _join(lay: Layout, lines: list[str]) -> bytes:
     return lay.bom + "".join(lines).encode("utf-8")
 
 
-def _with_final_newline(lay: Layout, lines: list[str], at: int) -> None:
-    """A line without an ending that gets a line after it needs one."""
-    if at > 0 and at == len(lines) and lines and not lines[-1].endswith(("\n", "\r")):
+def _terminate_last(lay: Layout, lines: list[str]) -> None:
+    """The file's last line gets an ending before anything is added after it."""
+    if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += lay.newline
+
+
+def _check_new_lines(new_lines: list[str]) -> None:
+    for line in new_lines:
+        if "\n" in line or "\r" in line:
+            raise ValueError(f"a new line must not contain a line break: {line!r}")
 
 
 def insert_in_section(data: bytes, kind: str, new_lines: list[str], create_before: str | None = None) -> bytes:
@@ -82,6 +108,7 @@ def insert_in_section(data: bytes, kind: str, new_lines: list[str], create_befor
     A missing section is created before the ``create_before`` section if there is one,
     else at the end of the file.
     """
+    _check_new_lines(new_lines)
     lay = layout(data)
     lines = list(lay.lines)
     nl = lay.newline
@@ -90,15 +117,18 @@ def insert_in_section(data: bytes, kind: str, new_lines: list[str], create_befor
     found = [i for k, i in sections if k == kind]
     if found:
         at = _section_end(lay, found[-1])
-        _with_final_newline(lay, lines, at)
+        if at == len(lines):
+            _terminate_last(lay, lines)
         return _join(lay, lines[:at] + encoded + lines[at:])
-    title = {"log": "## Log", "followups": "## Follow-ups"}[kind]
+    title = TITLES[kind]
     before = [i for k, i in sections if create_before and k == create_before]
     if before:
         at = before[0]
         block = [title + nl, *encoded, nl]
+        if at > lay.body_start and lines[at - 1].strip():
+            block.insert(0, nl)  # a blank line between the notes and the new heading
         return _join(lay, lines[:at] + block + lines[at:])
-    _with_final_newline(lay, lines, len(lines))
+    _terminate_last(lay, lines)
     block = [title + nl, *encoded]
     if lines and lines[-1].strip():
         block.insert(0, nl)
@@ -111,6 +141,7 @@ def append_log(data: bytes, entry_lines: list[str]) -> bytes:
 
 
 def add_followup(data: bytes, line: str) -> bytes:
+    """Add ``line`` (``- [ ] DATE TEXT``) at the end of ``## Follow-ups``."""
     return insert_in_section(data, "followups", [line], create_before="log")
 
 

@@ -1,0 +1,66 @@
+"""rmn calendar: the contact calendar, clients down and days across."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from rmnotes.app import App
+from rmnotes.options import DATE, as_of_option, json_option, pass_app, tag_option, tier_option
+
+
+@click.command(name="calendar")
+@click.option("--month", metavar="YYYY-MM", help="The month to show (default: this month).")
+@click.option("--from", "since", type=DATE, metavar="YYYY-MM-DD", help="First day of the range.")
+@click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the range.")
+@tier_option
+@tag_option
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write an Excel workbook instead of printing the table.")
+@json_option
+@as_of_option
+@pass_app
+def contact_calendar(app: App, month: str | None, since: date | None, until: date | None,
+                     tier: tuple[str, ...], tag: tuple[str, ...], xlsx: Path | None,
+                     as_json: bool, as_of: date | None) -> None:
+    """The contact calendar: a row per client contacted in the range, a column per day,
+    and in each cell the channel letters of that day's contacts (T E M S; notes N are
+    not contacts).
+
+    In the terminal the month is split into as many pages of days as the width needs.
+    --xlsx FILE writes a workbook with the same grid, the entries' text as cell
+    comments, names and dates frozen, weekends shaded and each client's last contact.
+    """
+    from rmnotes.domain.calendar import contact_grid, date_range
+
+    today = as_of or app.today()
+    start, end = date_range(today, month, since, until)
+    app.warn_skipped()
+    grid = contact_grid(app.index.profiles(), app.index.entries(since=start, until=end),
+                        start, end, tier, tag)
+    if as_json:
+        from rmnotes.render.jsonout import dumps
+
+        click.echo(dumps({"from": start, "to": end, "clients": [
+            {"id": r.client_id, "name": r.label, "tier": r.tier, "last_contact": r.last_contact,
+             "days": {d.isoformat(): c.letters for d, c in r.cells.items()}}
+            for r in grid.rows]}))
+        return
+    span = f"{start} to {end}"
+    if xlsx is not None:
+        from rmnotes.render.calendar import calendar_xlsx
+        from rmnotes.vault import atomic_write
+
+        atomic_write(xlsx, calendar_xlsx(grid, app.vault.config.owner))
+        click.echo(f"wrote {xlsx}: {len(grid.rows)} clients contacted, {span}", err=True)
+        return
+    if not grid.rows:
+        click.echo(f"no contacts from {start} to {end}", err=True)
+        return
+    from rmnotes.render.calendar import calendar_tables
+    from rmnotes.render.console import out
+
+    console = out()
+    console.print(calendar_tables(grid, console.width, today))

@@ -1,0 +1,41 @@
+"""rmn done: tick a follow-up (the one in-place edit of a file's body)."""
+
+from __future__ import annotations
+
+import click
+
+from rmnotes.app import App
+from rmnotes.options import client_argument, pass_app
+
+
+@click.command(name="done")
+@client_argument()
+@click.argument("what", metavar="[TEXT|N]", nargs=-1)
+@pass_app
+def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
+    """Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
+
+    N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
+    text. With neither, the one open follow-up is ticked. When several match, nothing is
+    changed and they are listed with their numbers.
+    """
+    from rmnotes.domain import logbook
+    from rmnotes.errors import DataError
+
+    query = " ".join(what).strip() or None
+    current = app.load(client)
+    chosen = logbook.pick_followup(current, query)  # fails early, before the lock
+    rel = current.path
+    done: list[logbook.Ticked] = []
+
+    def transform(data: bytes | None) -> bytes:
+        ticked = logbook.tick_followup(data, rel, query)
+        if (ticked.followup.date, ticked.followup.text) != (chosen.date, chosen.text):
+            raise DataError(f"{rel} changed while ticking; run the command again")
+        done.append(ticked)
+        return ticked.data
+
+    app.change_file(rel, transform, logbook.done_message(current, chosen))
+    f = done[-1].followup
+    click.echo(f"done: {current.name} ({client}) {f.number}. {f.date or ''} {f.text}".replace("  ", " "),
+               err=True)

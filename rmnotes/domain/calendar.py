@@ -1,0 +1,119 @@
+"""The contact calendar: clients down, days across, the channel letters of each day's contacts.
+
+Internal notes (``N``) are not contacts and stay out of the grid.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable, Sequence
+
+from rmnotes.errors import RmnotesError
+from rmnotes.facts import Profile
+from rmnotes.model import Entry
+
+MAX_DAYS = 366
+
+
+class RangeError(RmnotesError):
+    """A calendar range that is not one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One client's contacts on one day, in time order."""
+
+    entries: tuple[Entry, ...]
+
+    @property
+    def letters(self) -> str:
+        return "".join(e.channel for e in self.entries)
+
+    def note(self) -> str:
+        """The entries' text, one per line: ``T 14:30 基金到期續作``."""
+        lines = []
+        for e in self.entries:
+            head = f"{e.channel} {e.time} " if e.time else f"{e.channel} "
+            lines.append(head + e.text.replace("\n", " / "))
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    client_id: str
+    label: str  # the name, or "name (id)" when two rows share a name
+    tier: str | None
+    last_contact: date | None
+    cells: dict[date, Cell]
+
+    @property
+    def count(self) -> int:
+        return sum(len(c.entries) for c in self.cells.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    start: date
+    end: date
+    rows: tuple[Row, ...]
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
+
+
+def month_range(month: str) -> tuple[date, date]:
+    """``"2026-11"`` -> (2026-11-01, 2026-11-30)."""
+    try:
+        year, mon = (int(x) for x in month.strip().split("-"))
+        first = date(year, mon, 1)
+    except ValueError:
+        raise RangeError(f"--month {month!r} is not a month; write YYYY-MM, e.g. 2026-11") from None
+    return first, first.replace(day=_calendar.monthrange(year, mon)[1])
+
+
+def date_range(today: date, month: str | None = None, since: date | None = None,
+               until: date | None = None) -> tuple[date, date]:
+    """The range asked for: ``--month``, ``--from/--to`` (either end defaulting to the
+    month around the other), else the month of ``today``."""
+    if month and (since or until):
+        raise RangeError("give either --month or --from/--to, not both")
+    if month:
+        return month_range(month)
+    if since is None and until is None:
+        return month_range(f"{today.year}-{today.month}")
+    if since is None:
+        since = until.replace(day=1)
+    if until is None:
+        until = month_range(f"{since.year}-{since.month}")[1]
+    if until < since:
+        raise RangeError(f"--to {until} is before --from {since}")
+    if (until - since).days >= MAX_DAYS:
+        raise RangeError(f"{since} to {until} is more than {MAX_DAYS} days; pick a shorter range")
+    return since, until
+
+
+def contact_grid(profiles: Iterable[Profile], entries: Iterable[tuple[str, Entry]],
+                 start: date, end: date, tiers: Sequence[str] = (),
+                 tags: Sequence[str] = ()) -> Grid:
+    """Rows for the clients with a contact in ``start..end`` (and the tiers/tags asked for),
+    sorted by id; ``entries`` are ``(client id, entry)`` pairs in any order."""
+    wanted = {p.id: p for p in profiles
+              if (not tiers or p.tier in tiers) and set(tags) <= set(p.tags)}
+    by_client: dict[str, dict[date, list[Entry]]] = {}
+    for cid, e in entries:
+        if cid in wanted and e.is_contact and start <= e.date <= end:
+            by_client.setdefault(cid, {}).setdefault(e.date, []).append(e)
+    names: dict[str, int] = {}
+    for cid in by_client:
+        names[wanted[cid].name] = names.get(wanted[cid].name, 0) + 1
+    rows = []
+    for cid in sorted(by_client):
+        p = wanted[cid]
+        label = p.name if names[p.name] == 1 else f"{p.name} ({cid})"
+        cells = {d: Cell(tuple(sorted(es, key=lambda e: (e.time or "", e.line or 0))))
+                 for d, es in sorted(by_client[cid].items())}
+        rows.append(Row(cid, label, p.tier, p.last_contact, cells))
+    return Grid(start, end, tuple(rows))

@@ -1,0 +1,331 @@
+"""The log book: new entries and follow-ups from command input, and ticking a follow-up.
+
+Everything here is checked before a byte is written: the channel, the date (real, not in
+the future unless asked), the time, the text (a continuation line must not read as an
+attribute), and finally the edited file itself, which must parse back to the entries and
+follow-ups it had plus exactly the new one. Raising leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from rmnotes import textedit
+from rmnotes.errors import DataError
+from rmnotes.model import CHANNELS, Client, Config, Entry, FollowUp
+from rmnotes.parse import parse_client
+from rmnotes.parse import yamltree
+from rmnotes.periods import Period
+
+CHANNEL_HELP = ", ".join(f"{k} {v}" for k, v in CHANNELS.items())
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_NEXT = re.compile(r"^(\S+)(?:\s+(.*))?$", re.DOTALL)
+# an indented line the parser reads as an attribute (``with: ...``), not as text
+_ATTR = re.compile(r"^[a-z_][a-z0-9_-]*:(?:\s|$)")
+_PLAIN_NAME = re.compile(r"^[^\s\[\]{},:#&*!|>'\"%@`?-][^\[\]{},:#]*$")
+SUMMARY_WIDTH = 48
+
+
+class EntryError(DataError):
+    """Input that cannot become a log entry or follow-up; nothing was written."""
+
+
+class FollowUpError(DataError):
+    """No follow-up, or more than one, matches what ``done`` was given."""
+
+
+def channel_letter(text: str) -> str | None:
+    """``"t"`` -> ``"T"``; anything that is not one of the channel letters -> None."""
+    letter = text.strip().upper()
+    return letter if letter in CHANNELS else None
+
+
+def parse_time(text: str) -> str:
+    """``"9:05"`` -> ``"09:05"``; raises for anything that is not a time of day."""
+    m = _TIME.match(text.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise EntryError(f'"{text}" is not a time of day; write HH:MM, e.g. 14:30')
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _utf8(text: str, what: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EntryError(f"{what} is not valid UTF-8 text; check your terminal's encoding") from None
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """An entry about to be appended: normalised, with the lines it is written as."""
+
+    date: date
+    channel: str
+    text: str  # lines joined by "\n", each stripped, no blank lines
+    time: str | None = None
+    with_: tuple[str, ...] = ()
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        return {"with": list(self.with_)} if self.with_ else {}
+
+    def lines(self) -> list[str]:
+        first, *rest = self.text.split("\n")
+        when = f"{self.date.isoformat()} {self.time}" if self.time else self.date.isoformat()
+        out = [f"- {when} {self.channel} {first}"]
+        out += [f"  {line}" for line in rest]
+        if self.with_:
+            out.append(f"  with: {_flow_list(self.with_)}")
+        return out
+
+    def matches(self, entry: Entry) -> bool:
+        return _entry_key(entry) == (self.date, self.channel, self.text, self.time, self.attrs)
+
+
+def _entry_key(e: Entry) -> tuple:
+    return (e.date, e.channel, e.text, e.time, dict(e.attrs))
+
+
+def _followup_key(f: FollowUp) -> tuple:
+    return (f.done, f.date, f.text)
+
+
+def _flow_list(names: Sequence[str]) -> str:
+    """A YAML flow list that reads back as exactly ``names`` (quoted where YAML needs it)."""
+    plain = f"[{', '.join(names)}]"
+    if all(_PLAIN_NAME.match(n) for n in names) and _loads_as(plain, names):
+        return plain
+    parts = [n if _PLAIN_NAME.match(n) and _loads_as(f"[{n}]", [n]) else json.dumps(n, ensure_ascii=False)
+             for n in names]
+    return f"[{', '.join(parts)}]"
+
+
+def _loads_as(flow: str, names: Sequence[str]) -> bool:
+    loaded = yamltree.load(f"with: {flow}")
+    return not loaded.problems and loaded.value == {"with": list(names)}
+
+
+def make_entry(text: str, channel: str, today: date, day: date | None = None,
+               time: str | None = None, with_: Sequence[str] = (), future: bool = False) -> NewEntry:
+    """A checked entry. ``text`` may span lines: they become continuation lines."""
+    letter = channel_letter(channel)
+    if letter is None:
+        raise EntryError(f"unknown channel '{channel}'; use one of {CHANNEL_HELP}")
+    day = day or today
+    if day > today and not future:
+        raise EntryError(f"{day} is in the future (today is {today}); "
+                         "use --future to log a planned contact")
+    _utf8(text, "the text")
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise EntryError("the text is empty; say what happened, e.g. rmn log wang T 基金到期續作")
+    for n, line in enumerate(lines[1:], 2):
+        if _ATTR.match(line):
+            raise EntryError(
+                f'text line {n} "{line}" would be read as an attribute (an indented key: value); '
+                "reword it, e.g. start it with a capital letter or put it on the first line"
+            )
+    names = []
+    for name in with_:
+        _utf8(name, "--with")
+        name = name.strip()
+        if not name or len(name.splitlines()) != 1:
+            raise EntryError(f"--with needs one name on one line, not {name!r}")
+        names.append(name)
+    new = NewEntry(day, letter, "\n".join(lines), parse_time(time) if time else None, tuple(names))
+    if new.with_ and not _loads_as(_flow_list(new.with_), new.with_):
+        raise EntryError(f"--with names cannot be written as a list: {', '.join(new.with_)}")
+    return new
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """A promise for ``## Follow-ups``: ``- [ ] DATE TEXT``."""
+
+    date: date
+    text: str
+
+    def line(self) -> str:
+        return f"- [ ] {self.date.isoformat()} {self.text}"
+
+
+def parse_next(text: str) -> NextStep:
+    """``"2026-12-01 寄送保險提案"`` -> NextStep; raises with an example otherwise."""
+    _utf8(text, "--next")
+    example = 'write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案"'
+    m = _NEXT.match(text.strip())
+    when = yamltree.parse_date_text(m.group(1)) if m else None
+    if when is None:
+        shown = m.group(1) if m else text
+        raise EntryError(f'--next: "{shown}" is not a date; {example}')
+    rest = (m.group(2) or "").strip()
+    if not rest:
+        raise EntryError(f"--next: say what is promised after the date; {example}")
+    if len(rest.splitlines()) != 1:
+        raise EntryError("--next: the follow-up must be one line of text")
+    return NextStep(when, rest)
+
+
+# ---------------------------------------------------------------------- file edits
+def _parse(data: bytes, rel: str) -> Client:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{rel}: byte {exc.start} is not UTF-8; save the file as UTF-8; "
+                        "nothing was written") from None
+    parsed = parse_client(text, rel)
+    if parsed.client is None:
+        first = parsed.errors[0] if parsed.errors else rel
+        raise DataError(f"{first}; fix the file first (rmn check lists every problem); "
+                        "nothing was written")
+    return parsed.client
+
+
+def _unreadable(rel: str, what: str) -> DataError:
+    return DataError(f"{rel}: {what} would not read back as written; nothing was written "
+                     "(please report this with the file's Log section)")
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """The file's new bytes and what they say."""
+
+    data: bytes
+    client: Client
+    entry: Entry
+    followup: FollowUp | None = None
+
+
+def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextStep | None = None) -> Logged:
+    """Append ``entry`` (and add ``next_step``) to a client file's bytes, checked both ways."""
+    if data is None:
+        raise DataError(f"{rel}: the file is gone; nothing was written")
+    before = _parse(data, rel)
+    new = data
+    if next_step is not None:
+        new = textedit.add_followup(new, next_step.line())
+    new = textedit.append_log(new, entry.lines())
+    try:
+        after = _parse(new, rel)
+    except DataError:
+        raise _unreadable(rel, "the file") from None
+    if (len(after.entries) != len(before.entries) + 1
+            or [_entry_key(e) for e in after.entries[:-1]] != [_entry_key(e) for e in before.entries]
+            or not entry.matches(after.entries[-1])):
+        raise _unreadable(rel, "the new entry")
+    followup = None
+    expected = [_followup_key(f) for f in before.followups]
+    if next_step is not None:
+        expected.append((False, next_step.date, next_step.text))
+        followup = after.followups[-1] if after.followups else None
+    if [_followup_key(f) for f in after.followups] != expected:
+        raise _unreadable(rel, "the follow-ups")
+    return Logged(new, after, after.entries[-1], followup)
+
+
+# ---------------------------------------------------------------------- cadence
+@dataclass(frozen=True, slots=True)
+class Due:
+    """When the client is next due for a contact under the cadence."""
+
+    cadence: Period | None
+    last_contact: date | None
+    date: date | None  # None: no cadence, closed, or never contacted (due now)
+    closed: bool = False
+
+
+def next_due(client: Client, config: Config) -> Due:
+    cadence = config.cadence_for(client.tier, client.cadence)
+    last = client.last_contact
+    closed = client.status == "closed"
+    when = cadence.after(last) if (cadence and last and not closed) else None
+    return Due(cadence, last, when, closed)
+
+
+# ---------------------------------------------------------------------- follow-ups
+def _label(f: FollowUp) -> str:
+    return f"{f.number}. {f.date or ''} {f.text}".replace("  ", " ").strip()
+
+
+def match_followups(followups: Sequence[FollowUp], query: str | None) -> list[FollowUp]:
+    """The follow-ups ``query`` names: its number as ``rmn show`` numbers them, else the
+    open ones whose date or text contains it (case-insensitive); no query: every open one."""
+    open_ = [f for f in followups if not f.done]
+    q = (query or "").strip()
+    if not q:
+        return open_
+    if q.isdigit() and 1 <= int(q) <= len(followups):
+        return [f for f in followups if f.number == int(q)]
+    low = q.casefold()
+    return [f for f in open_ if low in f"{f.date or ''} {f.text}".casefold()]
+
+
+def pick_followup(client: Client, query: str | None) -> FollowUp:
+    """The one open follow-up ``query`` names; raises listing the candidates otherwise."""
+    who = f"{client.name} ({client.id})"
+    found = match_followups(client.followups, query)
+    open_ = [f for f in client.followups if not f.done]
+    shown = "; ".join(_label(f) for f in open_) or "none"
+    q = (query or "").strip()
+    if len(found) == 1:
+        if found[0].done:
+            raise FollowUpError(f"{who}: follow-up {_label(found[0])} is already done")
+        return found[0]
+    if not found:
+        if not open_:
+            raise FollowUpError(f"{who} has no open follow-ups")
+        done = [f for f in client.followups if f.done and q.casefold() in f"{f.date or ''} {f.text}".casefold()]
+        if done:
+            raise FollowUpError(f"{who}: {_label(done[0])} is already done; open ones: {shown}")
+        raise FollowUpError(f"{who}: no open follow-up matches '{q}'; open ones: {shown}")
+    listed = "; ".join(_label(f) for f in found)
+    what = f"'{q}' matches" if q else "has"
+    raise FollowUpError(f"{who} {what} {len(found)} open follow-ups: {listed}; give its number")
+
+
+@dataclass(frozen=True, slots=True)
+class Ticked:
+    data: bytes
+    client: Client
+    followup: FollowUp  # as it was before ticking
+
+
+def tick_followup(data: bytes | None, rel: str, query: str | None) -> Ticked:
+    """Tick the follow-up ``query`` names in a client file's bytes, checked both ways."""
+    if data is None:
+        raise DataError(f"{rel}: the file is gone; nothing was written")
+    before = _parse(data, rel)
+    chosen = pick_followup(before, query)
+    new = textedit.tick(data, chosen.line)
+    after = _parse(new, rel)
+    expected = [(True, f.date, f.text) if f.number == chosen.number else _followup_key(f)
+                for f in before.followups]
+    if ([_followup_key(f) for f in after.followups] != expected
+            or [_entry_key(e) for e in after.entries] != [_entry_key(e) for e in before.entries]):
+        raise _unreadable(rel, "the ticked follow-up")
+    return Ticked(new, after, chosen)
+
+
+# ---------------------------------------------------------------------- commit messages
+def _short(text: str, width: int = SUMMARY_WIDTH) -> str:
+    first = text.split("\n", 1)[0]
+    return first if len(first) <= width and "\n" not in text else first[: width - 1].rstrip() + "…"
+
+
+def log_message(client: Client, entry: NewEntry, next_step: NextStep | None = None) -> str:
+    """``log: 陳美玲 (chen-mei-ling) T 基金到期續作…`` and the written lines as the body."""
+    subject = f"log: {client.name} ({client.id}) {entry.channel} {_short(entry.text)}"
+    body = list(entry.lines())
+    if next_step is not None:
+        body.append(next_step.line())
+    return subject + "\n\n" + "\n".join(body) + "\n"
+
+
+def done_message(client: Client, followup: FollowUp) -> str:
+    when = f"{followup.date} " if followup.date else ""
+    return f"done: {client.name} ({client.id}) {when}{_short(followup.text)}"
