@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from datetime import date
 
 import click
 
 from rmnotes.app import App
 from rmnotes.model import CHANNELS
-from rmnotes.options import CLIENT, DATE, json_option, pass_app
+from rmnotes.options import DATE, json_option, pass_app
 
 CHANNEL_LINES = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def resolve_client(app: App, text: str) -> str:
+    """CLIENT to a client id. An exact id whose file exists needs no index: the write path
+    then never waits for an index refresh, and a file too broken to index is still found
+    (so its error is shown instead of 'no client matches')."""
+    key = text.strip()
+    if _ID.match(key) and app.vault.client_path(key).is_file():
+        return key
+    return app.resolve(text)
 
 
 def _usage(message: str) -> click.UsageError:
@@ -18,7 +31,7 @@ def _usage(message: str) -> click.UsageError:
 
 
 @click.command(name="log")
-@click.argument("client", type=CLIENT, required=False)
+@click.argument("client", metavar="[CLIENT]", required=False)
 @click.argument("channel", metavar="[CH]", required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
 @click.option("--date", "day", type=DATE, metavar="YYYY-MM-DD", help="The day of the contact (default: today).")
@@ -61,7 +74,7 @@ def client_log(app: App, client: str | None, channel: str | None, text: tuple[st
         used = [k for k, v in writing.items() if v]
         if used:
             raise _usage(f"{' and '.join(used)} need a channel and text: rmn log CLIENT CH TEXT...")
-        _read(app, client, since, until, limit, as_json)
+        _read(app, resolve_client(app, client) if client is not None else None, since, until, limit, as_json)
         return
     used = [k for k, v in reading.items() if v]
     if used:
@@ -74,7 +87,7 @@ def _text(words: tuple[str, ...], edit: bool) -> str:
     if words == ("-",):
         if edit:
             raise _usage("give either '-' (standard input) or --edit, not both")
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     given = " ".join(words)
     if edit:
         written = click.edit(given + "\n" if given else "", extension=".md")
@@ -86,7 +99,7 @@ def _text(words: tuple[str, ...], edit: bool) -> str:
     return given
 
 
-def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: date | None,
+def _write(app: App, client_text: str, channel: str, words: tuple[str, ...], day: date | None,
            at: str | None, with_: tuple[str, ...], next_: str | None, edit: bool, future: bool) -> None:
     from rmnotes.domain import logbook
 
@@ -101,6 +114,7 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
         raise
+    client_id = resolve_client(app, client_text)
     client = app.load(client_id)
     rel = client.path
     done: list[logbook.Logged] = []

@@ -52,11 +52,10 @@ def calendar_tables(grid: Grid, width: int, today: date | None = None):
 
     chunks = pages(grid, width)
     tables = []
-    for n, chunk in enumerate(chunks, 1):
+    for chunk in chunks:
         title = f"{chunk[0]} – {chunk[-1]}" if len(chunk) > 1 else str(chunk[0])
         table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False,
-                      title=title, title_justify="left",
-                      caption=LEGEND if n == len(chunks) else None, caption_justify="left")
+                      title=title, title_justify="left")
         table.add_column("client", no_wrap=True, max_width=NAME_MAX, overflow="ellipsis")
         for d in chunk:
             weekend = d.weekday() >= 5
@@ -71,7 +70,7 @@ def calendar_tables(grid: Grid, width: int, today: date | None = None):
         if tables:
             tables.append(Text(""))
         tables.append(table)
-    return Group(*tables)
+    return Group(*tables, Text(LEGEND, no_wrap=True, overflow="ellipsis"))
 
 
 # ---------------------------------------------------------------------- Excel
