@@ -1,5 +1,10 @@
 """The SQLite cache in ``.rmnotes/``: never a source of truth, always safe to delete.
 
+Besides profiles and dated facts it keeps each client's assets and policies (money as exact
+decimal text), and every searchable line (names, aliases, family, notes, follow-ups, log
+entries) in a plain table mirrored by an FTS5 trigram index, so the book-wide views
+(coverage, rank, segments, find) answer from the cache.
+
 Each client file is stamped with its mtime and size; a command re-parses only the files
 whose stamp changed, in one transaction. A missing, old-version or damaged cache is
 rebuilt by itself.
@@ -12,18 +17,19 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from rmnotes import names
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
-from rmnotes.model import Entry, FollowUp, Issue
+from rmnotes.model import Asset, Client, Entry, FamilyMember, FollowUp, Issue, Policy
 from rmnotes.parse import ParsedClient, parse_client
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.vault import DIR_MODE, FileStamp, Vault, decode
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -34,7 +40,8 @@ CREATE TABLE files (
 CREATE TABLE clients (
     id TEXT PRIMARY KEY, path TEXT NOT NULL, name TEXT NOT NULL, tier TEXT, status TEXT NOT NULL,
     cadence TEXT, since TEXT, last_contact TEXT, prefer TEXT, no_calls TEXT, best_time TEXT,
-    tags TEXT, aliases TEXT, notes TEXT
+    tags TEXT, aliases TEXT, notes TEXT,
+    marital_status TEXT, income TEXT, income_currency TEXT, risk_profile INTEGER, family TEXT
 );
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
 CREATE INDEX keys_key ON keys(key);
@@ -56,9 +63,28 @@ CREATE TABLE followups (
     text TEXT NOT NULL, line INTEGER
 );
 CREATE INDEX followups_client ON followups(client_id);
+CREATE TABLE assets (
+    client_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, institution TEXT,
+    value TEXT, currency TEXT, since TEXT, maturity TEXT, risk INTEGER, line INTEGER
+);
+CREATE INDEX assets_client ON assets(client_id);
+CREATE TABLE policies (
+    client_id TEXT NOT NULL, name TEXT NOT NULL, insurer TEXT, kind TEXT NOT NULL,
+    insured TEXT NOT NULL, sum_assured TEXT, premium TEXT, frequency TEXT NOT NULL,
+    currency TEXT, riders TEXT NOT NULL, line INTEGER
+);
+CREATE INDEX policies_client ON policies(client_id);
+CREATE TABLE texts (
+    id INTEGER PRIMARY KEY, client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT,
+    time TEXT, channel TEXT, line INTEGER, text TEXT NOT NULL
+);
+CREATE INDEX texts_client ON texts(client_id);
+CREATE VIRTUAL TABLE texts_fts USING fts5(
+    text, content='texts', content_rowid='id', tokenize='trigram'
+);
 """
 
-_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups")
+_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "assets", "policies", "texts")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -74,12 +100,64 @@ class Skipped:
         return f"warning: skipped {self.issue}; run 'rmn check' for details"
 
 
+@dataclass(frozen=True, slots=True)
+class BookClient:
+    """What the book-wide views (coverage, rank, segments) need of one client."""
+
+    profile: Profile
+    marital_status: str | None
+    income: Decimal | None
+    income_currency: str | None
+    risk_profile: int | None
+    family: tuple[FamilyMember, ...]  # name, relation, birthday and link only
+    assets: tuple[Asset, ...] = ()  # filled when asked for
+    policies: tuple[Policy, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.profile.id
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def path(self) -> str:
+        return f"clients/{self.profile.id}.md"
+
+    @property
+    def children(self) -> int:
+        return sum(1 for m in self.family if m.relation == "child")
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """One searchable line of a client file: ``kind`` is name | alias | family | note |
+    follow-up | log (``channel``: the log letter, the follow-up's box, the member's relation)."""
+
+    client_id: str
+    kind: str
+    text: str
+    date: date | None = None
+    time: str | None = None
+    channel: str | None = None
+    line: int | None = None
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
 def _day(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+def _dec(s: str | None) -> Decimal | None:
+    return Decimal(s) if s is not None else None
+
+
+def _text(d: Decimal | None) -> str | None:
+    return str(d) if d is not None else None
 
 
 class Index:
@@ -128,6 +206,9 @@ class Index:
             for rel in removed + [s.rel for s in changed]:
                 cid = client_id_from_path(rel)
                 conn.execute("DELETE FROM files WHERE path = ?", (rel,))
+                conn.execute(
+                    "INSERT INTO texts_fts(texts_fts, rowid, text)"
+                    " SELECT 'delete', id, text FROM texts WHERE client_id = ?", (cid,))
                 for table in _CLIENT_TABLES:
                     column = "id" if table == "clients" else "client_id"
                     conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (cid,))
@@ -176,11 +257,89 @@ class Index:
             "SELECT id, name, tier, status, cadence, since, last_contact, prefer, no_calls,"
             " best_time, tags FROM clients ORDER BY id"
         )
-        return [
-            Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
-                    tuple(json.loads(r[7])), r[8], r[9], tuple(json.loads(r[10])))
-            for r in rows
-        ]
+        return [_profile(r) for r in rows]
+
+    def book(self, assets: bool = False, policies: bool = False) -> list[BookClient]:
+        """Every client with its family and KYC facts, by id; with ``assets`` / ``policies``
+        also those (one query each, so a book-wide view costs a few table scans)."""
+        held: dict[str, list[Asset]] = {}
+        if assets:
+            for r in self.conn.execute(
+                "SELECT client_id, name, type, institution, value, currency, since, maturity, risk,"
+                " line FROM assets ORDER BY rowid"
+            ):
+                held.setdefault(r[0], []).append(
+                    Asset(r[1], r[2], r[3], _dec(r[4]), r[5], _day(r[6]), _day(r[7]), r[8], r[9]))
+        insured: dict[str, list[Policy]] = {}
+        if policies:
+            for r in self.conn.execute(
+                "SELECT client_id, name, insurer, kind, insured, sum_assured, premium, frequency,"
+                " currency, riders, line FROM policies ORDER BY rowid"
+            ):
+                insured.setdefault(r[0], []).append(
+                    Policy(r[1], r[2], r[3], r[4], _dec(r[5]), _dec(r[6]), r[7], r[8],
+                           riders=tuple(json.loads(r[9])), line=r[10]))
+        out = []
+        for r in self.conn.execute(
+            "SELECT id, name, tier, status, cadence, since, last_contact, prefer, no_calls,"
+            " best_time, tags, marital_status, income, income_currency, risk_profile, family"
+            " FROM clients ORDER BY id"
+        ):
+            family = tuple(FamilyMember(n, relation=rel, birthday=_day(born), client=link)
+                           for n, rel, link, born in json.loads(r[15]))
+            out.append(BookClient(_profile(r), r[11], _dec(r[12]), r[13], r[14], family,
+                                  tuple(held.get(r[0], ())), tuple(insured.get(r[0], ()))))
+        return out
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Every tag with the number of clients carrying it, most used first."""
+        rows = self.conn.execute(
+            "SELECT value, count(DISTINCT clients.id) AS n FROM clients, json_each(clients.tags)"
+            " GROUP BY value ORDER BY n DESC, value"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def search(self, needles: Sequence[str], limit: int | None = None) -> tuple[list[TextHit], int]:
+        """Lines holding every needle (case-insensitive), and how many there are in all.
+
+        Needles of three characters or more go through the FTS5 trigram index; shorter
+        ones (a two-character Chinese name) are a substring scan of the plain table, since
+        the trigram index cannot answer them (and ``LIKE`` on it silently finds nothing).
+        """
+        needles = [n for n in (x.strip() for x in needles) if n]
+        if not needles:
+            return [], 0
+        long = [n for n in needles if len(n) >= 3]
+        where: list[str] = []
+        params: list = []
+        if long:
+            where.append("id IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
+            params.append(" AND ".join('"' + n.replace('"', '""') + '"' for n in long))
+        for n in needles:
+            if len(n) < 3:
+                where.append("instr(lower(text), ?) > 0")
+                params.append(n.lower())
+        cond = " AND ".join(where)
+        total = self.conn.execute(f"SELECT count(*) FROM texts WHERE {cond}", params).fetchone()[0]
+        sql = (f"SELECT client_id, kind, text, date, time, channel, line FROM texts WHERE {cond}"
+               " ORDER BY CASE kind WHEN 'name' THEN 0 WHEN 'alias' THEN 1 WHEN 'family' THEN 2"
+               " WHEN 'note' THEN 3 WHEN 'follow-up' THEN 4 ELSE 5 END,"
+               " coalesce(date, '') DESC, coalesce(time, '') DESC, client_id, id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        hits = [TextHit(r[0], r[1], r[2], _day(r[3]), r[4], r[5], r[6])
+                for r in self.conn.execute(sql, params)]
+        return hits, total
+
+    def name_texts(self, client_ids: Iterable[str]) -> list[TextHit]:
+        """The name line of each of ``client_ids`` (what a pinyin query matched)."""
+        ids = list(client_ids)
+        if not ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT client_id, kind, text FROM texts WHERE kind = 'name'"
+            f" AND client_id IN ({','.join('?' * len(ids))}) ORDER BY client_id", ids)
+        return [TextHit(r[0], r[1], r[2]) for r in rows]
 
     def facts(self, kinds: Sequence[str] | None = None, until: date | None = None,
               since: date | None = None) -> list[tuple[str, Fact]]:
@@ -236,6 +395,11 @@ class Index:
 
 
 # ---------------------------------------------------------------------- internals
+def _profile(r: Sequence) -> Profile:
+    return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
+                   tuple(json.loads(r[7])), r[8], r[9], tuple(json.loads(r[10])))
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     new = not path.exists()
     conn = sqlite3.connect(path)
@@ -295,6 +459,7 @@ def _parse_all(vault: Vault, stamps: Iterable[FileStamp], tick: Progress | None)
 
 def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedClient]]) -> None:
     files, clients, keys, facts, entries, followups = [], [], [], [], [], []
+    assets, policies, texts = [], [], []
     for stamp, result in parsed:
         cid = client_id_from_path(stamp.rel)
         issues = json.dumps([[i.line, i.severity, i.message] for i in result.issues], ensure_ascii=False)
@@ -308,7 +473,17 @@ def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedCl
             json.dumps(list(c.prefer)), c.no_calls, c.best_time,
             json.dumps(list(c.tags), ensure_ascii=False),
             json.dumps(list(c.aliases), ensure_ascii=False), c.notes,
+            c.marital_status, _text(c.income), _income_currency(c), c.risk_profile,
+            json.dumps([[m.name, m.relation, m.client, _iso(m.birthday)] for m in c.family], ensure_ascii=False),
         ))
+        for a in c.assets:
+            assets.append((c.id, a.name, a.type, a.institution, _text(a.value), a.currency,
+                           _iso(a.since), _iso(a.maturity), a.risk, a.line))
+        for pol in c.policies:
+            policies.append((c.id, pol.name, pol.insurer, pol.kind, pol.insured, _text(pol.sum_assured),
+                             _text(pol.premium), pol.premium_frequency, pol.currency,
+                             json.dumps(list(pol.riders), ensure_ascii=False), pol.line))
+        texts.extend(_texts_of(c))
         for key in names.client_keys(c.id, c.name, c.aliases):
             keys.append((key, c.id))
         for f in facts_of(c):
@@ -321,8 +496,36 @@ def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedCl
         for f in c.followups:
             followups.append((c.id, f.number, int(f.done), _iso(f.date), f.text, f.line))
     conn.executemany("INSERT INTO files VALUES (?,?,?,?,?,?)", files)
-    conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clients)
+    conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clients)
     conn.executemany("INSERT INTO keys VALUES (?,?)", keys)
     conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?)", facts)
     conn.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?)", entries)
     conn.executemany("INSERT INTO followups VALUES (?,?,?,?,?,?)", followups)
+    conn.executemany("INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?)", assets)
+    conn.executemany("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)", policies)
+    if texts:
+        first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
+        conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
+                         [(first + i, *t) for i, t in enumerate(texts)])
+        conn.execute("INSERT INTO texts_fts(rowid, text) SELECT id, text FROM texts WHERE id >= ?", (first,))
+
+
+def _income_currency(c: Client) -> str | None:
+    """``profile.currency``: the currency of ``income`` when it is not the base currency."""
+    profile = c.meta.get("profile")
+    cur = profile.get("currency") if isinstance(profile, dict) else None
+    return str(cur).strip().upper() if cur not in (None, "") else None
+
+
+def _texts_of(c: Client) -> list[tuple]:
+    """The searchable lines of a client: (client, kind, date, time, channel, line, text)."""
+    out: list[tuple] = [(c.id, "name", None, None, None, None, c.name)]
+    out += [(c.id, "alias", None, None, None, None, a) for a in c.aliases]
+    out += [(c.id, "family", None, None, m.relation, m.line, m.name) for m in c.family]
+    out += [(c.id, "note", None, None, None, None, line.strip())
+            for line in c.notes.split("\n") if line.strip()]
+    out += [(c.id, "follow-up", _iso(f.date), None, "x" if f.done else " ", f.line, f.text)
+            for f in c.followups if f.text]
+    out += [(c.id, "log", e.date.isoformat(), e.time, e.channel, e.line, e.text)
+            for e in c.entries if e.text]
+    return out

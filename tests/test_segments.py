@@ -1,0 +1,214 @@
+"""Segments on rmn list: small predicates that combine; --json and --csv; rmn tags."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import CONFIG, run, write_client
+
+from rmnotes.domain.segments import (Condition, Range, Segment, parse_amount, parse_condition,
+                                     parse_range, parse_since, select)
+from rmnotes.index import Index
+from rmnotes.model import Config
+from rmnotes.vault import Vault
+
+
+@pytest.fixture
+def vault(tmp_path):
+    """A vault folder without git: these commands only read (and are faster to set up)."""
+    root = tmp_path / "vault"
+    (root / "clients").mkdir(parents=True)
+    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+TODAY = date.today()
+
+
+def days_ago(n: int) -> str:
+    return date.fromordinal(TODAY.toordinal() - n).isoformat()
+
+
+# ---------------------------------------------------------------- option values
+@pytest.mark.parametrize("text, expected", [
+    ("3..5", Range(3, 5)), ("4", Range(4, 4)), ("..2", Range(None, 2)), ("4..", Range(4, None)),
+    ("3-5", Range(3, 5)), (" 2 .. 3 ", Range(2, 3)),
+])
+def test_parse_range(text, expected):
+    assert parse_range(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "..", "x", "5..3", "3..5..6"])
+def test_parse_range_rejects(text):
+    with pytest.raises(ValueError):
+        parse_range(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (">=1000000", Condition(">=", Decimal(1000000))),
+    (">= 1,000,000", Condition(">=", Decimal(1000000))),
+    ("<500k", Condition("<", Decimal(500000))),
+    ("1.5m", Condition(">=", Decimal(1500000))),
+    ("=300萬", Condition("=", Decimal(3000000))),
+    ("1m..5m", Condition("..", Decimal(1000000), Decimal(5000000))),
+])
+def test_parse_condition(text, expected):
+    assert parse_condition(text) == expected
+
+
+def test_condition_tests_exactly():
+    assert parse_condition(">=1000000").test(Decimal("1000000.00"))
+    assert not parse_condition(">1000000").test(Decimal("1000000"))
+    assert parse_condition("1m..5m").test(Decimal(5000000))
+    with pytest.raises(ValueError, match="not an amount"):
+        parse_amount("lots")
+
+
+def test_parse_since():
+    assert parse_since("90d", date(2026, 11, 28)) == date(2026, 8, 30)
+    assert parse_since("3m", date(2026, 11, 30)) == date(2026, 8, 30)
+    assert parse_since("2026-01-31", date(2026, 11, 28)) == date(2026, 1, 31)
+    with pytest.raises(ValueError, match="neither a period"):
+        parse_since("soon", date(2026, 11, 28))
+
+
+# ---------------------------------------------------------------- the book
+@pytest.fixture
+def book(vault):
+    write_client(vault, "wang-wei", f"""\
+        ---
+        name: 王偉
+        tier: A
+        tags: [likes-new-funds, golf]
+        risk: {{profile: 4}}
+        family:
+          - {{name: 王小明, relation: child}}
+        assets:
+          - {{name: 科技基金, type: fund, institution: ours, value: 1200000}}
+        ---
+        ## Log
+        - {days_ago(10)} T 問候
+    """)
+    write_client(vault, "chen-mei-ling", f"""\
+        ---
+        name: 陳美玲
+        tier: A
+        tags: [likes-new-funds]
+        risk: {{profile: 3}}
+        family:
+          - {{name: 林品妤, relation: child}}
+        assets:
+          - {{name: 美元基金, type: fund, institution: ours, value: 20000, currency: USD}}
+        ---
+        ## Log
+        - {days_ago(120)} M 年度檢視
+    """)
+    write_client(vault, "lin-zhi-ming", """\
+        ---
+        name: 林志明
+        tier: B
+        status: prospect
+        tags: [golf]
+        risk: {profile: 5}
+        assets:
+          - {name: 定存, type: deposit, institution: ours, value: 5000000}
+          - {name: 他行基金, type: fund, institution: 國泰, value: 100}
+        ---
+    """)
+    write_client(vault, "zeng-guo-qiang", """\
+        ---
+        name: 曾國強
+        tier: C
+        risk: {profile: 2}
+        assets:
+          - {name: 日圓, type: deposit, institution: ours, value: 100, currency: JPY}
+        ---
+    """)
+    return vault
+
+
+def ids(vault, *args) -> list[str]:
+    result = run(["list", "--json", *args], vault)
+    assert result.exit_code == 0, result.output
+    return [d["id"] for d in json.loads(result.stdout)]
+
+
+def test_each_filter(book):
+    assert ids(book, "--risk", "3..5") == ["chen-mei-ling", "lin-zhi-ming", "wang-wei"]
+    assert ids(book, "--risk", "..2") == ["zeng-guo-qiang"]
+    assert ids(book, "--holds", "fund") == ["chen-mei-ling", "lin-zhi-ming", "wang-wei"]
+    assert ids(book, "--has-children") == ["chen-mei-ling", "wang-wei"]
+    assert ids(book, "--no-contact-since", "90d") == ["chen-mei-ling", "lin-zhi-ming", "zeng-guo-qiang"]
+    assert ids(book, "--tier", "A", "--tier", "C") == ["chen-mei-ling", "wang-wei", "zeng-guo-qiang"]
+    assert ids(book, "--status", "prospect") == ["lin-zhi-ming"]
+
+
+def test_filters_combine(book):
+    assert ids(book, "--tag", "likes-new-funds", "--risk", "3..5", "--no-contact-since", "90d") == ["chen-mei-ling"]
+    assert ids(book, "--tag", "golf", "--tag", "likes-new-funds") == ["wang-wei"]  # all tags
+    assert ids(book, "--holds", "fund", "--holds", "deposit") == ["lin-zhi-ming"]  # all types
+    assert ids(book, "--has-children", "--aum", ">=1000000") == ["wang-wei"]
+    assert ids(book, "--tier", "B", "--has-children") == []
+
+
+def test_aum_is_exact_in_the_base_currency_and_a_missing_rate_is_named(book):
+    result = run(["list", "--json", "--aum", ">=624000"], book)  # 20000 USD x 31.2 = 624,000
+    assert [d["id"] for d in json.loads(result.stdout)] == ["chen-mei-ling", "lin-zhi-ming", "wang-wei"]
+    assert result.stderr.startswith("warning: 曾國強 (zeng-guo-qiang) left out: clients/zeng-guo-qiang.md: "
+                                    "曾國強 asset '日圓': currency JPY has no rate")
+    assert ids(book, "--aum", ">624000") == ["lin-zhi-ming", "wang-wei"]
+    assert ids(book, "--aum", "1m..2m") == ["wang-wei"]
+
+
+def test_csv(book):
+    result = run(["list", "--csv", "--tier", "A"], book)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "id,name,tier,status,risk,children,last_contact,tags",
+        f"chen-mei-ling,陳美玲,A,active,3,1,{days_ago(120)},likes-new-funds",
+        f"wang-wei,王偉,A,active,4,1,{days_ago(10)},likes-new-funds golf",
+    ]
+
+
+def test_json_keeps_the_list_fields(book):
+    (row,) = json.loads(run(["list", "--json", "--status", "prospect"], book).stdout)
+    assert row == {"id": "lin-zhi-ming", "name": "林志明", "tier": "B", "status": "prospect",
+                   "tags": ["golf"], "last_contact": None, "risk": 5, "children": 0}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--risk", "high"], "'high' is not a range; write 3..5, 3, ..2 or 4.."),
+    (["--aum", ">=lots"], "'lots' is not an amount"),
+    (["--no-contact-since", "soon"], "'soon' is neither a period"),
+])
+def test_bad_segment_values_are_usage_errors(book, args, message):
+    result = run(["list", *args], book)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_predicates_compose_in_the_domain(book):
+    vault = Vault(book)
+    clients = Index.open(vault).book(assets=True)
+    seg = Segment(tags=("golf",), risk=Range(4, None))
+    chosen = select(clients, seg.predicates(vault.config))
+    assert [c.id for c in chosen.clients] == ["lin-zhi-ming", "wang-wei"] and chosen.warnings == ()
+    assert Segment().is_empty and not Segment().needs_assets and Segment(holds=("fund",)).needs_assets
+    assert select(clients, Segment().predicates(Config())).clients == tuple(clients)
+
+
+# ---------------------------------------------------------------- tags
+def test_tags_with_counts(book):
+    out = run(["tags"], book).stdout.splitlines()
+    assert [line.split() for line in out] == [["tag", "clients"], ["golf", "2"], ["likes-new-funds", "2"]]
+    data = json.loads(run(["tags", "--json"], book).stdout)
+    assert data == [{"tag": "golf", "count": 2, "clients": ["lin-zhi-ming", "wang-wei"]},
+                    {"tag": "likes-new-funds", "count": 2, "clients": ["chen-mei-ling", "wang-wei"]}]
+    assert "林志明、王偉" in run(["tags", "--who"], book).stdout
+
+
+def test_tags_in_an_empty_vault(vault):
+    result = run(["tags"], vault)
+    assert result.exit_code == 0 and result.stdout.startswith("no tags yet")
