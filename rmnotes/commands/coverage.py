@@ -1,0 +1,63 @@
+"""rmn coverage: every client's insurance cover per kind, yearly premium and gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rmnotes.app import App
+from rmnotes.commands.list import make_segment, segment_options, select_clients
+from rmnotes.options import as_of_option, json_option, pass_app
+
+ACTIVE = ("active", "prospect", "dormant")
+
+
+@click.command(name="coverage")
+@segment_options
+@click.option("--gaps", "gaps_only", is_flag=True, help="Only clients with a gap, each gap explained.")
+@json_option
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Also write the sheet to FILE as an Excel workbook.")
+@as_of_option
+@pass_app
+def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, xlsx: str | None,
+                  as_of) -> None:
+    """The insurance coverage sheet: per client, marital status, children, the sum assured
+    per kind (life, CI, medical, accident, annuity, LTC), premiums per year, and gaps.
+
+    Gaps: no-critical-illness, no-medical, life-below-income (children under 25, life
+    cover below 10 x yearly income), insured-not-in-family (a policy insures someone not
+    listed under family). Set the rules under `coverage:` in
+    rmnotes.yaml. Closed clients are left out unless --status asks for them.
+    """
+    from rmnotes.domain.coverage import Rules, coverage
+
+    rules = Rules.from_config(app.vault.config.coverage)
+    clients = select_clients(app, make_segment(app, segment_args, ACTIVE), policies=True)
+    report = coverage(clients, app.vault.config, rules, as_of or app.today(), gaps_only=gaps_only)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    if xlsx:
+        from rmnotes.render.book import coverage_xlsx, n_clients
+        from rmnotes.vault import atomic_write
+
+        target = Path(xlsx)
+        atomic_write(target, coverage_xlsx(report))
+        click.echo(f"wrote {target} ({n_clients(len(report.rows))})", err=True)
+    if as_json:
+        from rmnotes.render.book import coverage_json
+        from rmnotes.render.jsonout import dumps
+
+        click.echo(dumps(coverage_json(report)))
+        return
+    from rmnotes.render.book import coverage_summary, coverage_table, gap_lines
+    from rmnotes.render.console import out
+
+    console = out()
+    if report.rows:
+        console.print(coverage_table(report, console.width))
+        if gaps_only:
+            console.print()
+            console.print(gap_lines(report))
+    console.print(coverage_summary(report))

@@ -1,0 +1,69 @@
+"""rmn rank: the 80/20 check, and the dormant clients with potential."""
+
+from __future__ import annotations
+
+import click
+
+from rmnotes.app import App
+from rmnotes.commands.list import _Parsed, make_segment, segment_options, select_clients
+from rmnotes.options import as_of_option, json_option, pass_app
+
+
+def _amount(text: str):
+    from rmnotes.domain.segments import parse_amount
+
+    return parse_amount(text)
+
+
+@click.command(name="rank")
+@click.option("--by", type=click.Choice(["aum", "assets", "net-worth", "premium"]), default="aum",
+              show_default=True,
+              help="aum: assets at this bank; assets: all assets; net-worth: assets less "
+                   "liabilities; premium: yearly premium of the client's policies.")
+@segment_options
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Show only the first N rows (the 80/20 line still counts everyone).")
+@click.option("--elsewhere-min", type=_Parsed("amount", _amount), default=None, metavar="AMOUNT",
+              help="Money elsewhere that counts as large potential (default: what the smallest "
+                   "top-80% client holds at this bank).")
+@as_of_option
+@json_option
+@pass_app
+def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_min, as_of,
+              as_json: bool) -> None:
+    """Rank clients by what they bring, with each one's share and the cumulative share,
+    and mark where the top clients reach 80% (the 80/20 check).
+
+    Then lists dormant potential: clients with large financial assets elsewhere (not at
+    this bank, property aside) or no contact for two cadences. A client whose value needs
+    a currency with no rate is named in a warning and left out, never counted as zero.
+    Closed clients are left out unless --status asks for them.
+    """
+    from rmnotes.domain.rank import rank
+
+    config = app.vault.config
+    today = as_of or app.today()
+    clients = select_clients(app, make_segment(app, segment_args, ("active", "prospect", "dormant")),
+                             assets=True, policies=by == "premium")
+    ranking = rank(clients, config, today, by=by, elsewhere_min=elsewhere_min)
+    for warning in ranking.warnings:
+        click.echo(warning, err=True)
+    if as_json:
+        from rmnotes.render.book import rank_json
+        from rmnotes.render.jsonout import dumps
+
+        click.echo(dumps(rank_json(ranking)))
+        return
+    from rmnotes.render.book import potential_table, rank_summary, rank_table
+    from rmnotes.render.console import out
+
+    console = out()
+    cur = config.base_currency
+    if ranking.rows:
+        console.print(rank_table(ranking, cur, top))
+        if top is not None and top < ranking.count:
+            console.print(f"… {ranking.count - top} more")
+    console.print(rank_summary(ranking, cur))
+    if ranking.potential:
+        console.print()
+        console.print(potential_table(ranking.potential, cur, today))

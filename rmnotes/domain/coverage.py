@@ -1,0 +1,286 @@
+"""The insurance coverage sheet: every client's cover per kind, yearly premium, and gaps.
+
+A client's cover is what the policies in the client's own file insure on the client
+(``insured: self``); policies there that insure a family member are that member's cover,
+shown apart. Premiums count every policy in the file (the client pays them), normalised
+per year: annual 1x, semiannual 2x, quarterly 4x, monthly 12x; single premiums apart. A family member who is also a client is a link: nothing from the linked file
+is ever mixed in.
+
+Gap rules are configurable under ``coverage:`` in rmnotes.yaml::
+
+    coverage:
+      life_income_multiple: 10        # parents: life cover below N x yearly income
+      dependent_age: 25               # children younger than this (or of unknown age) count
+      life_kinds: [life]              # kinds that count as life cover
+      critical_illness_riders: [critical_illness, ci, 重大疾病, 重疾]
+      medical_riders: [medical, hospital, 醫療, 医疗, 住院]
+      ignore: [no-medical]            # gap codes to switch off
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable, Mapping
+
+from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
+from rmnotes.errors import DataError
+from rmnotes.index import BookClient
+from rmnotes.model import Config, Policy
+
+KINDS = ("life", "critical_illness", "medical", "accident", "annuity", "long_term_care")
+PER_YEAR = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
+SINGLE = "single"
+SELF = frozenset({"self", "本人", "自己"})
+
+NO_CI = "no-critical-illness"
+NO_MEDICAL = "no-medical"
+LIFE_BELOW_INCOME = "life-below-income"
+NOT_IN_FAMILY = "insured-not-in-family"
+GAP_CODES = (NO_CI, NO_MEDICAL, LIFE_BELOW_INCOME, NOT_IN_FAMILY)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    life_income_multiple: Decimal = Decimal(10)
+    dependent_age: int = 25
+    life_kinds: frozenset[str] = frozenset({"life"})
+    critical_illness_riders: frozenset[str] = frozenset({"critical_illness", "critical-illness", "ci",
+                                                         "重大疾病", "重疾", "重大傷病"})
+    medical_riders: frozenset[str] = frozenset({"medical", "hospital", "醫療", "医疗", "住院"})
+    ignore: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any] | None) -> Rules:
+        """Rules from the ``coverage:`` mapping; a bad value is a DataError naming the key."""
+        raw = raw or {}
+        known = {"life_income_multiple", "dependent_age", "life_kinds", "critical_illness_riders",
+                 "medical_riders", "ignore"}
+        for key in raw:
+            if key not in known:
+                raise DataError(f"rmnotes.yaml: coverage.{key} is not a coverage setting; "
+                                f"use one of {', '.join(sorted(known))}")
+        changes: dict[str, Any] = {}
+        if "life_income_multiple" in raw:
+            value = raw["life_income_multiple"]
+            try:
+                n = Decimal(str(value).strip())
+            except InvalidOperation:
+                n = None
+            if n is None or not n.is_finite() or n < 0 or isinstance(value, bool):
+                raise DataError(f"rmnotes.yaml: coverage.life_income_multiple must be a number "
+                                f"like 10, not {value!r}")
+            changes["life_income_multiple"] = n
+        if "dependent_age" in raw:
+            age = raw["dependent_age"]
+            if isinstance(age, bool) or not isinstance(age, int) or age < 0:
+                raise DataError(f"rmnotes.yaml: coverage.dependent_age must be a whole number of "
+                                f"years like 25, not {age!r}")
+            changes["dependent_age"] = age
+        for key in ("life_kinds", "critical_illness_riders", "medical_riders", "ignore"):
+            if key in raw:
+                changes[key] = _words(raw[key], f"coverage.{key}")
+        bad = sorted(changes.get("ignore", frozenset()) - set(GAP_CODES))
+        if bad:
+            raise DataError(f"rmnotes.yaml: coverage.ignore: unknown gap code {', '.join(bad)}; "
+                            f"the codes are {', '.join(GAP_CODES)}")
+        return replace(cls(), **changes)
+
+
+def _words(value: Any, key: str) -> frozenset[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise DataError(f"rmnotes.yaml: {key} must be a list of words like [a, b], not {value!r}")
+    return frozenset(v.strip().lower() for v in value)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One row of the coverage sheet. Money in the base currency; None when unknown."""
+
+    client: str
+    name: str
+    tier: str | None
+    status: str
+    marital_status: str | None
+    children: int
+    policies: int
+    sums: Mapping[str, Decimal] | None  # cover on the client, per kind in KINDS
+    held: tuple[str, ...]  # kinds of the policies on the client (with or without a sum)
+    riders: tuple[str, ...]  # kinds covered by a rider only (critical_illness, medical)
+    family_sums: Mapping[str, Mapping[str, Decimal]] | None  # member -> kind -> sum
+    premium_yearly: Decimal | None
+    premium_single: Decimal | None
+    gaps: tuple[Gap, ...]
+    error: str | None = None  # why the money could not be computed
+
+    @property
+    def gap_codes(self) -> tuple[str, ...]:
+        return tuple(g.code for g in self.gaps)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageReport:
+    rows: tuple[Coverage, ...]
+    base_currency: str
+    rules: Rules
+    warnings: tuple[str, ...] = field(default=())
+
+
+def is_self(policy: Policy, client: BookClient) -> bool:
+    who = policy.insured.strip()
+    return who.lower() in SELF or who == client.name
+
+
+def yearly(amount: Decimal, frequency: str) -> Decimal | None:
+    """A premium per year: annual 1x, semiannual 2x, quarterly 4x, monthly 12x; single:
+    None (a one-off, shown apart). Raises ValueError for an unknown frequency."""
+    if frequency == SINGLE:
+        return None
+    if frequency not in PER_YEAR:
+        raise ValueError(f"premium_frequency {frequency!r} is not one of "
+                         f"{', '.join([*PER_YEAR, SINGLE])}")
+    return amount * PER_YEAR[frequency]
+
+
+def _what(client: BookClient, policy: Policy) -> str:
+    return f"{client.path}: {client.name} policy '{policy.name}'"
+
+
+def premiums(config: Config, client: BookClient) -> tuple[Decimal, Decimal, tuple[str, ...]]:
+    """(yearly premium, single premiums, problems) in the base currency over every policy
+    in the client's file. Raises MissingRate; an unknown frequency is a problem, not a 0."""
+    per_year = single = ZERO
+    problems: list[str] = []
+    for p in client.policies:
+        if p.premium is None:
+            continue
+        amount = to_base(config, p.premium, p.currency, _what(client, p))
+        try:
+            y = yearly(amount, p.premium_frequency)
+        except ValueError as exc:
+            problems.append(f"{_what(client, p)}: {exc}; its premium is left out")
+            continue
+        if y is None:
+            single += amount
+        else:
+            per_year += y
+    return per_year, single, tuple(problems)
+
+
+def age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def dependants(client: BookClient, rules: Rules, today: date) -> int:
+    """Children younger than ``dependent_age``, or of unknown age."""
+    return sum(1 for m in client.family if m.relation == "child"
+               and (m.birthday is None or age(m.birthday, today) < rules.dependent_age))
+
+
+def coverage_of(client: BookClient, config: Config, rules: Rules,
+                today: date) -> tuple[Coverage, tuple[str, ...]]:
+    """The client's coverage row and any warnings about it."""
+    warnings: list[str] = []
+    own = [p for p in client.policies if is_self(p, client)]
+    members = {m.name.strip() for m in client.family}
+    others = [p for p in client.policies if not is_self(p, client)]
+
+    def has(kind: str, riders: frozenset[str]) -> tuple[bool, bool]:
+        by_kind = any(p.kind == kind for p in own)
+        by_rider = any(r in riders for p in own for r in p.riders)
+        return by_kind, by_rider
+
+    ci_kind, ci_rider = has("critical_illness", rules.critical_illness_riders)
+    med_kind, med_rider = has("medical", rules.medical_riders)
+    rider_only = tuple(k for k, (kind, rider) in (("critical_illness", (ci_kind, ci_rider)),
+                                                   ("medical", (med_kind, med_rider))) if rider and not kind)
+
+    sums: dict[str, Decimal] | None = None
+    family_sums: dict[str, dict[str, Decimal]] | None = None
+    life = ZERO
+    per_year = single = None
+    error = None
+    try:
+        sums = {k: ZERO for k in KINDS}
+        for p in own:
+            if p.sum_assured is None:
+                continue
+            amount = to_base(config, p.sum_assured, p.currency, _what(client, p))
+            if p.kind in sums:
+                sums[p.kind] += amount
+            if p.kind in rules.life_kinds:
+                life += amount
+        family_sums = {}
+        for p in others:
+            if p.sum_assured is None:
+                continue
+            amount = to_base(config, p.sum_assured, p.currency, _what(client, p))
+            kinds = family_sums.setdefault(p.insured.strip(), {})
+            kinds[p.kind] = kinds.get(p.kind, ZERO) + amount
+        per_year, single, problems = premiums(config, client)
+        warnings += [f"warning: {m}" for m in problems]
+    except MissingRate as exc:
+        sums = family_sums = per_year = single = None
+        error = str(exc)
+        warnings.append(f"warning: {client.name} ({client.id}): sums and premiums not shown: {exc}")
+
+    gaps: list[Gap] = []
+    if not (ci_kind or ci_rider):
+        gaps.append(Gap(NO_CI, "no critical-illness cover (no critical_illness policy or rider on the client)"))
+    if not (med_kind or med_rider):
+        gaps.append(Gap(NO_MEDICAL, "no medical cover (no medical policy or rider on the client)"))
+    young = dependants(client, rules, today)
+    if young and client.income is not None and client.income > 0 and error is None:
+        try:
+            income = to_base(config, client.income, client.income_currency,
+                             f"{client.path}: {client.name} income")
+        except MissingRate as exc:
+            warnings.append(f"warning: {client.name} ({client.id}): life cover not checked: {exc}")
+        else:
+            need = income * rules.life_income_multiple
+            if life < need:
+                kids = "1 child" if young == 1 else f"{young} children"
+                gaps.append(Gap(LIFE_BELOW_INCOME, (
+                    f"{kids} under {rules.dependent_age}; life cover {money_text(life)} is below "
+                    f"{_multiple(rules.life_income_multiple)} x yearly income {money_text(income)} "
+                    f"= {money_text(need)}")))
+    for p in others:
+        who = p.insured.strip()
+        if who not in members:
+            where = f" (line {p.line})" if p.line else ""
+            gaps.append(Gap(NOT_IN_FAMILY, f"policy '{p.name}'{where} insures {who}, who is not listed under family"))
+    gaps = [g for g in gaps if g.code not in rules.ignore]
+
+    row = Coverage(
+        client=client.id, name=client.name, tier=client.profile.tier, status=client.profile.status,
+        marital_status=client.marital_status, children=client.children, policies=len(client.policies),
+        sums=sums, held=tuple(k for k in KINDS if any(p.kind == k for p in own)), riders=rider_only, family_sums=family_sums,
+        premium_yearly=per_year, premium_single=single, gaps=tuple(gaps), error=error,
+    )
+    return row, tuple(warnings)
+
+
+def _multiple(n: Decimal) -> str:
+    return format(n.normalize(), "f")
+
+
+def coverage(clients: Iterable[BookClient], config: Config, rules: Rules, today: date,
+             gaps_only: bool = False) -> CoverageReport:
+    rows: list[Coverage] = []
+    warnings: list[str] = []
+    for c in clients:
+        row, notes = coverage_of(c, config, rules, today)
+        warnings += notes
+        if gaps_only and not row.gaps:
+            continue
+        rows.append(row)
+    return CoverageReport(tuple(rows), config.base_currency, rules, tuple(warnings))

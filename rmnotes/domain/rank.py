@@ -1,0 +1,208 @@
+"""The 80/20 check: clients ranked by what they bring, and the dormant ones with potential.
+
+``value`` is exact (Decimal, base currency). Shares are of the total of the positive values;
+the top group is every client down to the one where the cumulative share reaches 80%, plus
+any client tied with that one (a tie at the cut never depends on the order of ids).
+
+Dormant potential (the article's 沉睡的潛力客戶): a client with more financial assets
+elsewhere than at this bank, and a large sum (property aside: a home is not money that
+could move here); a client marked dormant who still holds large assets; or a client not
+contacted for two cadences. "Large" defaults to the median AUM of the book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable
+
+from rmnotes.domain.coverage import premiums
+from rmnotes.domain.money import ZERO, MissingRate, to_base, totals
+from rmnotes.domain.segments import money_view
+from rmnotes.index import BookClient
+from rmnotes.model import Config
+from rmnotes.periods import Period
+
+MEASURES = ("aum", "assets", "net-worth", "premium")
+CUT = Decimal("0.8")
+SHARE_PLACES = Decimal("0.0001")
+NOT_ELSEWHERE = frozenset({"property"})  # a home is not money that could move to this bank
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    rank: int
+    client: str
+    name: str
+    value: Decimal
+    share: Decimal  # of the total, rounded to 4 places (the cut uses exact sums)
+    cumulative: Decimal
+    top80: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Potential:
+    """A dormant client with potential, and why: more money elsewhere than here (and a
+    large sum), marked dormant yet holding large assets, or silent for two cadences."""
+
+    client: str
+    name: str
+    status: str
+    aum: Decimal | None  # at this bank
+    elsewhere: Decimal | None  # financial assets elsewhere, when that is the reason
+    dormant_assets: Decimal | None  # all assets of a client marked dormant, when large
+    silent_since: date | None  # last contact (or ``since``) when two cadences have passed
+    never_contacted: bool
+    cadence: Period | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    by: str
+    total: Decimal
+    rows: tuple[Ranked, ...]
+    top80_count: int
+    potential: tuple[Potential, ...]
+    elsewhere_min: Decimal | None
+    warnings: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def value_of(config: Config, client: BookClient, by: str) -> tuple[Decimal, tuple[str, ...]]:
+    """The client's ``by`` measure in the base currency, and any problems (a premium of
+    unknown frequency, left out). Raises MissingRate."""
+    if by == "premium":
+        yearly, _single, problems = premiums(config, client)
+        return yearly, problems
+    t = totals(config, money_view(client))
+    return {"aum": t.aum_ours, "assets": t.assets, "net-worth": t.net_worth}[by], ()
+
+
+def elsewhere_of(config: Config, client: BookClient) -> Decimal:
+    """Financial assets held anywhere but this bank (property and liabilities aside)."""
+    out = ZERO
+    for a in client.assets:
+        if a.value is None or a.is_liability or a.at_our_bank or a.type in NOT_ELSEWHERE:
+            continue
+        out += to_base(config, a.value, a.currency, f"{client.path}: {client.name} asset '{a.name}'")
+    return out
+
+
+def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[tuple[str, Decimal, Decimal, Decimal, bool]], Decimal, int]:
+    """Rank ``(id, value)`` pairs: rows ``(id, value, share, cumulative, top)``, the total
+    and the size of the top group. Highest value first, ties by id."""
+    ordered = sorted(values, key=lambda iv: (-iv[1], iv[0]))
+    total = sum((v for _, v in ordered if v > 0), ZERO)
+    rows = []
+    running = ZERO
+    reached_at: Decimal | None = None
+    count = 0
+    for cid, v in ordered:
+        positive = v > 0
+        if positive:
+            running += v
+        if total > 0 and positive and (reached_at is None or v == reached_at):
+            top = True
+            if reached_at is None and running >= share * total:
+                reached_at = v
+        else:
+            top = False
+        count += top
+        s = (v / total if positive and total > 0 else ZERO).quantize(SHARE_PLACES)
+        c = (running / total if total > 0 else ZERO).quantize(SHARE_PLACES)
+        rows.append((cid, v, s, c, top))
+    return rows, total, count
+
+
+def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "aum",
+         elsewhere_min: Decimal | None = None) -> Ranking:
+    """Rank ``clients`` by ``by`` and find the dormant potential among them.
+
+    ``elsewhere_min``: how much money counts as large potential; by default what a typical
+    client holds at this bank (the median AUM).
+    """
+    if by not in MEASURES:
+        raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
+    clients = list(clients)
+    names = {c.id: c.name for c in clients}
+    values: list[tuple[str, Decimal]] = []
+    warnings: list[str] = []
+    for c in clients:
+        try:
+            value, problems = value_of(config, c, by)
+        except MissingRate as exc:
+            warnings.append(f"warning: {c.name} ({c.id}) left out of the ranking: {exc}")
+            continue
+        values.append((c.id, value))
+        warnings += [f"warning: {m}" for m in problems]
+    rows, total, count = cut(values)
+    ranked = tuple(Ranked(i, cid, names[cid], v, s, cum, top)
+                   for i, (cid, v, s, cum, top) in enumerate(rows, 1))
+
+    if elsewhere_min is None:
+        elsewhere_min = typical_aum(clients, config, ranked if by == "aum" else None)
+
+    potential = tuple(p for p in (potential_of(config, c, today, elsewhere_min) for c in clients)
+                      if p is not None)
+    return Ranking(by, total, ranked, count, potential, elsewhere_min, tuple(warnings))
+
+
+def typical_aum(clients: list[BookClient], config: Config, ranked: tuple[Ranked, ...] | None) -> Decimal | None:
+    """The median of the positive AUMs: what a typical client holds at this bank."""
+    if ranked is not None:
+        values = [r.value for r in ranked]
+    else:
+        values = []
+        for c in clients:
+            try:
+                values.append(value_of(config, c, "aum")[0])
+            except MissingRate:
+                pass
+    values = sorted(v for v in values if v > 0)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def potential_of(config: Config, client: BookClient, today: date,
+                 large: Decimal | None) -> Potential | None:
+    """Why ``client`` is dormant potential, or None. Closed clients never are.
+
+    ``large``: the least amount that counts as large (None: any amount above zero).
+    """
+    if client.profile.status == "closed":
+        return None
+
+    def is_large(amount: Decimal) -> bool:
+        return amount > 0 and (large is None or amount >= large)
+
+    elsewhere = dormant = ours = None
+    try:
+        t = totals(config, money_view(client))
+        ours = t.aum_ours
+        away = elsewhere_of(config, client)
+        if is_large(away) and away > ours:
+            elsewhere = away
+        if client.profile.status == "dormant" and is_large(t.assets):
+            dormant = t.assets
+    except MissingRate:
+        pass  # named in the ranking's warnings when it matters
+    own = Period.parse(client.profile.cadence) if client.profile.cadence else None
+    cadence = config.cadence_for(client.profile.tier, own)
+    silent: date | None = None
+    never = False
+    if cadence is not None:
+        ref = client.profile.last_contact or client.profile.since
+        twice = Period(cadence.count * 2, cadence.unit)
+        if ref is not None and twice.after(ref) < today:
+            silent = ref
+            never = client.profile.last_contact is None
+    if elsewhere is None and dormant is None and silent is None:
+        return None
+    return Potential(client.id, client.name, client.profile.status, ours, elsewhere, dormant,
+                     silent, never, cadence)

@@ -1,0 +1,392 @@
+"""The book at a glance: coverage sheet (terminal and .xlsx), 80/20 ranking, dormant
+potential, search hits, tags and segment CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from rmnotes.domain.coverage import KINDS, Coverage, CoverageReport
+from rmnotes.domain.find import Found, Hit
+from rmnotes.domain.money import money_text
+from rmnotes.domain.rank import Potential, Ranking
+
+KIND_LABELS = {"life": "life", "critical_illness": "CI", "medical": "medical", "accident": "accident",
+               "annuity": "annuity", "long_term_care": "LTC"}
+MARK = "bold yellow"
+GAP_LABELS = {"no-critical-illness": "CI", "no-medical": "med",
+              "life-below-income": "life", "insured-not-in-family": "insured"}
+
+
+def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> str:
+    if amount is None:
+        return "?"
+    if blank_zero and amount == 0:
+        return ""
+    return money_text(amount / unit if unit != 1 else amount)
+
+
+def n_clients(n: int) -> str:
+    return "1 client" if n == 1 else f"{n} clients"
+
+
+def _pct(share: Decimal) -> str:
+    return f"{share * 100:.1f}%"
+
+
+# ---------------------------------------------------------------------- coverage
+def _sum_cell(row: Coverage, kind: str, unit: int) -> Text:
+    if row.sums is None:
+        return Text("?", style="red")
+    amount = row.sums[kind]
+    if amount == 0 and kind in row.riders:
+        return Text("rider", style="dim")
+    if amount == 0 and kind in row.held:
+        return Text("yes", style="dim")  # a policy with no sum assured (an annuity, say)
+    return Text(_money(amount, unit=unit))
+
+
+def _family_cell(row: Coverage) -> str:
+    """How many family members the client's own policies insure."""
+    if row.family_sums is None:
+        return "?"
+    n = len(row.family_sums)
+    return str(n) if n else ""
+
+
+def family_cover_text(row: Coverage) -> str:
+    if not row.family_sums:
+        return ""
+    return "; ".join(f"{m}: " + ", ".join(f"{k.replace('_', ' ')} {money_text(v)}" for k, v in kinds.items())
+                     for m, kinds in row.family_sums.items())
+
+
+COMPACT_KINDS = ("life", "critical_illness", "medical")
+
+
+def coverage_table(report: CoverageReport, width: int | None = None) -> Table:
+    """One row per client. Kind columns no row uses are left out (JSON and .xlsx keep all).
+    On a screen narrower than the table, amounts go to thousands, then the table keeps only
+    life, CI and medical cover."""
+    layouts = ((1, False), (1000, False), (1000, True))
+    table = _coverage_table(report, *layouts[0])
+    if width is not None:
+        from rich.console import Console
+
+        measure = Console(width=10_000).measure
+        for layout in layouts[1:]:
+            if measure(table).maximum <= width:
+                break
+            table = _coverage_table(report, *layout)
+    return table
+
+
+def _coverage_table(report: CoverageReport, unit: int, compact: bool) -> Table:
+    kinds = [k for k in (COMPACT_KINDS if compact else KINDS)
+             if any(r.sums is None or r.sums[k] or k in r.riders or k in r.held for r in report.rows)]
+    family = not compact and any(r.family_sums is None or r.family_sums for r in report.rows)
+    codes = sorted({c for r in report.rows for c in r.gap_codes}, key=list(GAP_LABELS).index)
+    legend = ", ".join(f"{GAP_LABELS[c]} = {c}" for c in codes)
+    money = report.base_currency if unit == 1 else f"{report.base_currency} thousands"
+    caption = (f"{money}; sums assured on the client; premiums per year"
+               + ("; fam: family members insured by the client's policies" if family else "")
+               + ("; a wider screen (or --json, --xlsx) shows every kind" if compact else "")
+               + (f"\ngaps: {legend}" if legend else ""))
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", caption=caption,
+                  caption_justify="left")
+    table.add_column("client", min_width=8)  # the one column that may wrap on a narrow screen
+    if not compact:
+        table.add_column("marital", no_wrap=True)
+    table.add_column("kids", justify="right", no_wrap=True)
+    for kind in kinds:
+        table.add_column(KIND_LABELS[kind], justify="right", no_wrap=True)
+    if family:
+        table.add_column("fam", justify="right", no_wrap=True)
+    table.add_column("premium", justify="right", no_wrap=True)
+    if not compact:
+        table.add_column("single", justify="right", no_wrap=True)
+    table.add_column("gaps", no_wrap=True)
+    for row in report.rows:
+        name = Text(row.name)
+        name.append(f" {row.client}", style="dim")
+        gaps = Text(" ".join(GAP_LABELS[c] for c in dict.fromkeys(row.gap_codes)), style="red")
+        cells: list = [name]
+        if not compact:
+            cells.append(Text(row.marital_status or ""))
+        cells.append(str(row.children) if row.children else "")
+        cells += [_sum_cell(row, k, unit) for k in kinds]
+        if family:
+            cells.append(_family_cell(row))
+        cells.append(Text(_money(row.premium_yearly, unit=unit), style="red" if row.premium_yearly is None else ""))
+        if not compact:
+            cells.append(_money(row.premium_single, unit=unit))
+        cells.append(gaps)
+        table.add_row(*cells)
+    return table
+
+
+def gap_lines(report: CoverageReport) -> Table:
+    """Each gap with its rule's message, one row per gap, for ``coverage --gaps``."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="red")
+    table.add_column()
+    for row in report.rows:
+        for i, gap in enumerate(row.gaps):
+            name = Text(f"{row.name} {row.client}" if i == 0 else "")
+            table.add_row(name, gap.code, Text(gap.message))
+    return table
+
+
+def coverage_summary(report: CoverageReport) -> str:
+    counts: dict[str, int] = {}
+    for row in report.rows:
+        for code in dict.fromkeys(row.gap_codes):
+            counts[code] = counts.get(code, 0) + 1
+    with_gaps = sum(1 for r in report.rows if r.gaps)
+    parts = ", ".join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{n_clients(len(report.rows))}, {with_gaps} with a gap" + (f": {parts}" if parts else "")
+
+
+def coverage_json(report: CoverageReport) -> list[dict]:
+    return [{
+        "client": r.client, "name": r.name, "tier": r.tier, "status": r.status,
+        "marital_status": r.marital_status, "children": r.children, "policies": r.policies,
+        "sums": dict(r.sums) if r.sums is not None else None,
+        "held": list(r.held), "riders": list(r.riders),
+        "family_sums": {m: dict(k) for m, k in r.family_sums.items()} if r.family_sums is not None else None,
+        "premium_yearly": r.premium_yearly, "premium_single": r.premium_single,
+        "currency": report.base_currency,
+        "gaps": [{"code": g.code, "message": g.message} for g in r.gaps],
+        "error": r.error,
+    } for r in report.rows]
+
+
+def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
+    """The coverage sheet as an .xlsx workbook: one row per client, gaps with their rules,
+    sums as numbers (exact decimals written as numbers for Excel to add up)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    header = ["client", "name", "tier", "status", "marital status", "children", "policies",
+              *(k.replace("_", " ") for k in KINDS), "family cover", "premium / year", "single premiums",
+              "gaps"]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    gap_fill = PatternFill("solid", fgColor="FDE2E1")
+    for r in report.rows:
+        sums = [(_xl(r.sums[k]) if r.sums is not None else None) for k in KINDS]
+        ws.append([r.client, r.name, r.tier, r.status, r.marital_status, r.children, r.policies,
+                   *sums, family_cover_text(r) or None, _xl(r.premium_yearly), _xl(r.premium_single),
+                   ", ".join(r.gap_codes)])
+        row = ws.max_row
+        for col in (*range(8, 8 + len(KINDS)), 9 + len(KINDS), 10 + len(KINDS)):
+            ws.cell(row, col).number_format = "#,##0"
+        if r.gaps:
+            cell = ws.cell(row, len(header))
+            cell.fill = gap_fill
+            cell.comment = Comment("\n".join(g.message for g in r.gaps), "rmnotes", width=360, height=120)
+        if r.error:
+            ws.cell(row, 8).comment = Comment(r.error, "rmnotes", width=360, height=120)
+    widths = [16, 10, 6, 9, 14, 9, 9, *([14] * len(KINDS)), 28, 15, 15, 40]
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = ws.dimensions
+    for cell in ws[1]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.append([])
+    ws.append([f"amounts in {report.base_currency}; sums assured on the client; "
+               "premiums normalised per year (single premiums apart)"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xl(amount: Decimal | None):
+    """Excel stores numbers as doubles: a whole amount as an int, others as Decimal."""
+    if amount is None:
+        return None
+    return int(amount) if amount == amount.to_integral_value() else amount
+
+
+# ---------------------------------------------------------------------- ranking
+BY_LABEL = {"aum": "assets at this bank", "assets": "total assets", "net-worth": "net worth",
+            "premium": "yearly premium"}
+
+
+def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("client", no_wrap=True)
+    table.add_column(f"{ranking.by} ({currency})", justify="right", no_wrap=True)
+    table.add_column("share", justify="right")
+    table.add_column("cumulative", justify="right")
+    table.add_column("", no_wrap=True)
+    rows = ranking.rows if limit is None else ranking.rows[:limit]
+    last_top = max((r.rank for r in ranking.rows if r.top80), default=0)
+    for r in rows:
+        name = Text(r.name, style="bold" if r.top80 else "")
+        name.append(f" {r.client}", style="dim")
+        mark = Text("◀ 80%", style="yellow") if r.rank == last_top else Text("")
+        table.add_row(str(r.rank), name, money_text(r.value), _pct(r.share), _pct(r.cumulative), mark,
+                      end_section=r.rank == last_top and r.rank != len(ranking.rows))
+    return table
+
+
+def rank_summary(ranking: Ranking, currency: str) -> str:
+    if not ranking.rows:
+        return "no clients to rank"
+    n, m = ranking.top80_count, ranking.count
+    if ranking.total <= 0:
+        return f"{n_clients(m)}, none with any {BY_LABEL[ranking.by]}"
+    share = Decimal(n) / Decimal(m) * 100
+    verb = "brings" if n == 1 else "bring"
+    return (f"{n} of {n_clients(m)} ({share:.0f}%) {verb} 80% of {BY_LABEL[ranking.by]} "
+            f"(total {money_text(ranking.total)} {currency})")
+
+
+def potential_table(potential: Sequence[Potential], currency: str, today: date) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", title="dormant potential",
+                  title_justify="left", title_style="bold")
+    table.add_column("client", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column(f"here ({currency})", justify="right", no_wrap=True)
+    table.add_column("why")
+    for p in potential:
+        name = Text(p.name)
+        name.append(f" {p.client}", style="dim")
+        table.add_row(name, Text(p.status), _money(p.aum, blank_zero=False) if p.aum is not None else "?",
+                      Text("; ".join(potential_reasons(p, today))))
+    return table
+
+
+def potential_reasons(p: Potential, today: date) -> list[str]:
+    out = []
+    if p.elsewhere is not None:
+        out.append(f"{money_text(p.elsewhere)} elsewhere")
+    if p.dormant_assets is not None:
+        out.append(f"dormant with {money_text(p.dormant_assets)} in assets")
+    if p.silent_since is not None:
+        days = (today - p.silent_since).days
+        what = "never contacted, client since" if p.never_contacted else "no contact since"
+        out.append(f"{what} {p.silent_since} ({days}d; cadence {p.cadence})")
+    return out
+
+
+def rank_json(ranking: Ranking) -> list[dict]:
+    potential = {p.client: p for p in ranking.potential}
+    out = []
+    for r in ranking.rows:
+        p = potential.get(r.client)
+        out.append({
+            "rank": r.rank, "client": r.client, "name": r.name, "value": r.value,
+            "share": r.share, "cumulative": r.cumulative, "top80": r.top80,
+            "potential": None if p is None else {
+                "aum": p.aum, "elsewhere": p.elsewhere, "dormant_assets": p.dormant_assets,
+                "silent_since": p.silent_since, "never_contacted": p.never_contacted,
+                "cadence": p.cadence,
+            },
+        })
+    return out
+
+
+# ---------------------------------------------------------------------- find
+WINDOW = 60
+
+
+def where_label(hit: Hit) -> str:
+    if hit.where == "log":
+        return " ".join(x for x in ("log", str(hit.date), hit.time, hit.channel) if x)
+    if hit.where == "follow-up":
+        box = "[x]" if hit.channel == "x" else "[ ]"
+        return f"follow-up {box} {hit.date or ''}".rstrip()
+    if hit.where == "family":
+        return f"family ({hit.channel})" if hit.channel else "family"
+    if hit.where == "name" and hit.pinyin:
+        return "name (pinyin)"
+    return hit.where
+
+
+def snippet(hit: Hit, window: int = WINDOW) -> Text:
+    """The matched text with each match highlighted, cut to a window around the first
+    (continuation lines of a log entry are joined by spaces, one character for one)."""
+    raw = hit.text.replace("\n", " ")
+    start, end = 0, len(raw)
+    if len(raw) > window and hit.spans:
+        start = max(0, hit.spans[0][0] - window // 3)
+        end = min(len(raw), start + window)
+        start = max(0, end - window)
+    lead = "…" if start else ""
+    text = Text(lead + raw[start:end] + ("…" if end < len(raw) else ""))
+    for s, e in hit.spans:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            text.stylize(MARK, s - start + len(lead), e - start + len(lead))
+    return text
+
+
+def find_table(found: Found) -> Table:
+    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    table.add_column("client", no_wrap=True)
+    table.add_column("where", no_wrap=True)
+    table.add_column("text")
+    for h in found.hits:
+        name = Text(h.name)
+        name.append(f" {h.client}", style="dim")
+        table.add_row(name, Text(where_label(h)), snippet(h))
+    return table
+
+
+def find_json(found: Found) -> list[dict]:
+    return [{
+        "client": h.client, "name": h.name, "where": h.where, "text": h.text,
+        "date": h.date, "time": h.time,
+        "channel": h.channel if h.where == "log" else None,
+        "done": (h.channel == "x") if h.where == "follow-up" else None,
+        "relation": h.channel if h.where == "family" else None,
+        "line": h.line, "pinyin": h.pinyin,
+    } for h in found.hits]
+
+
+# ---------------------------------------------------------------------- tags & segments
+def tags_table(counts: Iterable[tuple[str, int]], examples: dict[str, list[str]] | None = None) -> Table:
+    table = Table(box=None, padding=(0, 2), pad_edge=False, header_style="bold")
+    table.add_column("tag", no_wrap=True)
+    table.add_column("clients", justify="right")
+    if examples is not None:
+        table.add_column("who")
+    for tag, n in counts:
+        cells = [Text(tag), str(n)]
+        if examples is not None:
+            who = examples.get(tag, [])
+            cells.append(Text("、".join(who[:5]) + ("…" if n > 5 else "")))
+        table.add_row(*cells)
+    return table
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    """CSV for spreadsheets: a header line, one line per row, CRLF line ends (RFC 4180)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buf.getvalue()
+
+
+def group(*parts) -> Group:
+    return Group(*parts)

@@ -1,0 +1,185 @@
+"""rmn rank: the 80/20 cut (ties, one client, none), exact values, dormant potential."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from conftest import CONFIG, run, write_client
+
+from rmnotes.domain.rank import cut
+
+
+@pytest.fixture
+def vault(tmp_path):
+    """A vault folder without git: these commands only read (and are faster to set up)."""
+    root = tmp_path / "vault"
+    (root / "clients").mkdir(parents=True)
+    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+D = Decimal
+
+
+def top(rows) -> list[str]:
+    return [cid for cid, _v, _s, _c, is_top in rows if is_top]
+
+
+# ---------------------------------------------------------------- the cut
+def test_cut_stops_at_the_client_that_reaches_80_percent():
+    rows, total, count = cut([("a", D(50)), ("b", D(30)), ("c", D(15)), ("d", D(5))])
+    assert total == 100 and count == 2 and top(rows) == ["a", "b"]  # exactly 80% at b
+    assert [(s, c) for _, _, s, c, _ in rows] == [
+        (D("0.5"), D("0.5")), (D("0.3"), D("0.8")), (D("0.15"), D("0.95")), (D("0.05"), D(1))]
+
+
+def test_cut_includes_the_client_that_crosses_80_percent():
+    rows, _, count = cut([("a", D(70)), ("b", D(20)), ("c", D(10))])
+    assert top(rows) == ["a", "b"] and count == 2
+
+
+def test_a_tie_at_the_cut_is_all_in_whatever_the_ids():
+    rows, _, count = cut([("d", D(20)), ("a", D(40)), ("c", D(20)), ("b", D(20))])
+    assert [r[0] for r in rows] == ["a", "b", "c", "d"]  # ties ordered by id
+    assert top(rows) == ["a", "b", "c", "d"] and count == 4
+
+
+def test_ties_above_the_cut_do_not_drag_in_later_clients():
+    rows, _, count = cut([("a", D(45)), ("b", D(45)), ("c", D(5)), ("d", D(5))])
+    assert top(rows) == ["a", "b"] and count == 2
+
+
+def test_a_single_client_is_the_whole_top():
+    rows, total, count = cut([("a", D("1234.5"))])
+    assert rows == [("a", D("1234.5"), D(1), D(1), True)] and total == D("1234.5") and count == 1
+
+
+def test_no_clients_and_all_zero():
+    assert cut([]) == ([], D(0), 0)
+    rows, total, count = cut([("a", D(0)), ("b", D(0))])
+    assert total == 0 and count == 0 and top(rows) == []
+
+
+def test_negative_values_rank_last_and_never_count():
+    rows, total, count = cut([("a", D(-100)), ("b", D(100)), ("c", D(0))])
+    assert [r[0] for r in rows] == ["b", "c", "a"] and total == 100 and top(rows) == ["b"]
+
+
+# ---------------------------------------------------------------- the command
+def holder(vault, cid: str, ours: str, elsewhere: str = "0", extra: str = "") -> None:
+    write_client(vault, cid, (
+        f"---\nname: {cid}\n{extra}\nassets:\n"
+        f"  - {{name: 存款, type: deposit, institution: ours, value: {ours}}}\n"
+        f"  - {{name: 他行, type: fund, institution: 他行, value: {elsewhere}}}\n"
+        "  - {name: 自宅, type: property, institution: self, value: 90000000}\n"
+        "  - {name: 房貸, type: mortgage, institution: ours, value: 1000000}\n---\n"))
+
+
+def rank_json(vault, *args):
+    result = run(["rank", "--json", "--as-of", "2026-11-28", *args], vault)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr
+
+
+def test_rank_json_in_order_with_exact_values(vault):
+    holder(vault, "a", "8000000")
+    holder(vault, "b", "1000.05", extra="status: prospect")
+    holder(vault, "c", "1999999.95")
+    data, _ = rank_json(vault)
+    assert [(d["client"], d["value"], d["share"], d["cumulative"], d["top80"]) for d in data] == [
+        ("a", 8000000, "0.7999", "0.7999", True),
+        ("c", "1999999.95", "0.2", "0.9999", True),
+        ("b", "1000.05", "0.0001", 1, False),
+    ]
+    assert data[0]["rank"] == 1 and data[0]["name"] == "a"
+
+
+def test_rank_by_net_worth_and_assets(vault):
+    holder(vault, "a", "100", elsewhere="200")
+    data, _ = rank_json(vault, "--by", "net-worth")
+    assert data[0]["value"] == 100 + 200 + 90000000 - 1000000
+    data, _ = rank_json(vault, "--by", "assets")
+    assert data[0]["value"] == 100 + 200 + 90000000
+
+
+def test_rank_by_yearly_premium(vault):
+    write_client(vault, "a", "---\nname: a\npolicies:\n"
+                             "  - {name: p, premium: 1000, premium_frequency: monthly}\n"
+                             "  - {name: q, premium: 50000, premium_frequency: single}\n---\n")
+    write_client(vault, "b", "---\nname: b\npolicies:\n  - {name: p, premium: 100, currency: USD}\n---\n")
+    data, _ = rank_json(vault, "--by", "premium")
+    assert [(d["client"], d["value"]) for d in data] == [("a", 12000), ("b", 3120)]
+
+
+def test_a_missing_rate_is_named_and_left_out_never_zero(vault):
+    holder(vault, "a", "100")
+    write_client(vault, "jp", "---\nname: 山田\nassets:\n  - {name: 日圓存款, institution: ours, value: 5, currency: JPY}\n---\n")
+    data, err = rank_json(vault)
+    assert [d["client"] for d in data] == ["a"]
+    assert "warning: 山田 (jp) left out of the ranking: clients/jp.md: 山田 asset '日圓存款': currency JPY has no rate" in err
+
+
+def test_the_table_marks_the_80_percent_line_and_counts_the_top(vault):
+    holder(vault, "big", "9000000")
+    holder(vault, "small", "1000000")
+    holder(vault, "tiny", "100")
+    out = run(["rank", "--as-of", "2026-11-28"], vault).stdout.splitlines()
+    assert "◀ 80%" in out[1] and "big" in out[1]
+    assert "1 of 3 clients (33%) brings 80% of assets at this bank (total 10,000,100 TWD)" in out
+
+
+def test_empty_vault(vault):
+    assert rank_json(vault)[0] == []
+    result = run(["rank"], vault)
+    assert result.exit_code == 0 and result.stdout == "no clients to rank\n"
+
+
+def test_closed_clients_are_left_out_unless_asked_for(vault):
+    holder(vault, "a", "100")
+    holder(vault, "gone", "500", extra="status: closed")
+    assert [d["client"] for d in rank_json(vault)[0]] == ["a"]
+    assert [d["client"] for d in rank_json(vault, "--status", "closed")[0]] == ["gone"]
+
+
+def test_segment_options_apply_to_the_ranking(vault):
+    holder(vault, "a", "100", extra="tier: A")
+    holder(vault, "b", "500", extra="tier: B")
+    assert [d["client"] for d in rank_json(vault, "--tier", "A")[0]] == ["a"]
+
+
+# ---------------------------------------------------------------- dormant potential
+def test_dormant_potential_money_elsewhere_dormant_or_silent(vault):
+    holder(vault, "rich-elsewhere", "1000000", elsewhere="5000000")
+    holder(vault, "mostly-here", "9000000", elsewhere="5000000")  # more here than elsewhere
+    holder(vault, "crumbs", "1000000", elsewhere="1000")  # elsewhere, but not a large sum
+    holder(vault, "sleeper", "100", extra="status: dormant")  # the home counts for a dormant client
+    holder(vault, "silent", "1000000", extra="tier: A\nsince: 2020-01-01")  # A = 1m, never contacted
+    write_client(vault, "recent", "---\nname: recent\ntier: A\n---\n## Log\n- 2026-10-20 T 問候\n")
+    write_client(vault, "lapsed", "---\nname: lapsed\ntier: A\n---\n## Log\n- 2026-09-27 T 問候\n")
+    holder(vault, "gone", "0", elsewhere="99000000", extra="status: closed")
+    data, _ = rank_json(vault, "--status", "active", "--status", "dormant", "--status", "closed")
+    potential = {d["client"]: d["potential"] for d in data if d["potential"]}
+    assert sorted(potential) == ["lapsed", "rich-elsewhere", "silent", "sleeper"]
+    assert potential["rich-elsewhere"]["elsewhere"] == 5000000
+    assert potential["rich-elsewhere"]["aum"] == 1000000
+    assert potential["sleeper"]["dormant_assets"] == 90000100
+    assert potential["silent"] == {"aum": 1000000, "elsewhere": None, "dormant_assets": None,
+                                   "silent_since": "2020-01-01", "never_contacted": True, "cadence": "1m"}
+    assert potential["lapsed"]["silent_since"] == "2026-09-27" and not potential["lapsed"]["never_contacted"]
+
+
+def test_elsewhere_min_sets_what_counts_as_large(vault):
+    holder(vault, "a", "10", elsewhere="1000")
+    data, _ = rank_json(vault, "--elsewhere-min", "1k")
+    assert data[0]["potential"]["elsewhere"] == 1000
+    data, _ = rank_json(vault, "--elsewhere-min", "1001")
+    assert data[0]["potential"] is None
+
+
+def test_potential_table(vault):
+    holder(vault, "王大明", "1000000", elsewhere="5000000")
+    out = run(["rank", "--as-of", "2026-11-28"], vault).stdout
+    assert "dormant potential" in out
+    assert "5,000,000 elsewhere" in out
