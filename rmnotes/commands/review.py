@@ -1,0 +1,136 @@
+"""rmn review: the asset review sheet on screen, as JSON, as two PNG charts and as a one-page
+PDF for the client; ``--record`` logs the review's numbers for the next one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rmnotes.app import App
+from rmnotes.options import as_of_option, client_argument, json_option, pass_app
+
+_DEFAULT = "\0default"
+
+
+@click.command(name="review")
+@client_argument()
+@as_of_option
+@json_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Write the two charts as PNG files into DIR.")
+@click.option("--pdf", "pdf", is_flag=False, flag_value=_DEFAULT, default=None, metavar="[FILE]",
+              help="Write the one-page A4 sheet as PDF to FILE "
+                   "(default: clients/<id>/reviews/<date>.pdf in the vault, committed).")
+@click.option("--record", is_flag=True,
+              help="Append this review's numbers to the client's log (and commit), so the "
+                   "next review shows the changes.")
+@click.option("--via", type=click.Choice(["M", "T", "E"], case_sensitive=False), default=None,
+              help="Channel of the recorded review: M meeting (default), T telephone, E email.")
+@pass_app
+def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | None,
+                  pdf: str | None, record: bool, via: str | None) -> None:
+    """The asset review sheet of CLIENT: every holding with its holding period, risk level,
+    weight and change since the last recorded review; subtotals by type; total assets,
+    liabilities, net worth and assets at this bank; the protection summary.
+
+    Only the client's own data appears: never a linked family member's file, nor the
+    client's notes, tags or log text. Amounts are converted with `fx` in rmnotes.yaml; a
+    currency without a rate is an error.
+
+    \b
+    --pdf [FILE]   one-page A4 sheet with both charts, to send to the client
+    --out DIR      the asset-mix and total-assets charts as PNG
+    --record       log the review (`- DATE M 資產回顧 ...` with a `review:` attribute)
+    """
+    if via is not None and not record:
+        raise click.UsageError("--via goes with --record")
+    from rmnotes.domain.review import build_review
+
+    config = app.vault.config
+    today = as_of or app.today()
+    c = app.load(client)
+    sheet = build_review(c, config, today)
+    for problem in sheet.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+    messages_to_stderr = as_json
+    if as_json:
+        from rmnotes.render.jsonout import dumps
+        from rmnotes.render.review import review_json
+
+        click.echo(dumps(review_json(sheet)))
+    elif pdf is None and out_dir is None:
+        from rmnotes.render.console import out
+        from rmnotes.render.review import review_console
+
+        out().print(review_console(sheet))
+
+    if pdf is not None or out_dir is not None:
+        from rmnotes.render.fonts import setup_fonts
+
+        fonts = setup_fonts(config.region)
+        if fonts.warning:
+            click.echo(f"warning: {fonts.warning}", err=True)
+        if out_dir is not None:
+            from rmnotes.render.review import chart_pngs
+
+            for name, data in chart_pngs(sheet, fonts, config.region).items():
+                path = out_dir / f"{sheet.client_id}-{today.isoformat()}-{name}.png"
+                _write(app, path, data, f"review: {sheet.client_id} {name} chart {today}")
+                click.echo(f"wrote {_shown(app, path)}", err=messages_to_stderr)
+        if pdf is not None:
+            from rmnotes.render.review import PdfInfo, review_pdf
+
+            data = review_pdf(sheet, fonts, PdfInfo(config.owner, config.region))
+            if pdf == _DEFAULT:
+                path = app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf"
+            else:
+                path = Path(pdf)
+            _write(app, path, data, f"review: {sheet.client_id} sheet {today}")
+            click.echo(f"wrote {_shown(app, path)}", err=messages_to_stderr)
+
+    if record:
+        from rmnotes.domain.review import record_lines
+        from rmnotes.textedit import append_log
+
+        lines = record_lines(sheet, (via or "M").upper())
+        rel = app.vault.rel(app.vault.client_path(c.id))
+        result = app.change_file(rel, lambda data: append_log(data, lines),
+                                 f"review: {c.id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}")
+        sha = f" ({result.sha[:7]})" if result.sha else ""
+        click.echo(f"recorded the review of {c.name} on {today} in {rel}{sha}", err=messages_to_stderr)
+
+
+def _inside_vault(app: App, path: Path) -> str | None:
+    """The vault-relative path when ``path`` lies in the vault's clients/ folder, else None."""
+    try:
+        rel = path.resolve().relative_to(app.vault.root.resolve())
+    except ValueError:
+        return None
+    return rel.as_posix() if rel.parts[:1] == ("clients",) else None
+
+
+def _write(app: App, path: Path, data: bytes, message: str) -> None:
+    """Owner-only files; inside the vault they go through the write door and are committed."""
+    from rmnotes.vault import DIR_MODE, atomic_write
+
+    rel = _inside_vault(app, path)
+    try:
+        missing = [p for p in reversed(path.parent.parents) if not p.exists()] + [path.parent]
+        for folder in missing:
+            folder.mkdir(mode=DIR_MODE, exist_ok=True)  # folders holding client data: owner-only
+        if rel is not None:
+            app.change_file(rel, lambda _old: data, message, create=True)
+            return
+        atomic_write(path, data, mode=0o600)
+    except OSError as exc:
+        from rmnotes.errors import RmnotesError
+
+        raise RmnotesError(f"{path}: cannot write ({exc.strerror}); choose another place") from None
+
+
+def _shown(app: App, path: Path) -> str:
+    rel = _inside_vault(app, path)
+    return rel if rel is not None else str(path)
+

@@ -1,0 +1,239 @@
+"""Chinese text in charts and PDFs: find the CJK fonts that are installed and tell
+matplotlib to fall back to them glyph by glyph.
+
+matplotlib (3.6+) walks ``font.family`` for each glyph, so the family list is
+``[Latin face, CJK faces...]``. Its font list is cached on disk; a font installed after the
+cache was built is not in it, so the few well-known CJK font files are registered with
+``fontManager.addfont`` when the cache lacks them (a stat per known path and an open per
+missing file: no directory scan).
+
+Two rankings:
+
+- for pictures (PNG), the face whose glyph forms match the region (Traditional for TW, HK
+  and MO; Simplified for CN and SG);
+- for the PDF, a face with TrueType outlines first, since matplotlib embeds fonts as
+  TrueType (``pdf.fonttype`` 42) and a CFF-flavoured OpenType face such as Noto Sans CJK
+  would be embedded under the wrong font type. With only CFF faces installed the PDF
+  uses Type 3 fonts, which embed correctly and stay searchable.
+
+matplotlib is imported inside :func:`setup_fonts` only.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+LATIN = "DejaVu Sans"
+INSTALL_HINT = (
+    "no Chinese font is installed, so Chinese text in the charts would show as empty boxes; "
+    "install one and run again (Debian/Ubuntu: 'sudo apt-get install fonts-noto-cjk', or the "
+    "small 'fonts-wqy-microhei'; Fedora: 'google-noto-sans-cjk-fonts'; macOS and Windows "
+    "include one)"
+)
+
+TRADITIONAL_REGIONS = frozenset({"TW", "HK", "MO"})
+SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
+
+# Family name -> the glyph forms it draws: TC (Traditional, Taiwan), HK, SC (Simplified),
+# JP/KR (Han forms of Japan/Korea: a last resort), "any" (covers both without a regional
+# preference). Order is the tie-break.
+KNOWN_FAMILIES: tuple[tuple[str, str], ...] = (
+    ("Noto Sans CJK TC", "TC"), ("Noto Sans CJK HK", "HK"), ("Noto Sans CJK SC", "SC"),
+    ("Noto Sans TC", "TC"), ("Noto Sans HK", "HK"), ("Noto Sans SC", "SC"),
+    ("Source Han Sans TC", "TC"), ("Source Han Sans TW", "TC"), ("Source Han Sans HK", "HK"),
+    ("Source Han Sans SC", "SC"), ("Source Han Sans CN", "SC"),
+    ("Microsoft JhengHei", "TC"), ("Microsoft YaHei", "SC"),
+    ("PingFang TC", "TC"), ("PingFang HK", "HK"), ("PingFang SC", "SC"),
+    ("Heiti TC", "TC"), ("Heiti SC", "SC"), ("Hiragino Sans GB", "SC"),
+    ("WenQuanYi Micro Hei", "any"), ("WenQuanYi Zen Hei", "any"), ("Droid Sans Fallback", "any"),
+    ("AR PL UMing TW", "TC"), ("AR PL UMing HK", "HK"), ("AR PL UMing CN", "SC"),
+    ("PMingLiU", "TC"), ("MingLiU", "TC"), ("SimHei", "SC"), ("SimSun", "SC"),
+    ("Noto Serif CJK TC", "TC"), ("Noto Serif CJK SC", "SC"),
+    ("Noto Sans CJK JP", "JP"), ("Noto Sans CJK KR", "KR"),
+)
+
+# Well-known files of those families (Debian/Ubuntu, Fedora/Arch, macOS, Windows), plus the
+# same file names in the user's own font folders.
+KNOWN_FILES: tuple[str, ...] = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-sans-cjk-fonts/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:/Windows/Fonts/msjh.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/mingliu.ttc",
+)
+USER_FONT_DIRS: tuple[str, ...] = ("~/.local/share/fonts", "~/.fonts", "~/Library/Fonts")
+
+MAX_FALLBACK = 2
+
+_RANK = {  # region preference -> order of glyph forms
+    "TC": ("TC", "HK", "any", "SC", "JP", "KR"),
+    "HK": ("HK", "TC", "any", "SC", "JP", "KR"),
+    "SC": ("SC", "any", "TC", "HK", "JP", "KR"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CJKFace:
+    family: str
+    path: str
+    index: int  # face index inside a .ttc collection
+    forms: str  # TC | HK | SC | JP | KR | any
+    truetype: bool  # TrueType (glyf) outlines: embeds as TrueType in a PDF
+
+
+@dataclass(frozen=True, slots=True)
+class FontSetup:
+    """What to tell matplotlib: ``families`` for PNG, ``pdf_families`` and ``pdf_fonttype``
+    for the PDF; ``warning`` (once, on stderr) when no CJK font is installed."""
+
+    faces: tuple[CJKFace, ...]
+    families: tuple[str, ...]
+    pdf_families: tuple[str, ...]
+    pdf_fonttype: int
+    warning: str | None = None
+
+    @property
+    def has_cjk(self) -> bool:
+        return bool(self.faces)
+
+    def rc(self, pdf: bool = False) -> dict:
+        """rcParams for ``matplotlib.rc_context``."""
+        return {
+            "font.family": list(self.pdf_families if pdf else self.families),
+            "pdf.fonttype": self.pdf_fonttype,
+            "axes.unicode_minus": False,
+        }
+
+
+def preferred_forms(region: str | None) -> str:
+    region = (region or "").upper()
+    if region in SIMPLIFIED_REGIONS:
+        return "SC"
+    if region == "HK" or region == "MO":
+        return "HK"
+    return "TC"  # TW, and the default of a vault made for Taiwan
+
+
+def choose(faces: Iterable[CJKFace], region: str | None) -> FontSetup:
+    """Rank the installed CJK ``faces`` for ``region``. Pure: the tests feed it any list."""
+    order = _RANK[preferred_forms(region)]
+    known = [f for f, _ in KNOWN_FAMILIES]
+    unique: dict[str, CJKFace] = {}
+    for face in faces:
+        unique.setdefault(face.family, face)
+
+    def picture_key(f: CJKFace):
+        return (order.index(f.forms) if f.forms in order else len(order),
+                known.index(f.family) if f.family in known else len(known))
+
+    ranked = sorted(unique.values(), key=picture_key)
+    if not ranked:
+        return FontSetup((), (LATIN,), (LATIN,), 42, INSTALL_HINT)
+    for_pdf = sorted(ranked, key=lambda f: (not f.truetype, picture_key(f)))
+    fonttype = 42 if for_pdf[0].truetype else 3
+    if fonttype == 42:  # never embed a CFF face as TrueType: keep the TrueType ones only
+        for_pdf = [f for f in for_pdf if f.truetype]
+    # every family in the list costs a lookup per text: two CJK faces are fallback enough
+    return FontSetup(
+        faces=tuple(ranked),
+        families=(LATIN, *(f.family for f in ranked[:MAX_FALLBACK])),
+        pdf_families=(LATIN, *(f.family for f in for_pdf[:MAX_FALLBACK])),
+        pdf_fonttype=fonttype,
+    )
+
+
+def forms_of(family: str) -> str | None:
+    """The glyph forms of a CJK family name, or None if it is not a known CJK family."""
+    for name, forms in KNOWN_FAMILIES:
+        if family == name:
+            return forms
+    return None
+
+
+def is_truetype(path: str, index: int = 0) -> bool:
+    """True when face ``index`` of the font file has TrueType outlines (not CFF), read from
+    the file's header: a few bytes, no font library."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+            if head[:4] == b"ttcf":
+                count = struct.unpack(">I", head[8:12])[0]
+                if index >= count:
+                    return False
+                f.seek(12 + 4 * index)
+                offset = struct.unpack(">I", f.read(4))[0]
+                f.seek(offset)
+                head = f.read(4)
+            return head[:4] in (b"\x00\x01\x00\x00", b"true")
+    except (OSError, struct.error):
+        return False
+
+
+def candidate_files(extra_dirs: Iterable[str] = USER_FONT_DIRS) -> list[str]:
+    """Known CJK font files that exist: the system paths, and their names in user folders."""
+    names = {os.path.basename(p) for p in KNOWN_FILES}
+    found = [p for p in KNOWN_FILES if os.path.isfile(p)]
+    for folder in extra_dirs:
+        base = os.path.expanduser(folder)
+        for name in names:
+            path = os.path.join(base, name)
+            if os.path.isfile(path):
+                found.append(path)
+    return found
+
+
+def setup_fonts(region: str | None) -> FontSetup:
+    """Register known CJK font files the matplotlib cache lacks, then rank what is installed."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    cached = {os.path.realpath(e.fname) for e in manager.ttflist}
+    for path in candidate_files():
+        if os.path.realpath(path) not in cached:
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable file: skip it
+                continue
+    return choose(_installed(manager.ttflist), region)
+
+
+def _installed(entries) -> list[CJKFace]:
+    faces = []
+    seen: set[tuple[str, str, int]] = set()
+    for e in entries:
+        forms = forms_of(e.name)
+        if forms is None or e.style != "normal":
+            continue
+        index = getattr(e, "index", 0) or 0
+        key = (e.name, e.fname, index)
+        if key in seen:
+            continue
+        seen.add(key)
+        faces.append(CJKFace(e.name, e.fname, index, forms, is_truetype(e.fname, index)))
+    # a regular weight before a bold one of the same family (choose keeps the first)
+    faces.sort(key=lambda f: 0 if "Bold" not in Path(f.path).name else 1)
+    return faces
+
+
+@contextmanager
+def quiet_missing_glyphs() -> Iterator[None]:
+    """Silence matplotlib's per-glyph "missing from font" warnings (used when no CJK font
+    is installed: the user was told once, with the install hint)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
+        yield
