@@ -13,8 +13,8 @@ from rmnotes.options import DATE, as_of_option, json_option, pass_app, tag_optio
 
 @click.command(name="calendar")
 @click.option("--month", metavar="YYYY-MM", help="The month to show (default: this month).")
-@click.option("--from", "since", type=DATE, metavar="YYYY-MM-DD", help="First day of the range.")
-@click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the range.")
+@click.option("--from", "since", type=DATE, metavar="YYYY-MM-DD", help="First day of the range (alone: to the end of its month).")
+@click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the range (alone: from the start of its month).")
 @tier_option
 @tag_option
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -31,7 +31,8 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
 
     In the terminal the month is split into as many pages of days as the width needs.
     --xlsx FILE writes a workbook with the same grid, the entries' text as cell
-    comments, names and dates frozen, weekends shaded and each client's last contact.
+    comments, names and dates frozen, weekends shaded and each client's last contact
+    (the latest in the book, which may fall after the range).
     """
     from rmnotes.domain.calendar import contact_grid, date_range
 

@@ -38,6 +38,4 @@ def followup_done(app: App, client_text: str, what: tuple[str, ...]) -> None:
         return ticked.data
 
     app.change_file(rel, transform, logbook.done_message(current, chosen))
-    f = done[-1].followup
-    click.echo(f"done: {current.name} ({client}) {f.number}. {f.date or ''} {f.text}".replace("  ", " "),
-               err=True)
+    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(done[-1].followup)}", err=True)

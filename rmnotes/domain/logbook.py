@@ -248,8 +248,10 @@ def next_due(client: Client, config: Config) -> Due:
 
 
 # ---------------------------------------------------------------------- follow-ups
-def _label(f: FollowUp) -> str:
-    return f"{f.number}. {f.date or ''} {f.text}".replace("  ", " ").strip()
+def followup_label(f: FollowUp) -> str:
+    """``3. 2026-12-01 寄送保險提案``: the number ``rmn show`` gives it, its date and text."""
+    when = f"{f.date} " if f.date else ""
+    return f"{f.number}. {when}{f.text}"
 
 
 def match_followups(followups: Sequence[FollowUp], query: str | None) -> list[FollowUp]:
@@ -270,20 +272,20 @@ def pick_followup(client: Client, query: str | None) -> FollowUp:
     who = f"{client.name} ({client.id})"
     found = match_followups(client.followups, query)
     open_ = [f for f in client.followups if not f.done]
-    shown = "; ".join(_label(f) for f in open_) or "none"
+    shown = "; ".join(followup_label(f) for f in open_) or "none"
     q = (query or "").strip()
     if len(found) == 1:
         if found[0].done:
-            raise FollowUpError(f"{who}: follow-up {_label(found[0])} is already done")
+            raise FollowUpError(f"{who}: follow-up {followup_label(found[0])} is already done")
         return found[0]
     if not found:
         if not open_:
             raise FollowUpError(f"{who} has no open follow-ups")
         done = [f for f in client.followups if f.done and q.casefold() in f"{f.date or ''} {f.text}".casefold()]
         if done:
-            raise FollowUpError(f"{who}: {_label(done[0])} is already done; open ones: {shown}")
+            raise FollowUpError(f"{who}: {followup_label(done[0])} is already done; open ones: {shown}")
         raise FollowUpError(f"{who}: no open follow-up matches '{q}'; open ones: {shown}")
-    listed = "; ".join(_label(f) for f in found)
+    listed = "; ".join(followup_label(f) for f in found)
     what = f"'{q}' matches" if q else "has"
     raise FollowUpError(f"{who} {what} {len(found)} open follow-ups: {listed}; give its number")
 
