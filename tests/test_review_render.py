@@ -135,7 +135,7 @@ def test_pdf_text_is_searchable_chinese(pdf):
     assert out.stderr == ""  # no "Syntax Warning: Mismatch between font type and embedded font file"
     text = out.stdout
     for expected in ("王偉", "陳經理", "資產回顧報告", "資產明細", "保障摘要", "終身壽險", "富邦人壽",
-                     "22,824,000", "624,000", "20,000 USD", "RR4 ▲", "+600,000", "+1,324,000", "新增", *ASSETS):
+                     "22,824,000", "624,000", "20,000 USD", "RR4 ※", "+600,000", "+1,324,000", "新增", *ASSETS):
         assert expected in text, expected
 
 
@@ -197,14 +197,15 @@ WQY = CJKFace("WenQuanYi Micro Hei", "/f/wqy-microhei.ttc", 0, "any", True)
 def test_region_picks_the_glyph_forms_and_the_pdf_picks_truetype():
     faces = [WQY, NOTO_SC, NOTO_HK, NOTO_TC]
     tw = choose(faces, "TW")
-    assert tw.families == ("DejaVu Sans", "Noto Sans CJK TC", "Noto Sans CJK HK")
-    assert tw.pdf_families == ("DejaVu Sans", "WenQuanYi Micro Hei") and tw.pdf_fonttype == 42
-    assert choose(faces, "HK").families[1] == "Noto Sans CJK HK"
-    assert choose(faces, "CN").families[1:] == ("Noto Sans CJK SC", "WenQuanYi Micro Hei")
-    assert choose(faces, None).families[1] == "Noto Sans CJK TC"
+    assert tw.families == ("Noto Sans CJK TC", "Noto Sans CJK HK", "DejaVu Sans")
+    assert tw.pdf_families == ("WenQuanYi Micro Hei", "DejaVu Sans") and tw.pdf_fonttype == 42
+    assert tw.rc(pdf=True)["ps.fonttype"] == 42  # one font subset per font (see FontSetup.rc)
+    assert choose(faces, "HK").families[0] == "Noto Sans CJK HK"
+    assert choose(faces, "CN").families == ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "DejaVu Sans")
+    assert choose(faces, None).families[0] == "Noto Sans CJK TC"
     cff = choose([NOTO_SC, NOTO_TC], "TW")
-    assert cff.pdf_fonttype == 3 and cff.pdf_families[1] == "Noto Sans CJK TC"
-    assert choose([WQY], "TW").families == ("DejaVu Sans", "WenQuanYi Micro Hei")
+    assert cff.pdf_fonttype == 3 and cff.pdf_families[0] == "Noto Sans CJK TC"
+    assert choose([WQY], "TW").families == ("WenQuanYi Micro Hei", "DejaVu Sans")
 
 
 @pytest.mark.parametrize("path,truetype", [

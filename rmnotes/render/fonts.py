@@ -116,6 +116,10 @@ class FontSetup:
         return {
             "font.family": list(self.pdf_families if pdf else self.families),
             "pdf.fonttype": self.pdf_fonttype,
+            # matplotlib sizes the PDF's font subsets by ps.fonttype: at its default (3) every
+            # character beyond Latin-1 starts a second subset, so the CJK font would be
+            # subsetted and embedded twice. The same type keeps one subset per font.
+            "ps.fonttype": self.pdf_fonttype,
             "axes.unicode_minus": False,
         }
 
@@ -151,8 +155,8 @@ def choose(faces: Iterable[CJKFace], region: str | None) -> FontSetup:
     # every family in the list costs a lookup per text: two CJK faces are fallback enough
     return FontSetup(
         faces=tuple(ranked),
-        families=(LATIN, *(f.family for f in ranked[:MAX_FALLBACK])),
-        pdf_families=(LATIN, *(f.family for f in for_pdf[:MAX_FALLBACK])),
+        families=(*(f.family for f in ranked[:MAX_FALLBACK]), LATIN),
+        pdf_families=(*(f.family for f in for_pdf[:MAX_FALLBACK]), LATIN),
         pdf_fonttype=fonttype,
     )
 

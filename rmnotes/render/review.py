@@ -72,7 +72,7 @@ HANT = Words(
         "yes": "有", "no": "無", "self": "本人", "ours": "本行", "own": "自有", "new": "新增",
         "no_policies": "尚無保單紀錄", "no_assets": "尚無資產紀錄",
         "ci_yes": "重大疾病保障：已涵蓋", "ci_no": "重大疾病保障：尚未涵蓋，建議檢視",
-        "unsuitable": "▲ 商品風險等級高於客戶風險屬性（{profile}），請留意適合度",
+        "unsuitable": "※ 商品風險等級高於客戶風險屬性（{profile}），請留意適合度",
         "removed": "上次回顧後已不再持有：{items}",
         "fx": "匯率（折合 {base}）：{rates}",
         "previous": "上次回顧 {date}",
@@ -108,7 +108,7 @@ HANS = Words(
         "yes": "有", "no": "无", "self": "本人", "ours": "本行", "own": "自有", "new": "新增",
         "no_policies": "暂无保单记录", "no_assets": "暂无资产记录",
         "ci_yes": "重大疾病保障：已涵盖", "ci_no": "重大疾病保障：尚未涵盖，建议检视",
-        "unsuitable": "▲ 产品风险等级高于客户风险等级（{profile}），请留意适当性",
+        "unsuitable": "※ 产品风险等级高于客户风险等级（{profile}），请留意适当性",
         "removed": "上次回顾后已不再持有：{items}",
         "fx": "汇率（折合 {base}）：{rates}",
         "previous": "上次回顾 {date}",
@@ -436,8 +436,10 @@ def review_page(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> Figure:
 
     # key figures
     if t.change is not None:
-        change_value = signed(t.change) + pct_text(t.change_pct)
+        change_value = signed(t.change)
         change_note = w["previous"].format(date=sheet.last_review.date)
+        if t.change_pct is not None:
+            change_note = f"{t.change_pct:+.1f}%  ·  {sheet.last_review.date}"
     else:
         change_value, change_note = "—", w["first"]
     cards = [(w["total_assets"], amount(t.assets), cur), (w["aum_ours"], amount(t.aum_ours), cur),
@@ -454,16 +456,22 @@ def review_page(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> Figure:
         fig.text(x + 0.016, 0.850, value, fontsize=10.5 if len(value) < 16 else 9, color=INK, va="center")
         fig.text(x + 0.016, 0.832, note, fontsize=6.5, color=MUTED, va="center")
 
-    # charts
+    # charts: 0.20 of the page, down to 0.13 when a long list of holdings needs the room
+    holdings = _holding_rows(sheet, w)
+    policies = _policy_rows(sheet, w)
+    need = (len(holdings) + len(policies) + 2) * ROW_H + TABLE_GAPS
+    short = max(0.0, min(0.07, need - (0.565 - TABLES_BOTTOM)))
+    scale = 1 - short / 0.20
     _heading(fig, 0.800, w["mix"], w["mix_en"])
     _heading(fig, 0.800, w["history"], f"{w['history_en']} ({cur})", x=0.53)
-    pie_ax = fig.add_axes((LEFT - 0.01, 0.600, 0.22, 0.185))
-    draw_mix(pie_ax, mix_slices(sheet, w), mix_center(sheet, w), size=7.5)
-    bar_ax = fig.add_axes((0.585, 0.615, 0.355, 0.165))
+    pie_h = 0.185 * scale
+    pie_ax = fig.add_axes((LEFT - 0.01, 0.785 - pie_h, 0.22, pie_h))
+    draw_mix(pie_ax, mix_slices(sheet, w), mix_center(sheet, w), size=7.5 if scale > 0.8 else 6.5)
+    bar_ax = fig.add_axes((0.585, 0.780 - 0.165 * scale, 0.355, 0.165 * scale))
     draw_history(bar_ax, history_bars(sheet, w), lambda v: compact(v, w), size=7.5)
 
     # tables
-    y = _tables(fig, sheet, w, top=0.565)
+    y = _tables(fig, sheet, w, holdings, policies, top=0.565 + short)
 
     # notes and footer
     notes = []
@@ -546,7 +554,7 @@ def _table(fig, cols: Sequence[_Col], rows: Sequence[tuple[str, Sequence[str]]],
             stripe = 0
         for c, x0, text in zip(cols, xs, cells):
             color = MUTED if kind == "liability" else INK
-            if "▲" in text:
+            if text.endswith(FLAG):
                 color = ALERT
             elif c.signed and kind == "row" and text[:1] in ("+", "-"):
                 color = UP if text[0] == "+" else ALERT
@@ -570,24 +578,27 @@ def _cell(fig, col: _Col, x0: float, y: float, text: str, size: float, color: st
 
 
 ALERT = "#a23b2a"
+FLAG = "※"  # the reference mark of Chinese documents: see the footnote
 UP = "#2a7f4e"
 ROW_H = 0.0165  # a comfortable row: about 14 points on A4
 TABLES_BOTTOM = 0.10  # the notes and the footer live below
+TABLE_GAPS = 0.028 + 0.040 + 0.028 + 0.016  # headings, the space between the tables, the CI line
 
 
-def _holding_rows(sheet: ReviewSheet, w: Words) -> list[tuple[str, Sequence[str]]]:
+def _holding_rows(sheet: ReviewSheet, w: Words, subtotals: bool = True) -> list[tuple[str, Sequence[str]]]:
     cur = sheet.currency
 
     def line(r: Row, kind: str) -> tuple[str, Sequence[str]]:
         risk = ""
         if r.risk is not None:
-            risk = f"{w.risk_prefix}{r.risk}" + (" ▲" if r.suitable is False else "")
-        value = amount(r.value) + (f" {r.currency}" if r.currency != cur else "")
+            risk = f"{w.risk_prefix}{r.risk}" + (f" {FLAG}" if r.suitable is False else "")
+        # the amount in its own currency only when that is not the base currency
+        value = f"{amount(r.value)} {r.currency}" if r.currency != cur and r.value is not None else ""
         return (kind, [r.name, w.type(r.type), institution_text(r, w), held_text(r, sheet.as_of, w),
                        risk, value, amount(r.value_base), percent(r.weight), change_text(r, w)])
 
     rows: list[tuple[str, Sequence[str]]] = []
-    subtotals = {s.type: s for s in sheet.subtotals}
+    by_type = {s.type: s for s in sheet.subtotals}
     groups: dict[str, list[Row]] = {}
     for r in ordered_rows(sheet):
         groups.setdefault(r.type, []).append(r)
@@ -597,8 +608,8 @@ def _holding_rows(sheet: ReviewSheet, w: Words) -> list[tuple[str, Sequence[str]
         rows.append(("row", [w["no_assets"], "", "", "", "", "", "", "", ""]))
     for kind, group in assets:
         rows += [line(r, "row") for r in group]
-        if len(group) > 1:
-            s = subtotals[kind]
+        if subtotals and len(group) > 1:
+            s = by_type[kind]
             rows.append(("sub", [f"{w.type(kind)}{w['subtotal']}", "", "", "", "", "",
                                  amount(s.value_base), percent(s.weight), ""]))
     t = sheet.totals
@@ -629,16 +640,16 @@ def _policy_rows(sheet: ReviewSheet, w: Words) -> list[tuple[str, Sequence[str]]
     return rows
 
 
-def _tables(fig, sheet: ReviewSheet, w: Words, top: float) -> float:
+def _tables(fig, sheet: ReviewSheet, w: Words, holdings: list, policies: list, top: float) -> float:
     """Holdings, then protection; rows shrink together when a long list must fit the page."""
     cur = sheet.currency
-    holdings = _holding_rows(sheet, w)
-    policies = _policy_rows(sheet, w)
-    gaps = 0.030 + 0.045 + 0.028  # headings, the space between the tables, the CI line
-    room = top - TABLES_BOTTOM - gaps
+    room = top - TABLES_BOTTOM - TABLE_GAPS
     count = len(holdings) + len(policies) + 2
+    if room / count < ROW_H * 0.8:  # a long list: the pie already shows the types' shares
+        holdings = _holding_rows(sheet, w, subtotals=False)
+        count = len(holdings) + len(policies) + 2
     row_h = min(ROW_H, room / count)
-    size = max(4.0, min(7.5, row_h / ROW_H * 7.5))
+    size = max(4.0, min(7.5, row_h * A4[1] * 72 * 0.64))  # text fills about 2/3 of a row
 
     _heading(fig, top, w["holdings"], w["holdings_en"])
     cols = [_Col(w["c_name"], 0.19), _Col(w["c_type"], 0.085), _Col(w["c_inst"], 0.09),
