@@ -197,7 +197,10 @@ WQY = CJKFace("WenQuanYi Micro Hei", "/f/wqy-microhei.ttc", 0, "any", True)
 def test_region_picks_the_glyph_forms_and_the_pdf_picks_truetype():
     faces = [WQY, NOTO_SC, NOTO_HK, NOTO_TC]
     tw = choose(faces, "TW")
-    assert tw.families == ("Noto Sans CJK TC", "Noto Sans CJK HK", "DejaVu Sans")
+    # the fallback face comes from another file: a collection's faces cover the same characters
+    assert tw.families == ("Noto Sans CJK TC", "WenQuanYi Micro Hei", "DejaVu Sans")
+    assert [f.family for f in tw.faces] == ["Noto Sans CJK TC", "Noto Sans CJK HK",
+                                            "WenQuanYi Micro Hei", "Noto Sans CJK SC"]
     assert tw.pdf_families == ("WenQuanYi Micro Hei", "DejaVu Sans") and tw.pdf_fonttype == 42
     assert tw.rc(pdf=True)["ps.fonttype"] == 42  # one font subset per font (see FontSetup.rc)
     assert choose(faces, "HK").families[0] == "Noto Sans CJK HK"

@@ -26,7 +26,6 @@ import struct
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Iterator
 
 LATIN = "DejaVu Sans"
@@ -141,8 +140,9 @@ def choose(faces: Iterable[CJKFace], region: str | None) -> FontSetup:
     for face in faces:
         unique.setdefault(face.family, face)
 
-    def picture_key(f: CJKFace):
-        return (order.index(f.forms) if f.forms in order else len(order),
+    def picture_key(f: CJKFace):  # sans before serif, then the region's glyph forms
+        serif = any(w in f.family for w in ("Serif", "Ming", "Song", "Sun"))
+        return (serif, order.index(f.forms) if f.forms in order else len(order),
                 known.index(f.family) if f.family in known else len(known))
 
     ranked = sorted(unique.values(), key=picture_key)
@@ -152,21 +152,32 @@ def choose(faces: Iterable[CJKFace], region: str | None) -> FontSetup:
     fonttype = 42 if for_pdf[0].truetype else 3
     if fonttype == 42:  # never embed a CFF face as TrueType: keep the TrueType ones only
         for_pdf = [f for f in for_pdf if f.truetype]
-    # every family in the list costs a lookup per text: two CJK faces are fallback enough
     return FontSetup(
         faces=tuple(ranked),
-        families=(*(f.family for f in ranked[:MAX_FALLBACK]), LATIN),
-        pdf_families=(*(f.family for f in for_pdf[:MAX_FALLBACK]), LATIN),
+        families=(*_fallback(ranked), LATIN),
+        pdf_families=(*_fallback(for_pdf), LATIN),
         pdf_fonttype=fonttype,
     )
 
 
+def _fallback(ranked: list[CJKFace]) -> list[str]:
+    """The best face, then the best one from another file (faces of one collection cover
+    the same characters); each family in the list costs a lookup per text, so no more."""
+    out = [ranked[0]]
+    for face in ranked[1:]:
+        if len(out) == MAX_FALLBACK:
+            break
+        if all(face.path != o.path for o in out):
+            out.append(face)
+    return [f.family for f in out]
+
+
+_FORMS = dict(KNOWN_FAMILIES)
+
+
 def forms_of(family: str) -> str | None:
     """The glyph forms of a CJK family name, or None if it is not a known CJK family."""
-    for name, forms in KNOWN_FAMILIES:
-        if family == name:
-            return forms
-    return None
+    return _FORMS.get(family)
 
 
 def is_truetype(path: str, index: int = 0) -> bool:
@@ -206,9 +217,9 @@ def setup_fonts(region: str | None) -> FontSetup:
     from matplotlib import font_manager
 
     manager = font_manager.fontManager
-    cached = {os.path.realpath(e.fname) for e in manager.ttflist}
+    cached = {e.fname for e in manager.ttflist}
     for path in candidate_files():
-        if os.path.realpath(path) not in cached:
+        if path not in cached and os.path.realpath(path) not in cached:
             try:
                 manager.addfont(path)
             except (OSError, RuntimeError, ValueError):  # an unreadable file: skip it
@@ -217,21 +228,15 @@ def setup_fonts(region: str | None) -> FontSetup:
 
 
 def _installed(entries) -> list[CJKFace]:
-    faces = []
-    seen: set[tuple[str, str, int]] = set()
-    for e in entries:
-        forms = forms_of(e.name)
-        if forms is None or e.style != "normal":
-            continue
-        index = getattr(e, "index", 0) or 0
-        key = (e.name, e.fname, index)
-        if key in seen:
-            continue
-        seen.add(key)
-        faces.append(CJKFace(e.name, e.fname, index, forms, is_truetype(e.fname, index)))
-    # a regular weight before a bold one of the same family (choose keeps the first)
-    faces.sort(key=lambda f: 0 if "Bold" not in Path(f.path).name else 1)
-    return faces
+    """One face per known CJK family (its regular weight when there is one)."""
+    found = [(e.name, e.fname, getattr(e, "index", 0) or 0) for e in entries
+             if e.name in _FORMS and e.style == "normal"]
+    found.sort(key=lambda f: "Bold" in os.path.basename(f[1]))  # stable: regular first
+    first: dict[str, tuple[str, str, int]] = {}
+    for face in found:
+        first.setdefault(face[0], face)
+    return [CJKFace(name, path, index, _FORMS[name], is_truetype(path, index))
+            for name, path, index in first.values()]
 
 
 @contextmanager
