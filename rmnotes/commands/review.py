@@ -26,6 +26,7 @@ _DEFAULT = "\0default"
               help="Append this review's numbers to the client's log (and commit), so the "
                    "next review shows the changes.")
 @click.option("--via", type=click.Choice(["M", "T", "E"], case_sensitive=False), default=None,
+              metavar="M|T|E",
               help="Channel of the recorded review: M meeting (default), T telephone, E email.")
 @pass_app
 def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | None,
@@ -36,12 +37,11 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
 
     Only the client's own data appears: never a linked family member's file, nor the
     client's notes, tags or log text. Amounts are converted with `fx` in rmnotes.yaml; a
-    currency without a rate is an error.
+    currency without a rate is an error naming the asset.
 
-    \b
-    --pdf [FILE]   one-page A4 sheet with both charts, to send to the client
-    --out DIR      the asset-mix and total-assets charts as PNG
-    --record       log the review (`- DATE M 資產回顧 ...` with a `review:` attribute)
+    --pdf takes an optional FILE, so write it after CLIENT: `rmn review 王偉 --pdf`.
+    --record appends `- DATE M 資產回顧 ...` with a `review:` attribute holding every
+    asset's value, which the next review compares with.
     """
     if via is not None and not record:
         raise click.UsageError("--via goes with --record")
