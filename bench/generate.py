@@ -20,6 +20,7 @@ The output passes ``rmn check``. This module needs only the standard library (an
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import subprocess
@@ -31,6 +32,7 @@ from pathlib import Path
 
 AS_OF = date(2026, 11, 28)
 DEFAULT_SEED = 42
+PARALLEL_FROM = 20_000  # clients: from here on, generate with a process per core
 OWNER = "陳經理"
 EMAIL = "rm@example.com"
 TZ = timezone(timedelta(hours=8))
@@ -357,11 +359,14 @@ def client_file(i: int, everyone: list[Person], pairs: dict[int, int], seed: int
                 lines.append("    riders: [critical_illness]")
     lines += ["---", "", rng.choice(NOTES), ""]
 
-    # follow-ups: one open promise, sometimes one kept
+    # follow-ups: a promise per client, most of them kept, the open ones recent or ahead
     lines.append("## Follow-ups")
     if rng.random() < 0.3:
-        lines.append(f"- [x] {_day(as_of - timedelta(days=rng.randint(20, 90)))} {rng.choice(FOLLOWUPS)}")
-    lines.append(f"- [ ] {_day(as_of + timedelta(days=rng.randint(-20, 40)))} {rng.choice(FOLLOWUPS)}")
+        lines.append(f"- [x] {_day(as_of - timedelta(days=rng.randint(60, 200)))} {rng.choice(FOLLOWUPS)}")
+    if rng.random() < 0.4:
+        lines.append(f"- [ ] {_day(as_of + timedelta(days=rng.randint(-10, 45)))} {rng.choice(FOLLOWUPS)}")
+    else:
+        lines.append(f"- [x] {_day(as_of - timedelta(days=rng.randint(5, 59)))} {rng.choice(FOLLOWUPS)}")
     lines += ["", "## Log", ""]
     head = "\n".join(lines)
 
@@ -430,14 +435,36 @@ def generate(root: str | os.PathLike, clients: int, seed: int = DEFAULT_SEED, co
     size = _write(root / "rmnotes.yaml", CONFIG)
     size += _write(root / ".gitignore", GITIGNORE)
     size += _write(root / ".gitattributes", GITATTRIBUTES)
-    everyone = people(clients, seed)
-    pairs = couples(clients)
-    files = [client_file(i, everyone, pairs, seed, as_of) for i in range(clients)]
-    for f in files:
-        size += _write(root / "clients" / f"{f.slug}.md", f.text())
+    global _SHARED
+    _SHARED = (root, people(clients, seed), couples(clients), seed, as_of, commits > 0)
+    chunks = [range(i, min(i + 2000, clients)) for i in range(0, clients, 2000)]
+    workers = os.cpu_count() or 1
+    try:
+        if clients >= PARALLEL_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                done = pool.map(_write_chunk, chunks)
+        else:
+            done = [_write_chunk(chunk) for chunk in chunks]
+    finally:
+        _SHARED = None
+    size += sum(n for n, _ in done)
     if commits > 0:
-        _history(root, files, commits, as_of)
+        _history(root, [f for _, files in done for f in files], commits, as_of)
     return Summary(root, clients, commits, size, time.perf_counter() - started)
+
+
+_SHARED: tuple | None = None  # what the worker processes of generate() need (inherited by fork)
+
+
+def _write_chunk(indexes: range) -> tuple[int, list[ClientFile]]:
+    root, everyone, pairs, seed, as_of, keep = _SHARED
+    size, kept = 0, []
+    for i in indexes:
+        f = client_file(i, everyone, pairs, seed, as_of)
+        size += _write(root / "clients" / f"{f.slug}.md", f.text())
+        if keep:
+            kept.append(f)
+    return size, kept
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> None:
