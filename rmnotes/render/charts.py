@@ -79,8 +79,10 @@ def draw_mix(ax: Axes, slices: Sequence[MixSlice], center: str, size: float = 9.
 
 
 def draw_history(ax: Axes, bars: Sequence[Bar], fmt: Callable[[Decimal], str],
-                 size: float = 8.0) -> None:
-    """Total assets at each review; the sheet's own date in the accent color."""
+                 size: float = 8.0, max_labels: int = 12) -> None:
+    """Total assets at each review; the sheet's own date in the accent color. With more
+    bars than ``max_labels``, every second (third, ...) bar is labelled, counting back
+    from the current one."""
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(RULE)
@@ -96,12 +98,16 @@ def draw_history(ax: Axes, bars: Sequence[Bar], fmt: Callable[[Decimal], str],
     top = max(heights + [0.0])
     bottom = min(heights + [0.0])
     span = (top - bottom) or 1.0
-    for x, b, h in zip(xs, bars, heights):
-        ax.text(x, h + span * 0.02 if h >= 0 else h - span * 0.02, fmt(b.value),
-                ha="center", va="bottom" if h >= 0 else "top", fontsize=size * 0.85, color=INK)
+    label_size = size * (0.85 if len(bars) <= 6 else 0.7)
+    every = -(-len(bars) // max_labels)  # ceiling division
+    shown = [(len(bars) - 1 - i) % every == 0 for i in xs]
+    for x, b, h, show in zip(xs, bars, heights, shown):
+        if show:
+            ax.text(x, h + span * 0.02 if h >= 0 else h - span * 0.02, fmt(b.value),
+                    ha="center", va="bottom" if h >= 0 else "top", fontsize=label_size, color=INK)
     ax.set_xticks(xs)
-    ax.set_xticklabels([b.label for b in bars], rotation=30 if len(bars) > 5 else 0,
-                       ha="right" if len(bars) > 5 else "center")
+    ax.set_xticklabels([b.label if show else "" for b, show in zip(bars, shown)],
+                       fontsize=size * (0.9 if len(bars) <= 6 else 0.75))
     ax.set_xlim(-0.6, len(bars) - 0.4)
     if top == bottom == 0:
         ax.set_ylim(0, 1)

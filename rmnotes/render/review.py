@@ -346,8 +346,14 @@ def mix_slices(sheet: ReviewSheet, w: Words) -> list[MixSlice]:
 
 
 def history_bars(sheet: ReviewSheet, w: Words, limit: int = HISTORY_BARS) -> list[Bar]:
-    return [Bar(h.date.isoformat() if h.recorded else f"{h.date.isoformat()}\n{w['now']}",
-                h.total, not h.recorded) for h in sheet.history[-limit:]]
+    points = sheet.history[-limit:]
+    short = len(points) > 6  # many bars: "2026-11" fits under a bar without turning it
+
+    def label(day: date) -> str:
+        return f"{day.year}-{day.month:02d}" if short else day.isoformat()
+
+    return [Bar(label(h.date) if h.recorded else f"{label(h.date)}\n{w['now']}", h.total, not h.recorded)
+            for h in points]
 
 
 def mix_center(sheet: ReviewSheet, w: Words) -> str:
@@ -468,7 +474,7 @@ def review_page(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> Figure:
     pie_ax = fig.add_axes((LEFT - 0.01, 0.785 - pie_h, 0.22, pie_h))
     draw_mix(pie_ax, mix_slices(sheet, w), mix_center(sheet, w), size=7.5 if scale > 0.8 else 6.5)
     bar_ax = fig.add_axes((0.585, 0.780 - 0.165 * scale, 0.355, 0.165 * scale))
-    draw_history(bar_ax, history_bars(sheet, w), lambda v: compact(v, w), size=7.5)
+    draw_history(bar_ax, history_bars(sheet, w), lambda v: compact(v, w), size=7.5, max_labels=6)
 
     # tables
     y = _tables(fig, sheet, w, holdings, policies, top=0.565 + short)
