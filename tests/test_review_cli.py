@@ -134,7 +134,7 @@ POPPLER = shutil.which("pdftotext")
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
-def test_pdf_goes_to_the_clients_folder_private_and_committed(book):
+def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
     result = run(["review", "wang", "--as-of", "2026-11-28", "--pdf"], book)
     assert result.exit_code == 0, result.output
     assert result.stdout == "wrote clients/wang-wei/reviews/2026-11-28.pdf\n"
@@ -148,25 +148,30 @@ def test_pdf_goes_to_the_clients_folder_private_and_committed(book):
     for name in ("王偉", "陳經理", *ASSETS):
         assert name in text
     assert_confidential(text)
-
-
-def test_png_charts_and_a_pdf_elsewhere(book, tmp_path):
-    out = tmp_path / "charts"
+    # --pdf FILE elsewhere: owner-only, outside git, and the same bytes (no creation time in
+    # the file), so re-running a review never makes an empty-looking commit
     target = tmp_path / "mail" / "wang.pdf"
-    result = run(["review", "wang-wei", "--as-of", "2026-11-28", "--out", str(out),
-                  "--pdf", str(target)], book)
+    result = run(["review", "wang-wei", "--as-of", "2026-11-28", "--json", "--pdf", str(target)], book)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["client"] == "wang-wei"  # messages went to stderr
+    assert result.stderr == f"wrote {target}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_bytes() == pdf.read_bytes()
+    assert git(book, "status", "--porcelain") == ""
+
+
+def test_png_charts(book, tmp_path):
+    out = tmp_path / "charts"
+    result = run(["review", "wang-wei", "--as-of", "2026-11-28", "--out", str(out)], book)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == ["wang-wei-2026-11-28-history.png", "wang-wei-2026-11-28-mix.png"]
-    for p in [*out.iterdir(), target]:
+    for p in out.iterdir():
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
+        assert p.read_bytes().startswith(b"\x89PNG")
     assert result.stdout.splitlines() == [f"wrote {out}/wang-wei-2026-11-28-mix.png",
-                                          f"wrote {out}/wang-wei-2026-11-28-history.png",
-                                          f"wrote {target}"]
+                                          f"wrote {out}/wang-wei-2026-11-28-history.png"]
     assert git(book, "status", "--porcelain") == ""  # nothing written in the vault
-    # the same sheet into the vault: identical bytes (no creation time), so a rerun commits nothing
-    assert run(["review", "wang-wei", "--as-of", "2026-11-28", "--pdf"], book).exit_code == 0
-    assert (book / "clients/wang-wei/reviews/2026-11-28.pdf").read_bytes() == target.read_bytes()
 
 
 def test_record_appends_the_review_and_the_next_review_compares_with_it(book):

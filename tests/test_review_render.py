@@ -237,3 +237,18 @@ def test_held_text_in_chinese(sheet):
     w = words_for("TW")
     assert held_text(rows["台幣定存"], TODAY, w) == "2年10個月"
     assert held_text(rows["西屯自宅"], TODAY, w) == ""
+
+
+def test_bar_labels_are_dates_then_months_when_there_are_many(sheet):
+    from dataclasses import replace
+
+    from rmnotes.domain.review import HistoryPoint
+    from rmnotes.render.review import history_bars
+
+    w = words_for("TW")
+    assert [b.label for b in history_bars(sheet, w)] == ["2025-11-05", "2026-05-05", "2026-11-28\n本次"]
+    many = replace(sheet, history=tuple(HistoryPoint(date(2020 + i, 1, 15), Decimal(i), True) for i in range(14))
+                   + (HistoryPoint(TODAY, Decimal(99), False),))
+    bars = history_bars(many, w)
+    assert len(bars) == 12 and bars[0].label == "2023-01" and bars[-1].label == "2026-11\n本次"
+    assert [b.current for b in bars] == [False] * 11 + [True]
