@@ -1,9 +1,10 @@
 """The SQLite cache in ``.rmnotes/``: never a source of truth, always safe to delete.
 
-Besides profiles and dated facts it keeps each client's assets and policies (money as exact
-decimal text), and every searchable line (names, aliases, family, notes, follow-ups, log
-entries) in a plain table mirrored by an FTS5 trigram index, so the book-wide views
-(coverage, rank, segments, find) answer from the cache.
+Besides profiles and dated facts it keeps, per client and currency, the sums of its holdings
+at this bank and elsewhere (financial, property) and of its liabilities, its policies (money
+as exact decimal text), and every searchable line (names, aliases, family, notes,
+follow-ups, log entries) in a plain table mirrored by an FTS5 trigram index, so the
+book-wide views (coverage, rank, segments, find) answer from the cache.
 
 Each client file is stamped with its mtime and size; a command re-parses only the files
 whose stamp changed, in one transaction. A missing, old-version or damaged cache is
@@ -19,17 +20,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from rmnotes import names
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
-from rmnotes.model import Asset, Client, Entry, FamilyMember, FollowUp, Issue, Policy
+from rmnotes.model import Client, Entry, FamilyMember, FollowUp, Issue, Policy
 from rmnotes.parse import ParsedClient, parse_client
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.vault import DIR_MODE, FileStamp, Vault, decode
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -40,9 +41,9 @@ CREATE TABLE files (
 CREATE TABLE clients (
     id TEXT PRIMARY KEY, path TEXT NOT NULL, name TEXT NOT NULL, tier TEXT, status TEXT NOT NULL,
     cadence TEXT, since TEXT, last_contact TEXT, prefer TEXT, no_calls TEXT, best_time TEXT,
-    tags TEXT, aliases TEXT, notes TEXT,
-    marital_status TEXT, income TEXT, income_currency TEXT, risk_profile INTEGER, family TEXT
-);
+    tags TEXT, aliases TEXT, marital_status TEXT, income TEXT, income_currency TEXT,
+    risk_profile INTEGER, children INTEGER, asset_types TEXT, family TEXT
+);  -- narrow rows scan fast; the notes are searchable lines in texts
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
 CREATE INDEX keys_key ON keys(key);
 CREATE INDEX keys_client ON keys(client_id);
@@ -63,11 +64,11 @@ CREATE TABLE followups (
     text TEXT NOT NULL, line INTEGER
 );
 CREATE INDEX followups_client ON followups(client_id);
-CREATE TABLE assets (
-    client_id TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, institution TEXT,
-    value TEXT, currency TEXT, since TEXT, maturity TEXT, risk INTEGER, line INTEGER
+CREATE TABLE money (
+    client_id TEXT NOT NULL, currency TEXT, ours TEXT NOT NULL, elsewhere TEXT NOT NULL,
+    property TEXT NOT NULL, liabilities TEXT NOT NULL, name TEXT NOT NULL
 );
-CREATE INDEX assets_client ON assets(client_id);
+CREATE INDEX money_client ON money(client_id);
 CREATE TABLE policies (
     client_id TEXT NOT NULL, name TEXT NOT NULL, insurer TEXT, kind TEXT NOT NULL,
     insured TEXT NOT NULL, sum_assured TEXT, premium TEXT, frequency TEXT NOT NULL,
@@ -84,7 +85,7 @@ CREATE VIRTUAL TABLE texts_fts USING fts5(
 );
 """
 
-_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "assets", "policies", "texts")
+_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "money", "policies", "texts")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -100,18 +101,44 @@ class Skipped:
         return f"warning: skipped {self.issue}; run 'rmn check' for details"
 
 
+class MoneySum(NamedTuple):
+    """The exact sums of a client's valued holdings in one currency."""
+
+    currency: str | None  # None: the base currency
+    ours: Decimal  # assets at this bank (liabilities aside)
+    elsewhere: Decimal  # financial assets anywhere else
+    property: Decimal  # real estate not at this bank
+    liabilities: Decimal  # mortgages and loans, wherever they are
+    name: str  # the first holding in this currency, to name in a message
+
+    @property
+    def assets(self) -> Decimal:
+        return self.ours + self.elsewhere + self.property
+
+
 @dataclass(frozen=True, slots=True)
 class BookClient:
-    """What the book-wide views (coverage, rank, segments) need of one client."""
+    """What the book-wide views (coverage, rank, segments) need of one client: a summary,
+    so that 10,000 clients cost a few table scans rather than 10,000 parses."""
 
     profile: Profile
     marital_status: str | None
     income: Decimal | None
     income_currency: str | None
     risk_profile: int | None
-    family: tuple[FamilyMember, ...]  # name, relation, birthday and link only
-    assets: tuple[Asset, ...] = ()  # filled when asked for
-    policies: tuple[Policy, ...] = ()
+    children: int
+    family_json: str  # read by ``family`` when a view needs the members
+    asset_types: tuple[str, ...]  # every asset type held, valued or not
+    money: tuple[MoneySum, ...] = ()  # filled when asked for
+    policies: tuple[Policy, ...] = ()  # filled when asked for (dates left out)
+
+    @property
+    def family(self) -> tuple[FamilyMember, ...]:
+        """The family: name, relation, birthday and link only."""
+        if self.family_json == "[]":
+            return ()
+        return tuple(FamilyMember(n, relation=rel, birthday=_day(born), client=link)
+                     for n, rel, link, born in json.loads(self.family_json))
 
     @property
     def id(self) -> str:
@@ -124,10 +151,6 @@ class BookClient:
     @property
     def path(self) -> str:
         return f"clients/{self.profile.id}.md"
-
-    @property
-    def children(self) -> int:
-        return sum(1 for m in self.family if m.relation == "child")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +177,13 @@ def _day(s: str | None) -> date | None:
 
 def _dec(s: str | None) -> Decimal | None:
     return Decimal(s) if s is not None else None
+
+
+_ZERO = Decimal(0)
+
+
+def _amount(s: str) -> Decimal:
+    return _ZERO if s == "0" else Decimal(s)
 
 
 def _text(d: Decimal | None) -> str | None:
@@ -259,17 +289,17 @@ class Index:
         )
         return [_profile(r) for r in rows]
 
-    def book(self, assets: bool = False, policies: bool = False) -> list[BookClient]:
-        """Every client with its family and KYC facts, by id; with ``assets`` / ``policies``
+    def book(self, money: bool = False, policies: bool = False) -> list[BookClient]:
+        """Every client with its family and KYC facts, by id; with ``money`` / ``policies``
         also those (one query each, so a book-wide view costs a few table scans)."""
-        held: dict[str, list[Asset]] = {}
-        if assets:
-            for r in self.conn.execute(
-                "SELECT client_id, name, type, institution, value, currency, since, maturity, risk,"
-                " line FROM assets ORDER BY rowid"
+        sums: dict[str, list[MoneySum]] = {}
+        if money:
+            for cid, cur, ours, away, prop, debt, name in self.conn.execute(
+                "SELECT client_id, currency, ours, elsewhere, property, liabilities, name FROM money"
+                " ORDER BY rowid"
             ):
-                held.setdefault(r[0], []).append(
-                    Asset(r[1], r[2], r[3], _dec(r[4]), r[5], _day(r[6]), _day(r[7]), r[8], r[9]))
+                sums.setdefault(cid, []).append(MoneySum(
+                    cur, _amount(ours), _amount(away), _amount(prop), _amount(debt), name))
         insured: dict[str, list[Policy]] = {}
         if policies:
             for r in self.conn.execute(
@@ -282,13 +312,12 @@ class Index:
         out = []
         for r in self.conn.execute(
             "SELECT id, name, tier, status, cadence, since, last_contact, prefer, no_calls,"
-            " best_time, tags, marital_status, income, income_currency, risk_profile, family"
-            " FROM clients ORDER BY id"
+            " best_time, tags, marital_status, income, income_currency, risk_profile, family,"
+            " children, asset_types FROM clients ORDER BY id"
         ):
-            family = tuple(FamilyMember(n, relation=rel, birthday=_day(born), client=link)
-                           for n, rel, link, born in json.loads(r[15]))
-            out.append(BookClient(_profile(r), r[11], _dec(r[12]), r[13], r[14], family,
-                                  tuple(held.get(r[0], ())), tuple(insured.get(r[0], ()))))
+            out.append(BookClient(_profile(r), r[11], _dec(r[12]), r[13], r[14], r[16], r[15],
+                                  tuple(r[17].split()), tuple(sums.get(r[0], ())),
+                                  tuple(insured.get(r[0], ()))))
         return out
 
     def tag_counts(self) -> list[tuple[str, int]]:
@@ -303,8 +332,9 @@ class Index:
         """Lines holding every needle (case-insensitive), and how many there are in all.
 
         Needles of three characters or more go through the FTS5 trigram index; shorter
-        ones (a two-character Chinese name) are a substring scan of the plain table, since
-        the trigram index cannot answer them (and ``LIKE`` on it silently finds nothing).
+        ones (a two-character Chinese name) are a substring scan (``LIKE``, wildcards
+        escaped) of the plain table, since the trigram index cannot answer them (and
+        ``LIKE`` on the trigram table itself silently finds nothing on SQLite 3.40).
         """
         needles = [n for n in (x.strip() for x in needles) if n]
         if not needles:
@@ -316,9 +346,10 @@ class Index:
             where.append("id IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
             params.append(" AND ".join('"' + n.replace('"', '""') + '"' for n in long))
         for n in needles:
-            if len(n) < 3:
-                where.append("instr(lower(text), ?) > 0")
-                params.append(n.lower())
+            if len(n) < 3:  # LIKE: case-insensitive for ASCII letters, exact for the rest
+                where.append("text LIKE ? ESCAPE '\\'")
+                escaped = n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                params.append(f"%{escaped}%")
         cond = " AND ".join(where)
         total = self.conn.execute(f"SELECT count(*) FROM texts WHERE {cond}", params).fetchone()[0]
         sql = (f"SELECT client_id, kind, text, date, time, channel, line FROM texts WHERE {cond}"
@@ -397,7 +428,11 @@ class Index:
 # ---------------------------------------------------------------------- internals
 def _profile(r: Sequence) -> Profile:
     return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
-                   tuple(json.loads(r[7])), r[8], r[9], tuple(json.loads(r[10])))
+                   _strings(r[7]), r[8], r[9], _strings(r[10]))
+
+
+def _strings(blob: str) -> tuple[str, ...]:
+    return tuple(json.loads(blob)) if blob != "[]" else ()
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -459,7 +494,7 @@ def _parse_all(vault: Vault, stamps: Iterable[FileStamp], tick: Progress | None)
 
 def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedClient]]) -> None:
     files, clients, keys, facts, entries, followups = [], [], [], [], [], []
-    assets, policies, texts = [], [], []
+    money, policies, texts = [], [], []
     for stamp, result in parsed:
         cid = client_id_from_path(stamp.rel)
         issues = json.dumps([[i.line, i.severity, i.message] for i in result.issues], ensure_ascii=False)
@@ -472,13 +507,13 @@ def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedCl
             c.id, c.path, c.name, c.tier, c.status, p.cadence, _iso(c.since), _iso(p.last_contact),
             json.dumps(list(c.prefer)), c.no_calls, c.best_time,
             json.dumps(list(c.tags), ensure_ascii=False),
-            json.dumps(list(c.aliases), ensure_ascii=False), c.notes,
+            json.dumps(list(c.aliases), ensure_ascii=False),
             c.marital_status, _text(c.income), _income_currency(c), c.risk_profile,
-            json.dumps([[m.name, m.relation, m.client, _iso(m.birthday)] for m in c.family], ensure_ascii=False),
+            len(c.children), " ".join(sorted({a.type for a in c.assets})),
+            json.dumps([[m.name, m.relation, m.client, _iso(m.birthday)] for m in c.family],
+                       ensure_ascii=False),
         ))
-        for a in c.assets:
-            assets.append((c.id, a.name, a.type, a.institution, _text(a.value), a.currency,
-                           _iso(a.since), _iso(a.maturity), a.risk, a.line))
+        money.extend(_money_of(c))
         for pol in c.policies:
             policies.append((c.id, pol.name, pol.insurer, pol.kind, pol.insured, _text(pol.sum_assured),
                              _text(pol.premium), pol.premium_frequency, pol.currency,
@@ -496,18 +531,39 @@ def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedCl
         for f in c.followups:
             followups.append((c.id, f.number, int(f.done), _iso(f.date), f.text, f.line))
     conn.executemany("INSERT INTO files VALUES (?,?,?,?,?,?)", files)
-    conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clients)
+    conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clients)
     conn.executemany("INSERT INTO keys VALUES (?,?)", keys)
     conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?)", facts)
     conn.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?)", entries)
     conn.executemany("INSERT INTO followups VALUES (?,?,?,?,?,?)", followups)
-    conn.executemany("INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?)", assets)
+    conn.executemany("INSERT INTO money VALUES (?,?,?,?,?,?,?)", money)
     conn.executemany("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)", policies)
     if texts:
         first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
         conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
                          [(first + i, *t) for i, t in enumerate(texts)])
         conn.execute("INSERT INTO texts_fts(rowid, text) SELECT id, text FROM texts WHERE id >= ?", (first,))
+
+
+def _money_of(c: Client) -> list[tuple]:
+    """Exact sums of the valued holdings per currency (in order of first appearance):
+    at this bank, financial elsewhere, property elsewhere, liabilities."""
+    sums: dict[str | None, list] = {}
+    for a in c.assets:
+        if a.value is None:
+            continue
+        row = sums.get(a.currency)
+        if row is None:
+            row = sums[a.currency] = [Decimal(0), Decimal(0), Decimal(0), Decimal(0), a.name]
+        if a.is_liability:
+            row[3] += a.value
+        elif a.at_our_bank:
+            row[0] += a.value
+        elif a.type == "property":
+            row[2] += a.value
+        else:
+            row[1] += a.value
+    return [(c.id, cur, str(r[0]), str(r[1]), str(r[2]), str(r[3]), r[4]) for cur, r in sums.items()]
 
 
 def _income_currency(c: Client) -> str | None:

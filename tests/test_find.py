@@ -149,6 +149,13 @@ def test_the_index_follows_edits(book):
     assert find(idx, "安聯基金").hits == ()
 
 
+def test_short_queries_are_literal_not_wildcards(vault):
+    write_client(vault, "a", "---\nname: 甲\n---\n## Log\n- 2026-01-05 T 定存利率 5% 左右\n- 2026-01-06 T 50 萬\n")
+    assert hits(vault, "5%") == [("a", "log", "定存利率 5% 左右")]
+    assert hits(vault, "_") == [] and hits(vault, "%") == [("a", "log", "定存利率 5% 左右")]
+    assert [h[2] for h in hits(vault, "5")] == ["50 萬", "定存利率 5% 左右"]
+
+
 def test_spans_merge_and_ignore_case():
     assert spans("Wang wang WANG", ["wang"]) == ((0, 4), (5, 9), (10, 14))
     assert spans("基金基金", ["基金", "金基"]) == ((0, 4),)

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from conftest import CONFIG, run, write_client
 
-from rmnotes.domain.segments import (Condition, Range, Segment, parse_amount, parse_condition,
-                                     parse_range, parse_since, select)
+from rmnotes.domain.money import totals
+from rmnotes.domain.segments import (Condition, Range, Segment, book_totals, parse_amount,
+                                     parse_condition, parse_range, parse_since, select)
 from rmnotes.index import Index
 from rmnotes.model import Config
 from rmnotes.vault import Vault
@@ -191,11 +192,12 @@ def test_bad_segment_values_are_usage_errors(book, args, message):
 
 def test_predicates_compose_in_the_domain(book):
     vault = Vault(book)
-    clients = Index.open(vault).book(assets=True)
+    clients = Index.open(vault).book(money=True)
     seg = Segment(tags=("golf",), risk=Range(4, None))
     chosen = select(clients, seg.predicates(vault.config))
     assert [c.id for c in chosen.clients] == ["lin-zhi-ming", "wang-wei"] and chosen.warnings == ()
-    assert Segment().is_empty and not Segment().needs_assets and Segment(holds=("fund",)).needs_assets
+    assert Segment().is_empty and not Segment(holds=("fund",)).needs_money
+    assert Segment(aum=parse_condition(">=1")).needs_money
     assert select(clients, Segment().predicates(Config())).clients == tuple(clients)
 
 
@@ -212,3 +214,35 @@ def test_tags_with_counts(book):
 def test_tags_in_an_empty_vault(vault):
     result = run(["tags"], vault)
     assert result.exit_code == 0 and result.stdout.startswith("no tags yet")
+
+
+def test_index_sums_give_the_same_totals_as_the_parsed_file(vault):
+    write_client(vault, "a", """\
+        ---
+        name: 甲
+        assets:
+          - {name: 定存, type: deposit, institution: ours, value: 1000000.25}
+          - {name: 美元定存, type: deposit, institution: ours, value: 1000.5, currency: USD}
+          - {name: 美元基金, type: fund, institution: ours, value: 0.5, currency: USD}
+          - {name: 他行基金, type: fund, institution: 國泰, value: 300000}
+          - {name: 自宅, type: property, institution: self, value: 18000000}
+          - {name: 房貸, type: mortgage, institution: ours, value: 6500000}
+          - {name: 信貸, type: loan, institution: 台新, value: 100, currency: CNY}
+          - {name: 未估值, type: stock, institution: ours}
+        ---
+    """)
+    vault_ = Vault(vault)
+    (book,) = Index.open(vault_).book(money=True)
+    parsed = totals(vault_.config, load(vault_, "a"))
+    mine = book_totals(vault_.config, book)
+    assert (mine.assets, mine.liabilities, mine.net_worth, mine.aum) == (
+        parsed.assets, parsed.liabilities, parsed.net_worth, parsed.aum_ours)
+    assert mine.aum == Decimal("1000000.25") + Decimal("1001") * Decimal("31.2")
+    assert mine.elsewhere == 300000  # property and liabilities aside
+    assert book.asset_types == ("deposit", "fund", "loan", "mortgage", "property", "stock")
+
+
+def load(vault: Vault, cid: str):
+    from rmnotes.index import read_and_parse
+
+    return read_and_parse(vault, f"clients/{cid}.md").client

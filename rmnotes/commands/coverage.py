@@ -56,7 +56,7 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
 
     console = out()
     if report.rows:
-        console.print(coverage_table(report, console.width))
+        console.print(coverage_table(report, console.width), no_wrap=True, overflow="ignore", crop=False)
         if gaps_only:
             console.print()
             console.print(gap_lines(report))

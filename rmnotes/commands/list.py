@@ -54,9 +54,11 @@ def segment_options(func):
         click.option("--risk", type=_Parsed("range", _range), metavar="RANGE",
                      help="Risk profile (1-5) in this range: 3..5, 4, ..2."),
         click.option("--holds", multiple=True, metavar="TYPE",
-                     help="Holds an asset of this type: fund, stock, bond, deposit, ... (repeatable: all of them)."),
+                     help="Holds an asset of this type: fund, stock, bond, deposit, ... "
+                          "(repeatable: all of them)."),
         click.option("--has-children", is_flag=True, help="Has a child listed under family."),
-        click.option("--no-contact-since", "no_contact", type=_Parsed("period", _since), metavar="PERIOD|DATE",
+        click.option("--no-contact-since", "no_contact", type=_Parsed("period", _since),
+                     metavar="PERIOD|DATE",
                      help="No contact (T/E/M/S) within this period (90d, 6w, 3m) or since this date."),
         click.option("--aum", type=_Parsed("condition", _condition), metavar="COND",
                      help="Assets at this bank, base currency: '>=1000000', '<500k', '1m..5m', '>=300萬'."),
@@ -88,12 +90,12 @@ def make_segment(app: App, args: dict, default_statuses: tuple[str, ...] = ()):
     )
 
 
-def select_clients(app: App, segment, assets: bool = False, policies: bool = False):
+def select_clients(app: App, segment, money: bool = False, policies: bool = False):
     """The index's clients in ``segment``; warnings for clients left out go to stderr."""
     from rmnotes.domain.segments import select
 
     app.warn_skipped()
-    clients = app.index.book(assets=assets or segment.needs_assets, policies=policies)
+    clients = app.index.book(money=money or segment.needs_money, policies=policies)
     chosen = select(clients, segment.predicates(app.vault.config))
     for warning in chosen.warnings:
         click.echo(warning, err=True)
@@ -128,7 +130,8 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
               c.profile.last_contact, " ".join(c.profile.tags)] for c in clients],
         ), nl=False)
         return
-    from rmnotes.render.client import client_table
+    from rmnotes.render.book import client_grid
     from rmnotes.render.console import out
 
-    out().print(client_table([c.profile for c in clients], app.today()))
+    out().print(client_grid([c.profile for c in clients], app.today()), no_wrap=True, overflow="ignore",
+                crop=False)

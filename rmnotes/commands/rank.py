@@ -8,6 +8,10 @@ from rmnotes.app import App
 from rmnotes.commands.list import _Parsed, make_segment, segment_options, select_clients
 from rmnotes.options import as_of_option, json_option, pass_app
 
+SHOW_ALL = 100  # a book this size is shown whole
+SHOW = 50
+PLAIN = {"no_wrap": True, "overflow": "ignore", "crop": False}  # long lines: the terminal wraps them
+
 
 def _amount(text: str):
     from rmnotes.domain.segments import parse_amount
@@ -21,8 +25,9 @@ def _amount(text: str):
               help="aum: assets at this bank; assets: all assets; net-worth: assets less "
                    "liabilities; premium: yearly premium of the client's policies.")
 @segment_options
-@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Show only the first N rows (the 80/20 line still counts everyone).")
+@click.option("--top", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Rows to show in each table (0: all); by default all when there are at most "
+                   f"{SHOW_ALL}, else {SHOW}. The 80/20 line and --json count everyone.")
 @click.option("--elsewhere-min", type=_Parsed("amount", _amount), default=None, metavar="AMOUNT",
               help="Money elsewhere that counts as large potential (default: what the smallest "
                    "top-80% client holds at this bank).")
@@ -44,7 +49,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     config = app.vault.config
     today = as_of or app.today()
     clients = select_clients(app, make_segment(app, segment_args, ("active", "prospect", "dormant")),
-                             assets=True, policies=by == "premium")
+                             money=True, policies=by == "premium")
     ranking = rank(clients, config, today, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:
         click.echo(warning, err=True)
@@ -59,11 +64,19 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
 
     console = out()
     cur = config.base_currency
+
+    def shown(n: int) -> int:
+        return n if top == 0 or (top is None and n <= SHOW_ALL) else min(n, top or SHOW)
+
     if ranking.rows:
-        console.print(rank_table(ranking, cur, top))
-        if top is not None and top < ranking.count:
-            console.print(f"… {ranking.count - top} more")
+        n = shown(ranking.count)
+        console.print(rank_table(ranking, cur, n), **PLAIN)
+        if n < ranking.count:
+            console.print(f"… and {ranking.count - n} more (--top 0 shows all)")
     console.print(rank_summary(ranking, cur))
     if ranking.potential:
+        n = shown(len(ranking.potential))
         console.print()
-        console.print(potential_table(ranking.potential, cur, today))
+        console.print(potential_table(ranking.potential[:n], cur, today, len(ranking.potential)), **PLAIN)
+        if n < len(ranking.potential):
+            console.print(f"… and {len(ranking.potential) - n} more (--top 0 shows all)")

@@ -3,8 +3,9 @@
 A client's cover is what the policies in the client's own file insure on the client
 (``insured: self``); policies there that insure a family member are that member's cover,
 shown apart. Premiums count every policy in the file (the client pays them), normalised
-per year: annual 1x, semiannual 2x, quarterly 4x, monthly 12x; single premiums apart. A family member who is also a client is a link: nothing from the linked file
-is ever mixed in.
+per year: annual 1x, semiannual 2x, quarterly 4x, monthly 12x; single premiums apart.
+A family member who is also a client is a link: nothing from the linked file is ever
+mixed in.
 
 Gap rules are configurable under ``coverage:`` in rmnotes.yaml::
 
@@ -27,7 +28,7 @@ from typing import Any, Iterable, Mapping
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
 from rmnotes.errors import DataError
 from rmnotes.index import BookClient
-from rmnotes.model import Config, Policy
+from rmnotes.model import Config, FamilyMember, Policy
 
 KINDS = ("life", "critical_illness", "medical", "accident", "annuity", "long_term_care")
 PER_YEAR = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
@@ -180,9 +181,9 @@ def age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def dependants(client: BookClient, rules: Rules, today: date) -> int:
+def dependants(family: Iterable[FamilyMember], rules: Rules, today: date) -> int:
     """Children younger than ``dependent_age``, or of unknown age."""
-    return sum(1 for m in client.family if m.relation == "child"
+    return sum(1 for m in family if m.relation == "child"
                and (m.birthday is None or age(m.birthday, today) < rules.dependent_age))
 
 
@@ -190,8 +191,9 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
                 today: date) -> tuple[Coverage, tuple[str, ...]]:
     """The client's coverage row and any warnings about it."""
     warnings: list[str] = []
+    family = client.family
     own = [p for p in client.policies if is_self(p, client)]
-    members = {m.name.strip() for m in client.family}
+    members = {m.name.strip() for m in family}
     others = [p for p in client.policies if not is_self(p, client)]
 
     def has(kind: str, riders: frozenset[str]) -> tuple[bool, bool]:
@@ -235,10 +237,11 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
 
     gaps: list[Gap] = []
     if not (ci_kind or ci_rider):
-        gaps.append(Gap(NO_CI, "no critical-illness cover (no critical_illness policy or rider on the client)"))
+        gaps.append(Gap(NO_CI, "no critical-illness cover "
+                               "(no critical_illness policy or rider on the client)"))
     if not (med_kind or med_rider):
         gaps.append(Gap(NO_MEDICAL, "no medical cover (no medical policy or rider on the client)"))
-    young = dependants(client, rules, today)
+    young = dependants(family, rules, today)
     if young and client.income is not None and client.income > 0 and error is None:
         try:
             income = to_base(config, client.income, client.income_currency,
@@ -257,13 +260,15 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
         who = p.insured.strip()
         if who not in members:
             where = f" (line {p.line})" if p.line else ""
-            gaps.append(Gap(NOT_IN_FAMILY, f"policy '{p.name}'{where} insures {who}, who is not listed under family"))
+            gaps.append(Gap(NOT_IN_FAMILY,
+                            f"policy '{p.name}'{where} insures {who}, who is not listed under family"))
     gaps = [g for g in gaps if g.code not in rules.ignore]
 
     row = Coverage(
         client=client.id, name=client.name, tier=client.profile.tier, status=client.profile.status,
         marital_status=client.marital_status, children=client.children, policies=len(client.policies),
-        sums=sums, held=tuple(k for k in KINDS if any(p.kind == k for p in own)), riders=rider_only, family_sums=family_sums,
+        sums=sums, held=tuple(k for k in KINDS if any(p.kind == k for p in own)), riders=rider_only,
+        family_sums=family_sums,
         premium_yearly=per_year, premium_single=single, gaps=tuple(gaps), error=error,
     )
     return row, tuple(warnings)

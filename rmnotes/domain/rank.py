@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Iterable
 
 from rmnotes.domain.coverage import premiums
-from rmnotes.domain.money import ZERO, MissingRate, to_base, totals
-from rmnotes.domain.segments import money_view
+from rmnotes.domain.money import ZERO, MissingRate
+from rmnotes.domain.segments import BookTotals, book_totals
 from rmnotes.index import BookClient
 from rmnotes.model import Config
 from rmnotes.periods import Period
@@ -27,7 +28,6 @@ from rmnotes.periods import Period
 MEASURES = ("aum", "assets", "net-worth", "premium")
 CUT = Decimal("0.8")
 SHARE_PLACES = Decimal("0.0001")
-NOT_ELSEWHERE = frozenset({"property"})  # a home is not money that could move to this bank
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,30 +72,25 @@ class Ranking:
         return len(self.rows)
 
 
-def value_of(config: Config, client: BookClient, by: str) -> tuple[Decimal, tuple[str, ...]]:
+def value_of(config: Config, client: BookClient, by: str,
+             totals: BookTotals | None = None) -> tuple[Decimal, tuple[str, ...]]:
     """The client's ``by`` measure in the base currency, and any problems (a premium of
     unknown frequency, left out). Raises MissingRate."""
     if by == "premium":
         yearly, _single, problems = premiums(config, client)
         return yearly, problems
-    t = totals(config, money_view(client))
-    return {"aum": t.aum_ours, "assets": t.assets, "net-worth": t.net_worth}[by], ()
+    t = totals or book_totals(config, client)
+    return {"aum": t.aum, "assets": t.assets, "net-worth": t.net_worth}[by], ()
 
 
-def elsewhere_of(config: Config, client: BookClient) -> Decimal:
-    """Financial assets held anywhere but this bank (property and liabilities aside)."""
-    out = ZERO
-    for a in client.assets:
-        if a.value is None or a.is_liability or a.at_our_bank or a.type in NOT_ELSEWHERE:
-            continue
-        out += to_base(config, a.value, a.currency, f"{client.path}: {client.name} asset '{a.name}'")
-    return out
+Row = tuple[str, Decimal, Decimal, Decimal, bool]  # id, value, share, cumulative, in the top
 
 
-def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[tuple[str, Decimal, Decimal, Decimal, bool]], Decimal, int]:
+def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[Row], Decimal, int]:
     """Rank ``(id, value)`` pairs: rows ``(id, value, share, cumulative, top)``, the total
     and the size of the top group. Highest value first, ties by id."""
-    ordered = sorted(values, key=lambda iv: (-iv[1], iv[0]))
+    # highest value first, ties by id: a stable sort by value after one by id
+    ordered = sorted(sorted(values, key=itemgetter(0)), key=itemgetter(1), reverse=True)
     total = sum((v for _, v in ordered if v > 0), ZERO)
     rows = []
     running = ZERO
@@ -129,51 +124,59 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     clients = list(clients)
     names = {c.id: c.name for c in clients}
-    values: list[tuple[str, Decimal]] = []
-    warnings: list[str] = []
+    sums: dict[str, BookTotals | MissingRate] = {}
     for c in clients:
         try:
+            sums[c.id] = book_totals(config, c)
+        except MissingRate as exc:
+            sums[c.id] = exc
+    values: list[tuple[str, Decimal]] = []
+    warnings: list[str] = []
+    field = {"aum": "aum", "assets": "assets", "net-worth": "net_worth"}.get(by)
+    for c in clients:
+        t = sums[c.id]
+        try:
+            if field is not None:  # a holdings measure: already summed
+                if isinstance(t, MissingRate):
+                    raise t
+                values.append((c.id, getattr(t, field)))
+                continue
             value, problems = value_of(config, c, by)
         except MissingRate as exc:
             warnings.append(f"warning: {c.name} ({c.id}) left out of the ranking: {exc}")
             continue
         values.append((c.id, value))
-        warnings += [f"warning: {m}" for m in problems]
+        if problems:
+            warnings += [f"warning: {m}" for m in problems]
     rows, total, count = cut(values)
     ranked = tuple(Ranked(i, cid, names[cid], v, s, cum, top)
                    for i, (cid, v, s, cum, top) in enumerate(rows, 1))
 
     if elsewhere_min is None:
-        elsewhere_min = typical_aum(clients, config, ranked if by == "aum" else None)
+        elsewhere_min = median([t.aum for t in sums.values() if not isinstance(t, MissingRate) and t.aum > 0])
+    cadences: dict = {}
+    found = [p for p in (potential_of(config, c, today, elsewhere_min, sums[c.id], cadences) for c in clients)
+             if p is not None]
+    found.sort(key=lambda p: (-(max(p.elsewhere or ZERO, p.dormant_assets or ZERO)),
+                              p.silent_since or today, p.client))
+    return Ranking(by, total, ranked, count, tuple(found), elsewhere_min, tuple(warnings))
 
-    potential = tuple(p for p in (potential_of(config, c, today, elsewhere_min) for c in clients)
-                      if p is not None)
-    return Ranking(by, total, ranked, count, potential, elsewhere_min, tuple(warnings))
 
-
-def typical_aum(clients: list[BookClient], config: Config, ranked: tuple[Ranked, ...] | None) -> Decimal | None:
-    """The median of the positive AUMs: what a typical client holds at this bank."""
-    if ranked is not None:
-        values = [r.value for r in ranked]
-    else:
-        values = []
-        for c in clients:
-            try:
-                values.append(value_of(config, c, "aum")[0])
-            except MissingRate:
-                pass
-    values = sorted(v for v in values if v > 0)
+def median(values: list[Decimal]) -> Decimal | None:
+    values = sorted(values)
     if not values:
         return None
     mid = len(values) // 2
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def potential_of(config: Config, client: BookClient, today: date,
-                 large: Decimal | None) -> Potential | None:
+def potential_of(config: Config, client: BookClient, today: date, large: Decimal | None,
+                 totals: BookTotals | MissingRate | None = None,
+                 cadences: dict | None = None) -> Potential | None:
     """Why ``client`` is dormant potential, or None. Closed clients never are.
 
-    ``large``: the least amount that counts as large (None: any amount above zero).
+    ``large``: the least amount that counts as large (None: any amount above zero);
+    ``cadences``: a cache of each (tier, own cadence)'s period, shared across clients.
     """
     if client.profile.status == "closed":
         return None
@@ -182,18 +185,24 @@ def potential_of(config: Config, client: BookClient, today: date,
         return amount > 0 and (large is None or amount >= large)
 
     elsewhere = dormant = ours = None
-    try:
-        t = totals(config, money_view(client))
-        ours = t.aum_ours
-        away = elsewhere_of(config, client)
-        if is_large(away) and away > ours:
-            elsewhere = away
-        if client.profile.status == "dormant" and is_large(t.assets):
-            dormant = t.assets
-    except MissingRate:
-        pass  # named in the ranking's warnings when it matters
-    own = Period.parse(client.profile.cadence) if client.profile.cadence else None
-    cadence = config.cadence_for(client.profile.tier, own)
+    if totals is None:
+        try:
+            totals = book_totals(config, client)
+        except MissingRate as exc:
+            totals = exc
+    if not isinstance(totals, MissingRate):  # a missing rate is named in the ranking's warnings
+        ours = totals.aum
+        if is_large(totals.elsewhere) and totals.elsewhere > ours:
+            elsewhere = totals.elsewhere
+        if client.profile.status == "dormant" and is_large(totals.assets):
+            dormant = totals.assets
+    key = (client.profile.tier, client.profile.cadence)
+    if cadences is None or key not in cadences:
+        cadence = config.cadence_for(key[0], Period.parse(key[1]) if key[1] else None)
+        if cadences is not None:
+            cadences[key] = cadence
+    else:
+        cadence = cadences[key]
     silent: date | None = None
     never = False
     if cadence is not None:

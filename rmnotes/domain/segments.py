@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
-from rmnotes.domain.money import MissingRate, totals
+from rmnotes.domain.money import ZERO, MissingRate, to_base
 from rmnotes.index import BookClient
-from rmnotes.model import Client, Config
+from rmnotes.model import Config
 from rmnotes.periods import Period
 
 Predicate = Callable[[BookClient], bool]
@@ -137,7 +137,7 @@ def risk_in(rng: Range) -> Predicate:
 
 def holds(asset_type: str) -> Predicate:
     wanted = asset_type.lower()
-    return lambda c: any(a.type == wanted for a in c.assets)
+    return lambda c: wanted in c.asset_types
 
 
 def has_children() -> Predicate:
@@ -149,19 +149,38 @@ def no_contact_since(cutoff: date) -> Predicate:
     return lambda c: c.profile.last_contact is None or c.profile.last_contact < cutoff
 
 
+@dataclass(frozen=True, slots=True)
+class BookTotals:
+    """A client's holdings in the base currency (the same rule as ``money.totals``)."""
+
+    assets: Decimal
+    liabilities: Decimal
+    net_worth: Decimal
+    aum: Decimal  # assets at this bank
+    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
+
+
+def book_totals(config: Config, client: BookClient) -> BookTotals:
+    """Totals from the index's sums; raises MissingRate naming a holding of that currency."""
+    assets = liabilities = ours = away = ZERO
+    for m in client.money:
+        rate = config.rate(m.currency)
+        if rate is None:  # the message names the holding (built only when needed)
+            to_base(config, m.ours, m.currency, f"{client.path}: {client.name} asset '{m.name}'")
+        assets += m.assets * rate
+        liabilities += m.liabilities * rate
+        ours += m.ours * rate
+        away += m.elsewhere * rate
+    return BookTotals(assets, liabilities, assets - liabilities, ours, away)
+
+
 def aum(config: Config, client: BookClient) -> Decimal:
     """Assets at this bank in the base currency; raises MissingRate naming the holding."""
-    return totals(config, money_view(client)).aum_ours
+    return book_totals(config, client).aum
 
 
 def aum_matches(condition: Condition, config: Config) -> Predicate:
     return lambda c: condition.test(aum(config, c))
-
-
-def money_view(client: BookClient) -> Client:
-    """A Client carrying only the holdings, so the totals follow one rule everywhere."""
-    return Client(id=client.id, path=client.path, name=client.name, assets=client.assets,
-                  policies=client.policies)
 
 
 # ------------------------------------------------------------------ a segment
@@ -177,8 +196,8 @@ class Segment:
     aum: Condition | None = None
 
     @property
-    def needs_assets(self) -> bool:
-        return bool(self.holds) or self.aum is not None
+    def needs_money(self) -> bool:
+        return self.aum is not None
 
     @property
     def is_empty(self) -> bool:

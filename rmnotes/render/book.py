@@ -7,11 +7,12 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from rmnotes.domain.coverage import KINDS, Coverage, CoverageReport
 from rmnotes.domain.find import Found, Hit
@@ -42,15 +43,15 @@ def _pct(share: Decimal) -> str:
 
 
 # ---------------------------------------------------------------------- coverage
-def _sum_cell(row: Coverage, kind: str, unit: int) -> Text:
+def _sum_cell(row: Coverage, kind: str, unit: int) -> Cell:
     if row.sums is None:
-        return Text("?", style="red")
+        return ("?", "red")
     amount = row.sums[kind]
     if amount == 0 and kind in row.riders:
-        return Text("rider", style="dim")
+        return ("rider", "dim")
     if amount == 0 and kind in row.held:
-        return Text("yes", style="dim")  # a policy with no sum assured (an annuity, say)
-    return Text(_money(amount, unit=unit))
+        return ("yes", "dim")  # a policy with no sum assured (an annuity, say)
+    return _money(amount, unit=unit)
 
 
 def _family_cell(row: Coverage) -> str:
@@ -71,24 +72,23 @@ def family_cover_text(row: Coverage) -> str:
 COMPACT_KINDS = ("life", "critical_illness", "medical")
 
 
-def coverage_table(report: CoverageReport, width: int | None = None) -> Table:
+def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
     """One row per client. Kind columns no row uses are left out (JSON and .xlsx keep all).
     On a screen narrower than the table, amounts go to thousands, then the table keeps only
     life, CI and medical cover."""
     layouts = ((1, False), (1000, False), (1000, True))
-    table = _coverage_table(report, *layouts[0])
-    if width is not None:
-        from rich.console import Console
-
-        measure = Console(width=10_000).measure
-        for layout in layouts[1:]:
-            if measure(table).maximum <= width:
-                break
-            table = _coverage_table(report, *layout)
+    for unit, compact in layouts:
+        header, rows, justify, caption = _coverage_rows(report, unit, compact)
+        laid = Grid(header, rows, justify)
+        if width is None or laid.width <= width:
+            break
+    table = laid.text()
+    table.append("\n")
+    table.append(caption, style="dim")
     return table
 
 
-def _coverage_table(report: CoverageReport, unit: int, compact: bool) -> Table:
+def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
     kinds = [k for k in (COMPACT_KINDS if compact else KINDS)
              if any(r.sums is None or r.sums[k] or k in r.riders or k in r.held for r in report.rows)]
     family = not compact and any(r.family_sums is None or r.family_sums for r in report.rows)
@@ -99,37 +99,24 @@ def _coverage_table(report: CoverageReport, unit: int, compact: bool) -> Table:
                + ("; fam: family members insured by the client's policies" if family else "")
                + ("; a wider screen (or --json, --xlsx) shows every kind" if compact else "")
                + (f"\ngaps: {legend}" if legend else ""))
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", caption=caption,
-                  caption_justify="left")
-    table.add_column("client", min_width=8)  # the one column that may wrap on a narrow screen
-    if not compact:
-        table.add_column("marital", no_wrap=True)
-    table.add_column("kids", justify="right", no_wrap=True)
-    for kind in kinds:
-        table.add_column(KIND_LABELS[kind], justify="right", no_wrap=True)
-    if family:
-        table.add_column("fam", justify="right", no_wrap=True)
-    table.add_column("premium", justify="right", no_wrap=True)
-    if not compact:
-        table.add_column("single", justify="right", no_wrap=True)
-    table.add_column("gaps", no_wrap=True)
+    header = ["client", *([] if compact else ["marital"]), "kids", *(KIND_LABELS[k] for k in kinds),
+              *(["fam"] if family else []), "premium", *([] if compact else ["single"]), "gaps"]
+    justify = "l" + ("" if compact else "l") + "r" * (1 + len(kinds) + family + 1 + (not compact)) + "l"
+    rows = []
     for row in report.rows:
-        name = Text(row.name)
-        name.append(f" {row.client}", style="dim")
-        gaps = Text(" ".join(GAP_LABELS[c] for c in dict.fromkeys(row.gap_codes)), style="red")
-        cells: list = [name]
+        cells: list[Cell] = [[(row.name, None), (f" {row.client}", "dim")]]
         if not compact:
-            cells.append(Text(row.marital_status or ""))
+            cells.append(row.marital_status or "")
         cells.append(str(row.children) if row.children else "")
         cells += [_sum_cell(row, k, unit) for k in kinds]
         if family:
             cells.append(_family_cell(row))
-        cells.append(Text(_money(row.premium_yearly, unit=unit), style="red" if row.premium_yearly is None else ""))
+        cells.append((_money(row.premium_yearly, unit=unit), "red" if row.premium_yearly is None else None))
         if not compact:
             cells.append(_money(row.premium_single, unit=unit))
-        cells.append(gaps)
-        table.add_row(*cells)
-    return table
+        cells.append((" ".join(GAP_LABELS[c] for c in dict.fromkeys(row.gap_codes)), "red"))
+        rows.append(cells)
+    return header, rows, justify, caption
 
 
 def gap_lines(report: CoverageReport) -> Table:
@@ -228,23 +215,88 @@ BY_LABEL = {"aum": "assets at this bank", "assets": "total assets", "net-worth":
             "premium": "yearly premium"}
 
 
-def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Table:
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-    table.add_column("#", justify="right")
-    table.add_column("client", no_wrap=True)
-    table.add_column(f"{ranking.by} ({currency})", justify="right", no_wrap=True)
-    table.add_column("share", justify="right")
-    table.add_column("cumulative", justify="right")
-    table.add_column("", no_wrap=True)
+Cell = Union[str, tuple[str, Optional[str]], list[tuple[str, Optional[str]]]]  # text, or (text, style) pieces
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _measured(cell: Cell) -> tuple[list[tuple[str, str | None]], int]:
+    if isinstance(cell, str):
+        return [(cell, None)], _width(cell)
+    pieces = [cell] if isinstance(cell, tuple) else cell
+    return pieces, _width("".join(t for t, _ in pieces))
+
+
+class Grid:
+    """A plain table: columns padded by screen cells (wide CJK characters count two), two
+    spaces apart, the last column unpadded; ``justify`` is l or r per column. A cell is a
+    string or (text, style) pieces. Rich's Table measures every cell several times and
+    builds objects per cell; this stays fast for 10,000 rows."""
+
+    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
+                 title: str | None = None):
+        self.justify = justify
+        self.title = title
+        self.rows = [[([(h, "bold")], _width(h)) for h in header]]
+        self.rows += [[_measured(c) for c in row] for row in rows]
+        self.widths = [max(row[i][1] for row in self.rows) for i in range(len(header))]
+
+    @property
+    def width(self) -> int:
+        return sum(self.widths) + 2 * (len(self.widths) - 1)
+
+    def text(self) -> Text:
+        last = len(self.widths) - 1
+        out: list[str] = []
+        spans: list[Span] = []
+        at = 0
+        if self.title:
+            out.append(self.title + "\n")
+            spans.append(Span(0, len(self.title), "bold"))
+            at = len(self.title) + 1
+        for row in self.rows:
+            line: list[str] = []
+            for i, (pieces, width) in enumerate(row):
+                right = self.justify[i] == "r"
+                pad = self.widths[i] - width if i < last or right else 0
+                if right and pad:
+                    line.append(" " * pad)
+                    at += pad
+                for t, style in pieces:
+                    if style and t:
+                        spans.append(Span(at, at + len(t), style))
+                    line.append(t)
+                    at += len(t)
+                if not right and pad:
+                    line.append(" " * pad)
+                    at += pad
+                if i < last:
+                    line.append("  ")
+                    at += 2
+            text = "".join(line)
+            stripped = text.rstrip(" ")
+            at -= len(text) - len(stripped)
+            out.append(stripped + "\n")
+            at += 1
+        return Text("".join(out)[:-1], spans=spans)
+
+
+def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
+         title: str | None = None) -> Text:
+    return Grid(header, rows, justify, title).text()
+
+
+def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Text:
     rows = ranking.rows if limit is None else ranking.rows[:limit]
     last_top = max((r.rank for r in ranking.rows if r.top80), default=0)
+    body = []
     for r in rows:
-        name = Text(r.name, style="bold" if r.top80 else "")
-        name.append(f" {r.client}", style="dim")
-        mark = Text("◀ 80%", style="yellow") if r.rank == last_top else Text("")
-        table.add_row(str(r.rank), name, money_text(r.value), _pct(r.share), _pct(r.cumulative), mark,
-                      end_section=r.rank == last_top and r.rank != len(ranking.rows))
-    return table
+        name = [(r.name, "bold" if r.top80 else None), (f" {r.client}", "dim")]
+        mark = ("◀ 80%", "yellow") if r.rank == last_top else ""
+        body.append([str(r.rank), name, money_text(r.value), _pct(r.share), _pct(r.cumulative), mark])
+    return grid(["#", "client", f"{ranking.by} ({currency})", "share", "cumulative", ""], body, "rlrrrl")
 
 
 def rank_summary(ranking: Ranking, currency: str) -> str:
@@ -259,19 +311,15 @@ def rank_summary(ranking: Ranking, currency: str) -> str:
             f"(total {money_text(ranking.total)} {currency})")
 
 
-def potential_table(potential: Sequence[Potential], currency: str, today: date) -> Table:
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", title="dormant potential",
-                  title_justify="left", title_style="bold")
-    table.add_column("client", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    table.add_column(f"here ({currency})", justify="right", no_wrap=True)
-    table.add_column("why")
+def potential_table(potential: Sequence[Potential], currency: str, today: date,
+                    total: int | None = None) -> Text:
+    count = len(potential) if total is None else total
+    body = []
     for p in potential:
-        name = Text(p.name)
-        name.append(f" {p.client}", style="dim")
-        table.add_row(name, Text(p.status), _money(p.aum, blank_zero=False) if p.aum is not None else "?",
-                      Text("; ".join(potential_reasons(p, today))))
-    return table
+        body.append([[(p.name, None), (f" {p.client}", "dim")], p.status, _money(p.aum, blank_zero=False),
+                     "; ".join(potential_reasons(p, today))])
+    return grid(["client", "status", f"here ({currency})", "why"], body, "llrl",
+                title=f"dormant potential ({n_clients(count)})")
 
 
 def potential_reasons(p: Potential, today: date) -> list[str]:
@@ -390,3 +438,13 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 def group(*parts) -> Group:
     return Group(*parts)
+
+
+def client_grid(profiles: Iterable, today: date) -> Text:
+    """``rmn list``: id, name, tier, status, last contact and tags, one line per client
+    (the same columns as the client table, drawn fast enough for a whole branch)."""
+    rows = []
+    for p in profiles:
+        last = f"{p.last_contact} ({(today - p.last_contact).days}d)" if p.last_contact else "never"
+        rows.append([p.id, p.name, p.tier or "", p.status, last, " ".join(p.tags)])
+    return grid(["id", "name", "tier", "status", "last contact", "tags"], rows, "llllll")
