@@ -1,0 +1,440 @@
+"""The agenda's rules, with ``today`` injected: clients are inline texts parsed as files are."""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import write_client
+from rmnotes.domain import holidays as hol
+from rmnotes.domain.due import (
+    REASONS, agenda, agenda_from_index, birth_spans, contact_hint, covers_work_hours, latest_start,
+)
+from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
+from rmnotes.facts import facts_of, profile_of
+from rmnotes.index import Index
+from rmnotes.model import Config
+from rmnotes.parse import parse_client
+from rmnotes.periods import Period
+from rmnotes.vault import Vault
+
+CONFIG = Config(tiers={"A": Period(1, "m"), "B": Period(3, "m"), "C": Period(6, "m")},
+                default_tier="B", lookahead_days=14, kyc_valid=Period(1, "y"))
+
+
+def client(cid: str, text: str):
+    parsed = parse_client(textwrap.dedent(text), f"clients/{cid}.md")
+    assert parsed.client is not None, parsed.issues
+    return parsed.client
+
+
+def due(today: date, *clients, config: Config = CONFIG, **options):
+    profiles = [profile_of(c) for c in clients]
+    facts = [(c.id, f) for c in clients for f in facts_of(c)]
+    return agenda(profiles, facts, config, today, **options)
+
+
+def rows(result) -> list[tuple]:
+    return [(i.client, i.reason, i.date.isoformat(), i.days, i.detail) for i in result.items]
+
+
+def logged(*lines: str) -> str:
+    return "\n## Log\n" + "".join(f"- {line}\n" for line in lines)
+
+
+# ---------------------------------------------------------------------- cadence and never
+def test_cadence_is_last_contact_plus_tier_cadence_in_calendar_months():
+    wang = client("wang", "---\nname: 王偉\ntier: A\n---\n" + logged("2026-10-15 T 電話"))
+    result = due(date(2026, 11, 10), wang)
+    assert rows(result) == [("wang", "cadence", "2026-11-15", 5, "last contact 2026-10-15, every 1m")]
+    assert due(date(2026, 10, 31), wang).items == ()  # due after the 14-day lookahead
+
+
+@pytest.mark.parametrize("last, due_on", [
+    ("2026-01-31", "2026-02-28"),  # Jan 31 + 1m clamps to the month's end
+    ("2028-01-31", "2028-02-29"),  # a leap year
+    ("2026-01-29", "2026-02-28"),
+    ("2026-03-31", "2026-04-30"),
+])
+def test_month_cadence_clamps_to_the_month_end(last, due_on):
+    c = client("c", "---\nname: C\ntier: A\n---\n" + logged(f"{last} M 見面"))
+    today = date.fromisoformat(due_on) - timedelta(days=3)
+    assert rows(due(today, c)) == [("c", "cadence", due_on, 3, f"last contact {last}, every 1m")]
+
+
+def test_an_internal_note_does_not_reset_the_cadence():
+    c = client("c", "---\nname: C\ntier: A\n---\n"
+               + logged("2026-09-01 T 電話", "2026-11-01 N 內部備註：不算聯絡"))
+    assert rows(due(date(2026, 11, 10), c)) == [
+        ("c", "cadence", "2026-10-01", -40, "last contact 2026-09-01, every 1m")]
+
+
+def test_own_cadence_beats_the_tier_and_an_unknown_tier_uses_the_default():
+    own = client("own", "---\nname: Own\ntier: C\ncadence: 2w\n---\n" + logged("2026-11-01 E 信"))
+    odd = client("odd", "---\nname: Odd\ntier: Z\n---\n" + logged("2026-08-20 S 訊息"))
+    assert rows(due(date(2026, 11, 10), own, odd)) == [
+        ("own", "cadence", "2026-11-15", 5, "last contact 2026-11-01, every 2w"),
+        ("odd", "cadence", "2026-11-20", 10, "last contact 2026-08-20, every 3m"),
+    ]
+
+
+def test_never_contacted_active_clients_and_prospects_but_not_dormant_ones():
+    texts = {
+        "act": "---\nname: Act\nsince: 2026-10-01\n---\n",
+        "pro": "---\nname: Pro\nstatus: prospect\n---\n",
+        "dor": "---\nname: Dor\nstatus: dormant\nsince: 2026-01-01\n---\n",
+        "noted": "---\nname: Noted\nsince: 2026-11-01\n---\n" + logged("2026-11-02 N 只有備註"),
+        "later": "---\nname: Later\nsince: 2027-06-01\n---\n",
+    }
+    result = due(date(2026, 11, 10), *(client(k, v) for k, v in texts.items()))
+    assert rows(result) == [
+        ("act", "never", "2026-10-01", -40, "no contact logged since 2026-10-01"),
+        ("noted", "never", "2026-11-01", -9, "no contact logged since 2026-11-01"),
+        ("pro", "never", "2026-11-10", 0, "no contact logged"),
+    ]
+
+
+def test_a_closed_client_is_never_listed():
+    closed = client("gone", """\
+        ---
+        name: Gone
+        status: closed
+        profile:
+          birthday: 1970-11-12
+        risk:
+          assessed: 2020-01-01
+        assets:
+          - name: 定存
+            maturity: 2026-11-12
+        ---
+
+        ## Follow-ups
+        - [ ] 2026-11-01 還沒做
+        """)
+    assert due(date(2026, 11, 10), closed).items == ()
+    assert due(date(2026, 11, 10), closed).total == 0
+
+
+# ---------------------------------------------------------------------- birthdays
+FAMILY = textwrap.dedent("""\
+    ---
+    name: 王偉
+    tier: C
+    profile:
+      birthday: 1975-11-20
+    family:
+      - name: 林淑芬
+        relation: spouse
+        birthday: 1977-11-12
+      - name: 王小明
+        relation: child
+        birthday: 2008-12-30
+    ---
+    """)
+
+
+def test_birthdays_of_the_client_and_each_family_member_within_the_lookahead():
+    wang = client("wang", FAMILY + logged("2026-11-01 T 電話"))
+    assert rows(due(date(2026, 11, 10), wang)) == [
+        ("wang", "birthday", "2026-11-12", 2, "林淑芬 (spouse) turns 49"),
+        ("wang", "birthday", "2026-11-20", 10, "王偉 turns 51"),
+    ]
+    # across the year end
+    assert rows(due(date(2026, 12, 25), wang, days=10)) == [
+        ("wang", "birthday", "2026-12-30", 5, "王小明 (child) turns 18")]
+
+
+def test_feb_29_birthdays_fall_on_feb_28_in_common_years():
+    leap = client("leap", "---\nname: Leap\nprofile:\n  birthday: 1996-02-29\n---\n" + logged("2027-02-01 T x"))
+    assert rows(due(date(2027, 2, 20), leap, reasons=["birthday"])) == [
+        ("leap", "birthday", "2027-02-28", 8, "Leap turns 31")]
+    assert rows(due(date(2028, 2, 20), leap, reasons=["birthday"])) == [
+        ("leap", "birthday", "2028-02-29", 9, "Leap turns 32")]
+
+
+def test_lunar_birthday_is_this_years_solar_date_of_the_lunar_month_and_day():
+    # born 1975-06-12 = lunar 1975-05-03; lunar 2026-05-03 is 2026-06-17
+    c = client("c", "---\nname: 陳\nprofile:\n  birthday: 1975-06-12\n  lunar_birthday: true\n---\n")
+    assert rows(due(date(2026, 6, 10), c, reasons=["birthday"])) == [
+        ("c", "birthday", "2026-06-17", 7, "陳 turns 51, lunar")]
+    assert due(date(2026, 6, 1), c, reasons=["birthday"], days=7).items == ()  # 06-12 is not it
+
+
+def test_lunar_leap_month_birthday_is_kept_in_the_ordinary_month():
+    born = date(2023, 4, 5)  # lunar 2023, leap 2nd month, day 15
+    assert lunar_day(born) == (2023, 2, 15, True)
+    assert in_year(born, 2026) == [(date(2026, 4, 2), 3)]  # lunar 2026-02-15 (no leap month)
+
+
+def test_lunar_day_30_in_a_29_day_month_is_kept_on_the_29th():
+    born = date(2023, 6, 17)  # lunar 2023-04-30; the 4th month of 2024 has 29 days
+    assert lunar_day(born) == (2023, 4, 30, False)
+    assert in_year(born, 2024) == [(date(2024, 6, 5), 1)]  # lunar 2024-04-29
+
+
+def test_lunar_twelfth_month_birthday_falls_in_the_next_solar_year():
+    born = date(1980, 1, 20)  # lunar 1979-12-03
+    assert occurrences(born, date(2026, 1, 1), date(2027, 12, 31)) == [
+        (date(2026, 1, 21), 46), (date(2027, 1, 10), 47), (date(2027, 12, 30), 48)]
+    assert lunar_day(date(1899, 6, 1)) is None  # before the lunar tables
+
+
+def test_lunar_table_records_answers_so_the_next_run_needs_no_conversion():
+    data: dict = {}
+    first = LunarTable(data)
+    answer = first.between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30))
+    assert answer == [(date(2026, 6, 17), 51)] and first.changed
+    assert data == {"1975-06-12": {"2026": [["2026-06-17", 51]]}}
+    again = LunarTable(data)
+    assert again.between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30)) == answer
+    assert not again.changed
+    data["1975-06-12"]["2026"] = "damaged"
+    assert LunarTable(data).between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30)) == answer
+
+
+# ---------------------------------------------------------------------- holidays
+def test_holiday_rows_name_the_holiday_and_count_active_clients_to_greet():
+    a = client("a", "---\nname: A\n---\n" + logged("2026-09-20 T x"))
+    b = client("b", "---\nname: B\nstatus: prospect\n---\n" + logged("2026-09-20 T x"))
+
+    def holidays(start, end):
+        return [(d, n) for d, n in [(date(2026, 9, 25), "中秋節"), (date(2026, 10, 10), "國慶日")]
+                if start <= d <= end]
+
+    result = due(date(2026, 9, 20), a, b, reasons=["holiday"], holidays=holidays)
+    assert [(i.client, i.name, i.reason, i.date, i.detail, i.hint) for i in result.items] == [
+        (None, "中秋節", "holiday", date(2026, 9, 25), "greet 1 active client", "")]
+
+
+def test_public_holidays_come_from_the_holidays_package_in_the_local_language():
+    tw = hol.public_holidays("TW", 2026)
+    assert (date(2026, 9, 25), "中秋節") in tw  # lunar festivals included
+    assert (date(2026, 6, 19), "端午節") in tw
+    assert [d for d, n in tw if n == "春節"] == [date(2026, 2, 17)]  # three days off, one row
+    assert not any("補假" in n for _, n in tw)  # no days off in lieu
+    cn = hol.public_holidays("CN", 2026)
+    assert not any("休息日" in n for _, n in cn)  # no swapped working days
+    with pytest.raises(hol.UnknownRegion):
+        hol.public_holidays("XX", 2026)
+
+
+def test_holiday_table_caches_a_year_rebuilds_it_when_stale_and_reports_an_unknown_region():
+    data = {"TW": {"2026": {"made": "2026-11-01", "days": [["2026-12-25", "cached day"]]}}}
+    table = hol.HolidayTable("TW", date(2026, 11, 28), data)
+    assert table.between(date(2026, 12, 20), date(2026, 12, 31)) == [(date(2026, 12, 25), "cached day")]
+    assert not table.changed
+    stale = hol.HolidayTable("TW", date(2026, 12, 15), data)  # 44 days old: built again
+    assert stale.between(date(2026, 12, 20), date(2026, 12, 31)) == [(date(2026, 12, 25), "行憲紀念日")]
+    assert stale.changed and data["TW"]["2026"]["made"] == "2026-12-15"
+    unknown = hol.HolidayTable("XX", date(2026, 11, 28), {})
+    assert unknown.between(date(2026, 12, 1), date(2026, 12, 31)) == []
+    assert unknown.problems and "XX" in unknown.problems[0]
+    again = hol.HolidayTable("XX", date(2026, 11, 28), unknown.data)  # the failure is cached
+    assert again.between(date(2026, 12, 1), date(2026, 12, 31)) == [] and again.problems
+
+
+# ---------------------------------------------------------------------- dated facts
+def test_maturities_premiums_follow_ups_and_kyc():
+    c = client("c", """\
+        ---
+        name: 陳美玲
+        tier: C
+        risk:
+          assessed: 2025-11-20
+        assets:
+          - name: 台幣定存
+            maturity: 2026-11-15
+          - name: 美元定存
+            maturity: 2026-11-30
+          - name: 舊理財
+            maturity: 2026-11-01
+        policies:
+          - name: 終身壽險
+            next_premium: 2026-11-18
+        ---
+
+        ## Follow-ups
+        - [ ] 2026-10-30 寄基金月報
+        - [x] 2026-11-05 已經辦好了
+        - [ ] 2026-11-12 約下次見面
+        - [ ] 2026-12-31 年底再說
+
+        ## Log
+        - 2026-11-01 T 電話
+        """)
+    assert rows(due(date(2026, 11, 10), c)) == [
+        ("c", "follow-up", "2026-10-30", -11, "#1 寄基金月報"),  # overdue
+        ("c", "follow-up", "2026-11-12", 2, "#3 約下次見面"),  # #2 is ticked
+        ("c", "maturity", "2026-11-15", 5, "台幣定存"),
+        ("c", "premium", "2026-11-18", 8, "終身壽險"),
+        ("c", "kyc", "2026-11-20", 10, "risk assessed 2025-11-20, valid 1y"),
+    ]  # 美元定存 (Nov 30) and the Dec 31 follow-up are after the lookahead; 舊理財 is past
+
+
+def test_kyc_past_due_is_listed_as_overdue():
+    c = client("c", "---\nname: C\nrisk:\n  assessed: 2024-03-01\n---\n" + logged("2026-11-01 T x"))
+    assert rows(due(date(2026, 11, 10), c)) == [
+        ("c", "kyc", "2025-03-01", -619, "risk assessed 2024-03-01, valid 1y")]
+
+
+# ---------------------------------------------------------------------- order, filters, hints
+def test_most_urgent_first_then_by_date_and_on_one_day_promises_before_greetings():
+    a = client("a", """\
+        ---
+        name: 甲
+        tier: A
+        profile:
+          birthday: 1980-11-12
+        ---
+
+        ## Follow-ups
+        - [ ] 2026-11-12 寄資料
+        - [ ] 2026-11-01 早該做了
+
+        ## Log
+        - 2026-09-01 T 電話
+        """)
+    result = due(date(2026, 11, 10), a)
+    assert [(i.reason, i.date.isoformat()) for i in result.items] == [
+        ("cadence", "2026-10-01"), ("follow-up", "2026-11-01"),
+        ("follow-up", "2026-11-12"), ("birthday", "2026-11-12")]
+    assert (result.total, result.overdue, result.coming) == (4, 2, 2)
+
+
+def test_tier_tag_and_reason_filters():
+    a = client("a", "---\nname: A\ntier: A\ntags: [golf]\n---\n" + logged("2026-09-01 T x"))
+    b = client("b", "---\nname: B\ntier: B\n---\n" + logged("2026-07-01 T x"))
+    today = date(2026, 11, 10)
+    assert [i.client for i in due(today, a, b).items] == ["a", "b"]
+    assert [i.client for i in due(today, a, b, tiers=["B"]).items] == ["b"]
+    assert [i.client for i in due(today, a, b, tags=["golf"]).items] == ["a"]
+    assert due(today, a, b, reasons=["birthday"]).items == ()
+
+
+def test_limit_keeps_the_most_urgent_rows_and_counts_them_all():
+    a = client("a", "---\nname: A\ntier: A\n---\n\n## Follow-ups\n- [ ] 2026-11-01 x\n- [ ] 2026-11-11 y\n"
+               + logged("2026-09-01 T x"))
+    full = due(date(2026, 11, 10), a)
+    top = due(date(2026, 11, 10), a, limit=2)
+    assert top.items == full.items[:2]
+    assert (top.total, top.overdue) == (full.total, full.overdue) == (3, 2)
+
+
+def test_a_rows_detail_does_not_change_from_day_to_day():
+    c = client("c", "---\nname: C\ntier: A\n---\n" + logged("2026-10-15 T x"))
+    one, two = due(date(2026, 11, 10), c).items[0], due(date(2026, 11, 20), c).items[0]
+    assert one.key == two.key and one.days == 5 and two.days == -5
+
+
+@pytest.mark.parametrize("prefer, no_calls, best, hint", [
+    (("line", "email"), "09:00-18:00", "12:00-13:30",
+     "line, email · no calls 09:00-18:00: message (line) or call 12:00-13:30"),
+    (("phone",), "12:30-14:30", None, "phone · no calls 12:30-14:30: message or call outside those hours"),
+    (("phone",), "21:00-08:00", "19:00-20:00", "phone · no calls 21:00-08:00, best 19:00-20:00"),
+    (("phone",), "上班時間", None, "phone · no calls 上班時間: message or call outside those hours"),
+    (("email",), None, "10:00-11:00", "email · best 10:00-11:00"),
+    ((), None, None, ""),
+])
+def test_hint_says_how_to_reach_the_client(prefer, no_calls, best, hint):
+    assert contact_hint(prefer, no_calls, best) == hint
+
+
+def test_no_calls_covering_working_hours():
+    assert covers_work_hours("09:00-18:00") and covers_work_hours("17:00-21:00")
+    assert covers_work_hours("22:00-10:00")  # overnight, into the morning
+    assert not covers_work_hours("18:00-21:00") and not covers_work_hours("22:00-07:00")
+
+
+def test_hint_comes_from_the_clients_contact_preferences():
+    c = client("c", textwrap.dedent("""\
+        ---
+        name: C
+        tier: A
+        contact:
+          prefer: [line, email]
+          no_calls: "09:00-18:00"
+          best_time: "12:00-13:30"
+        ---
+        """) + logged("2026-10-15 T x"))
+    assert due(date(2026, 11, 10), c).items[0].hint == \
+        "line, email · no calls 09:00-18:00: message (line) or call 12:00-13:30"
+
+
+# ---------------------------------------------------------------------- window helpers
+def test_latest_start_is_exact_at_month_ends():
+    assert latest_start(Period(1, "m"), date(2026, 2, 28)) == date(2026, 1, 31)
+    assert latest_start(Period(1, "m"), date(2026, 2, 27)) == date(2026, 1, 27)
+    assert latest_start(Period(2, "w"), date(2026, 2, 28)) == date(2026, 2, 14)
+    assert latest_start(Period(1, "y"), date(2027, 2, 28)) == date(2026, 2, 28)
+    assert latest_start(Period(1, "y"), date(2029, 2, 28)) == date(2028, 2, 29)
+
+
+def test_birth_spans_cover_the_window_and_feb_29():
+    assert birth_spans(date(2026, 2, 20), date(2026, 2, 28), 1999, 2000) == [
+        ["1999-02-20", "1999-02-29"], ["2000-02-20", "2000-02-29"]]
+    assert birth_spans(date(2026, 12, 25), date(2027, 1, 3), 1990, 1990) == [
+        ["1990-12-25", "1990-12-31"], ["1990-01-01", "1990-01-03"]]
+    assert birth_spans(date(2026, 1, 1), date(2027, 1, 1), 1990, 1990) is None
+
+
+# ---------------------------------------------------------------------- the index gives the same answer
+def _random_client(rnd: random.Random, n: int) -> str:
+    def day(a: str, b: str) -> str:
+        lo, hi = date.fromisoformat(a).toordinal(), date.fromisoformat(b).toordinal()
+        return date.fromordinal(rnd.randint(lo, hi)).isoformat()
+
+    lines = ["---", f"name: 客戶{n:02d}", f"tier: {rnd.choice('ABCZ')}",
+             f"status: {rnd.choice(['active', 'active', 'prospect', 'dormant', 'closed'])}",
+             f"since: {day('2020-01-01', '2026-12-31')}", f"tags: [{rnd.choice(['golf', 'kids'])}]"]
+    if rnd.random() < 0.2:
+        lines.append(f"cadence: {rnd.choice(['2w', '10d', '2m'])}")
+    lines += ["profile:", f"  birthday: {rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])}",
+              f"  lunar_birthday: {str(rnd.random() < 0.3).lower()}",
+              "risk:", f"  assessed: {day('2024-06-01', '2026-12-31')}",
+              "family:", "  - name: 家人", "    relation: child", f"    birthday: {day('1990-01-01', '2020-12-31')}",
+              "assets:", "  - name: 定存", f"    maturity: {day('2026-10-01', '2027-04-30')}",
+              "policies:", "  - name: 壽險", f"    next_premium: {day('2026-10-01', '2027-04-30')}",
+              "---", "", "## Follow-ups"]
+    for _ in range(rnd.randint(0, 3)):
+        lines.append(f"- [{rnd.choice(' x')}] {day('2026-09-01', '2027-03-31')} 事情")
+    lines += ["", "## Log"]
+    for d in sorted(day("2025-06-01", "2026-12-31") for _ in range(rnd.randint(0, 4))):
+        lines.append(f"- {d} {rnd.choice('TEMSN')} 內容")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_index_gives_the_same_agenda_as_the_parsed_files(vault):
+    rnd = random.Random(7)
+    clients = []
+    for n in range(80):
+        text = _random_client(rnd, n)
+        write_client(vault, f"k{n:02d}", text)
+        clients.append(client(f"k{n:02d}", text))
+    index = Index.open(Vault(vault))
+    lunar_cache = LunarTable()
+
+    def lunar(born, start, end):
+        return lunar_cache.between(born, start, end)
+
+    try:
+        for today in (date(2026, 11, 28), date(2027, 1, 30), date(2027, 2, 20)):
+            for options in ({}, {"days": 45}, {"tiers": ["A"]}, {"tags": ["golf"]},
+                            {"reasons": ["cadence", "birthday"]}, {"days": 0}):
+                expected = due(today, *clients, lunar=lunar, **options)
+                assert expected.total  # the case is not empty
+                found = agenda_from_index(index, CONFIG, today, lunar=lunar, **options)
+                assert found == expected, (today, options)
+                for limit in (1, 7, 30, 1000):
+                    top = agenda_from_index(index, CONFIG, today, lunar=lunar, limit=limit, **options)
+                    assert top.items == expected.items[:limit], (today, options, limit)
+                    assert (top.total, top.overdue) == (expected.total, expected.overdue)
+    finally:
+        index.close()
+
+
+def test_reasons_are_the_documented_ones():
+    assert REASONS == ("cadence", "never", "birthday", "holiday", "maturity", "premium",
+                       "follow-up", "kyc")
