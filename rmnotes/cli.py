@@ -11,25 +11,46 @@ from rmnotes import __version__
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
 
-# (module under rmnotes.commands, function name). One explicit list; order is help order.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("init", "init_vault"),
-    ("new", "client_new"),
-    ("show", "client_show"),
-    ("edit", "client_edit"),
-    ("list", "client_list"),
-    ("tags", "book_tags"),
-    ("find", "book_find"),
-    ("coverage", "book_coverage"),
-    ("rank", "book_rank"),
-    ("check", "vault_check"),
-    ("history", "client_history"),
-    ("shell_init", "shell_init"),
+# (command name, module under rmnotes.commands, function). One explicit list, in the
+# order `rmn --help` shows them: the working day first. A command's module is imported
+# only when that command runs (or when help lists them all).
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("due", "due", "client_due"),
+    ("log", "log", "client_log"),
+    ("done", "done", "followup_done"),
+    ("show", "show", "client_show"),
+    ("review", "review", "client_review"),
+    ("calendar", "calendar", "contact_calendar"),
+    ("list", "list", "client_list"),
+    ("find", "find", "book_find"),
+    ("coverage", "coverage", "book_coverage"),
+    ("rank", "rank", "book_rank"),
+    ("tags", "tags", "book_tags"),
+    ("new", "new", "client_new"),
+    ("edit", "edit", "client_edit"),
+    ("check", "check", "vault_check"),
+    ("history", "history", "client_history"),
+    ("init", "init", "init_vault"),
+    ("shell-init", "shell_init", "shell_init"),
 )
+_BY_NAME = {name: (module, function) for name, module, function in COMMANDS}
 
 
 class RmnGroup(click.Group):
-    """Turns every RmnotesError into one line on stderr and exit 1 (``--debug``: traceback)."""
+    """Loads commands from COMMANDS on demand, and turns every RmnotesError into one line
+    on stderr and exit 1 (``--debug``: traceback)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, _, _ in COMMANDS]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in _BY_NAME:
+            return None
+        module, function = _BY_NAME[name]
+        command = getattr(importlib.import_module(f"rmnotes.commands.{module}"), function)
+        if command.name != name:  # pragma: no cover - a registration mistake
+            raise RuntimeError(f"rmnotes.commands.{module}.{function} is named {command.name!r}, not {name!r}")
+        return command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -59,10 +80,6 @@ def cli(ctx: click.Context, vault: str | None, debug: bool) -> None:
     questions of the working day and commits every change to the vault's git history.
     """
     ctx.obj = App(vault_option=vault, debug=debug)
-
-
-for _module, _function in COMMANDS:
-    cli.add_command(getattr(importlib.import_module(f"rmnotes.commands.{_module}"), _function))
 
 
 def main() -> None:

@@ -12,9 +12,13 @@ from rmnotes.cli import COMMANDS, cli
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
+NAMES = [name for name, _, _ in COMMANDS]
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_command_has_help_and_a_readme_entry(name):
-    command = cli.commands[name]
+    command = cli.get_command(None, name)
+    assert command is not None and command.name == name
     assert command.help and command.help.strip(), f"rmn {name} has no help text"
     assert f"### `rmn {name}" in README, f"README's command reference lacks '### `rmn {name}'"
     assert run([name, "--help"]).exit_code == 0
@@ -23,9 +27,15 @@ def test_every_command_has_help_and_a_readme_entry(name):
 def test_every_command_module_is_registered_once():
     modules = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "rmnotes" / "commands").glob("*.py")
                      if p.stem != "__init__")
-    registered = [module for module, _ in COMMANDS]
+    registered = [module for _, module, _ in COMMANDS]
     assert len(registered) == len(set(registered))
     assert sorted(registered) == modules
+
+
+def test_help_lists_every_command_in_order():
+    out = run(["--help"]).stdout
+    listed = [line.split()[0] for line in out.split("Commands:\n", 1)[1].splitlines() if line.strip()]
+    assert listed == NAMES
 
 
 def test_readme_starts_with_the_two_commands():

@@ -25,7 +25,7 @@ def shell_init(shell: str) -> None:
     ~/.bashrc (or zsh to ~/.zshrc). Anything that is not an rmnotes subcommand goes to
     the system rm unchanged.
     """
-    from rmnotes.cli import cli
+    from rmnotes.cli import COMMANDS
 
-    names = "|".join(sorted(cli.commands))
+    names = "|".join(sorted(name for name, _, _ in COMMANDS))
     click.echo(SCRIPT.format(names=names), nl=False)
