@@ -228,6 +228,7 @@ def test_ics_has_one_all_day_event_per_row_with_stable_uids(sample, tmp_path):
     later = {str(e["UID"]): e for e in Calendar.from_ical(out.read_bytes()).walk("VEVENT")}
     assert str(wang["UID"]) in later
     assert later[str(wang["UID"])].decoded("DTSTART") == date(2026, 12, 1)
+    assert later[str(wang["UID"])]["SEQUENCE"] == wang["SEQUENCE"] + 1  # a newer version of it
 
 
 def test_ics_to_stdout(sample):

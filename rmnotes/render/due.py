@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
 
-
 HEADERS = ("date", "days", "reason", "client", "detail", "how")
+SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
 GAP = "  "
 
 
@@ -135,11 +135,15 @@ def agenda_ics(agenda: Agenda) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "rmn due")
     stamp = datetime.combine(agenda.as_of, time(0, 0), tzinfo=timezone.utc)
+    # a later export of the same row is a newer version of the event (calendars that check
+    # SEQUENCE then update it instead of keeping the old one)
+    sequence = max(agenda.as_of.toordinal() - SEQUENCE_EPOCH, 0)
     for item in agenda.items:
         day = max(item.date, agenda.as_of)
         event = Event()
         event.add("uid", uid(item))
         event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
         event.add("summary", f"{item.name} · {item.reason}: {item.detail}")
