@@ -1,10 +1,11 @@
 """The SQLite cache in ``.rmnotes/``: never a source of truth, always safe to delete.
 
 Besides profiles and dated facts it keeps, per client and currency, the sums of its holdings
-at this bank and elsewhere (financial, property) and of its liabilities, its policies (money
-as exact decimal text), and every searchable line (names, aliases, family, notes,
-follow-ups, log entries) in a plain table mirrored by an FTS5 trigram index, so the
-book-wide views (coverage, rank, segments, find) answer from the cache.
+at this bank and elsewhere (financial, property) and of its liabilities (exact decimal
+text), those sums in the base currency for the rates last asked for, its policies, and every
+searchable line (names, aliases, family, notes, follow-ups, log entries) in a plain table
+mirrored by an FTS5 trigram index, so the book-wide views (coverage, rank, segments, find)
+answer from the cache.
 
 Each client file is stamped with its mtime and size; a command re-parses only the files
 whose stamp changed, in one transaction. A missing, old-version or damaged cache is
@@ -25,12 +26,12 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from rmnotes import names
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
-from rmnotes.model import Client, Entry, FamilyMember, FollowUp, Issue, Policy
+from rmnotes.model import Client, Config, Entry, FamilyMember, FollowUp, Issue, Policy
 from rmnotes.parse import ParsedClient, parse_client
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.vault import DIR_MODE, FileStamp, Vault, decode
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -69,6 +70,11 @@ CREATE TABLE money (
     property TEXT NOT NULL, liabilities TEXT NOT NULL, name TEXT NOT NULL
 );
 CREATE INDEX money_client ON money(client_id);
+CREATE TABLE totals (
+    client_id TEXT PRIMARY KEY, assets TEXT, liabilities TEXT, aum TEXT, elsewhere TEXT,
+    unpriced TEXT, holding TEXT
+);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE policies (
     client_id TEXT NOT NULL, name TEXT NOT NULL, insurer TEXT, kind TEXT NOT NULL,
     insured TEXT NOT NULL, sum_assured TEXT, premium TEXT, frequency TEXT NOT NULL,
@@ -80,12 +86,19 @@ CREATE TABLE texts (
     time TEXT, channel TEXT, line INTEGER, text TEXT NOT NULL
 );
 CREATE INDEX texts_client ON texts(client_id);
-CREATE VIRTUAL TABLE texts_fts USING fts5(
-    text, content='texts', content_rowid='id', tokenize='trigram'
-);
+CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
 """
 
-_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "money", "policies", "texts")
+# What the trigram index holds of a line: the line and an end mark (a private-use character
+# no query contains), so that every two-character run is the start of some trigram, even at
+# the end of the line; see Index.search.
+END_MARK = "\ue000"
+_INDEXED = f"text || char({ord(END_MARK)})"
+MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
+
+_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "money", "totals", "policies",
+                  "texts")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -101,56 +114,83 @@ class Skipped:
         return f"warning: skipped {self.issue}; run 'rmn check' for details"
 
 
-class MoneySum(NamedTuple):
-    """The exact sums of a client's valued holdings in one currency."""
+class Totals(NamedTuple):
+    """A client's holdings in the base currency (the rule of ``domain.money.totals``)."""
 
-    currency: str | None  # None: the base currency
-    ours: Decimal  # assets at this bank (liabilities aside)
-    elsewhere: Decimal  # financial assets anywhere else
-    property: Decimal  # real estate not at this bank
-    liabilities: Decimal  # mortgages and loans, wherever they are
-    name: str  # the first holding in this currency, to name in a message
+    assets: Decimal
+    liabilities: Decimal
+    aum: Decimal  # assets at this bank
+    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
 
     @property
-    def assets(self) -> Decimal:
-        return self.ours + self.elsewhere + self.property
+    def net_worth(self) -> Decimal:
+        return self.assets - self.liabilities
 
 
-@dataclass(frozen=True, slots=True)
+class Unpriced(NamedTuple):
+    """Why a client's totals are unknown: a holding in a currency with no rate."""
+
+    currency: str
+    holding: str
+
+
 class BookClient:
-    """What the book-wide views (coverage, rank, segments) need of one client: a summary,
-    so that 10,000 clients cost a few table scans rather than 10,000 parses."""
+    """What the book-wide views (coverage, rank, segments) need of one client: a read-only
+    view of its row in the index, decoded field by field on access. Without ``details``
+    the row holds only the first ten columns, so ranking 10,000 clients does not pay for
+    the tags, contact preferences and family it never reads."""
 
-    profile: Profile
-    marital_status: str | None
-    income: Decimal | None
-    income_currency: str | None
-    risk_profile: int | None
-    children: int
-    family_json: str  # read by ``family`` when a view needs the members
-    asset_types: tuple[str, ...]  # every asset type held, valued or not
-    money: tuple[MoneySum, ...] = ()  # filled when asked for
-    policies: tuple[Policy, ...] = ()  # filled when asked for (dates left out)
+    __slots__ = ("_row", "totals", "policies")
+    LIGHT = "id, name, tier, status, cadence, since, last_contact, risk_profile, children, asset_types"
+    DETAILS = "prefer, no_calls, best_time, tags, marital_status, income, income_currency, family"
+
+    def __init__(self, row: Sequence, totals: Totals | Unpriced | None = None,
+                 policies: tuple[Policy, ...] = ()):
+        self._row = row
+        self.totals = totals  # filled when asked for
+        self.policies = policies  # filled when asked for (dates left out)
+
+    def __repr__(self) -> str:
+        return f"BookClient({self.id!r})"
+
+    def _detail(self, i: int):
+        if len(self._row) <= i:
+            raise LookupError(f"{self._row[0]}: read with book(details=False); ask for details")
+        return self._row[i]
+
+    id = property(lambda self: self._row[0])
+    name = property(lambda self: self._row[1])
+    tier = property(lambda self: self._row[2])
+    status = property(lambda self: self._row[3])
+    cadence = property(lambda self: self._row[4])  # the client's own cadence, e.g. "2w"
+    since = property(lambda self: _day(self._row[5]))
+    last_contact = property(lambda self: _day(self._row[6]))
+    risk_profile = property(lambda self: self._row[7])
+    children = property(lambda self: self._row[8])
+    asset_types = property(lambda self: tuple(self._row[9].split()))  # held, valued or not
+    tags = property(lambda self: _strings(self._detail(13)))
+    marital_status = property(lambda self: self._detail(14))
+    income = property(lambda self: _dec(self._detail(15)))
+    income_currency = property(lambda self: self._detail(16))
+
+    @property
+    def profile(self) -> Profile:
+        r = self._row
+        return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
+                       _strings(self._detail(10)), r[11], r[12], _strings(r[13]))
 
     @property
     def family(self) -> tuple[FamilyMember, ...]:
         """The family: name, relation, birthday and link only."""
-        if self.family_json == "[]":
+        blob = self._detail(17)
+        if blob == "[]":
             return ()
         return tuple(FamilyMember(n, relation=rel, birthday=_day(born), client=link)
-                     for n, rel, link, born in json.loads(self.family_json))
-
-    @property
-    def id(self) -> str:
-        return self.profile.id
-
-    @property
-    def name(self) -> str:
-        return self.profile.name
+                     for n, rel, link, born in json.loads(blob))
 
     @property
     def path(self) -> str:
-        return f"clients/{self.profile.id}.md"
+        return f"clients/{self._row[0]}.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +278,7 @@ class Index:
                 conn.execute("DELETE FROM files WHERE path = ?", (rel,))
                 conn.execute(
                     "INSERT INTO texts_fts(texts_fts, rowid, text)"
-                    " SELECT 'delete', id, text FROM texts WHERE client_id = ?", (cid,))
+                    f" SELECT 'delete', id, {_INDEXED} FROM texts WHERE client_id = ?", (cid,))
                 for table in _CLIENT_TABLES:
                     column = "id" if table == "clients" else "client_id"
                     conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (cid,))
@@ -289,17 +329,12 @@ class Index:
         )
         return [_profile(r) for r in rows]
 
-    def book(self, money: bool = False, policies: bool = False) -> list[BookClient]:
-        """Every client with its family and KYC facts, by id; with ``money`` / ``policies``
-        also those (one query each, so a book-wide view costs a few table scans)."""
-        sums: dict[str, list[MoneySum]] = {}
-        if money:
-            for cid, cur, ours, away, prop, debt, name in self.conn.execute(
-                "SELECT client_id, currency, ours, elsewhere, property, liabilities, name FROM money"
-                " ORDER BY rowid"
-            ):
-                sums.setdefault(cid, []).append(MoneySum(
-                    cur, _amount(ours), _amount(away), _amount(prop), _amount(debt), name))
+    def book(self, totals: Config | None = None, policies: bool = False,
+             details: bool = True) -> list[BookClient]:
+        """Every client, by id; with ``totals`` (the vault's settings) also its holdings
+        totalled in the base currency, with ``policies`` also those; without ``details``
+        only the light columns (see BookClient)."""
+        summed = self.totals(totals) if totals is not None else {}
         insured: dict[str, list[Policy]] = {}
         if policies:
             for r in self.conn.execute(
@@ -309,15 +344,31 @@ class Index:
                 insured.setdefault(r[0], []).append(
                     Policy(r[1], r[2], r[3], r[4], _dec(r[5]), _dec(r[6]), r[7], r[8],
                            riders=tuple(json.loads(r[9])), line=r[10]))
-        out = []
-        for r in self.conn.execute(
-            "SELECT id, name, tier, status, cadence, since, last_contact, prefer, no_calls,"
-            " best_time, tags, marital_status, income, income_currency, risk_profile, family,"
-            " children, asset_types FROM clients ORDER BY id"
-        ):
-            out.append(BookClient(_profile(r), r[11], _dec(r[12]), r[13], r[14], r[16], r[15],
-                                  tuple(r[17].split()), tuple(sums.get(r[0], ())),
-                                  tuple(insured.get(r[0], ()))))
+        columns = f"{BookClient.LIGHT}, {BookClient.DETAILS}" if details else BookClient.LIGHT
+        return [BookClient(r, summed.get(r[0]), tuple(insured.get(r[0], ())))
+                for r in self.conn.execute(f"SELECT {columns} FROM clients ORDER BY id")]
+
+    def totals(self, config: Config) -> dict[str, Totals | Unpriced]:
+        """Each client's holdings in the base currency at ``config``'s rates.
+
+        Kept in the cache for the rates they were computed with: a warm call reads one row
+        per client; a changed file, or changed rates, recomputes what they touch.
+        """
+        key = json.dumps([config.base_currency, sorted((c, str(r)) for c, r in config.fx.items())])
+        conn = self.conn
+        with conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
+            if row is None or row[0] != key:
+                conn.execute("DELETE FROM totals")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", (key,))
+            stale = conn.execute(
+                "SELECT count(*) FROM clients WHERE id NOT IN (SELECT client_id FROM totals)").fetchone()[0]
+            if stale:
+                conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?)", _totals_rows(conn, config))
+        out: dict[str, Totals | Unpriced] = {}
+        for cid, assets, debt, aum, away, cur, holding in conn.execute("SELECT * FROM totals"):
+            out[cid] = (Unpriced(cur, holding) if holding is not None
+                        else Totals(_amount(assets), _amount(debt), _amount(aum), _amount(away)))
         return out
 
     def tag_counts(self) -> list[tuple[str, int]]:
@@ -331,25 +382,38 @@ class Index:
     def search(self, needles: Sequence[str], limit: int | None = None) -> tuple[list[TextHit], int]:
         """Lines holding every needle (case-insensitive), and how many there are in all.
 
-        Needles of three characters or more go through the FTS5 trigram index; shorter
-        ones (a two-character Chinese name) are a substring scan (``LIKE``, wildcards
-        escaped) of the plain table, since the trigram index cannot answer them (and
-        ``LIKE`` on the trigram table itself silently finds nothing on SQLite 3.40).
+        Needles of three characters or more are phrases for the FTS5 trigram index. The
+        trigram index cannot match shorter ones (and ``LIKE`` on a trigram table silently
+        finds nothing on SQLite 3.40), so a two-character needle is expanded through the
+        index's vocabulary to the trigrams that start with it (every line ends with an end
+        mark, so each occurrence starts one), and a one-character needle, or one that would
+        expand too far, is a substring scan (``LIKE``, wildcards escaped) of the plain table.
         """
         needles = [n for n in (x.strip() for x in needles) if n]
         if not needles:
             return [], 0
-        long = [n for n in needles if len(n) >= 3]
+        terms: list[str] = []  # FTS5 query parts, all required
+        scans: list[str] = []
+        for n in needles:
+            if len(n) >= 3:
+                terms.append(_phrase(n))
+                continue
+            grams = self._grams(n) if len(n) == 2 else None
+            if grams is None:
+                scans.append(n)
+            elif not grams:
+                return [], 0  # the index holds no line with it
+            else:
+                terms.append("(" + " OR ".join(_phrase(g) for g in grams) + ")")
         where: list[str] = []
         params: list = []
-        if long:
+        if terms:
             where.append("id IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
-            params.append(" AND ".join('"' + n.replace('"', '""') + '"' for n in long))
-        for n in needles:
-            if len(n) < 3:  # LIKE: case-insensitive for ASCII letters, exact for the rest
-                where.append("text LIKE ? ESCAPE '\\'")
-                escaped = n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                params.append(f"%{escaped}%")
+            params.append(" AND ".join(terms))
+        for n in scans:  # LIKE: case-insensitive for ASCII letters, exact for the rest
+            where.append("text LIKE ? ESCAPE '\\'")
+            escaped = n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
         cond = " AND ".join(where)
         total = self.conn.execute(f"SELECT count(*) FROM texts WHERE {cond}", params).fetchone()[0]
         sql = (f"SELECT client_id, kind, text, date, time, channel, line FROM texts WHERE {cond}"
@@ -361,6 +425,17 @@ class Index:
         hits = [TextHit(r[0], r[1], r[2], _day(r[3]), r[4], r[5], r[6])
                 for r in self.conn.execute(sql, params)]
         return hits, total
+
+    def _grams(self, pair: str) -> list[str] | None:
+        """The indexed trigrams starting with ``pair`` (folded as the index folds case);
+        None when there are too many to be worth it."""
+        low = pair.lower()
+        rows = self.conn.execute(
+            "SELECT term FROM texts_vocab WHERE term >= ? AND term < ? LIMIT ?",
+            (low, low + "\U0010ffff", MAX_EXPANSION + 1)).fetchall()
+        if len(rows) > MAX_EXPANSION:
+            return None
+        return [r[0] for r in rows]
 
     def name_texts(self, client_ids: Iterable[str]) -> list[TextHit]:
         """The name line of each of ``client_ids`` (what a pinyin query matched)."""
@@ -429,6 +504,10 @@ class Index:
 def _profile(r: Sequence) -> Profile:
     return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
                    _strings(r[7]), r[8], r[9], _strings(r[10]))
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _strings(blob: str) -> tuple[str, ...]:
@@ -542,7 +621,38 @@ def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedCl
         first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
         conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
                          [(first + i, *t) for i, t in enumerate(texts)])
-        conn.execute("INSERT INTO texts_fts(rowid, text) SELECT id, text FROM texts WHERE id >= ?", (first,))
+        conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {_INDEXED} FROM texts WHERE id >= ?",
+                     (first,))
+
+
+def _totals_rows(conn: sqlite3.Connection, config: Config) -> Iterator[tuple]:
+    """Base-currency totals of the clients that have none yet (exact Decimal arithmetic)."""
+    zero = Decimal(0)
+    rates: dict[str | None, Decimal | None] = {}
+    todo = conn.execute("SELECT id FROM clients WHERE id NOT IN (SELECT client_id FROM totals)").fetchall()
+    sums: dict[str, list] = {cid: [zero, zero, zero, zero, None, None] for (cid,) in todo}
+    for cid, cur, ours, away, prop, debt, name in conn.execute(
+        "SELECT client_id, currency, ours, elsewhere, property, liabilities, name FROM money ORDER BY rowid"
+    ):
+        acc = sums.get(cid)
+        if acc is None or acc[5] is not None:
+            continue  # up to date, or already unpriced
+        if cur not in rates:
+            rates[cur] = config.rate(cur)
+        rate = rates[cur]
+        if rate is None:
+            acc[4], acc[5] = cur, name
+            continue
+        here, other = _amount(ours) * rate, _amount(away) * rate
+        acc[0] += here + other + _amount(prop) * rate
+        acc[1] += _amount(debt) * rate
+        acc[2] += here
+        acc[3] += other
+    for cid, (assets, debt, aum, away, cur, holding) in sums.items():
+        if holding is not None:
+            yield cid, None, None, None, None, cur, holding
+        else:
+            yield cid, str(assets), str(debt), str(aum), str(away), None, None
 
 
 def _money_of(c: Client) -> list[tuple]:

@@ -142,11 +142,22 @@ def test_the_index_follows_edits(book):
     path.write_text(path.read_text(encoding="utf-8").replace("平衡型", "保守型"), encoding="utf-8")
     os.utime(path, ns=(1, 1))
     idx.refresh()
-    assert find(idx, "平衡型").hits == ()
+    assert find(idx, "平衡型").hits == () and find(idx, "衡型").hits == ()
     assert [h.client for h in find(idx, "保守型").hits] == ["wang-wei"]
+    assert [h.client for h in find(idx, "守型").hits] == ["wang-wei"]
     (book / "clients" / "chen-mei-ling.md").unlink()
     idx.refresh()
     assert find(idx, "安聯基金").hits == ()
+
+
+def test_two_characters_by_the_index_or_by_a_scan_agree(book, monkeypatch):
+    from rmnotes import index as index_module
+
+    queries = ["王偉", "太太", "基金", "芬", "ng", "DA", "沒有"]
+    by_index = {q: hits(book, q) for q in queries}
+    monkeypatch.setattr(index_module, "MAX_EXPANSION", 0)  # every two-character needle: a scan
+    assert {q: hits(book, q) for q in queries} == by_index
+    assert by_index["ng"][0] == ("wang-wei", "alias", "David Wang")
 
 
 def test_short_queries_are_literal_not_wildcards(vault):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from decimal import Decimal
 
@@ -192,12 +193,12 @@ def test_bad_segment_values_are_usage_errors(book, args, message):
 
 def test_predicates_compose_in_the_domain(book):
     vault = Vault(book)
-    clients = Index.open(vault).book(money=True)
+    clients = Index.open(vault).book(totals=vault.config)
     seg = Segment(tags=("golf",), risk=Range(4, None))
     chosen = select(clients, seg.predicates(vault.config))
     assert [c.id for c in chosen.clients] == ["lin-zhi-ming", "wang-wei"] and chosen.warnings == ()
-    assert Segment().is_empty and not Segment(holds=("fund",)).needs_money
-    assert Segment(aum=parse_condition(">=1")).needs_money
+    assert Segment().is_empty and not Segment(holds=("fund",)).needs_totals
+    assert Segment(aum=parse_condition(">=1")).needs_totals
     assert select(clients, Segment().predicates(Config())).clients == tuple(clients)
 
 
@@ -232,7 +233,7 @@ def test_index_sums_give_the_same_totals_as_the_parsed_file(vault):
         ---
     """)
     vault_ = Vault(vault)
-    (book,) = Index.open(vault_).book(money=True)
+    (book,) = Index.open(vault_).book(totals=vault_.config)
     parsed = totals(vault_.config, load(vault_, "a"))
     mine = book_totals(vault_.config, book)
     assert (mine.assets, mine.liabilities, mine.net_worth, mine.aum) == (
@@ -246,3 +247,18 @@ def load(vault: Vault, cid: str):
     from rmnotes.index import read_and_parse
 
     return read_and_parse(vault, f"clients/{cid}.md").client
+
+
+def test_cached_totals_follow_edits_and_rates(vault):
+    write_client(vault, "a", "---\nname: 甲\nassets:\n  - {name: 美元, institution: ours, value: 10, currency: USD}\n---\n")
+    write_client(vault, "b", "---\nname: 乙\nassets:\n  - {name: 日圓, institution: ours, value: 10, currency: JPY}\n---\n")
+    assert ids(vault, "--aum", ">=312") == ["a"]  # 10 x 31.2; b has no rate: left out
+    path = vault / "clients" / "a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 10,", "value: 9,"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    assert ids(vault, "--aum", ">=312") == []  # the edited file's totals are recomputed
+    config = (vault / "rmnotes.yaml").read_text(encoding="utf-8")
+    (vault / "rmnotes.yaml").write_text(config.replace("fx: {USD: 31.2, CNY: 4.35}",
+                                                       "fx: {USD: 40, CNY: 4.35, JPY: 0.2}"), encoding="utf-8")
+    assert ids(vault, "--aum", ">=2") == ["a", "b"]  # new rates: every total recomputed
+    assert ids(vault, "--aum", ">=360") == ["a"]  # 9 x 40

@@ -90,12 +90,15 @@ def make_segment(app: App, args: dict, default_statuses: tuple[str, ...] = ()):
     )
 
 
-def select_clients(app: App, segment, money: bool = False, policies: bool = False):
+def select_clients(app: App, segment, totals: bool = False, policies: bool = False,
+                   details: bool = True):
     """The index's clients in ``segment``; warnings for clients left out go to stderr."""
     from rmnotes.domain.segments import select
 
     app.warn_skipped()
-    clients = app.index.book(money=money or segment.needs_money, policies=policies)
+    config = app.vault.config if totals or segment.needs_totals else None
+    clients = app.index.book(totals=config, policies=policies,
+                             details=details or segment.needs_details)
     chosen = select(clients, segment.predicates(app.vault.config))
     for warning in chosen.warnings:
         click.echo(warning, err=True)
@@ -117,8 +120,8 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     if as_json:
         from rmnotes.render.jsonout import dumps
 
-        click.echo(dumps([{"id": c.id, "name": c.name, "tier": c.profile.tier, "status": c.profile.status,
-                           "tags": c.profile.tags, "last_contact": c.profile.last_contact,
+        click.echo(dumps([{"id": c.id, "name": c.name, "tier": c.tier, "status": c.status,
+                           "tags": c.tags, "last_contact": c.last_contact,
                            "risk": c.risk_profile, "children": c.children} for c in clients]))
         return
     if as_csv:
@@ -126,8 +129,8 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
 
         click.echo(csv_text(
             ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"],
-            [[c.id, c.name, c.profile.tier, c.profile.status, c.risk_profile, c.children,
-              c.profile.last_contact, " ".join(c.profile.tags)] for c in clients],
+            [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children,
+              c.last_contact, " ".join(c.tags)] for c in clients],
         ), nl=False)
         return
     from rmnotes.render.book import client_grid

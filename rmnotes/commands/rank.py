@@ -49,7 +49,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     config = app.vault.config
     today = as_of or app.today()
     clients = select_clients(app, make_segment(app, segment_args, ("active", "prospect", "dormant")),
-                             money=True, policies=by == "premium")
+                             totals=True, details=False, policies=by == "premium")
     ranking = rank(clients, config, today, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:
         click.echo(warning, err=True)

@@ -265,7 +265,7 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
     gaps = [g for g in gaps if g.code not in rules.ignore]
 
     row = Coverage(
-        client=client.id, name=client.name, tier=client.profile.tier, status=client.profile.status,
+        client=client.id, name=client.name, tier=client.tier, status=client.status,
         marital_status=client.marital_status, children=client.children, policies=len(client.policies),
         sums=sums, held=tuple(k for k in KINDS if any(p.kind == k for p in own)), riders=rider_only,
         family_sums=family_sums,

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from rmnotes.domain.coverage import premiums
 from rmnotes.domain.money import ZERO, MissingRate
-from rmnotes.domain.segments import BookTotals, book_totals
-from rmnotes.index import BookClient
+from rmnotes.domain.segments import book_totals
+from rmnotes.index import BookClient, Totals
 from rmnotes.model import Config
 from rmnotes.periods import Period
 
@@ -30,8 +30,7 @@ CUT = Decimal("0.8")
 SHARE_PLACES = Decimal("0.0001")
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
+class Ranked(NamedTuple):
     rank: int
     client: str
     name: str
@@ -73,7 +72,7 @@ class Ranking:
 
 
 def value_of(config: Config, client: BookClient, by: str,
-             totals: BookTotals | None = None) -> tuple[Decimal, tuple[str, ...]]:
+             totals: Totals | None = None) -> tuple[Decimal, tuple[str, ...]]:
     """The client's ``by`` measure in the base currency, and any problems (a premium of
     unknown frequency, left out). Raises MissingRate."""
     if by == "premium":
@@ -124,7 +123,7 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     clients = list(clients)
     names = {c.id: c.name for c in clients}
-    sums: dict[str, BookTotals | MissingRate] = {}
+    sums: dict[str, Totals | MissingRate] = {}
     for c in clients:
         try:
             sums[c.id] = book_totals(config, c)
@@ -171,14 +170,15 @@ def median(values: list[Decimal]) -> Decimal | None:
 
 
 def potential_of(config: Config, client: BookClient, today: date, large: Decimal | None,
-                 totals: BookTotals | MissingRate | None = None,
+                 totals: Totals | MissingRate | None = None,
                  cadences: dict | None = None) -> Potential | None:
     """Why ``client`` is dormant potential, or None. Closed clients never are.
 
     ``large``: the least amount that counts as large (None: any amount above zero);
-    ``cadences``: a cache of each (tier, own cadence)'s period, shared across clients.
+    ``cadences``: a cache of each (tier, own cadence)'s period and the day two of them
+    before ``today``, shared across clients.
     """
-    if client.profile.status == "closed":
+    if client.status == "closed":
         return None
 
     def is_large(amount: Decimal) -> bool:
@@ -194,24 +194,25 @@ def potential_of(config: Config, client: BookClient, today: date, large: Decimal
         ours = totals.aum
         if is_large(totals.elsewhere) and totals.elsewhere > ours:
             elsewhere = totals.elsewhere
-        if client.profile.status == "dormant" and is_large(totals.assets):
+        if client.status == "dormant" and is_large(totals.assets):
             dormant = totals.assets
-    key = (client.profile.tier, client.profile.cadence)
-    if cadences is None or key not in cadences:
+    key = (client.tier, client.cadence)
+    known = cadences.get(key) if cadences is not None else None
+    if known is None:
         cadence = config.cadence_for(key[0], Period.parse(key[1]) if key[1] else None)
+        # silent for two cadences: no contact on or after this day
+        known = (cadence, Period(cadence.count * 2, cadence.unit).before(today) if cadence else None)
         if cadences is not None:
-            cadences[key] = cadence
-    else:
-        cadence = cadences[key]
+            cadences[key] = known
+    cadence, quiet_before = known
     silent: date | None = None
     never = False
-    if cadence is not None:
-        ref = client.profile.last_contact or client.profile.since
-        twice = Period(cadence.count * 2, cadence.unit)
-        if ref is not None and twice.after(ref) < today:
+    if quiet_before is not None:
+        ref = client.last_contact or client.since
+        if ref is not None and ref < quiet_before:
             silent = ref
-            never = client.profile.last_contact is None
+            never = client.last_contact is None
     if elsewhere is None and dormant is None and silent is None:
         return None
-    return Potential(client.id, client.name, client.profile.status, ours, elsewhere, dormant,
+    return Potential(client.id, client.name, client.status, ours, elsewhere, dormant,
                      silent, never, cadence)

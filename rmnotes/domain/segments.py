@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
 from rmnotes.domain.money import ZERO, MissingRate, to_base
-from rmnotes.index import BookClient
+from rmnotes.index import BookClient, Totals, Unpriced
 from rmnotes.model import Config
 from rmnotes.periods import Period
 
@@ -119,16 +119,16 @@ def parse_since(text: str, today: date) -> date:
 # ------------------------------------------------------------------ predicates
 def tier_in(tiers: Iterable[str]) -> Predicate:
     wanted = frozenset(tiers)
-    return lambda c: c.profile.tier in wanted
+    return lambda c: c.tier in wanted
 
 
 def status_in(statuses: Iterable[str]) -> Predicate:
     wanted = frozenset(s.lower() for s in statuses)
-    return lambda c: c.profile.status in wanted
+    return lambda c: c.status in wanted
 
 
 def has_tag(tag: str) -> Predicate:
-    return lambda c: tag in c.profile.tags
+    return lambda c: tag in c.tags
 
 
 def risk_in(rng: Range) -> Predicate:
@@ -146,32 +146,18 @@ def has_children() -> Predicate:
 
 def no_contact_since(cutoff: date) -> Predicate:
     """No contact (T, E, M or S) on or after ``cutoff``; never contacted counts too."""
-    return lambda c: c.profile.last_contact is None or c.profile.last_contact < cutoff
+    return lambda c: c.last_contact is None or c.last_contact < cutoff
 
 
-@dataclass(frozen=True, slots=True)
-class BookTotals:
-    """A client's holdings in the base currency (the same rule as ``money.totals``)."""
-
-    assets: Decimal
-    liabilities: Decimal
-    net_worth: Decimal
-    aum: Decimal  # assets at this bank
-    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
-
-
-def book_totals(config: Config, client: BookClient) -> BookTotals:
-    """Totals from the index's sums; raises MissingRate naming a holding of that currency."""
-    assets = liabilities = ours = away = ZERO
-    for m in client.money:
-        rate = config.rate(m.currency)
-        if rate is None:  # the message names the holding (built only when needed)
-            to_base(config, m.ours, m.currency, f"{client.path}: {client.name} asset '{m.name}'")
-        assets += m.assets * rate
-        liabilities += m.liabilities * rate
-        ours += m.ours * rate
-        away += m.elsewhere * rate
-    return BookTotals(assets, liabilities, assets - liabilities, ours, away)
+def book_totals(config: Config, client: BookClient) -> Totals:
+    """The client's holdings in the base currency (from ``index.book(totals=config)``);
+    raises MissingRate naming a holding whose currency has no rate."""
+    t = client.totals
+    if t is None:
+        raise ValueError(f"{client.id}: the index was not asked for totals")
+    if isinstance(t, Unpriced):
+        to_base(config, ZERO, t.currency, f"{client.path}: {client.name} asset '{t.holding}'")
+    return t
 
 
 def aum(config: Config, client: BookClient) -> Decimal:
@@ -196,7 +182,11 @@ class Segment:
     aum: Condition | None = None
 
     @property
-    def needs_money(self) -> bool:
+    def needs_details(self) -> bool:
+        return bool(self.tags)
+
+    @property
+    def needs_totals(self) -> bool:
         return self.aum is not None
 
     @property
