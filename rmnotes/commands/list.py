@@ -114,7 +114,9 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     """List clients (id, name, tier, status, last contact, tags), sorted by id.
 
     Segment options combine (a client must pass them all), e.g.
-    rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
+
+    \b
+        rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
     """
     clients = select_clients(app, make_segment(app, segment_args))
     if as_json:

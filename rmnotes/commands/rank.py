@@ -29,8 +29,8 @@ def _amount(text: str):
               help="Rows to show in each table (0: all); by default all when there are at most "
                    f"{SHOW_ALL}, else {SHOW}. The 80/20 line and --json count everyone.")
 @click.option("--elsewhere-min", type=_Parsed("amount", _amount), default=None, metavar="AMOUNT",
-              help="Money elsewhere that counts as large potential (default: what the smallest "
-                   "top-80% client holds at this bank).")
+              help="How much money counts as large potential (default: the median of what "
+                   "clients hold at this bank).")
 @as_of_option
 @json_option
 @pass_app
@@ -39,8 +39,9 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     """Rank clients by what they bring, with each one's share and the cumulative share,
     and mark where the top clients reach 80% (the 80/20 check).
 
-    Then lists dormant potential: clients with large financial assets elsewhere (not at
-    this bank, property aside) or no contact for two cadences. A client whose value needs
+    Then lists dormant potential: clients with more financial assets elsewhere than at
+    this bank, and a large sum (property aside); clients marked dormant who still hold
+    large assets; and clients with no contact for two cadences. A client whose value needs
     a currency with no rate is named in a warning and left out, never counted as zero.
     Closed clients are left out unless --status asks for them.
     """
