@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -121,6 +120,8 @@ def agenda_json(agenda: Agenda) -> str:
 
 def uid(item: DueItem) -> str:
     """Stable across runs for the same row, so a calendar re-import updates, not duplicates."""
+    import hashlib
+
     return hashlib.sha1(item.key.encode("utf-8")).hexdigest()[:24] + "@rmnotes"
 
 
