@@ -16,22 +16,24 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from rmnotes import names
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
 from rmnotes.model import Client, Config, Entry, FamilyMember, FollowUp, Issue, Policy
-from rmnotes.parse import ParsedClient, parse_client
-from rmnotes.parse.client import client_id_from_path
-from rmnotes.vault import DIR_MODE, FileStamp, Vault, decode
+from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
-SCHEMA_VERSION = 7
+if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
+    from rmnotes.parse import ParsedClient
+
+SCHEMA_VERSION = 8
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -75,6 +77,7 @@ CREATE TABLE totals (
     unpriced TEXT, holding TEXT
 );
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);  -- kept across files
 CREATE TABLE policies (
     client_id TEXT NOT NULL, name TEXT NOT NULL, insurer TEXT, kind TEXT NOT NULL,
     insured TEXT NOT NULL, sum_assured TEXT, premium TEXT, frequency TEXT NOT NULL,
@@ -90,12 +93,21 @@ CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
 """
 
+# Secondary indexes (name, statement): dropped and built again around a first build.
+_SECONDARY = [(m.group(1), m.group(0)) for m in re.finditer(r"CREATE INDEX (\w+) ON [^;]+", _SCHEMA)]
+
 # What the trigram index holds of a line: the line and an end mark (a private-use character
 # no query contains), so that every two-character run is the start of some trigram, even at
 # the end of the line; see Index.search.
 END_MARK = "\ue000"
 _INDEXED = f"text || char({ord(END_MARK)})"
 MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
+
+# Above this many changed files a refresh parses on every core, and leaves the full-text
+# index to be rebuilt in one go by the next search (a cold build does not pay for it).
+PARALLEL_MIN = 400
+FTS_DEFER_MIN = 300
+BATCH = 500  # files per insert batch: memory stays flat at any vault size
 
 _CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "money", "totals", "policies",
                   "texts")
@@ -262,28 +274,71 @@ class Index:
         self.conn.close()
 
     def refresh(self, progress: Callable[[int], Progress | None] | None = None) -> int:
-        """Re-parse the files whose stamp changed; returns how many changed."""
+        """Re-parse the files whose stamp changed, in one transaction; returns how many."""
         conn = self.conn
-        known = {p: (m, s) for p, m, s in conn.execute("SELECT path, mtime_ns, size FROM files")}
-        stamps = self.vault.stamps()
-        changed = [s for s in stamps if known.pop(s.rel, None) != (s.mtime_ns, s.size)]
+        known = dict(zip(*_columns(conn.execute("SELECT path, mtime_ns, size FROM files"))))
+        changed: list[FileStamp] = []
+        for stamp in self.vault.stamps():
+            old = known.pop(stamp.rel, None)
+            if old is None or old[0] != stamp.mtime_ns or old[1] != stamp.size:
+                changed.append(stamp)
         removed = list(known)
         if not changed and not removed:
             return 0
+        bulk = len(changed) >= FTS_DEFER_MIN and conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
         tick = progress(len(changed)) if (progress and len(changed) > 200) else None
-        parsed = list(_parse_all(self.vault, changed, tick))
+        defer_fts = len(changed) >= FTS_DEFER_MIN or self._fts_stale()
         with conn:
+            if defer_fts:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('fts_stale', '1')")
             for rel in removed + [s.rel for s in changed]:
-                cid = client_id_from_path(rel)
-                conn.execute("DELETE FROM files WHERE path = ?", (rel,))
-                conn.execute(
-                    "INSERT INTO texts_fts(texts_fts, rowid, text)"
-                    f" SELECT 'delete', id, {_INDEXED} FROM texts WHERE client_id = ?", (cid,))
-                for table in _CLIENT_TABLES:
-                    column = "id" if table == "clients" else "client_id"
-                    conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (cid,))
-            _insert(conn, parsed)
+                self._forget(rel, fts=not defer_fts)
+            if bulk:  # a first build: fill the tables, then index them (faster than row by row)
+                for name, _ in _SECONDARY:
+                    conn.execute(f"DROP INDEX {name}")
+            pinyin = _PinyinCache(conn)
+            batch = _Batch()
+            done = 0
+            for rows in _rows_stream(self.vault, changed, pinyin):
+                batch.add(rows)
+                done += 1
+                if done % BATCH == 0:
+                    batch.flush(conn, fts=not defer_fts)
+                    if tick:
+                        tick(done, len(changed))
+            batch.flush(conn, fts=not defer_fts)
+            pinyin.save()
+            if bulk:
+                for _, statement in _SECONDARY:
+                    conn.execute(statement)
+            if tick:
+                tick(len(changed), len(changed))
         return len(changed) + len(removed)
+
+    def _forget(self, rel: str, fts: bool) -> None:
+        conn = self.conn
+        if conn.execute("DELETE FROM files WHERE path = ?", (rel,)).rowcount == 0:
+            return  # a new file: nothing to forget
+        cid = _client_id(rel)
+        if fts:
+            conn.execute(
+                "INSERT INTO texts_fts(texts_fts, rowid, text)"
+                f" SELECT 'delete', id, {_INDEXED} FROM texts WHERE client_id = ?", (cid,))
+        for table in _CLIENT_TABLES:
+            column = "id" if table == "clients" else "client_id"
+            conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (cid,))
+
+    def _fts_stale(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM meta WHERE key = 'fts_stale'").fetchone() is not None
+
+    def _ensure_fts(self) -> None:
+        """Build the full-text index in one go if a large refresh left it for later."""
+        if not self._fts_stale():
+            return
+        with self.conn:
+            self.conn.execute("INSERT INTO texts_fts(texts_fts) VALUES ('delete-all')")
+            self.conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {_INDEXED} FROM texts")
+            self.conn.execute("DELETE FROM meta WHERE key = 'fts_stale'")
 
     # ------------------------------------------------------------------ queries
     def skipped(self) -> list[Skipped]:
@@ -392,6 +447,7 @@ class Index:
         needles = [n for n in (x.strip() for x in needles) if n]
         if not needles:
             return [], 0
+        self._ensure_fts()
         terms: list[str] = []  # FTS5 query parts, all required
         scans: list[str] = []
         for n in needles:
@@ -552,6 +608,8 @@ def _issues(path: str, blob: str) -> list[Issue]:
 
 def read_and_parse(vault: Vault, rel: str) -> ParsedClient:
     """Read and parse one client file; unreadable bytes become an issue, not an exception."""
+    from rmnotes.parse import ParsedClient, parse_client
+
     try:
         text = vault.read_text(rel)
     except DataError as exc:
@@ -561,68 +619,153 @@ def read_and_parse(vault: Vault, rel: str) -> ParsedClient:
     return parse_client(text, rel)
 
 
-def _parse_all(vault: Vault, stamps: Iterable[FileStamp], tick: Progress | None):
-    stamps = list(stamps)
-    for i, s in enumerate(stamps, 1):
-        yield s, read_and_parse(vault, s.rel)
-        if tick and i % 100 == 0:
-            tick(i, len(stamps))
-    if tick:
-        tick(len(stamps), len(stamps))
+def _columns(cursor) -> tuple[list, list]:
+    """``path -> (mtime, size)`` built without a Python loop per row."""
+    rows = cursor.fetchall()
+    return [r[0] for r in rows], [(r[1], r[2]) for r in rows]
 
 
-def _insert(conn: sqlite3.Connection, parsed: Iterable[tuple[FileStamp, ParsedClient]]) -> None:
-    files, clients, keys, facts, entries, followups = [], [], [], [], [], []
-    money, policies, texts = [], [], []
-    for stamp, result in parsed:
-        cid = client_id_from_path(stamp.rel)
-        issues = json.dumps([[i.line, i.severity, i.message] for i in result.issues], ensure_ascii=False)
-        c = result.client
-        files.append((stamp.rel, stamp.mtime_ns, stamp.size, cid, int(c is not None), issues))
-        if c is None:
-            continue
-        p = profile_of(c)
-        clients.append((
-            c.id, c.path, c.name, c.tier, c.status, p.cadence, _iso(c.since), _iso(p.last_contact),
-            json.dumps(list(c.prefer)), c.no_calls, c.best_time,
-            json.dumps(list(c.tags), ensure_ascii=False),
-            json.dumps(list(c.aliases), ensure_ascii=False),
-            c.marital_status, _text(c.income), _income_currency(c), c.risk_profile,
-            len(c.children), " ".join(sorted({a.type for a in c.assets})),
-            json.dumps([[m.name, m.relation, m.client, _iso(m.birthday)] for m in c.family],
-                       ensure_ascii=False),
-        ))
-        money.extend(_money_of(c))
-        for pol in c.policies:
-            policies.append((c.id, pol.name, pol.insurer, pol.kind, pol.insured, _text(pol.sum_assured),
-                             _text(pol.premium), pol.premium_frequency, pol.currency,
-                             json.dumps(list(pol.riders), ensure_ascii=False), pol.line))
-        texts.extend(_texts_of(c))
-        for key in names.client_keys(c.id, c.name, c.aliases):
-            keys.append((key, c.id))
-        for f in facts_of(c):
-            facts.append((c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail,
-                          int(f.lunar), f.relation, f.number))
-        for e in c.entries:
-            entries.append((c.id, e.date.isoformat(), e.time, e.channel, e.text,
-                            json.dumps(e.attrs, ensure_ascii=False, default=str) if e.attrs else None,
-                            e.line))
-        for f in c.followups:
-            followups.append((c.id, f.number, int(f.done), _iso(f.date), f.text, f.line))
-    conn.executemany("INSERT INTO files VALUES (?,?,?,?,?,?)", files)
-    conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", clients)
-    conn.executemany("INSERT INTO keys VALUES (?,?)", keys)
-    conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?)", facts)
-    conn.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?)", entries)
-    conn.executemany("INSERT INTO followups VALUES (?,?,?,?,?,?)", followups)
-    conn.executemany("INSERT INTO money VALUES (?,?,?,?,?,?,?)", money)
-    conn.executemany("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)", policies)
-    if texts:
-        first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
-        conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
-                         [(first + i, *t) for i, t in enumerate(texts)])
-        conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {_INDEXED} FROM texts WHERE id >= ?",
-                     (first,))
+def _client_id(rel: str) -> str:
+    stem = rel.rsplit("/", 1)[-1]
+    return stem[:-3] if stem.endswith(".md") else stem
+
+
+_TABLES = ("files", "clients", "keys", "facts", "entries", "followups", "money", "policies", "texts")
+
+
+class _Batch:
+    """Rows of a few hundred files on their way into the tables."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[tuple]] = {t: [] for t in _TABLES}
+
+    def add(self, rows: dict[str, list[tuple]]) -> None:
+        for table, items in rows.items():
+            self.rows[table].extend(items)
+
+    def flush(self, conn: sqlite3.Connection, fts: bool) -> None:
+        r = self.rows
+        conn.executemany("INSERT INTO files VALUES (?,?,?,?,?,?)", r["files"])
+        conn.executemany("INSERT INTO clients VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", r["clients"])
+        conn.executemany("INSERT INTO keys VALUES (?,?)", r["keys"])
+        conn.executemany("INSERT INTO facts VALUES (?,?,?,?,?,?,?,?)", r["facts"])
+        conn.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?)", r["entries"])
+        conn.executemany("INSERT INTO followups VALUES (?,?,?,?,?,?)", r["followups"])
+        conn.executemany("INSERT INTO money VALUES (?,?,?,?,?,?,?)", r["money"])
+        conn.executemany("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?,?,?)", r["policies"])
+        texts = r["texts"]
+        if texts:
+            first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
+            conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
+                             [(first + i, *t) for i, t in enumerate(texts)])
+            if fts:
+                conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {_INDEXED} FROM texts"
+                             " WHERE id >= ?", (first,))
+        self.rows = {t: [] for t in _TABLES}
+
+
+class _PinyinCache:
+    """Pinyin of names, kept in the index across files: re-indexing an edited file does
+    not import pypinyin (~250 ms) for a name it has seen before."""
+
+    def __init__(self, conn: sqlite3.Connection | None):
+        self.conn = conn
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.new: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, text: str) -> tuple[str, ...]:
+        got = self.known.get(text)
+        if got is None:
+            row = self.conn.execute("SELECT syllables FROM pinyin WHERE text = ?", (text,)).fetchone() \
+                if self.conn is not None else None
+            if row is not None:
+                got = tuple(row[0].split())
+            else:
+                got = names.syllables(text)
+                self.new[text] = got
+            self.known[text] = got
+        return got
+
+    def add(self, pairs: dict[str, tuple[str, ...]]) -> None:
+        for text, syl in pairs.items():
+            self.known.setdefault(text, syl)
+            self.new.setdefault(text, syl)
+
+    def save(self) -> None:
+        if self.conn is not None and self.new:
+            self.conn.executemany("INSERT OR IGNORE INTO pinyin VALUES (?, ?)",
+                                  [(t, " ".join(s)) for t, s in self.new.items()])
+            self.new = {}
+
+
+def _rows_stream(vault: Vault, stamps: list[FileStamp], pinyin: _PinyinCache) -> Iterator[dict]:
+    """The table rows of each changed file, in order; many files are parsed on every core."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(stamps) >= PARALLEL_MIN and workers > 1:
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            context = None
+        if context is not None:
+            jobs = [(str(vault.root), s.rel, s.mtime_ns, s.size) for s in stamps]
+            with context.Pool(workers) as pool:
+                for rows, pairs in pool.imap(_work, jobs, chunksize=64):
+                    pinyin.add(pairs)
+                    yield rows
+            return
+    for s in stamps:
+        yield _rows_of(s, read_and_parse(vault, s.rel), pinyin)
+
+
+def _work(job: tuple[str, str, int, int]) -> tuple[dict, dict]:
+    """In a worker process: one file's rows, and the pinyin it had to compute."""
+    root, rel, mtime, size = job
+    cache = _PinyinCache(None)
+    rows = _rows_of(FileStamp(rel, mtime, size), read_and_parse(Vault(Path(root)), rel), cache)
+    return rows, cache.new
+
+
+def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], tuple[str, ...]]) -> dict:
+    """Every table row one parsed file contributes."""
+    cid = _client_id(stamp.rel)
+    issues = json.dumps([[i.line, i.severity, i.message] for i in result.issues], ensure_ascii=False)
+    c = result.client
+    rows: dict[str, list[tuple]] = {
+        "files": [(stamp.rel, stamp.mtime_ns, stamp.size, cid, int(c is not None), issues)]}
+    if c is None:
+        return rows
+    p = profile_of(c)
+    rows["clients"] = [(
+        c.id, c.path, c.name, c.tier, c.status, p.cadence, _iso(c.since), _iso(p.last_contact),
+        json.dumps(list(c.prefer)), c.no_calls, c.best_time,
+        json.dumps(list(c.tags), ensure_ascii=False),
+        json.dumps(list(c.aliases), ensure_ascii=False),
+        c.marital_status, _text(c.income), _income_currency(c), c.risk_profile,
+        len(c.children), " ".join(sorted({a.type for a in c.assets})),
+        json.dumps([[m.name, m.relation, m.client, _iso(m.birthday)] for m in c.family],
+                   ensure_ascii=False),
+    )]
+    rows["money"] = _money_of(c)
+    rows["policies"] = [
+        (c.id, pol.name, pol.insurer, pol.kind, pol.insured, _text(pol.sum_assured),
+         _text(pol.premium), pol.premium_frequency, pol.currency,
+         json.dumps(list(pol.riders), ensure_ascii=False), pol.line)
+        for pol in c.policies]
+    rows["texts"] = _texts_of(c)
+    rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
+    rows["facts"] = [
+        (c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail, int(f.lunar),
+         f.relation, f.number)
+        for f in facts_of(c)]
+    rows["entries"] = [
+        (c.id, e.date.isoformat(), e.time, e.channel, e.text,
+         json.dumps(e.attrs, ensure_ascii=False, default=str) if e.attrs else None, e.line)
+        for e in c.entries]
+    rows["followups"] = [(c.id, f.number, int(f.done), _iso(f.date), f.text, f.line)
+                         for f in c.followups]
+    return rows
 
 
 def _totals_rows(conn: sqlite3.Connection, config: Config) -> Iterator[tuple]:

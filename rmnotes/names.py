@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 # Surnames whose reading differs from the character's common reading (traditional and
 # simplified forms both listed), and compound surnames.
@@ -79,13 +79,16 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\-_.·・]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
-def client_keys(client_id: str, name: str, aliases: Iterable[str]) -> set[str]:
+def client_keys(client_id: str, name: str, aliases: Iterable[str],
+                pinyin: Callable[[str], tuple[str, ...]] | None = None) -> set[str]:
+    """The keys CLIENT input is matched against; ``pinyin`` may be a cached :func:`syllables`."""
+    pinyin = pinyin or syllables
     keys = {normalise(client_id), normalise(name)}
     for alias in aliases:
         keys.add(normalise(alias))
         if has_cjk(alias):
-            keys.add("".join(syllables(alias)))
+            keys.add("".join(pinyin(alias)))
     if has_cjk(name):
-        keys.add("".join(syllables(name)))
+        keys.add("".join(pinyin(name)))
     keys.discard("")
     return keys

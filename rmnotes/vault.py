@@ -8,10 +8,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rmnotes.errors import DataError, RmnotesError, VaultNotFound
 from rmnotes.model import Config, Issue
@@ -47,8 +46,7 @@ def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
+class FileStamp(NamedTuple):
     rel: str  # vault-relative posix path
     mtime_ns: int
     size: int

@@ -114,3 +114,68 @@ def test_index_is_consistent_after_a_crash_mid_transaction(vault):
         pass
     assert idx.client_ids() == ["wang-wei"]
     assert isinstance(idx.conn, sqlite3.Connection)
+
+
+def _book(root, n: int) -> None:
+    for i in range(n):
+        write_client(root, f"client-{i:03d}",
+                     f"---\nname: 客戶{i}號\naliases: [王{i}]\n---\nnote {i}\n## Log\n- 2026-11-0{1 + i % 9} T 電話 {i}\n")
+
+
+def _snapshot(idx: Index) -> tuple:
+    tables = ("files", "clients", "keys", "facts", "entries", "followups", "money", "policies")
+    out = []
+    for table in tables:
+        rows = idx.conn.execute(f"SELECT * FROM {table}").fetchall()
+        if table == "files":
+            rows = [r[:1] + r[3:] for r in rows]  # stamps differ between copies
+        out.append(sorted(map(repr, rows)))
+    out.append(sorted(idx.conn.execute("SELECT client_id, kind, text FROM texts").fetchall()))
+    return tuple(out)
+
+
+def test_parallel_build_equals_the_one_core_build(tmp_path, monkeypatch):
+    for name in ("one", "many"):
+        (tmp_path / name / "clients").mkdir(parents=True)
+        (tmp_path / name / "rmnotes.yaml").write_text("owner: x\n", encoding="utf-8")
+        _book(tmp_path / name, 24)
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 10_000)
+    one = open_index(tmp_path / "one")
+    monkeypatch.setattr(index_module, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(index_module, "FTS_DEFER_MIN", 4)  # and the first-build path
+    many = open_index(tmp_path / "many")
+    assert many.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                             " AND name NOT LIKE 'sqlite_%'").fetchone()[0] == len(index_module._SECONDARY)
+    assert _snapshot(one) == _snapshot(many)
+
+
+def test_a_large_refresh_leaves_full_text_for_the_first_search(tmp_path, monkeypatch):
+    (tmp_path / "v" / "clients").mkdir(parents=True)
+    (tmp_path / "v" / "rmnotes.yaml").write_text("owner: x\n", encoding="utf-8")
+    _book(tmp_path / "v", 12)
+    monkeypatch.setattr(index_module, "FTS_DEFER_MIN", 5)
+    idx = open_index(tmp_path / "v")
+    assert idx._fts_stale()
+    hits, total = idx.search(["電話 11"])
+    assert total == 1 and hits[0].client_id == "client-011"
+    assert not idx._fts_stale()
+    # small refreshes keep it current from then on
+    write_client(tmp_path / "v", "client-011", "---\nname: 客戶十一\n---\n## Log\n- 2026-11-05 T 改了電話內容\n")
+    os.utime(tmp_path / "v" / "clients" / "client-011.md", ns=(5, 5))
+    idx.refresh()
+    assert idx.search(["電話 11"])[1] == 0
+    assert idx.search(["改了電話"])[1] == 1
+
+
+def test_an_edited_file_with_a_known_name_does_not_load_pypinyin(vault):
+    import subprocess
+    import sys
+
+    path = write_client(vault, "wang-wei", A)
+    assert run(["list"], vault).exit_code == 0  # builds the index, pinyin included
+    path.write_text(A + "- 2026-11-07 T 再聯絡\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "rmnotes", "--vault", str(vault), "list"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "pypinyin" not in proc.stderr
+    assert "2026-11-07" in proc.stdout
