@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from rmnotes.parse import parse_client, parse_config
 from rmnotes.parse import yamltree
 
@@ -303,3 +305,24 @@ def test_the_fast_attribute_reader_agrees_with_yaml(key, items):
     fast = _simple_attr(text)
     if fast is not None:
         assert fast == yamltree.load(text).value
+
+
+@pytest.mark.parametrize("value", [
+    "name", "no", "No", "n", "yes", "~", "null", "", "12:30", "1_000", "0x1F", ".5", "+1", "-3",
+    "1.5e3", ".inf", "abc", "林淑芬", "=", "<<", "on", "Off", "true", "0", "007", "2026-11-05",
+    "2026-11-05 10:00", "1975-13-01", "3000000", "0912345678", "2026-1-5"])
+def test_the_fast_resolver_agrees_with_pyyaml(value):
+    """Skipping the regex loop changes no tag, except two on purpose: all-digit text is
+    tagged int (and kept as text when it would not round-trip), and dates with one-digit
+    months or days are dates."""
+    import yaml
+
+    ours = yamltree._Loader.resolve(yamltree._Loader(""), yaml.ScalarNode, value, (True, False))
+    theirs = yaml.SafeLoader.resolve(yaml.SafeLoader(""), yaml.ScalarNode, value, (True, False))
+    on_purpose = {"0912345678": "tag:yaml.org,2002:int", "2026-1-5": "tag:yaml.org,2002:timestamp"}
+    assert ours == on_purpose.get(value, theirs)
+
+
+def test_the_two_resolver_differences_read_as_a_person_means():
+    assert yamltree.load("k: 0912345678").value == {"k": "0912345678"}
+    assert yamltree.load("k: 2026-1-5").value == {"k": date(2026, 1, 5)}

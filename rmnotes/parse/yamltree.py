@@ -28,17 +28,36 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
-# First characters of the plain scalars YAML may read as something other than text.
-_MAYBE_TYPED = frozenset("-+.0123456789~<=yYnNtTfFoO")
+# Plain scalars YAML 1.1 may read as something other than text: these words, and what starts
+# with a digit, a sign or a dot. Everything else is text, decided without the regex loop.
+_WORDS = frozenset(
+    "null Null NULL ~ true True TRUE false False FALSE yes Yes YES no No NO on On ON "
+    "off Off OFF y Y n N << =".split()
+)
+_NUMERIC_START = frozenset("-+.0123456789")
+_DATE_LIKE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _Loader(_Base):
     """The safe loader, minus the regex loop for the many scalars that can only be text."""
 
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and value and value[0] not in _MAYBE_TYPED:
-            return "tag:yaml.org,2002:str"
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR_TAG  # quoted
+            if not value:
+                return "tag:yaml.org,2002:null"
+            first = value[0]
+            if first not in _NUMERIC_START:
+                return super().resolve(kind, value, implicit) if value in _WORDS else _STR_TAG
+            if first.isdigit():
+                if value.isdigit():
+                    return "tag:yaml.org,2002:int"
+                if _DATE_LIKE.match(value):
+                    return "tag:yaml.org,2002:timestamp"
         return super().resolve(kind, value, implicit)
+
 
 Path = tuple  # a path into the document: ("assets", 0, "value")
 
