@@ -14,8 +14,9 @@ from typing import Iterator, NamedTuple
 
 from rmnotes.errors import DataError, RmnotesError, VaultNotFound
 from rmnotes.model import Config, Issue
-from rmnotes.parse.config import CONFIG_FILE, parse_config
 
+CONFIG_FILE = "rmnotes.yaml"
+CONFIG_CACHE = "config.pickle"
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
@@ -68,12 +69,34 @@ class Vault:
 
     @cached_property
     def _config(self) -> tuple[Config, tuple[Issue, ...]]:
+        """The parsed settings, cached in ``.rmnotes/`` by the file's mtime and size, so a
+        warm command neither imports the YAML parser nor parses the file."""
         path = self.root / CONFIG_FILE
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+        cache = self.cache_dir / CONFIG_CACHE
+        import pickle
+
+        try:
+            with open(cache, "rb") as f:
+                cached_stamp, config, issues = pickle.load(f)
+            if cached_stamp == stamp and isinstance(config, Config):
+                return config, issues
+        except Exception:  # noqa: BLE001 - missing, damaged or old: parse the file again
+            pass
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(f"{CONFIG_FILE}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-        return parse_config(text)
+        from rmnotes.parse.config import parse_config
+
+        config, issues = parse_config(text)
+        try:
+            self.cache_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+            atomic_write(cache, pickle.dumps((stamp, config, issues)))
+        except OSError:
+            pass  # a read-only vault still answers
+        return config, issues
 
     @property
     def config(self) -> Config:

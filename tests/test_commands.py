@@ -50,7 +50,8 @@ def test_init_creates_a_private_committed_vault(tmp_path):
     root = tmp_path / "book"
     result = run(["init", str(root), "--owner", "陳經理"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in root.iterdir()) == [".git", ".gitattributes", ".gitignore", "clients", "rmnotes.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".git", ".gitattributes", ".gitignore", ".rmnotes", "clients",
+                                                      "rmnotes.yaml"]
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     assert stat.S_IMODE((root / "rmnotes.yaml").stat().st_mode) == 0o600
     assert stat.S_IMODE((root / "clients").stat().st_mode) == 0o700

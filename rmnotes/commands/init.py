@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from rmnotes import gitops
-from rmnotes.parse.config import CONFIG_FILE
-from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, DIR_MODE, atomic_write, ensure_private
+from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
 
 CONFIG_TEMPLATE = """\
 # rmnotes vault settings. See the README for every key.

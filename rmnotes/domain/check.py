@@ -22,8 +22,7 @@ from rmnotes.index import read_and_parse
 from rmnotes.model import Config, Issue
 from rmnotes.parse import ParsedClient, yamltree
 from rmnotes.parse.client import client_id_from_path
-from rmnotes.parse.config import CONFIG_FILE
-from rmnotes.vault import Vault
+from rmnotes.vault import CONFIG_FILE, Vault
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -8,7 +8,7 @@ from rmnotes.model import Config, Issue
 from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import Period
 
-CONFIG_FILE = "rmnotes.yaml"
+CONFIG_FILE = "rmnotes.yaml"  # the vault layer names it too; parse cannot import it
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issue, ...]]:
