@@ -8,6 +8,7 @@ GitPython, imported only there. Functions return results instead of printing.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from typing import Sequence
 
 from rmnotes.errors import GitError
 
+_COMMITTED = re.compile(r"^\[[^\]]*?([0-9a-f]{7,40})\]", re.MULTILINE)
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
 
@@ -104,14 +106,15 @@ def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
     add = run(root, "add", "-A", "--", *paths, check=False)
     if add.returncode != 0:
         return CommitResult(None, message, add.stderr.strip())
-    proc = run(root, "commit", "-q", "--no-edit", "-F", "-", "--", *paths, check=False, stdin=message)
+    proc = run(root, "commit", "--no-edit", "--no-status", "-F", "-", "--", *paths, check=False, stdin=message)
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
         if "nothing to commit" in text or "no changes added" in text:
             return CommitResult()
         return CommitResult(None, message, text)
-    sha = run(root, "rev-parse", "HEAD").stdout.strip()
-    return CommitResult(sha, message)
+    # "[main 1a2b3c4] log: ..." (or "[main (root-commit) 1a2b3c4]"): the sha without another git run
+    m = _COMMITTED.search(proc.stdout)
+    return CommitResult(m.group(1) if m else None, message)
 
 
 def commit_hand_edits(root: Path) -> CommitResult:

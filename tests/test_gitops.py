@@ -1,0 +1,76 @@
+"""The vault's git history, against real repositories in tmp_path."""
+
+from __future__ import annotations
+
+import stat
+
+from conftest import git, run, write_client
+from rmnotes import gitops
+
+
+def test_commit_returns_the_new_sha_and_only_commits_its_paths(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    result = gitops.commit(vault, ["clients/a.md"], "new: A (a)")
+    assert result.ok and git(vault, "rev-parse", "HEAD").startswith(result.sha)
+    assert git(vault, "show", "--name-only", "--format=%s", "HEAD").split() == ["new:", "A", "(a)", "clients/a.md"]
+    assert git(vault, "status", "--porcelain").strip() == "?? clients/b.md"
+
+
+def test_nothing_changed_means_no_commit(vault):
+    before = git(vault, "rev-parse", "HEAD")
+    assert gitops.commit(vault, ["rmnotes.yaml"], "noop") == gitops.CommitResult()
+    assert git(vault, "rev-parse", "HEAD") == before
+
+
+def test_a_failing_commit_is_reported_and_the_file_stays(vault):
+    hook = vault / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'policy says no' >&2\nexit 1\n")
+    hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
+    path = write_client(vault, "a", "---\nname: A\n---\n")
+    result = gitops.commit(vault, ["clients/a.md"], "new: A (a)")
+    assert not result.ok and "policy says no" in result.error
+    assert path.exists()
+
+
+def test_a_failing_commit_is_visible_in_the_cli_and_loses_nothing(vault):
+    hook = vault / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    result = run(["new", "王偉", "--no-edit"], vault)
+    assert result.exit_code == 0
+    assert "was saved but not committed" in result.stderr
+    assert (vault / "clients" / "wang-wei.md").exists()
+
+
+def test_changed_paths_sees_edits_new_files_and_deletions_in_the_vault_only(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    gitops.commit(vault, ["clients/a.md", "clients/b.md"], "two")
+    (vault / "clients" / "a.md").write_text("---\nname: A2\n---\n", encoding="utf-8")
+    (vault / "clients" / "b.md").unlink()
+    write_client(vault, "c", "---\nname: C\n---\n")
+    (vault / "scratch.txt").write_text("not part of the vault")
+    assert gitops.changed_paths(vault) == ["clients/a.md", "clients/b.md", "clients/c.md"]
+    result = gitops.commit_hand_edits(vault)
+    assert result.ok
+    assert git(vault, "log", "-1", "--format=%B").splitlines()[0] == (
+        "hand edits: clients/a.md, clients/b.md, clients/c.md")
+    assert git(vault, "status", "--porcelain").strip() == "?? scratch.txt"
+
+
+def test_history_newest_first(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    write_client(vault, "a", "---\nname: A\ntier: B\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "two")
+    items = gitops.history(vault, "clients/a.md", patch=True)
+    assert [i.message for i in items] == ["two", "one"]
+    assert "+tier: B" in items[0].patch
+
+
+def test_index_format_v4_is_fine(vault):
+    """GitPython's index writer fails on v4; the git command does not."""
+    git(vault, "update-index", "--index-version", "4")
+    write_client(vault, "a", "---\nname: A\n---\n")
+    assert gitops.commit(vault, ["clients/a.md"], "v4").ok
