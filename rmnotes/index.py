@@ -276,15 +276,14 @@ class Index:
     def refresh(self, progress: Callable[[int], Progress | None] | None = None) -> int:
         """Re-parse the files whose stamp changed, in one transaction; returns how many."""
         conn = self.conn
-        known = dict(zip(*_columns(conn.execute("SELECT path, mtime_ns, size FROM files"))))
-        changed: list[FileStamp] = []
-        for stamp in self.vault.stamps():
-            old = known.pop(stamp.rel, None)
-            if old is None or old[0] != stamp.mtime_ns or old[1] != stamp.size:
-                changed.append(stamp)
-        removed = list(known)
-        if not changed and not removed:
+        # set differences in C: a warm run compares 10,000 stamps without a Python loop
+        known = set(conn.execute("SELECT path, mtime_ns, size FROM files"))
+        current = self.vault.stamps()
+        if known.issuperset(current) and len(known) == len(current):
             return 0
+        changed = sorted(FileStamp(*s) for s in set(current) - known)
+        present = {s[0] for s in current}
+        removed = sorted(path for path, _, _ in known if path not in present)
         bulk = len(changed) >= FTS_DEFER_MIN and conn.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
         tick = progress(len(changed)) if (progress and len(changed) > 200) else None
         defer_fts = len(changed) >= FTS_DEFER_MIN or self._fts_stale()
@@ -617,12 +616,6 @@ def read_and_parse(vault: Vault, rel: str) -> ParsedClient:
     except OSError as exc:
         return ParsedClient(None, (Issue(rel, None, f"cannot read: {exc.strerror}"),))
     return parse_client(text, rel)
-
-
-def _columns(cursor) -> tuple[list, list]:
-    """``path -> (mtime, size)`` built without a Python loop per row."""
-    rows = cursor.fetchall()
-    return [r[0] for r in rows], [(r[1], r[2]) for r in rows]
 
 
 def _client_id(rel: str) -> str:

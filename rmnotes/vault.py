@@ -114,20 +114,21 @@ class Vault:
 
     def stamps(self) -> list[FileStamp]:
         """One stat per client file: the only disk work of a warm command."""
-        out = []
         try:
             it = os.scandir(self.clients_dir)
         except FileNotFoundError:
-            return out
+            return []
+        out = []
+        append = out.append
         with it:
             for e in it:
                 name = e.name
-                if name.endswith(".md") and not name.startswith("."):
+                if name[-3:] == ".md" and name[0] != ".":
                     try:
                         st = e.stat()
                     except FileNotFoundError:  # removed while we looked
                         continue
-                    out.append(FileStamp(f"{CLIENTS_DIR}/{name}", st.st_mtime_ns, st.st_size))
+                    append(FileStamp("clients/" + name, st.st_mtime_ns, st.st_size))
         return out
 
     def read_text(self, rel: str) -> str:
