@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from rmnotes import gitops
 from rmnotes.errors import DataError
 from rmnotes.index import Index, read_and_parse
 from rmnotes.model import Client
 from rmnotes.vault import Vault, atomic_write, find_root
+
+if TYPE_CHECKING:  # git runs only when a command writes
+    from rmnotes import gitops
 
 
 @dataclass
@@ -57,9 +59,13 @@ class App:
         return parsed.client
 
     def commit_hand_edits(self) -> gitops.CommitResult:
+        from rmnotes import gitops
+
         return gitops.commit_hand_edits(self.vault.root)
 
     def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
+        from rmnotes import gitops
+
         return gitops.commit(self.vault.root, paths, message)
 
     def change_file(self, rel: str, transform: Callable[[bytes | None], bytes], message: str,
