@@ -37,12 +37,26 @@ def decimal_text(value: Decimal) -> str | int:
     return format(value.normalize(), "f")
 
 
+def _default(value: Any) -> Any:
+    """What the json encoder calls for a type it does not know."""
+    if isinstance(value, (date, Decimal, Period)) or dataclasses.is_dataclass(value):
+        return plain(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def dumps(value: Any) -> str:
     """A list prints one item per line (json's fast C encoder, and easy to grep); anything
     else is indented."""
-    data = plain(value)
-    if isinstance(data, list):
+    try:
+        return _dumps(value)
+    except TypeError:  # e.g. a date as a mapping key: convert everything first
+        return _dumps(plain(value))
+
+
+def _dumps(data: Any) -> str:
+    if isinstance(data, (list, tuple)):
         if not data:
             return "[]"
-        return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in data) + "\n]"
-    return json.dumps(data, ensure_ascii=False, indent=2)
+        encode = json.JSONEncoder(ensure_ascii=False, default=_default).encode
+        return "[\n" + ",\n".join(map(encode, data)) + "\n]"
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
