@@ -294,24 +294,25 @@ class Index:
                 self._forget(rel, fts=not defer_fts)
             if bulk:  # a first build: fill the tables, then index them (faster than row by row)
                 for name, _ in _SECONDARY:
-                    conn.execute(f"DROP INDEX {name}")
-            pinyin = _PinyinCache(conn)
-            batch = _Batch()
-            done = 0
-            for rows in _rows_stream(self.vault, changed, pinyin):
-                batch.add(rows)
-                done += 1
-                if done % BATCH == 0:
-                    batch.flush(conn, fts=not defer_fts)
-                    if tick:
-                        tick(done, len(changed))
-            batch.flush(conn, fts=not defer_fts)
-            pinyin.save()
-            if bulk:
-                for _, statement in _SECONDARY:
-                    conn.execute(statement)
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
+            workers = _workers(len(changed))
+            if workers > 1:
+                attached = _parallel_build(conn, self.vault, changed, workers, not defer_fts, tick)
+            else:
+                attached = []
+                _serial_build(conn, self.vault, changed, not defer_fts, tick)
+            for _, statement in _SECONDARY:  # after a first build; no-op otherwise
+                conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
             if tick:
                 tick(len(changed), len(changed))
+        for alias, path in attached:  # a database can be detached only after the commit
+            conn.execute(f"DETACH DATABASE {alias}")
+            path.unlink(missing_ok=True)
+        if attached:
+            try:
+                attached[0][1].parent.rmdir()
+            except OSError:
+                pass
         return len(changed) + len(removed)
 
     def _forget(self, rel: str, fts: bool) -> None:
@@ -679,11 +680,6 @@ class _PinyinCache:
             self.known[text] = got
         return got
 
-    def add(self, pairs: dict[str, tuple[str, ...]]) -> None:
-        for text, syl in pairs.items():
-            self.known.setdefault(text, syl)
-            self.new.setdefault(text, syl)
-
     def save(self) -> None:
         if self.conn is not None and self.new:
             self.conn.executemany("INSERT OR IGNORE INTO pinyin VALUES (?, ?)",
@@ -691,33 +687,103 @@ class _PinyinCache:
             self.new = {}
 
 
-def _rows_stream(vault: Vault, stamps: list[FileStamp], pinyin: _PinyinCache) -> Iterator[dict]:
-    """The table rows of each changed file, in order; many files are parsed on every core."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(stamps) >= PARALLEL_MIN and workers > 1:
-        import multiprocessing
-
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - no fork on this platform
-            context = None
-        if context is not None:
-            jobs = [(str(vault.root), s.rel, s.mtime_ns, s.size) for s in stamps]
-            with context.Pool(workers) as pool:
-                for rows, pairs in pool.imap(_work, jobs, chunksize=64):
-                    pinyin.add(pairs)
-                    yield rows
-            return
-    for s in stamps:
-        yield _rows_of(s, read_and_parse(vault, s.rel), pinyin)
+def _serial_build(conn: sqlite3.Connection, vault: Vault, stamps: list[FileStamp], fts: bool,
+                  tick: Progress | None) -> None:
+    pinyin = _PinyinCache(conn)
+    batch = _Batch()
+    for done, s in enumerate(stamps, 1):
+        batch.add(_rows_of(s, read_and_parse(vault, s.rel), pinyin))
+        if done % BATCH == 0:
+            batch.flush(conn, fts)
+            if tick:
+                tick(done, len(stamps))
+    batch.flush(conn, fts)
+    pinyin.save()
 
 
-def _work(job: tuple[str, str, int, int]) -> tuple[dict, dict]:
-    """In a worker process: one file's rows, and the pinyin it had to compute."""
-    root, rel, mtime, size = job
-    cache = _PinyinCache(None)
-    rows = _rows_of(FileStamp(rel, mtime, size), read_and_parse(Vault(Path(root)), rel), cache)
-    return rows, cache.new
+def _workers(changed: int) -> int:
+    """Processes for parsing ``changed`` files: every core for a big refresh (with fork)."""
+    cores = min(os.cpu_count() or 1, 8)
+    if changed < PARALLEL_MIN or cores < 2:
+        return 1
+    import multiprocessing
+
+    return cores if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+# Worker databases have the tables only (no indexes, no full text).
+_PART_SCHEMA = ";".join(
+    stmt for stmt in re.sub(r"--[^\n]*", "", _SCHEMA).split(";") if stmt.strip().startswith("CREATE TABLE"))
+MAX_PARTS = 8  # SQLite attaches at most 10 databases at once
+
+
+def _parallel_build(conn: sqlite3.Connection, vault: Vault, stamps: list[FileStamp], workers: int,
+                    fts: bool, tick: Progress | None) -> list[tuple[str, Path]]:
+    """Worker processes parse parts of the files, each into a database of its own; this
+    process copies each part in with one INSERT ... SELECT per table (no Python per row).
+    Returns the attached parts, to detach after the commit."""
+    import multiprocessing
+
+    size = -(-len(stamps) // MAX_PARTS)
+    folder = vault.cache_dir / f"build-{os.getpid()}"
+    folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    jobs = [(str(vault.root), str(folder / f"part-{i}.sqlite"), [tuple(s) for s in stamps[at:at + size]])
+            for i, at in enumerate(range(0, len(stamps), size))]
+    attached: list[tuple[str, Path]] = []
+    done = 0
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for path, count in pool.imap(_build_part, jobs):
+                alias = f"part{len(attached)}"
+                conn.execute(f"ATTACH DATABASE ? AS {alias}", (path,))
+                attached.append((alias, Path(path)))
+                _merge(conn, alias, fts)
+                done += count
+                if tick:
+                    tick(done, len(stamps))
+    finally:
+        for leftover in folder.glob("*"):
+            if all(leftover != p for _, p in attached):
+                leftover.unlink(missing_ok=True)
+    return attached
+
+
+def _merge(conn: sqlite3.Connection, alias: str, fts: bool) -> None:
+    for table in _TABLES:
+        if table != "texts":
+            conn.execute(f"INSERT INTO main.{table} SELECT * FROM {alias}.{table}")
+    first = conn.execute("SELECT coalesce(max(id), 0) FROM main.texts").fetchone()[0] + 1
+    conn.execute(f"INSERT INTO main.texts SELECT id + ?, client_id, kind, date, time, channel, line, text"
+                 f" FROM {alias}.texts", (first - 1,))
+    if fts:
+        conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {_INDEXED} FROM main.texts"
+                     " WHERE id >= ?", (first,))
+    conn.execute(f"INSERT OR IGNORE INTO main.pinyin SELECT * FROM {alias}.pinyin")
+
+
+def _build_part(job: tuple[str, str, list[tuple]]) -> tuple[str, int]:
+    """In a worker process: parse some files into a database of their own."""
+    root, path, stamps = job
+    vault = Vault(Path(root))
+    part = sqlite3.connect(path)
+    try:
+        part.execute("PRAGMA journal_mode = OFF")
+        part.execute("PRAGMA synchronous = OFF")
+        part.executescript(_PART_SCHEMA)
+        pinyin = _PinyinCache(None)
+        batch = _Batch()
+        for done, s in enumerate(stamps, 1):
+            stamp = FileStamp(*s)
+            batch.add(_rows_of(stamp, read_and_parse(vault, stamp.rel), pinyin))
+            if done % BATCH == 0:
+                batch.flush(part, fts=False)
+        batch.flush(part, fts=False)
+        part.executemany("INSERT OR IGNORE INTO pinyin VALUES (?, ?)",
+                         [(t, " ".join(syl)) for t, syl in pinyin.new.items()])
+        part.commit()
+    finally:
+        part.close()
+    return path, len(stamps)
 
 
 def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], tuple[str, ...]]) -> dict:
