@@ -74,3 +74,8 @@ def test_index_format_v4_is_fine(vault):
     git(vault, "update-index", "--index-version", "4")
     write_client(vault, "a", "---\nname: A\n---\n")
     assert gitops.commit(vault, ["clients/a.md"], "v4").ok
+
+
+def test_a_leftover_temporary_file_is_never_a_hand_edit(vault):
+    (vault / "clients" / ".wang-wei.md.123.tmp").write_text("half")
+    assert gitops.changed_paths(vault) == []

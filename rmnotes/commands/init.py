@@ -23,7 +23,8 @@ lookahead_days: 14                      # how far ahead `rmn due` looks
 kyc_valid: 1y                           # a risk assessment older than this falls due
 """
 
-GITIGNORE = f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
+GITIGNORE = (f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
+             "# a write's temporary file, should one ever be left behind\nclients/.*.tmp\n")
 GITATTRIBUTES = "# keep every byte as written (BOM, CRLF): no line-ending conversion\n* -text\n"
 
 
