@@ -676,6 +676,27 @@ def group_log(ctx: Context, st: SizeState, commits: int) -> None:
 
 
 # --------------------------------------------------------------------------- main
+def _shown(args: list[str]) -> list[str]:
+    """The command line as it can be published: folders and files become placeholders."""
+    out, hide = [], {"--workdir": "DIR", "--out": "FILE", "--rmn": "CMD"}
+    skip = None
+    for a in args:
+        if skip:
+            out.append(skip)
+            skip = None
+            continue
+        name = a.split("=", 1)[0]
+        if name in hide:
+            if "=" in a:
+                out.append(f"{name}={hide[name]}")
+            else:
+                out.append(a)
+                skip = hide[name]
+            continue
+        out.append(shlex.quote(a))
+    return out
+
+
 def parse_sizes(text: str) -> list[int]:
     out = []
     for part in text.split(","):
@@ -853,8 +874,7 @@ def main(argv: list[str] | None = None) -> int:
         if temp is not None:
             temp.cleanup()
 
-    command = "python bench/run.py" + ("" if argv is None and len(sys.argv) == 1 else
-                                       " " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:])))
+    command = " ".join(["python bench/run.py", *_shown(sys.argv[1:] if argv is None else argv)])
     info = {**machine_at_start, "load_end": machine()["load"]}
     text = markdown(ctx.rows, info, command, settings, notes)
     print(table(ctx.rows))
