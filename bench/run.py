@@ -750,9 +750,9 @@ def _missed(row: Row) -> str:
 
 
 def markdown(rows: list[Row], info: dict[str, str], command: str, settings: Settings,
-             notes: list[str]) -> str:
+             notes: list[str], title: str = "# rmnotes benchmark results") -> str:
     lines = [
-        "# rmnotes benchmark results",
+        title,
         "",
         f"Measured {info['date']} on {info['cores']} cores ({info['cpu']}), {info['os']}, "
         f"Python {info['python']}, SQLite {info['sqlite']}, git {info['git']}; "
@@ -809,6 +809,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
                         help="write the Markdown table here (default bench/RESULTS.md)")
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--append", action="store_true",
+                        help="add this run to the end of --out instead of replacing it "
+                             "(e.g. a separate 100k run below the 1k and 10k one)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: 1k clients, 20 commits, one run of the cheapest variant "
                              "of each measurement, no warm-up")
@@ -851,7 +854,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "startup" in groups:
             group_startup(ctx)
-        for n in sizes:
+        per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
+        for n in sizes if any(g in groups for g in per_size) else ():
             vault = vault_for(workdir, n, args.seed, commits, settings)
             st = SizeState(n, vault, generate.people(n, args.seed))
             if "cold" in groups:
@@ -876,9 +880,15 @@ def main(argv: list[str] | None = None) -> int:
 
     command = " ".join(["python bench/run.py", *_shown(sys.argv[1:] if argv is None else argv)])
     info = {**machine_at_start, "load_end": machine()["load"]}
-    text = markdown(ctx.rows, info, command, settings, notes)
     print(table(ctx.rows))
     if not args.no_write:
+        if args.append and args.out.exists():
+            sizes_text = ", ".join(f"{n:,}" for n in sizes)
+            section = markdown(ctx.rows, info, command, settings, notes,
+                               title=f"## A further run: {sizes_text} clients")
+            text = args.out.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section
+        else:
+            text = markdown(ctx.rows, info, command, settings, notes)
         args.out.write_text(text, encoding="utf-8")
         settings.log(f"wrote {args.out}")
     return 0
