@@ -26,9 +26,9 @@ from pathlib import Path
 _LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)")
 
 
-def _env(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "RMNOTES_VAULT")}
-    env["PYTHONPYCACHEPREFIX"] = str(cache)
+def _env() -> dict[str, str]:
+    drop = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "RMNOTES_VAULT")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env.setdefault("COLUMNS", "160")
     return env
 
@@ -87,8 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="functions shown (default 25)")
     parser.add_argument("--imports-only", action="store_true", help="skip the function profile")
     args = parser.parse_args(argv)
-    cache = Path(tempfile.gettempdir()) / "rmnotes-profile-pycache"
-    env = _env(cache)
+    env = _env()
     command = ["-C", str(args.vault), *args.args]
     cold = args.vault / ".rmnotes" if args.cold else None
     if not cold:  # warm: build the index and the bytecode first

@@ -835,12 +835,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         workdir = args.workdir.resolve()
         workdir.mkdir(parents=True, exist_ok=True)
-    # Children run as an installed rmn would: with compiled bytecode, cached after the
-    # warm-up (kept beside the vaults, not in the source tree), even where the environment
-    # says PYTHONDONTWRITEBYTECODE (then every run would compile every module again).
-    drop = ("RMNOTES_VAULT", "GIT_DIR", "GIT_WORK_TREE", "PYTHONDONTWRITEBYTECODE")
+    # Children run as an installed rmn would: with compiled bytecode (written beside the
+    # sources on the first run, as pip does at install), even where the environment says
+    # PYTHONDONTWRITEBYTECODE (then every run would compile every rmnotes module again).
+    drop = ("RMNOTES_VAULT", "GIT_DIR", "GIT_WORK_TREE", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env["PYTHONPYCACHEPREFIX"] = str(workdir / "pycache")
     env.setdefault("COLUMNS", "160")
     settings = Settings(runs=runs, warmup=warmup, budget=args.budget, env=env, verbose=not args.quiet,
                         quick=args.quick)
