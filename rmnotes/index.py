@@ -33,7 +33,7 @@ from rmnotes.vault import DIR_MODE, FileStamp, Vault
 if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
     from rmnotes.parse import ParsedClient
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -56,6 +56,7 @@ CREATE TABLE facts (
 );
 CREATE INDEX facts_client ON facts(client_id);
 CREATE INDEX facts_kind_date ON facts(kind, date);
+CREATE INDEX facts_birthdays ON facts(kind, lunar, date);
 CREATE TABLE entries (
     client_id TEXT NOT NULL, date TEXT NOT NULL, time TEXT, channel TEXT NOT NULL,
     text TEXT NOT NULL, attrs TEXT, line INTEGER

@@ -55,10 +55,10 @@ def check_vault(vault: Vault) -> list[Issue]:
     """Every issue in the vault, sorted by file and line."""
     issues: list[Issue] = list(vault.config_issues)
     issues += schema_issues(_config_loaded(vault), "config.schema.json", CONFIG_FILE)
-    stamps = vault.stamps()
-    ctx = CheckContext(vault.config, frozenset(client_id_from_path(s.rel) for s in stamps))
-    for stamp in stamps:
-        parsed = read_and_parse(vault, stamp.rel)
+    paths = sorted(rel for rel, _, _ in vault.stamps())
+    ctx = CheckContext(vault.config, frozenset(client_id_from_path(rel) for rel in paths))
+    for rel in paths:
+        parsed = read_and_parse(vault, rel)
         issues += parsed.issues
         if parsed.loaded is None or parsed.loaded.fatal:
             continue
