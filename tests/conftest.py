@@ -68,6 +68,15 @@ def vault(tmp_path) -> Path:
 
 
 @pytest.fixture
+def bare_vault(tmp_path) -> Path:
+    """A vault folder without git, for tests of commands that only read."""
+    root = tmp_path / "vault"
+    (root / "clients").mkdir(parents=True)
+    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
 def sample(tmp_path) -> Path:
     """A committed copy of sample-vault/ (never the original)."""
     root = tmp_path / "sample"

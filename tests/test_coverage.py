@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import CONFIG, run, write_client
+from conftest import run, write_client
 
 from rmnotes.domain.coverage import Rules, coverage, yearly
 from rmnotes.errors import DataError
@@ -16,12 +16,9 @@ from rmnotes.vault import Vault
 
 
 @pytest.fixture
-def vault(tmp_path):
-    """A vault folder without git: these commands only read (and are faster to set up)."""
-    root = tmp_path / "vault"
-    (root / "clients").mkdir(parents=True)
-    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+def vault(bare_vault):
+    """These commands only read: a vault folder without git is faster to set up."""
+    return bare_vault
 
 
 TODAY = date(2026, 11, 28)

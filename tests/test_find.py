@@ -6,7 +6,7 @@ import json
 import os
 
 import pytest
-from conftest import CONFIG, run, write_client
+from conftest import run, write_client
 
 from rmnotes.domain.find import find, spans
 from rmnotes.index import Index
@@ -14,12 +14,9 @@ from rmnotes.vault import Vault
 
 
 @pytest.fixture
-def vault(tmp_path):
-    """A vault folder without git: these commands only read (and are faster to set up)."""
-    root = tmp_path / "vault"
-    (root / "clients").mkdir(parents=True)
-    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+def vault(bare_vault):
+    """These commands only read: a vault folder without git is faster to set up."""
+    return bare_vault
 
 
 WANG = """\

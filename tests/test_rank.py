@@ -6,18 +6,15 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import CONFIG, run, write_client
+from conftest import run, write_client
 
 from rmnotes.domain.rank import cut
 
 
 @pytest.fixture
-def vault(tmp_path):
-    """A vault folder without git: these commands only read (and are faster to set up)."""
-    root = tmp_path / "vault"
-    (root / "clients").mkdir(parents=True)
-    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+def vault(bare_vault):
+    """These commands only read: a vault folder without git is faster to set up."""
+    return bare_vault
 
 
 D = Decimal

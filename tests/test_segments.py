@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import CONFIG, run, write_client
+from conftest import run, write_client
 
 from rmnotes.domain.money import totals
 from rmnotes.domain.segments import (Condition, Range, Segment, book_totals, parse_amount,
@@ -19,12 +19,9 @@ from rmnotes.vault import Vault
 
 
 @pytest.fixture
-def vault(tmp_path):
-    """A vault folder without git: these commands only read (and are faster to set up)."""
-    root = tmp_path / "vault"
-    (root / "clients").mkdir(parents=True)
-    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
-    return root
+def vault(bare_vault):
+    """These commands only read: a vault folder without git is faster to set up."""
+    return bare_vault
 
 
 TODAY = date.today()
