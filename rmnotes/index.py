@@ -24,7 +24,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from rmnotes import names
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
 from rmnotes.model import Client, Config, Entry, FamilyMember, FollowUp, Issue, Policy
@@ -676,6 +675,8 @@ class _PinyinCache:
             if row is not None:
                 got = tuple(row[0].split())
             else:
+                from rmnotes import names
+
                 got = names.syllables(text)
                 self.new[text] = got
             self.known[text] = got
@@ -814,6 +815,8 @@ def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], 
          json.dumps(list(pol.riders), ensure_ascii=False), pol.line)
         for pol in c.policies]
     rows["texts"] = _texts_of(c)
+    from rmnotes import names
+
     rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
     rows["facts"] = [
         (c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail, int(f.lunar),

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator, NamedTuple
@@ -176,6 +175,8 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         except FileNotFoundError:
             mode = FILE_MODE
     path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    import tempfile  # only when writing
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
