@@ -374,6 +374,14 @@ class Index:
             )
         return [r[0] for r in rows]
 
+    def list_json(self) -> list[str]:
+        """Every client as the JSON object ``rmn list --json`` prints, made by SQLite (no
+        Python per client): id, name, tier, status, tags, last_contact, risk, children."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT json_object('id', id, 'name', name, 'tier', tier, 'status', status,"
+            " 'tags', json(tags), 'last_contact', last_contact, 'risk', risk_profile,"
+            " 'children', children) FROM clients ORDER BY id")]
+
     def names(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, name FROM clients"))
 

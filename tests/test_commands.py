@@ -285,3 +285,13 @@ def test_shell_init_sends_subcommands_to_rmnotes_and_the_rest_to_rm(tmp_path):
                          capture_output=True, text=True, env=env).stdout
     assert "rmn got: list --json" in out
     assert "gone=0" in out and not victim.exists()
+
+
+def test_list_json_of_the_whole_book_equals_the_filtered_path(sample):
+    """`rmn list --json` with no filter is written by SQLite; it must say exactly what the
+    filtered path says when the filter keeps everyone."""
+    whole = run(["list", "--json"], sample).stdout
+    every = run(["list", "--json", "--status", "active", "--status", "prospect", "--status", "dormant",
+                 "--status", "closed"], sample).stdout
+    assert whole == every
+    assert len(json.loads(whole)) == 40

@@ -118,7 +118,14 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     \b
         rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
     """
-    clients = select_clients(app, make_segment(app, segment_args))
+    segment = make_segment(app, segment_args)
+    if as_json and segment.is_empty:  # the whole book: SQLite writes the JSON
+        from rmnotes.render.jsonout import json_lines
+
+        app.warn_skipped()
+        click.echo(json_lines(app.index.list_json()))
+        return
+    clients = select_clients(app, segment)
     if as_json:
         from rmnotes.render.jsonout import dumps
 

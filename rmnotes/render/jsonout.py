@@ -45,18 +45,24 @@ def _default(value: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """A list prints one item per line (json's fast C encoder, and easy to grep); anything
-    else is indented."""
+    """A list prints one compact item per line (json's fast C encoder, and easy to grep);
+    anything else is indented."""
     try:
         return _dumps(value)
     except TypeError:  # e.g. a date as a mapping key: convert everything first
         return _dumps(plain(value))
 
 
+def json_lines(items) -> str:
+    """A JSON array of already encoded items, one per line."""
+    items = list(items)
+    return "[\n" + ",\n".join(items) + "\n]" if items else "[]"
+
+
 def _dumps(data: Any) -> str:
     if isinstance(data, (list, tuple)):
         if not data:
             return "[]"
-        encode = json.JSONEncoder(ensure_ascii=False, default=_default).encode
-        return "[\n" + ",\n".join(map(encode, data)) + "\n]"
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
+        return json_lines(map(encode, data))
     return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
