@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 VENV="${RMNOTES_VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
 
+# (grep without -q: with pipefail, -q would stop reading early and fail the pipe.)
 # System packages: git (the vault's history), a CJK font (Chinese in charts and PDFs),
 # poppler-utils (pdftotext/pdftoppm, used by the rendering tests).
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || need+=(fonts-wqy-microhei)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "WenQuanYi Micro Hei" >/dev/null || need+=(fonts-wqy-microhei)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 if [ "${#need[@]}" -gt 0 ]; then
