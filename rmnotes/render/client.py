@@ -1,4 +1,4 @@
-"""The client at a glance (``rmn show``) and the client list (``rmn list``)."""
+"""The client at a glance (``rmn show``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rmnotes.domain.money import MissingRate, Totals, money_text
-from rmnotes.facts import Profile
-from rmnotes.model import CHANNELS, Client, Config
+from rmnotes.model import Client, Config
 
 
 def _age(born: date | None, today: date) -> str:
@@ -92,17 +91,3 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
             log.add_row(str(e.date), e.time or "", e.channel, e.text.split("\n")[0])
         parts.append(log)
     return Group(*parts)
-
-
-def client_table(profiles: list[Profile], today: date) -> Table:
-    table = Table(box=None, padding=(0, 2), header_style="bold")
-    for col in ("id", "name", "tier", "status", "last contact", "tags"):
-        table.add_column(col, no_wrap=col != "tags")
-    for p in profiles:
-        last = f"{p.last_contact} ({(today - p.last_contact).days}d)" if p.last_contact else "never"
-        table.add_row(p.id, p.name, p.tier or "", p.status, last, " ".join(p.tags))
-    return table
-
-
-def channel_help() -> str:
-    return ", ".join(f"{k} {v}" for k, v in CHANNELS.items())
