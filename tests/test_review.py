@@ -303,3 +303,18 @@ def test_number_text_is_exact():
     assert number_text(Decimal("38518.272")) == "38518.272"
     assert number_text(Decimal("1E+3")) == "1000"
     assert number_text(Decimal("0.50")) == "0.5"
+
+
+def test_critical_illness_riders_count_as_on_the_coverage_sheet():
+    """The review and the coverage sheet agree: a 重疾 rider (a default) or a rider the
+    book names under coverage.critical_illness_riders covers critical illness."""
+    from rmnotes.domain.coverage import Rules
+    from rmnotes.domain.review import protection
+    from rmnotes.model import Policy
+
+    chinese = Policy("壽險附約", kind="life", riders=("重疾",))
+    custom = Policy("終身壽險", kind="life", riders=("dread",))
+    assert protection([chinese], "TWD").critical_illness
+    assert not protection([custom], "TWD").critical_illness
+    rules = Rules.from_config({"critical_illness_riders": ["dread"]})
+    assert protection([custom], "TWD", rules).critical_illness

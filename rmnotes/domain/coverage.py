@@ -52,6 +52,10 @@ class Rules:
     medical_riders: frozenset[str] = frozenset({"medical", "hospital", "醫療", "医疗", "住院"})
     ignore: frozenset[str] = frozenset()
 
+    def covers_critical_illness(self, policy: Policy) -> bool:
+        """A critical-illness policy, or a policy with a rider this book counts as one."""
+        return policy.kind == "critical_illness" or any(r in self.critical_illness_riders for r in policy.riders)
+
     @classmethod
     def from_config(cls, raw: Mapping[str, Any] | None) -> Rules:
         """Rules from the ``coverage:`` mapping; a bad value is a DataError naming the key."""

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from rmnotes.domain.coverage import Rules
 from rmnotes.domain.money import ZERO, asset_value_base, totals as money_totals
 from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, Asset, Client, Config, Entry, Policy
 from rmnotes.parse import coerce, yamltree
@@ -201,7 +202,7 @@ def build_review(client: Client, config: Config, today: date) -> ReviewSheet:
         last_review=last,
         removed=removed,
         history=history,
-        protection=protection(client.policies, config.base_currency),
+        protection=protection(client.policies, config.base_currency, Rules.from_config(config.coverage)),
         slices=pie_slices(rows, sums.assets),
         problems=tuple(problems),
         fx={c: config.fx[c] for c in sorted(used) if c in config.fx},
@@ -313,7 +314,9 @@ def pie_slices(rows: Iterable[Row], total_assets: Decimal, small: Decimal = SMAL
     )
 
 
-def protection(policies: Iterable[Policy], base_currency: str) -> Protection:
+def protection(policies: Iterable[Policy], base_currency: str, rules: Rules = Rules()) -> Protection:
+    """The policies, each marked when it covers critical illness by the same rule as the
+    coverage sheet (``coverage.critical_illness_riders`` in rmnotes.yaml)."""
     lines = tuple(
         PolicyLine(
             name=p.name,
@@ -325,7 +328,7 @@ def protection(policies: Iterable[Policy], base_currency: str) -> Protection:
             premium_frequency=p.premium_frequency,
             currency=p.currency or base_currency,
             next_premium=p.next_premium,
-            critical_illness=p.kind == "critical_illness" or "critical_illness" in p.riders,
+            critical_illness=rules.covers_critical_illness(p),
         )
         for p in policies
     )
