@@ -11,7 +11,7 @@ import pytest
 from conftest import write_client
 from rmnotes.domain import holidays as hol
 from rmnotes.domain.due import (
-    REASONS, agenda, agenda_from_index, birth_spans, contact_hint, covers_work_hours, latest_start,
+    REASONS, agenda, agenda_from_index, contact_hint, covers_work_hours, latest_start, month_days,
 )
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
 from rmnotes.facts import facts_of, profile_of
@@ -372,12 +372,14 @@ def test_latest_start_is_exact_at_month_ends():
     assert latest_start(Period(1, "y"), date(2029, 2, 28)) == date(2028, 2, 29)
 
 
-def test_birth_spans_cover_the_window_and_feb_29():
-    assert birth_spans(date(2026, 2, 20), date(2026, 2, 28), 1999, 2000) == [
-        ["1999-02-20", "1999-02-29"], ["2000-02-20", "2000-02-29"]]
-    assert birth_spans(date(2026, 12, 25), date(2027, 1, 3), 1990, 1990) == [
-        ["1990-12-25", "1990-12-31"], ["1990-01-01", "1990-01-03"]]
-    assert birth_spans(date(2026, 1, 1), date(2027, 1, 1), 1990, 1990) is None
+def test_month_days_cover_the_window_and_feb_29():
+    # a common year: born Feb 29 has its birthday on Feb 28
+    assert month_days(date(2027, 2, 20), date(2027, 2, 28)) == [(2027, "02-20", "02-29")]
+    assert month_days(date(2028, 2, 20), date(2028, 2, 28)) == [(2028, "02-20", "02-28")]
+    assert month_days(date(2027, 3, 1), date(2027, 3, 5)) == [(2027, "03-01", "03-05")]
+    assert month_days(date(2026, 12, 25), date(2027, 1, 3)) == [
+        (2026, "12-25", "12-31"), (2027, "01-01", "01-03")]
+    assert month_days(date(2026, 1, 1), date(2027, 1, 1)) is None
 
 
 # ---------------------------------------------------------------------- the index gives the same answer
@@ -394,7 +396,7 @@ def _random_client(rnd: random.Random, n: int) -> str:
     lines += ["profile:", f"  birthday: {rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])}",
               f"  lunar_birthday: {str(rnd.random() < 0.3).lower()}",
               "risk:", f"  assessed: {day('2024-06-01', '2026-12-31')}",
-              "family:", "  - name: 家人", "    relation: child", f"    birthday: {day('1990-01-01', '2020-12-31')}",
+              "family:", "  - name: 家人", "    relation: child", f"    birthday: {day('1990-01-01', '2027-06-30')}",
               "assets:", "  - name: 定存", f"    maturity: {day('2026-10-01', '2027-04-30')}",
               "policies:", "  - name: 壽險", f"    next_premium: {day('2026-10-01', '2027-04-30')}",
               "---", "", "## Follow-ups"]
@@ -420,7 +422,8 @@ def test_the_index_gives_the_same_agenda_as_the_parsed_files(vault):
         return lunar_cache.between(born, start, end)
 
     try:
-        for today in (date(2026, 11, 28), date(2027, 1, 30), date(2027, 2, 20)):
+        for today in (date(2026, 11, 28), date(2026, 12, 25), date(2027, 1, 30), date(2027, 2, 20),
+                      date(2028, 2, 20)):
             for options in ({}, {"days": 45}, {"tiers": ["A"]}, {"tags": ["golf"]},
                             {"reasons": ["cadence", "birthday"]}, {"days": 0}):
                 expected = due(today, *clients, lunar=lunar, **options)

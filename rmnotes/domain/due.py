@@ -30,6 +30,7 @@ still counts them all).
 
 from __future__ import annotations
 
+import calendar
 import heapq
 import json
 import re
@@ -296,35 +297,29 @@ class _Book:
         decode = _Decoder()
         return {r[0]: Contact(r[1], decode(r[2]), r[3], r[4]) for r in found}
 
-    def birthday_rows(self, keep: Callable[[str], bool]) -> list[Row]:
-        """Every birthday row: solar birth dates whose month and day fall in the window,
-        lunar ones within :data:`LUNAR_DRIFT` days of it; the rules decide."""
+    def birthday_rows(self, keep: Callable[[str], bool], solar: bool = True) -> list[Row]:
+        """Birthday rows: solar birth dates whose month and day fall in the window (unless
+        ``solar`` is False: :class:`_SolarBirthdays` counts and reads those), lunar ones
+        within :data:`LUNAR_DRIFT` days of it; the rules decide."""
         rules = self.rules
         if "birthday" not in rules.wanted:
             return []
-        oldest = self.conn.execute(  # two index seeks
-            "SELECT date FROM facts WHERE kind = 'birthday' ORDER BY date LIMIT 1").fetchone()
-        if oldest is None:
-            return []
-        youngest = self.conn.execute(
-            "SELECT date FROM facts WHERE kind = 'birthday' ORDER BY date DESC LIMIT 1").fetchone()
-        first, last = int(oldest[0][:4]), int(youngest[0][:4])
         out: list[Row] = []
         drift = timedelta(days=LUNAR_DRIFT)
-        for lunar, start, end in ((0, rules.today, rules.until),
-                                  (1, rules.today - drift, rules.until + drift)):
-            spans = birth_spans(start, end, first, last)
-            if spans is None:
-                sql, params = _FACT_COLUMNS + "kind = 'birthday' AND lunar = ?", [lunar]
-            else:  # one index range per birth year: reads only the matching rows
-                sql = ("SELECT f.client_id, f.kind, f.date, f.detail, f.lunar, f.relation, f.number"
-                       " FROM json_each(?) AS r CROSS JOIN facts AS f WHERE f.kind = 'birthday'"
-                       " AND f.date >= json_extract(r.value, '$[0]')"
-                       " AND f.date <= json_extract(r.value, '$[1]') AND f.lunar = ?")
-                params = [json.dumps(spans), lunar]
-            for cid, kind, day, detail, lunar_flag, relation, number in self.conn.execute(sql, params):
-                if keep(cid):
-                    rules.fact(out, cid, kind, day, detail, lunar_flag, relation, number)
+        windows = [(1, rules.today - drift, rules.until + drift)]
+        if solar:
+            windows.insert(0, (0, rules.today, rules.until))
+        for lunar, start, end in windows:
+            pieces = month_days(start, end)
+            if pieces is None:
+                queries = [(_FACT_COLUMNS + "kind = 'birthday' AND lunar = ?", [lunar])]
+            else:  # the (kind, lunar, md) index: reads only the matching rows
+                queries = [(_FACT_COLUMNS + "kind = 'birthday' AND lunar = ? AND md BETWEEN ? AND ?",
+                            [lunar, a, b]) for _, a, b in pieces]
+            for query in queries:
+                for cid, kind, day, detail, lunar_flag, relation, number in self.conn.execute(*query):
+                    if keep(cid):
+                        rules.fact(out, cid, kind, day, detail, lunar_flag, relation, number)
         return out
 
 
@@ -343,11 +338,12 @@ def _everything(book: _Book) -> Agenda:
             active += 1
         contact(rows, cid, status, tier, cadence, last, since)
     fact = rules.fact
-    for source in _fact_sources(rules):
-        for cid, kind, day, detail, lunar_flag, relation, number in conn.execute(*source.query()):
+    sources = _fact_sources(rules)
+    for source in sources:
+        for cid, kind, day, detail, lunar_flag, relation, number in source.rows(conn):
             if cid in chosen:
                 fact(rows, cid, kind, day, detail, lunar_flag, relation, number)
-    rows += book.birthday_rows(chosen.__contains__)
+    rows += book.birthday_rows(chosen.__contains__, solar=not _reads_solar(sources))
     rules.holiday_rows(rows, active)
     return rules.finish(rows, book.contacts, None)
 
@@ -368,9 +364,10 @@ class _FactSource:
             params.append(self.first)
         return sql, params
 
-    def query(self) -> tuple[str, list]:
+    def rows(self, conn) -> Iterable[tuple]:
+        """The facts in the order of their rows' dates."""
         sql, params = self._where()
-        return _FACT_COLUMNS + sql + " ORDER BY date", params
+        return conn.execute(_FACT_COLUMNS + sql + " ORDER BY date", params)
 
     def count(self, conn) -> tuple[int, int]:
         """(rows, overdue rows) of every client, from the index alone."""
@@ -381,10 +378,10 @@ class _FactSource:
                                    head + params).fetchone()
         return total, late
 
-    def tally(self, facts: Iterable[tuple[str, str]]) -> tuple[int, int]:
-        """(rows, overdue rows) among ``(kind, date)`` pairs."""
+    def tally(self, facts: Iterable[tuple[str, str, int, str]]) -> tuple[int, int]:
+        """(rows, overdue rows) among ``(kind, date, lunar, md)`` facts."""
         total = late = 0
-        for kind, day in facts:
+        for kind, day, _, _ in facts:
             if kind in self.kinds and day <= self.last and (self.first is None or day >= self.first):
                 total += 1
                 if self.late is not None and day <= self.late:
@@ -392,7 +389,44 @@ class _FactSource:
         return total, late
 
 
-def _fact_sources(rules: _Rules) -> list[_FactSource]:
+class _SolarBirthdays:
+    """Solar birthdays in a window shorter than a year: each birth date has at most one,
+    and the month-day order (piece by piece, see :func:`month_days`) is the rows' order,
+    so they too are counted in SQL and read only as far as needed."""
+
+    def __init__(self, pieces: list[tuple[int, str, str]]):
+        # (before, from, to): born before Jan 1 of the piece's year, month-day in [from, to]
+        self.pieces = [(f"{year:04d}-01-01", a, b) for year, a, b in pieces]
+
+    @staticmethod
+    def _where(piece: tuple[str, str, str]) -> tuple[str, list]:
+        before, a, b = piece
+        return "kind = 'birthday' AND lunar = 0 AND md BETWEEN ? AND ? AND date < ?", [a, b, before]
+
+    def rows(self, conn) -> Iterable[tuple]:
+        for piece in self.pieces:
+            sql, params = self._where(piece)
+            yield from conn.execute(_FACT_COLUMNS + sql + " ORDER BY md", params)
+
+    def count(self, conn) -> tuple[int, int]:
+        total = 0
+        for piece in self.pieces:
+            sql, params = self._where(piece)
+            total += conn.execute("SELECT count(*) FROM facts WHERE " + sql, params).fetchone()[0]
+        return total, 0  # never overdue: the window starts today
+
+    def tally(self, facts: Iterable[tuple[str, str, int, str]]) -> tuple[int, int]:
+        total = sum(1 for kind, day, lunar, md in facts if kind == "birthday" and not lunar
+                    for before, a, b in self.pieces if a <= md <= b and day < before)
+        return total, 0
+
+
+def _reads_solar(sources: Sequence[_FactSource | _SolarBirthdays]) -> bool:
+    """Whether ``sources`` read the solar birthdays (a window shorter than a year)."""
+    return any(isinstance(s, _SolarBirthdays) for s in sources)
+
+
+def _fact_sources(rules: _Rules) -> list[_FactSource | _SolarBirthdays]:
     """One source per reason that comes from a dated fact (birthdays are apart: not monotone)."""
     wanted, today = rules.wanted, rules.today
     yesterday = (today - timedelta(days=1)).isoformat()
@@ -406,6 +440,10 @@ def _fact_sources(rules: _Rules) -> list[_FactSource]:
     for kind in ("maturity", "premium"):
         if kind in wanted:
             out.append(_FactSource((kind,), rules.today_iso, rules.until_iso, None))
+    if "birthday" in wanted:
+        pieces = month_days(today, rules.until)
+        if pieces is not None:
+            out.append(_SolarBirthdays(pieces))
     return out
 
 
@@ -479,7 +517,7 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
         overdue += late
         taken: list[Row] = []
         nth = None  # the date of the limit-th row: read on through its ties, then stop
-        for cid, kind, day, detail, lunar_flag, relation, number in conn.execute(*source.query()):
+        for cid, kind, day, detail, lunar_flag, relation, number in source.rows(conn):
             if not keep(cid):
                 continue
             before = len(taken)
@@ -491,7 +529,7 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
                 nth = taken[-1][0]
         pool += taken
 
-    birthdays = book.birthday_rows(keep)
+    birthdays = book.birthday_rows(keep, solar=not _reads_solar(sources))
     holidays: list[Row] = []
     rules.holiday_rows(holidays, active)
     total += len(birthdays) + len(holidays)
@@ -516,9 +554,9 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
 
 
 def _facts_of(conn, ids: list[str]) -> list[tuple[str, str]]:
-    """``(kind, date)`` of every fact of the clients ``ids`` (by the client index)."""
+    """``(kind, date, lunar, md)`` of every fact of the clients ``ids`` (by the client index)."""
     return conn.execute(
-        "SELECT f.kind, f.date FROM json_each(?) AS r CROSS JOIN facts AS f"
+        "SELECT f.kind, f.date, f.lunar, f.md FROM json_each(?) AS r CROSS JOIN facts AS f"
         " WHERE f.client_id = r.value", (json.dumps(ids),)).fetchall()
 
 
@@ -553,19 +591,19 @@ def latest_start(period: Period, until: date) -> date:
     return d
 
 
-def birth_spans(start: date, end: date, first: int, last: int) -> list[list[str]] | None:
-    """ISO ranges ``[from, to]`` of the birth dates (years ``first``..``last``) whose solar
-    birthday can fall in [start, end]; None for a window of a year or more (every date)."""
+def month_days(start: date, end: date) -> list[tuple[int, str, str]] | None:
+    """The window [start, end] as ``(year, from MM-DD, to MM-DD)`` pieces, one per calendar
+    year, in date order: the solar birthdays in the window are exactly the birth dates of
+    an earlier year whose month-day is in a piece (born Feb 29: Feb 28 in a common year).
+    None for a window of a year or more, where every birth date has a birthday."""
     if (end - start).days >= 365:
         return None
-    pieces = []  # (MM-DD, MM-DD) within one calendar year
     if start.year == end.year:
-        pieces.append((start.strftime("%m-%d"), end.strftime("%m-%d")))
+        pieces = [(start.year, start.strftime("%m-%d"), end.strftime("%m-%d"))]
     else:
-        pieces += [(start.strftime("%m-%d"), "12-31"), ("01-01", end.strftime("%m-%d"))]
-    # born Feb 29: the birthday is Feb 28 in common years
-    pieces = [(a, "02-29" if b == "02-28" else b) for a, b in pieces]
-    return [[f"{year:04d}-{a}", f"{year:04d}-{b}"] for year in range(first, last + 1) for a, b in pieces]
+        pieces = [(start.year, start.strftime("%m-%d"), "12-31"), (end.year, "01-01", end.strftime("%m-%d"))]
+    return [(year, a, "02-29" if b == "02-28" and not calendar.isleap(year) else b)
+            for year, a, b in pieces]
 
 
 class _Decoder:
