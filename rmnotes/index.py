@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequ
 from rmnotes.errors import DataError
 from rmnotes.facts import Fact, Profile, facts_of, profile_of
 from rmnotes.model import Client, Config, Entry, FamilyMember, FollowUp, Issue, Policy
+from rmnotes.periods import Period
 from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
 if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
     from rmnotes.parse import ParsedClient
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -47,6 +48,10 @@ CREATE TABLE clients (
     tags TEXT, aliases TEXT, marital_status TEXT, income TEXT, income_currency TEXT,
     risk_profile INTEGER, children INTEGER, asset_types TEXT, family TEXT
 );  -- narrow rows scan fast; the notes are searchable lines in texts
+CREATE INDEX clients_status ON clients(status);
+CREATE INDEX clients_last_contact ON clients(last_contact);
+CREATE TABLE cadence (client_id TEXT PRIMARY KEY, due TEXT);  -- filled for the config's cadences
+CREATE INDEX cadence_due ON cadence(due);
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
 CREATE INDEX keys_key ON keys(key);
 CREATE INDEX keys_client ON keys(client_id);
@@ -56,7 +61,7 @@ CREATE TABLE facts (
 );
 CREATE INDEX facts_client ON facts(client_id);
 CREATE INDEX facts_kind_date ON facts(kind, date);
-CREATE INDEX facts_birthdays ON facts(kind, lunar, md);
+CREATE INDEX facts_birthdays ON facts(kind, lunar, md, date);
 CREATE TABLE entries (
     client_id TEXT NOT NULL, date TEXT NOT NULL, time TEXT, channel TEXT NOT NULL,
     text TEXT NOT NULL, attrs TEXT, line INTEGER
@@ -110,8 +115,8 @@ PARALLEL_MIN = 400
 FTS_DEFER_MIN = 300
 BATCH = 500  # files per insert batch: memory stays flat at any vault size
 
-_CLIENT_TABLES = ("clients", "keys", "facts", "entries", "followups", "money", "totals", "policies",
-                  "texts")
+_CLIENT_TABLES = ("clients", "cadence", "keys", "facts", "entries", "followups", "money", "totals",
+                  "policies", "texts")
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -456,6 +461,38 @@ class Index:
                         else Totals(_amount(assets), _amount(debt), _amount(aum), _amount(away)))
         return out
 
+    def cadence_dues(self, config: Config) -> None:
+        """Fill the ``cadence`` table: each client's next contact date by its cadence (the
+        latest contact + its own cadence, else its tier's, else the default's; NULL with no
+        contact, no cadence or a closed client), so the agenda reads the due clients in
+        date order.
+
+        Kept for the cadences it was computed with, like :meth:`totals`: a warm call costs
+        two counts; a changed file, or changed tiers, recomputes what they touch."""
+        key = json.dumps([config.default_tier, sorted((t, str(p)) for t, p in config.tiers.items())])
+        conn = self.conn
+        row = conn.execute("SELECT value FROM meta WHERE key = 'cadence'").fetchone()
+        if row is not None and row[0] == key and (
+                conn.execute("SELECT count(*) FROM cadence").fetchone()[0]
+                == conn.execute("SELECT count(*) FROM clients").fetchone()[0]):
+            return
+        with conn:
+            if row is None or row[0] != key:
+                conn.execute("DELETE FROM cadence")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('cadence', ?)", (key,))
+            todo = conn.execute("SELECT id, tier, cadence, last_contact, status FROM clients"
+                                " WHERE id NOT IN (SELECT client_id FROM cadence)").fetchall()
+            periods: dict[tuple[str | None, str | None], Period | None] = {}
+            rows = []
+            for cid, tier, cadence, last, status in todo:
+                period = periods.get((tier, cadence), False)
+                if period is False:
+                    period = periods[tier, cadence] = config.cadence_for(tier, Period.parse(cadence))
+                due = (period.after(date.fromisoformat(last)).isoformat()
+                       if period and last and status != "closed" else None)  # closed: never due
+                rows.append((cid, due))
+            conn.executemany("INSERT INTO cadence VALUES (?, ?)", rows)
+
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag with the number of clients carrying it, most used first."""
         rows = self.conn.execute(
@@ -535,7 +572,8 @@ class Index:
 
     def facts(self, kinds: Sequence[str] | None = None, until: date | None = None,
               since: date | None = None) -> list[tuple[str, Fact]]:
-        """``(client id, fact)`` pairs, optionally by kind and date range (birthdays: all)."""
+        """``(client id, fact)`` pairs of the clients that are not closed (what the agenda
+        reads), optionally by kind and date range (birthdays: all)."""
         sql = "SELECT client_id, kind, date, detail, lunar, relation, number FROM facts WHERE 1"
         params: list = []
         if kinds:
@@ -848,10 +886,10 @@ def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], 
     from rmnotes import names
 
     rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
-    rows["facts"] = [
+    rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
         (c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail, int(f.lunar),
          f.relation, f.number)
-        for f in facts_of(c)]
+        for f in facts_of(c)] if c.status != "closed" else []
     rows["entries"] = [
         (c.id, e.date.isoformat(), e.time, e.channel, e.text,
          json.dumps(e.attrs, ensure_ascii=False, default=str) if e.attrs else None, e.line)

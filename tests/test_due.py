@@ -438,6 +438,41 @@ def test_the_index_gives_the_same_agenda_as_the_parsed_files(vault):
         index.close()
 
 
+def test_the_next_contact_dates_in_the_index_follow_the_tiers_and_the_files(vault):
+    texts = {"a": "---\nname: A\ntier: A\n---\n" + logged("2026-10-20 T x"),
+             "b": "---\nname: B\ntier: B\n---\n" + logged("2026-09-01 E x"),
+             "c": "---\nname: C\ntier: A\nstatus: closed\n---\n" + logged("2026-09-01 E x")}
+    for cid, text in texts.items():
+        write_client(vault, cid, text)
+    index = Index.open(Vault(vault))
+    today = date(2026, 11, 28)
+
+    def both(config: Config) -> tuple:
+        expected = due(today, *(client(cid, t) for cid, t in texts.items()), config=config)
+        found = agenda_from_index(index, config, today, limit=10)
+        return rows(found), rows(expected), (found.total, found.overdue), (expected.total, expected.overdue)
+
+    try:
+        found, expected, counts, expected_counts = both(CONFIG)
+        assert found == expected == [("a", "cadence", "2026-11-20", -8, "last contact 2026-10-20, every 1m"),
+                                     ("b", "cadence", "2026-12-01", 3, "last contact 2026-09-01, every 3m")]
+        assert counts == expected_counts == (2, 1)
+        weekly = Config(tiers={"A": Period(1, "w"), "B": Period(1, "m")}, default_tier="B",
+                        lookahead_days=14, kyc_valid=Period(1, "y"))
+        found, expected, counts, expected_counts = both(weekly)  # other tiers: dates computed again
+        assert found == expected and [r[:3] for r in found] == [
+            ("b", "cadence", "2026-10-01"), ("a", "cadence", "2026-10-27")]
+        assert counts == expected_counts == (2, 2)
+        texts["a"] += "- 2026-11-27 M lunch\n"  # a file changes: its date follows
+        write_client(vault, "a", texts["a"])
+        index.refresh()
+        found, expected, counts, expected_counts = both(CONFIG)
+        assert found == expected and [r[:3] for r in found] == [("b", "cadence", "2026-12-01")]
+        assert counts == expected_counts == (1, 0)
+    finally:
+        index.close()
+
+
 def test_reasons_are_the_documented_ones():
     assert REASONS == ("cadence", "never", "birthday", "holiday", "maturity", "premium",
                        "follow-up", "kyc")

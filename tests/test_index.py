@@ -47,6 +47,21 @@ def test_refresh_reparses_only_changed_files(vault):
     assert idx.client_ids() == ["wang-wei"]
 
 
+def test_a_damaged_or_stale_stamp_list_falls_back_to_the_files_table(vault):
+    write_client(vault, "wang-wei", A)
+    path = write_client(vault, "chen-mei-ling", B)
+    idx = open_index(vault)
+    for blob in (b"\x00garbage", "text, not bytes", b"N"):  # b"N": marshal's None
+        with idx.conn:
+            idx.conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (blob,))
+        assert idx.refresh() == 0  # the files table still knows every stamp
+    path.write_text(B.replace("陳美玲", "陳美齡"), encoding="utf-8")
+    os.utime(path, ns=(2, 2))
+    assert idx.refresh() == 1
+    assert idx.names()["chen-mei-ling"] == "陳美齡"
+    assert idx.refresh() == 0
+
+
 def test_broken_file_is_skipped_with_its_first_error(vault):
     write_client(vault, "wang-wei", A)
     write_client(vault, "broken", "---\nname: [x\n---\n")

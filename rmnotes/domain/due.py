@@ -267,6 +267,8 @@ def agenda_from_index(index: Index, config: Config, today: date, *, days: int | 
     and never built."""
     rules = _Rules(config, today, days, reasons, lunar, holidays)
     book = _Book(index.conn, rules, tiers, tags)
+    if limit is not None and "cadence" in rules.wanted:
+        index.cadence_dues(config)
     if limit is None:
         return _everything(book)
     return _most_urgent(book, max(limit, 0))
@@ -289,6 +291,20 @@ class _Book:
             where += " AND EXISTS (SELECT 1 FROM json_each(clients.tags) WHERE value = ?)"
             params.append(tag)
         self.where, self.params = where, params
+
+    def selection(self) -> tuple[int, int, set[str]]:
+        """(clients kept, active ones among them (for holiday greetings), ids left out)."""
+        conn = self.conn
+        if not self.params:  # closed clients only: the status index answers
+            counts = dict(conn.execute("SELECT status, count(*) FROM clients GROUP BY status").fetchall())
+            excluded = {r[0] for r in conn.execute("SELECT id FROM clients WHERE status = 'closed'")}
+            return sum(counts.values()) - len(excluded), counts.get("active", 0), excluded
+        sel = f"coalesce(({self.where}), 0)"
+        kept, active, left_out = conn.execute(
+            f"SELECT coalesce(sum({sel}), 0), coalesce(sum({sel} AND status = 'active'), 0),"
+            f" group_concat(CASE WHEN NOT {sel} THEN id END, char(10)) FROM clients",
+            self.params * 3).fetchone()
+        return kept, active, set(left_out.split("\n")) if left_out else set()
 
     def contacts(self, ids: set[str]) -> dict[str, Contact]:
         found = self.conn.execute(
@@ -369,6 +385,10 @@ class _FactSource:
         sql, params = self._where()
         return conn.execute(_FACT_COLUMNS + sql + " ORDER BY date", params)
 
+    @staticmethod
+    def add(rules: _Rules, out: list[Row], row: tuple) -> None:
+        rules.fact(out, *row)
+
     def count(self, conn) -> tuple[int, int]:
         """(rows, overdue rows) of every client, from the index alone."""
         sql, params = self._where()
@@ -408,6 +428,8 @@ class _SolarBirthdays:
             sql, params = self._where(piece)
             yield from conn.execute(_FACT_COLUMNS + sql + " ORDER BY md", params)
 
+    add = staticmethod(_FactSource.add)
+
     def count(self, conn) -> tuple[int, int]:
         total = 0
         for piece in self.pieces:
@@ -421,12 +443,41 @@ class _SolarBirthdays:
         return total, 0
 
 
-def _reads_solar(sources: Sequence[_FactSource | _SolarBirthdays]) -> bool:
+class _Cadences:
+    """The cadence rows: the index keeps each client's next contact date (see
+    :meth:`Index.cadence_dues`), so they are counted in SQL and read in date order too."""
+
+    def __init__(self, until: str, late: str):
+        self.until, self.late = until, late  # due by `until`; up to `late`, overdue
+
+    def rows(self, conn) -> Iterable[tuple]:
+        return conn.execute(
+            "SELECT c.id, c.status, c.tier, c.cadence, c.last_contact, c.since"
+            " FROM cadence AS d CROSS JOIN clients AS c ON c.id = d.client_id"
+            " WHERE d.due <= ? ORDER BY d.due", (self.until,))
+
+    @staticmethod
+    def add(rules: _Rules, out: list[Row], row: tuple) -> None:
+        rules.contact(out, *row)
+
+    def count(self, conn) -> tuple[int, int]:
+        return conn.execute("SELECT count(*), coalesce(sum(due <= ?), 0) FROM cadence WHERE due <= ?",
+                            (self.late, self.until)).fetchone()
+
+    def tally(self, facts: Iterable[tuple[str, str, int, str]]) -> tuple[int, int]:
+        dues = [day for kind, day, _, _ in facts if kind == "cadence" and day <= self.until]
+        return len(dues), sum(1 for day in dues if day <= self.late)
+
+
+Source = "_FactSource | _SolarBirthdays | _Cadences"
+
+
+def _reads_solar(sources: Sequence[Source]) -> bool:
     """Whether ``sources`` read the solar birthdays (a window shorter than a year)."""
     return any(isinstance(s, _SolarBirthdays) for s in sources)
 
 
-def _fact_sources(rules: _Rules) -> list[_FactSource | _SolarBirthdays]:
+def _fact_sources(rules: _Rules) -> list[Source]:
     """One source per reason that comes from a dated fact (birthdays are apart: not monotone)."""
     wanted, today = rules.wanted, rules.today
     yesterday = (today - timedelta(days=1)).isoformat()
@@ -452,16 +503,7 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
     counts of all rows. Each source yields its own most urgent ``limit`` rows (with ties);
     the ``limit``-th date among them all is the cut; only rows up to the cut are built."""
     rules, conn = book.rules, book.conn
-    today_iso = rules.today_iso
-    yesterday = rules.today - timedelta(days=1)
-
-    # one scan: clients kept, active ones (for holiday greetings), those left out, own cadences
-    sel = f"coalesce(({book.where}), 0)"
-    kept, active, left_out, own = conn.execute(
-        f"SELECT coalesce(sum({sel}), 0), coalesce(sum({sel} AND status = 'active'), 0),"
-        f" group_concat(CASE WHEN NOT {sel} THEN id END, char(10)),"
-        " json_group_array(DISTINCT cadence) FROM clients", book.params * 3).fetchone()
-    excluded = set(left_out.split("\n")) if left_out else set()
+    kept, active, excluded = book.selection()
 
     def keep(cid: str) -> bool:
         return cid not in excluded
@@ -469,40 +511,21 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
     total = overdue = 0
     pool: list[Row] = []  # candidate rows, all dated
 
-    # cadence and never: the clients whose row can fall by `until`, grouped by cadence
-    groups: dict[str, tuple[Period, list[tuple]]] = {}  # by cadence, e.g. "1m"
-    never: list[Row] = []
-    if rules.wanted & {"cadence", "never"}:
-        bound, params = _cadence_bounds(rules, [c for c in json.loads(own) if c])
-        due = f"last_contact <= {bound}" if "cadence" in rules.wanted else "0"
-        for r in conn.execute(
-                "SELECT id, status, tier, cadence, last_contact, since FROM clients"
-                f" WHERE {book.where} AND (last_contact IS NULL OR {due})",
-                book.params + (params if "cadence" in rules.wanted else [])):
-            cid, status, tier, cadence, last, since = r
-            if last is None:
-                rules.contact(never, cid, status, tier, cadence, last, since)
-                continue
-            found = rules.period(cadence, tier)
-            if found is not None and last <= found[1]:
-                group = groups.get(found[2])
-                if group is None:
-                    group = groups[found[2]] = (found[0], [])
-                group[1].append(r)
-    for period, members in groups.values():
-        late = latest_start(period, yesterday).isoformat()
-        total += len(members)
-        overdue += sum(1 for m in members if m[4] <= late)
-        members.sort(key=itemgetter(4))
-        for cid, status, tier, cadence, last, since in members[:limit]:
-            rules.contact(pool, cid, status, tier, cadence, last, since)
+    never: list[Row] = []  # clients with no contact yet: few, read by the last-contact index
+    if "never" in rules.wanted:
+        for r in conn.execute("SELECT id, status, tier, cadence, last_contact, since FROM clients"
+                              " WHERE last_contact IS NULL"):
+            if keep(r[0]):
+                rules.contact(never, *r)
     total += len(never)
-    overdue += sum(1 for r in never if r[0] < today_iso)
+    overdue += sum(1 for r in never if r[0] < rules.today_iso)
     pool += never
 
-    # dated facts: counted in SQL, read in date order only as far as the limit (and ties)
+    # dated rows: counted in SQL, read in date order only as far as the limit (and ties)
     sources = _fact_sources(rules)
-    if len(excluded) > kept:  # most clients left out: count the facts of those kept
+    if "cadence" in rules.wanted:
+        sources.append(_Cadences(rules.until_iso, (rules.today - timedelta(days=1)).isoformat()))
+    if len(excluded) > kept:  # most clients left out: count the rows of those kept
         ids = [r[0] for r in conn.execute(f"SELECT id FROM clients WHERE {book.where}", book.params)]
         some = _facts_of(conn, ids)
         counts = [s.tally(some) for s in sources]
@@ -517,11 +540,11 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
         overdue += late
         taken: list[Row] = []
         nth = None  # the date of the limit-th row: read on through its ties, then stop
-        for cid, kind, day, detail, lunar_flag, relation, number in source.rows(conn):
-            if not keep(cid):
+        for row in source.rows(conn):
+            if not keep(row[0]):
                 continue
             before = len(taken)
-            rules.fact(taken, cid, kind, day, detail, lunar_flag, relation, number)
+            source.add(rules, taken, row)
             if nth is not None and len(taken) > before and taken[-1][0] > nth:
                 taken.pop()
                 break
@@ -537,47 +560,18 @@ def _most_urgent(book: _Book, limit: int) -> Agenda:
 
     if limit == 0:
         return Agenda(rules.today, rules.until, (), total, overdue)
-    if len(pool) > limit:
-        cut = heapq.nsmallest(limit, pool, key=itemgetter(0))[-1][0]
-        rows = [r for r in pool if r[0] <= cut and r[1] != "cadence"]
-        cut_day = date.fromisoformat(cut)
-        for period, members in groups.values():  # every cadence row up to the cut, ties too
-            last_ok = latest_start(period, cut_day).isoformat()
-            for cid, status, tier, cadence, last, since in members:
-                if last > last_ok:
-                    break
-                rules.contact(rows, cid, status, tier, cadence, last, since)
-    else:
-        rows = pool
-    agenda = rules.finish(rows, book.contacts, limit)
+    agenda = rules.finish(pool, book.contacts, limit)
     return Agenda(agenda.as_of, agenda.until, agenda.items, total, overdue)
 
 
 def _facts_of(conn, ids: list[str]) -> list[tuple[str, str]]:
-    """``(kind, date, lunar, md)`` of every fact of the clients ``ids`` (by the client index)."""
+    """``(kind, date, lunar, md)`` of every fact of the clients ``ids`` (by the client index),
+    with their next contact dates as ``("cadence", due, 0, "")``."""
     return conn.execute(
-        "SELECT f.kind, f.date, f.lunar, f.md FROM json_each(?) AS r CROSS JOIN facts AS f"
-        " WHERE f.client_id = r.value", (json.dumps(ids),)).fetchall()
-
-
-def _cadence_bounds(rules: _Rules, own: list[str]) -> tuple[str, list]:
-    """SQL for the latest last contact that is due by ``until``, per client (its own cadence,
-    else its tier's, else the default's; NULL when it has none), and its parameters."""
-    config = rules.config
-    parts, params = ["CASE"], []
-    for cadence in own:
-        found = rules.period(cadence, None)
-        parts.append("WHEN cadence = ? THEN ?")
-        params += [cadence, found[1] if found else None]
-    parts.append("WHEN cadence IS NOT NULL THEN NULL")
-    for tier in config.tiers:
-        found = rules.period(None, tier)
-        parts.append("WHEN tier = ? THEN ?")
-        params += [tier, found[1] if found else None]
-    default = rules.period(None, None)
-    parts.append("ELSE ? END")
-    params.append(default[1] if default else None)
-    return "(" + " ".join(parts) + ")", params
+        "SELECT f.kind, f.date, f.lunar, f.md FROM json_each(?1) AS r CROSS JOIN facts AS f"
+        " WHERE f.client_id = r.value UNION ALL"
+        " SELECT 'cadence', d.due, 0, '' FROM json_each(?1) AS r CROSS JOIN cadence AS d"
+        " WHERE d.client_id = r.value AND d.due IS NOT NULL", (json.dumps(ids),)).fetchall()
 
 
 def latest_start(period: Period, until: date) -> date:
