@@ -420,43 +420,57 @@ class Index:
         return [_profile(r) for r in rows]
 
     def book(self, totals: Config | None = None, policies: bool = False,
-             details: bool = True) -> list[BookClient]:
-        """Every client, by id; with ``totals`` (the vault's settings) also its holdings
-        totalled in the base currency, with ``policies`` also those; without ``details``
-        only the light columns (see BookClient)."""
-        summed = self.totals(totals) if totals is not None else {}
+             details: bool = True, ids: Iterable[str] | None = None) -> list[BookClient]:
+        """Every client (or those of ``ids``), by id; with ``totals`` (the vault's settings)
+        also its holdings totalled in the base currency, with ``policies`` also those;
+        without ``details`` only the light columns (see BookClient)."""
+        some = json.dumps(sorted(set(ids))) if ids is not None else None
+        only = " WHERE {} IN (SELECT value FROM json_each(?))" if some is not None else ""
+        params = [some] if some is not None else []
+        summed = self.totals(totals, ids) if totals is not None else {}
         insured: dict[str, list[Policy]] = {}
         if policies:
             for r in self.conn.execute(
                 "SELECT client_id, name, insurer, kind, insured, sum_assured, premium, frequency,"
-                " currency, riders, line FROM policies ORDER BY rowid"
+                " currency, riders, line FROM policies" + only.format("client_id") + " ORDER BY rowid", params
             ):
                 insured.setdefault(r[0], []).append(
                     Policy(r[1], r[2], r[3], r[4], _dec(r[5]), _dec(r[6]), r[7], r[8],
                            riders=tuple(json.loads(r[9])), line=r[10]))
         columns = f"{BookClient.LIGHT}, {BookClient.DETAILS}" if details else BookClient.LIGHT
         return [BookClient(r, summed.get(r[0]), tuple(insured.get(r[0], ())))
-                for r in self.conn.execute(f"SELECT {columns} FROM clients ORDER BY id")]
+                for r in self.conn.execute(f"SELECT {columns} FROM clients{only.format('id')} ORDER BY id",
+                                           params)]
 
-    def totals(self, config: Config) -> dict[str, Totals | Unpriced]:
-        """Each client's holdings in the base currency at ``config``'s rates.
-
-        Kept in the cache for the rates they were computed with: a warm call reads one row
-        per client; a changed file, or changed rates, recomputes what they touch.
-        """
+    def fresh_totals(self, config: Config) -> None:
+        """Make the ``totals`` table hold every client's holdings in the base currency at
+        ``config``'s rates (exact decimal text; ``unpriced``/``holding`` name a currency
+        with no rate). Kept for the rates they were computed with: a warm call costs two
+        counts; a changed file, or changed rates, recomputes what they touch."""
         key = json.dumps([config.base_currency, sorted((c, str(r)) for c, r in config.fx.items())])
         conn = self.conn
+        row = conn.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
+        if row is not None and row[0] == key and (
+                conn.execute("SELECT count(*) FROM totals").fetchone()[0]
+                == conn.execute("SELECT count(*) FROM clients").fetchone()[0]):
+            return
         with conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
             if row is None or row[0] != key:
                 conn.execute("DELETE FROM totals")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", (key,))
-            stale = conn.execute(
-                "SELECT count(*) FROM clients WHERE id NOT IN (SELECT client_id FROM totals)").fetchone()[0]
-            if stale:
-                conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?)", _totals_rows(conn, config))
+            conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?)", _totals_rows(conn, config))
+
+    def totals(self, config: Config, ids: Iterable[str] | None = None) -> dict[str, Totals | Unpriced]:
+        """Each client's (or those of ``ids``) holdings in the base currency at ``config``'s
+        rates (see :meth:`fresh_totals`)."""
+        self.fresh_totals(config)
+        conn = self.conn
+        query, params = "SELECT * FROM totals", []
+        if ids is not None:
+            query += " WHERE client_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(set(ids))))
         out: dict[str, Totals | Unpriced] = {}
-        for cid, assets, debt, aum, away, cur, holding in conn.execute("SELECT * FROM totals"):
+        for cid, assets, debt, aum, away, cur, holding in conn.execute(query, params):
             out[cid] = (Unpriced(cur, holding) if holding is not None
                         else Totals(_amount(assets), _amount(debt), _amount(aum), _amount(away)))
         return out
