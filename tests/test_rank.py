@@ -180,3 +180,75 @@ def test_potential_table(vault):
     out = run(["rank", "--as-of", "2026-11-28"], vault).stdout
     assert "dormant potential" in out
     assert "5,000,000 elsewhere" in out
+
+
+# ---------------------------------------------------------------- the index gives the same answer
+def _random_holder(rnd, n: int) -> str:
+    def amount() -> str:
+        return rnd.choice(["0", "1000", "2500000", "2500000.005", str(rnd.randint(0, 9_000_000)),
+                           f"{rnd.randint(0, 90_000)}.{rnd.randint(0, 99):02d}"])
+
+    lines = ["---", f"name: 客戶{n:02d}", f"tier: {rnd.choice('ABCZ')}",
+             f"status: {rnd.choice(['active', 'active', 'prospect', 'dormant', 'closed'])}",
+             f"since: 20{rnd.randint(15, 26)}-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}",
+             f"tags: [{rnd.choice(['golf', 'kids'])}]", f"risk: {{profile: {rnd.randint(1, 5)}}}"]
+    if rnd.random() < 0.3:
+        lines.append(f"cadence: {rnd.choice(['2w', '10d', '2m'])}")
+    if rnd.random() < 0.3:
+        lines += ["family:", "  - {name: 小孩, relation: child}"]
+    lines.append("assets:")
+    for _ in range(rnd.randint(0, 4)):
+        where = rnd.choice(["ours", "他行", "self"])
+        kind = rnd.choice(["deposit", "fund", "property", "mortgage"])
+        currency = rnd.choice(["TWD", "TWD", "USD", "JPY"])  # JPY has no rate
+        lines.append(f"  - {{name: 資產, type: {kind}, institution: {where}, value: {amount()},"
+                     f" currency: {currency}}}")
+    lines += ["policies:", f"  - {{name: 保單, premium: {amount()}, premium_frequency: monthly}}", "---", "",
+              "## Log"]
+    if rnd.random() < 0.7:
+        lines.append(f"- 2026-{rnd.randint(1, 11):02d}-1{rnd.randint(0, 9)} T 問候")
+    return "\n".join(lines) + "\n"
+
+
+def test_the_index_gives_the_same_ranking_as_the_book(vault):
+    import random
+    from datetime import date
+
+    from rmnotes.domain.rank import rank, rank_from_index
+    from rmnotes.domain.segments import Segment, parse_condition, parse_range, select
+    from rmnotes.index import Index
+    from rmnotes.vault import Vault
+
+    rnd = random.Random(11)
+    (vault / "rmnotes.yaml").write_text(
+        "base_currency: TWD\nfx: {USD: 31.5}\ntiers: {A: 1m, B: 3m, C: 6m}\ndefault_tier: B\n", encoding="utf-8")
+    for n in range(120):
+        write_client(vault, f"k{n:03d}", _random_holder(rnd, n))
+    holder(vault, "edge", "999", elsewhere="1000")  # exactly --elsewhere-min elsewhere
+    holder(vault, "even", "2500000.005", elsewhere="2500000.005")  # as much here as elsewhere
+    v = Vault(vault)
+    index = Index.open(v)
+    config, today = v.config, date(2026, 11, 28)
+    default = ("active", "prospect", "dormant")
+    segments = [Segment(statuses=default), Segment(), Segment(statuses=("dormant", "closed")),
+                Segment(statuses=default, tiers=("A", "B"), tags=("golf",)),
+                Segment(statuses=default, aum=parse_condition(">=1m")),
+                Segment(holds=("fund",), risk=parse_range("3..5"), has_children=True),
+                Segment(statuses=default, no_contact_since=date(2026, 6, 1))]
+    seen = set()
+    try:
+        for segment in segments:
+            for by in ("aum", "assets", "net-worth", "premium"):
+                for elsewhere_min in (None, D(1000)):
+                    chosen = select(index.book(totals=config, policies=True), segment.predicates(config))
+                    expected = rank(chosen.clients, config, today, by, elsewhere_min)
+                    found = rank_from_index(index, config, today, segment, by, elsewhere_min)
+                    assert list(found.rows) == list(expected.rows), (segment, by)
+                    assert found.warnings == chosen.warnings + expected.warnings, (segment, by)
+                    assert (found.total, found.top80_count, found.potential, found.elsewhere_min) == (
+                        expected.total, expected.top80_count, expected.potential, expected.elsewhere_min)
+                    seen.update(what for what, there in (("rows", found.rows), ("potential", found.potential),
+                                                        ("warnings", found.warnings)) if there)
+        assert seen == {"rows", "potential", "warnings"}  # the cases are not empty
+    finally:
+        index.close()

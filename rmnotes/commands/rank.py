@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.list import _Parsed, make_segment, segment_options, select_clients
+from rmnotes.commands.list import _Parsed, make_segment, segment_options
 from rmnotes.options import as_of_option, json_option, pass_app
 
 SHOW_ALL = 100  # a book this size is shown whole
@@ -45,13 +45,13 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     a currency with no rate is named in a warning and left out, never counted as zero.
     Closed clients are left out unless --status asks for them.
     """
-    from rmnotes.domain.rank import rank
+    from rmnotes.domain.rank import rank_from_index
 
     config = app.vault.config
     today = as_of or app.today()
-    clients = select_clients(app, make_segment(app, segment_args, ("active", "prospect", "dormant")),
-                             totals=True, details=False, policies=by == "premium")
-    ranking = rank(clients, config, today, by=by, elsewhere_min=elsewhere_min)
+    segment = make_segment(app, segment_args, ("active", "prospect", "dormant"))
+    app.warn_skipped()
+    ranking = rank_from_index(app.index, config, today, segment, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:
         click.echo(warning, err=True)
     if as_json:

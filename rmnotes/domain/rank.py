@@ -12,16 +12,15 @@ contacted for two cadences. "Large" defaults to the median AUM of the book.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple, Sequence, overload
 
-from rmnotes.domain.coverage import premiums
 from rmnotes.domain.money import ZERO, MissingRate
-from rmnotes.domain.segments import book_totals
-from rmnotes.index import BookClient, Totals
+from rmnotes.domain.segments import Segment, book_totals, select
+from rmnotes.index import BookClient, Index, Totals
 from rmnotes.model import Config
 from rmnotes.periods import Period
 
@@ -60,8 +59,8 @@ class Potential:
 class Ranking:
     by: str
     total: Decimal
-    rows: tuple[Ranked, ...]
-    top80_count: int
+    rows: Sequence[Ranked]  # built row by row when read (see RankedRows)
+    top80_count: int  # the top group is the first top80_count rows
     potential: tuple[Potential, ...]
     elsewhere_min: Decimal | None
     warnings: tuple[str, ...]
@@ -76,6 +75,8 @@ def value_of(config: Config, client: BookClient, by: str,
     """The client's ``by`` measure in the base currency, and any problems (a premium of
     unknown frequency, left out). Raises MissingRate."""
     if by == "premium":
+        from rmnotes.domain.coverage import premiums
+
         yearly, _single, problems = premiums(config, client)
         return yearly, problems
     t = totals or book_totals(config, client)
@@ -83,19 +84,21 @@ def value_of(config: Config, client: BookClient, by: str,
 
 
 Row = tuple[str, Decimal, Decimal, Decimal, bool]  # id, value, share, cumulative, in the top
+Step = tuple[str, Decimal, Decimal, bool]  # id, value, running sum of the positive values, in the top
 
 
-def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[Row], Decimal, int]:
-    """Rank ``(id, value)`` pairs: rows ``(id, value, share, cumulative, top)``, the total
-    and the size of the top group. Highest value first, ties by id."""
+def ordered(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[Step], Decimal, int]:
+    """``(id, value)`` pairs highest value first (ties by id), each with the running sum
+    of the positive values and whether it is in the top group; the total of the positive
+    values and the size of the top group."""
     # highest value first, ties by id: a stable sort by value after one by id
-    ordered = sorted(sorted(values, key=itemgetter(0)), key=itemgetter(1), reverse=True)
-    total = sum((v for _, v in ordered if v > 0), ZERO)
-    rows = []
+    steps = sorted(sorted(values, key=itemgetter(0)), key=itemgetter(1), reverse=True)
+    total = sum((v for _, v in steps if v > 0), ZERO)
+    out: list[Step] = []
     running = ZERO
     reached_at: Decimal | None = None
     count = 0
-    for cid, v in ordered:
+    for cid, v in steps:
         positive = v > 0
         if positive:
             running += v
@@ -106,10 +109,54 @@ def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[li
         else:
             top = False
         count += top
-        s = (v / total if positive and total > 0 else ZERO).quantize(SHARE_PLACES)
-        c = (running / total if total > 0 else ZERO).quantize(SHARE_PLACES)
-        rows.append((cid, v, s, c, top))
-    return rows, total, count
+        out.append((cid, v, running, top))
+    return out, total, count
+
+
+def shares(value: Decimal, running: Decimal, total: Decimal) -> tuple[Decimal, Decimal]:
+    """A row's share of ``total`` and the cumulative share, rounded to 4 places."""
+    s = (value / total if value > 0 and total > 0 else ZERO).quantize(SHARE_PLACES)
+    c = (running / total if total > 0 else ZERO).quantize(SHARE_PLACES)
+    return s, c
+
+
+def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[Row], Decimal, int]:
+    """Rank ``(id, value)`` pairs: rows ``(id, value, share, cumulative, top)``, the total
+    and the size of the top group. Highest value first, ties by id."""
+    steps, total, count = ordered(values, share)
+    return [(cid, v, *shares(v, running, total), top) for cid, v, running, top in steps], total, count
+
+
+class RankedRows(Sequence[Ranked]):
+    """The ranked rows, each built (its shares divided and rounded) when it is read, so a
+    table of the top 50 of 10,000 clients does not divide 20,000 times."""
+
+    __slots__ = ("_steps", "_names", "_total")
+
+    def __init__(self, steps: list[Step], names: Mapping[str, str], total: Decimal):
+        self._steps, self._names, self._total = steps, names, total
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+    @overload
+    def __getitem__(self, i: int) -> Ranked: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Ranked]: ...
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._steps)))]
+        if i < 0:
+            i += len(self._steps)
+        cid, v, running, top = self._steps[i]
+        return Ranked(i + 1, cid, self._names[cid], v, *shares(v, running, self._total), top)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"RankedRows({len(self)} rows)"
 
 
 def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "aum",
@@ -122,7 +169,6 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     clients = list(clients)
-    names = {c.id: c.name for c in clients}
     sums: dict[str, Totals | MissingRate] = {}
     for c in clients:
         try:
@@ -142,23 +188,136 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
                 continue
             value, problems = value_of(config, c, by)
         except MissingRate as exc:
-            warnings.append(f"warning: {c.name} ({c.id}) left out of the ranking: {exc}")
+            warnings.append(_left_out(c, exc))
             continue
         values.append((c.id, value))
         if problems:
             warnings += [f"warning: {m}" for m in problems]
-    rows, total, count = cut(values)
-    ranked = tuple(Ranked(i, cid, names[cid], v, s, cum, top)
-                   for i, (cid, v, s, cum, top) in enumerate(rows, 1))
-
     if elsewhere_min is None:
         elsewhere_min = median([t.aum for t in sums.values() if not isinstance(t, MissingRate) and t.aum > 0])
+    found = _potential(config, clients, today, elsewhere_min, sums)
+    return _ranking(by, values, {c.id: c.name for c in clients}, found, elsewhere_min, warnings)
+
+
+def rank_from_index(index: Index, config: Config, today: date, segment: Segment, by: str = "aum",
+                    elsewhere_min: Decimal | None = None) -> Ranking:
+    """The same answer as :func:`rank` over the index's clients in ``segment``, with the
+    warnings of :func:`~rmnotes.domain.segments.select` first. The holdings measures come
+    from the index's totals (one narrow row per client, no client objects); the index
+    only narrows the dormant potential to clients that may have it, and
+    :func:`potential_of` decides each. ``premium`` reads the policies of every client."""
+    if by not in MEASURES:
+        raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
+    if by == "premium":
+        chosen = select(index.book(totals=config, policies=True, details=segment.needs_details),
+                        segment.predicates(config))
+        ranking = rank(chosen.clients, config, today, by, elsewhere_min)
+        return replace(ranking, warnings=chosen.warnings + ranking.warnings)
+    index.fresh_totals(config)
+    where, params = segment.where()
+    measure = {"aum": "", "assets": ", t.assets", "net-worth": ", t.assets, t.liabilities"}[by]
+    names: dict[str, str] = {}
+    values: list[tuple[str, Decimal]] = []
+    aums: list[Decimal] = []
+    unpriced: list[str] = []
+    for cid, name, holding, aum, *amounts in index.conn.execute(
+            f"SELECT id, name, t.holding, t.aum{measure} FROM clients"
+            f" JOIN totals AS t ON t.client_id = clients.id WHERE {where}", params):
+        if holding is not None:  # a currency with no rate
+            unpriced.append(cid)
+            continue
+        ours = Decimal(aum)
+        if segment.aum is not None and not segment.aum.test(ours):
+            continue
+        names[cid] = name
+        if ours > 0:
+            aums.append(ours)
+        if by == "aum":
+            values.append((cid, ours))
+        elif by == "assets":
+            values.append((cid, Decimal(amounts[0])))
+        else:
+            values.append((cid, Decimal(amounts[0]) - Decimal(amounts[1])))
+    left_out, warnings = [], []
+    for c in index.book(totals=config, details=False, ids=unpriced):
+        try:
+            book_totals(config, c)
+        except MissingRate as exc:
+            if segment.aum is not None:  # the segment needed its money: not selected
+                left_out.append(f"warning: {c.name} ({c.id}) left out: {exc}")
+            else:
+                names[c.id] = c.name
+                warnings.append(_left_out(c, exc))
+    if elsewhere_min is None:
+        elsewhere_min = median(aums)
+    maybe = _maybe_potential(index, config, today, elsewhere_min, where, params)
+    candidates = index.book(totals=config, details=False, ids=maybe & names.keys())
+    sums: dict[str, Totals | MissingRate] = {}
+    for c in candidates:
+        try:
+            sums[c.id] = book_totals(config, c)
+        except MissingRate as exc:
+            sums[c.id] = exc
+    found = _potential(config, candidates, today, elsewhere_min, sums)
+    return _ranking(by, values, names, found, elsewhere_min, left_out + warnings)
+
+
+_MARGIN = 1e-9  # relative: floating point in SQL only narrows; the exact Decimal rule decides
+
+
+def _maybe_potential(index: Index, config: Config, today: date, large: Decimal | None,
+                     where: str, params: list) -> set[str]:
+    """Ids of clients that may be dormant potential (more than that; the caller keeps
+    those of its segment): those in ``where`` marked dormant or with no contact since two
+    of their cadences before ``today``, and any with more money elsewhere than here in
+    floating point (with a margin, so that no case the exact rule takes is missed)."""
+    conn = index.conn
+    own = [r[0] for r in conn.execute("SELECT DISTINCT cadence FROM clients WHERE cadence IS NOT NULL")]
+    quiet, quiet_params = ["CASE"], []
+
+    def two_before(period: Period | None) -> str | None:
+        return Period(period.count * 2, period.unit).before(today).isoformat() if period else None
+
+    for cadence in own:
+        quiet.append("WHEN cadence = ? THEN ?")
+        quiet_params += [cadence, two_before(Period.parse(cadence))]
+    for tier in config.tiers:
+        quiet.append("WHEN cadence IS NULL AND tier = ? THEN ?")
+        quiet_params += [tier, two_before(config.cadence_for(tier))]
+    quiet.append("WHEN cadence IS NULL THEN ? END")
+    quiet_params.append(two_before(config.cadence_for(None)))
+    found = {r[0] for r in conn.execute(
+        f"SELECT id FROM clients WHERE {where} AND status != 'closed' AND (status = 'dormant'"
+        f" OR coalesce(last_contact, since) < ({' '.join(quiet)}))", params + quiet_params)}
+    least = float(large) * (1 - _MARGIN) if large is not None else 0.0
+    found.update(r[0] for r in conn.execute(  # the segment applies to these in the caller
+        "SELECT client_id FROM totals WHERE holding IS NULL AND CAST(elsewhere AS REAL) >= ?"
+        " AND CAST(elsewhere AS REAL) >= CAST(aum AS REAL) - abs(CAST(aum AS REAL)) * ?",
+        (least, _MARGIN)))
+    return found
+
+
+def _left_out(client: BookClient, exc: MissingRate) -> str:
+    return f"warning: {client.name} ({client.id}) left out of the ranking: {exc}"
+
+
+def _potential(config: Config, clients: Iterable[BookClient], today: date, large: Decimal | None,
+               sums: dict[str, Totals | MissingRate]) -> tuple[Potential, ...]:
+    """The dormant potential among ``clients``, the largest sums first."""
     cadences: dict = {}
-    found = [p for p in (potential_of(config, c, today, elsewhere_min, sums[c.id], cadences) for c in clients)
+    found = [p for p in (potential_of(config, c, today, large, sums[c.id], cadences) for c in clients)
              if p is not None]
     found.sort(key=lambda p: (-(max(p.elsewhere or ZERO, p.dormant_assets or ZERO)),
                               p.silent_since or today, p.client))
-    return Ranking(by, total, ranked, count, tuple(found), elsewhere_min, tuple(warnings))
+    return tuple(found)
+
+
+def _ranking(by: str, values: list[tuple[str, Decimal]], names: dict[str, str],
+             potential: tuple[Potential, ...], elsewhere_min: Decimal | None,
+             warnings: list[str]) -> Ranking:
+    steps, total, count = ordered(values)
+    return Ranking(by, total, RankedRows(steps, names, total), count, potential, elsewhere_min,
+                   tuple(warnings))
 
 
 def median(values: list[Decimal]) -> Decimal | None:

@@ -193,6 +193,41 @@ class Segment:
     def is_empty(self) -> bool:
         return self == Segment()
 
+    def where(self) -> tuple[str, list]:
+        """The segment as SQL over the index's ``clients`` table (``--aum`` aside: it needs
+        exact money, see :meth:`predicates`), with its parameters; the same tests."""
+        parts, params = ["1"], []
+
+        def any_of(column: str, values: Iterable[str]) -> None:
+            values = list(values)
+            parts.append(f"{column} IN ({','.join('?' * len(values))})")
+            params.extend(values)
+
+        if self.tiers:
+            any_of("tier", self.tiers)
+        if self.statuses:
+            any_of("status", (s.lower() for s in self.statuses))
+        for tag in self.tags:
+            parts.append("EXISTS (SELECT 1 FROM json_each(clients.tags) WHERE value = ?)")
+            params.append(tag)
+        if self.risk is not None:
+            parts.append("risk_profile IS NOT NULL")
+            if self.risk.low is not None:
+                parts.append("risk_profile >= ?")
+                params.append(self.risk.low)
+            if self.risk.high is not None:
+                parts.append("risk_profile <= ?")
+                params.append(self.risk.high)
+        for asset_type in self.holds:  # asset_types: the types, space-separated
+            parts.append("instr(' ' || asset_types || ' ', ?) > 0")
+            params.append(f" {asset_type.lower()} ")
+        if self.has_children:
+            parts.append("children > 0")
+        if self.no_contact_since is not None:
+            parts.append("(last_contact IS NULL OR last_contact < ?)")
+            params.append(self.no_contact_since.isoformat())
+        return " AND ".join(parts), params
+
     def predicates(self, config: Config) -> tuple[Predicate, ...]:
         out: list[Predicate] = []
         if self.tiers:
