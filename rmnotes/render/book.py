@@ -3,21 +3,22 @@ potential, search hits, tags and segment CSV."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Span, Text
 
-from rmnotes.domain.coverage import KINDS, Coverage, CoverageReport
-from rmnotes.domain.find import Found, Hit
 from rmnotes.domain.money import money_text
 from rmnotes.domain.rank import Potential, Ranking
+
+if TYPE_CHECKING:  # the coverage and search rules load with their own commands
+    from rmnotes.domain.coverage import Coverage, CoverageReport
+    from rmnotes.domain.find import Found, Hit
 
 KIND_LABELS = {"life": "life", "critical_illness": "CI", "medical": "medical", "accident": "accident",
                "annuity": "annuity", "long_term_care": "LTC"}
@@ -89,6 +90,8 @@ def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
 
 
 def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
+    from rmnotes.domain.coverage import KINDS
+
     kinds = [k for k in (COMPACT_KINDS if compact else KINDS)
              if any(r.sums is None or r.sums[k] or k in r.riders or k in r.held for r in report.rows)]
     family = not compact and any(r.family_sums is None or r.family_sums for r in report.rows)
@@ -163,6 +166,8 @@ def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from rmnotes.domain.coverage import KINDS
 
     wb = Workbook()
     ws = wb.active
@@ -290,7 +295,7 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
 
 def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Text:
     rows = ranking.rows if limit is None else ranking.rows[:limit]
-    last_top = max((r.rank for r in ranking.rows if r.top80), default=0)
+    last_top = ranking.top80_count  # the top group leads the ranking
     body = []
     for r in rows:
         name = [(r.name, "bold" if r.top80 else None), (f" {r.client}", "dim")]
@@ -429,6 +434,8 @@ def tags_table(counts: Iterable[tuple[str, int]], examples: dict[str, list[str]]
 def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
     """CSV for spreadsheets: a header line, one line per row, CRLF line ends (RFC 4180)."""
     buf = io.StringIO()
+    import csv
+
     writer = csv.writer(buf)
     writer.writerow(header)
     for row in rows:
