@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,12 +36,24 @@ class Period:
         return f"{self.count}{self.unit}"
 
 
+def is_leap(year: int) -> bool:
+    """Whether ``year`` has a Feb 29 (the rule of :func:`calendar.isleap`, without
+    importing calendar and locale on every command)."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if is_leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def add_months(start: date, months: int) -> date:
     """Calendar months, clamped to the month's end: Jan 31 + 1 month = Feb 28 (or 29)."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
+    day = min(start.day, days_in_month(year, month))
     return date(year, month, day)
 
 
@@ -58,7 +69,7 @@ def add_period(start: date, period: Period) -> date:
 
 def anniversary(born: date, year: int) -> date:
     """The solar anniversary of ``born`` in ``year``; Feb 29 falls on Feb 28 in common years."""
-    if born.month == 2 and born.day == 29 and not calendar.isleap(year):
+    if born.month == 2 and born.day == 29 and not is_leap(year):
         return date(year, 2, 28)
     return born.replace(year=year)
 

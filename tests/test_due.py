@@ -18,7 +18,7 @@ from rmnotes.facts import facts_of, profile_of
 from rmnotes.index import Index
 from rmnotes.model import Config
 from rmnotes.parse import parse_client
-from rmnotes.periods import Period
+from rmnotes.periods import Period, days_in_month, is_leap
 from rmnotes.vault import Vault
 
 CONFIG = Config(tiers={"A": Period(1, "m"), "B": Period(3, "m"), "C": Period(6, "m")},
@@ -370,6 +370,15 @@ def test_latest_start_is_exact_at_month_ends():
     assert latest_start(Period(2, "w"), date(2026, 2, 28)) == date(2026, 2, 14)
     assert latest_start(Period(1, "y"), date(2027, 2, 28)) == date(2026, 2, 28)
     assert latest_start(Period(1, "y"), date(2029, 2, 28)) == date(2028, 2, 29)
+
+
+def test_month_lengths_and_leap_years_follow_the_calendar_module():
+    import calendar
+
+    for year in range(1896, 2105):
+        assert is_leap(year) == calendar.isleap(year), year
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1], (year, month)
 
 
 def test_month_days_cover_the_window_and_feb_29():

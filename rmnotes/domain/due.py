@@ -30,7 +30,6 @@ still counts them all).
 
 from __future__ import annotations
 
-import calendar
 import heapq
 import json
 import re
@@ -42,7 +41,7 @@ from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 from rmnotes.facts import Fact, Profile
 from rmnotes.index import Index
 from rmnotes.model import Config
-from rmnotes.periods import Period, anniversary
+from rmnotes.periods import Period, anniversary, is_leap
 
 REASONS = ("cadence", "never", "birthday", "holiday", "maturity", "premium", "follow-up", "kyc")
 # on the same day: promises and compliance first, greetings last
@@ -596,7 +595,7 @@ def month_days(start: date, end: date) -> list[tuple[int, str, str]] | None:
         pieces = [(start.year, start.strftime("%m-%d"), end.strftime("%m-%d"))]
     else:
         pieces = [(start.year, start.strftime("%m-%d"), "12-31"), (end.year, "01-01", end.strftime("%m-%d"))]
-    return [(year, a, "02-29" if b == "02-28" and not calendar.isleap(year) else b)
+    return [(year, a, "02-29" if b == "02-28" and not is_leap(year) else b)
             for year, a, b in pieces]
 
 
