@@ -34,7 +34,7 @@ from rmnotes.vault import DIR_MODE, FileStamp, Vault
 if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
     from rmnotes.parse import ParsedClient
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -50,7 +50,7 @@ CREATE TABLE clients (
 );  -- narrow rows scan fast; the notes are searchable lines in texts
 CREATE INDEX clients_status ON clients(status);
 CREATE INDEX clients_last_contact ON clients(last_contact);
-CREATE TABLE cadence (client_id TEXT PRIMARY KEY, due TEXT);  -- filled for the config's cadences
+CREATE TABLE cadence (client_id TEXT PRIMARY KEY, due TEXT) WITHOUT ROWID;  -- for the config's tiers
 CREATE INDEX cadence_due ON cadence(due);
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
 CREATE INDEX keys_key ON keys(key);
@@ -81,7 +81,7 @@ CREATE INDEX money_client ON money(client_id);
 CREATE TABLE totals (
     client_id TEXT PRIMARY KEY, assets TEXT, liabilities TEXT, aum TEXT, elsewhere TEXT,
     unpriced TEXT, holding TEXT
-);
+) WITHOUT ROWID;  -- one seek per client when joined
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);  -- kept across files
 CREATE TABLE policies (
