@@ -34,7 +34,7 @@ from rmnotes.vault import DIR_MODE, FileStamp, Vault
 if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
     from rmnotes.parse import ParsedClient
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -50,6 +50,7 @@ CREATE TABLE clients (
 );  -- narrow rows scan fast; the notes are searchable lines in texts
 CREATE INDEX clients_status ON clients(status);
 CREATE INDEX clients_last_contact ON clients(last_contact);
+CREATE INDEX clients_cadence ON clients(cadence);
 CREATE TABLE cadence (client_id TEXT PRIMARY KEY, due TEXT) WITHOUT ROWID;  -- for the config's tiers
 CREATE INDEX cadence_due ON cadence(due);
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);

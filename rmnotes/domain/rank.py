@@ -12,9 +12,11 @@ contacted for two cadences. "Large" defaults to the median AUM of the book.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 from operator import itemgetter
 from typing import Iterable, Mapping, NamedTuple, Sequence, overload
 
@@ -90,27 +92,22 @@ Step = tuple[str, Decimal, Decimal, bool]  # id, value, running sum of the posit
 def ordered(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[list[Step], Decimal, int]:
     """``(id, value)`` pairs highest value first (ties by id), each with the running sum
     of the positive values and whether it is in the top group; the total of the positive
-    values and the size of the top group."""
+    values and the size of the top group: every client down to the one where the running
+    sum reaches ``share`` of the total, and any tied with that one."""
     # highest value first, ties by id: a stable sort by value after one by id
     steps = sorted(sorted(values, key=itemgetter(0)), key=itemgetter(1), reverse=True)
-    total = sum((v for _, v in steps if v > 0), ZERO)
-    out: list[Step] = []
-    running = ZERO
-    reached_at: Decimal | None = None
+    ids = [cid for cid, _ in steps]
+    amounts = [v for _, v in steps]
+    running = list(accumulate((v if v > 0 else ZERO for v in amounts), initial=ZERO))[1:]
+    total = running[-1] if running else ZERO
     count = 0
-    for cid, v in steps:
-        positive = v > 0
-        if positive:
-            running += v
-        if total > 0 and positive and (reached_at is None or v == reached_at):
-            top = True
-            if reached_at is None and running >= share * total:
-                reached_at = v
-        else:
-            top = False
-        count += top
-        out.append((cid, v, running, top))
-    return out, total, count
+    if total > 0:  # the positive values lead, so the running sum reaches the goal among them
+        count = bisect_left(running, share * total) + 1
+        reached_at = amounts[count - 1]
+        while count < len(amounts) and amounts[count] == reached_at:
+            count += 1
+    tops = [True] * count + [False] * (len(amounts) - count)
+    return list(zip(ids, amounts, running, tops)), total, count
 
 
 def shares(value: Decimal, running: Decimal, total: Decimal) -> tuple[Decimal, Decimal]:
@@ -215,16 +212,30 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         return replace(ranking, warnings=chosen.warnings + ranking.warnings)
     index.fresh_totals(config)
     where, params = segment.where()
-    measure = {"aum": "", "assets": ", t.assets", "net-worth": ", t.assets, t.liabilities"}[by]
+    quiet, quiet_params = _quiet_before(index, config, today)
+    measure = {"aum": "t.aum", "assets": "t.assets", "net-worth": "t.assets, t.liabilities"}[by]
+    # one scan: each client's measure, and whether it may be dormant potential: marked
+    # dormant or silent (exact), or more money elsewhere than here (in floating point,
+    # with a margin: SQL only narrows, potential_of decides)
+    rows = index.conn.execute(
+        f"SELECT id, name, t.holding, t.aum,"
+        f" status != 'closed' AND (status = 'dormant' OR coalesce(last_contact, since) < {quiet}),"
+        " CASE WHEN status != 'closed' AND CAST(t.elsewhere AS REAL) > 0 AND CAST(t.elsewhere AS REAL)"
+        " >= CAST(t.aum AS REAL) - abs(CAST(t.aum AS REAL)) * ? THEN t.elsewhere END,"
+        f" {measure} FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}",
+        quiet_params + [_MARGIN] + params).fetchall()
     names: dict[str, str] = {}
     values: list[tuple[str, Decimal]] = []
     aums: list[Decimal] = []
     unpriced: list[str] = []
-    for cid, name, holding, aum, *amounts in index.conn.execute(
-            f"SELECT id, name, t.holding, t.aum{measure} FROM clients"
-            f" JOIN totals AS t ON t.client_id = clients.id WHERE {where}", params):
+    maybe: list[str] = []
+    elsewhere: list[tuple[str, Decimal]] = []
+    for row in rows:
+        cid, name, holding, aum, flagged, more = row[:6]
         if holding is not None:  # a currency with no rate
             unpriced.append(cid)
+            if flagged:
+                maybe.append(cid)
             continue
         ours = Decimal(aum)
         if segment.aum is not None and not segment.aum.test(ours):
@@ -235,9 +246,13 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         if by == "aum":
             values.append((cid, ours))
         elif by == "assets":
-            values.append((cid, Decimal(amounts[0])))
+            values.append((cid, Decimal(row[6])))
         else:
-            values.append((cid, Decimal(amounts[0]) - Decimal(amounts[1])))
+            values.append((cid, Decimal(row[6]) - Decimal(row[7])))
+        if flagged:
+            maybe.append(cid)
+        elif more is not None:
+            elsewhere.append((cid, Decimal(more)))
     left_out, warnings = [], []
     for c in index.book(totals=config, details=False, ids=unpriced):
         try:
@@ -250,8 +265,8 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
                 warnings.append(_left_out(c, exc))
     if elsewhere_min is None:
         elsewhere_min = median(aums)
-    maybe = _maybe_potential(index, config, today, elsewhere_min, where, params)
-    candidates = index.book(totals=config, details=False, ids=maybe & names.keys())
+    maybe += [cid for cid, more in elsewhere if elsewhere_min is None or more >= elsewhere_min]
+    candidates = index.book(totals=config, details=False, ids=[cid for cid in maybe if cid in names])
     sums: dict[str, Totals | MissingRate] = {}
     for c in candidates:
         try:
@@ -265,36 +280,25 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
 _MARGIN = 1e-9  # relative: floating point in SQL only narrows; the exact Decimal rule decides
 
 
-def _maybe_potential(index: Index, config: Config, today: date, large: Decimal | None,
-                     where: str, params: list) -> set[str]:
-    """Ids of clients that may be dormant potential (more than that; the caller keeps
-    those of its segment): those in ``where`` marked dormant or with no contact since two
-    of their cadences before ``today``, and any with more money elsewhere than here in
-    floating point (with a margin, so that no case the exact rule takes is missed)."""
-    conn = index.conn
-    own = [r[0] for r in conn.execute("SELECT DISTINCT cadence FROM clients WHERE cadence IS NOT NULL")]
-    quiet, quiet_params = ["CASE"], []
+def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]:
+    """SQL for the day two of a client's cadences before ``today`` (its own cadence, else
+    its tier's, else the default's; NULL without one), and its parameters: a client not
+    contacted since that day is silent (see :func:`potential_of`)."""
+    own = [r[0] for r in index.conn.execute("SELECT DISTINCT cadence FROM clients WHERE cadence IS NOT NULL")]
 
     def two_before(period: Period | None) -> str | None:
         return Period(period.count * 2, period.unit).before(today).isoformat() if period else None
 
+    sql, params = ["(CASE"], []
     for cadence in own:
-        quiet.append("WHEN cadence = ? THEN ?")
-        quiet_params += [cadence, two_before(Period.parse(cadence))]
+        sql.append("WHEN cadence = ? THEN ?")
+        params += [cadence, two_before(Period.parse(cadence))]
     for tier in config.tiers:
-        quiet.append("WHEN cadence IS NULL AND tier = ? THEN ?")
-        quiet_params += [tier, two_before(config.cadence_for(tier))]
-    quiet.append("WHEN cadence IS NULL THEN ? END")
-    quiet_params.append(two_before(config.cadence_for(None)))
-    found = {r[0] for r in conn.execute(
-        f"SELECT id FROM clients WHERE {where} AND status != 'closed' AND (status = 'dormant'"
-        f" OR coalesce(last_contact, since) < ({' '.join(quiet)}))", params + quiet_params)}
-    least = float(large) * (1 - _MARGIN) if large is not None else 0.0
-    found.update(r[0] for r in conn.execute(  # the segment applies to these in the caller
-        "SELECT client_id FROM totals WHERE holding IS NULL AND CAST(elsewhere AS REAL) >= ?"
-        " AND CAST(elsewhere AS REAL) >= CAST(aum AS REAL) - abs(CAST(aum AS REAL)) * ?",
-        (least, _MARGIN)))
-    return found
+        sql.append("WHEN cadence IS NULL AND tier = ? THEN ?")
+        params += [tier, two_before(config.cadence_for(tier))]
+    sql.append("WHEN cadence IS NULL THEN ? END)")
+    params.append(two_before(config.cadence_for(None)))
+    return " ".join(sql), params
 
 
 def _left_out(client: BookClient, exc: MissingRate) -> str:
