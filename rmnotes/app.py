@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Callable
 
 from rmnotes.errors import DataError
 from rmnotes.index import Index, read_and_parse
-from rmnotes.model import Client
 from rmnotes.vault import Vault, atomic_write, find_root
 
-if TYPE_CHECKING:  # git runs only when a command writes
+if TYPE_CHECKING:  # git runs only when a command writes; client objects when one is read
     from rmnotes import gitops
+    from rmnotes.model import Client
 
 
 @dataclass

@@ -25,13 +25,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
+from rmnotes.config import Config
 from rmnotes.errors import DataError
-from rmnotes.facts import Fact, Profile, facts_of, profile_of
-from rmnotes.model import Client, Config, Entry, FamilyMember, FollowUp, Issue, Policy
 from rmnotes.periods import Period
 from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
-if TYPE_CHECKING:  # parse (and yaml) load only when a file has to be read
+if TYPE_CHECKING:
+    # parse (and yaml) load only when a file has to be read; the model's and the facts'
+    # classes only when a query returns them: a warm agenda builds no client object
+    from rmnotes.facts import Fact, Profile
+    from rmnotes.model import Client, Entry, FamilyMember, FollowUp, Issue, Policy
     from rmnotes.parse import ParsedClient
 
 SCHEMA_VERSION = 13
@@ -194,6 +197,8 @@ class BookClient:
 
     @property
     def profile(self) -> Profile:
+        from rmnotes.facts import Profile
+
         r = self._row
         return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
                        _strings(self._detail(10)), r[11], r[12], _strings(r[13]))
@@ -201,6 +206,8 @@ class BookClient:
     @property
     def family(self) -> tuple[FamilyMember, ...]:
         """The family: name, relation, birthday and link only."""
+        from rmnotes.model import FamilyMember
+
         blob = self._detail(17)
         if blob == "[]":
             return ()
@@ -431,6 +438,8 @@ class Index:
         summed = self.totals(totals, ids) if totals is not None else {}
         insured: dict[str, list[Policy]] = {}
         if policies:
+            from rmnotes.model import Policy
+
             for r in self.conn.execute(
                 "SELECT client_id, name, insurer, kind, insured, sum_assured, premium, frequency,"
                 " currency, riders, line FROM policies" + only.format("client_id") + " ORDER BY rowid", params
@@ -589,6 +598,8 @@ class Index:
               since: date | None = None) -> list[tuple[str, Fact]]:
         """``(client id, fact)`` pairs of the clients that are not closed (what the agenda
         reads), optionally by kind and date range (birthdays: all)."""
+        from rmnotes.facts import Fact
+
         sql = "SELECT client_id, kind, date, detail, lunar, relation, number FROM facts WHERE 1"
         params: list = []
         if kinds:
@@ -608,6 +619,8 @@ class Index:
     def entries(self, client_id: str | None = None, since: date | None = None,
                 until: date | None = None) -> list[tuple[str, Entry]]:
         """``(client id, entry)`` pairs in date and time order."""
+        from rmnotes.model import Entry
+
         sql = "SELECT client_id, date, time, channel, text, attrs, line FROM entries WHERE 1"
         params: list = []
         if client_id is not None:
@@ -627,6 +640,8 @@ class Index:
         ]
 
     def followups(self, client_id: str | None = None, open_only: bool = False) -> list[tuple[str, FollowUp]]:
+        from rmnotes.model import FollowUp
+
         sql = "SELECT client_id, number, done, date, text, line FROM followups WHERE 1"
         params: list = []
         if client_id is not None:
@@ -641,6 +656,8 @@ class Index:
 
 # ---------------------------------------------------------------------- internals
 def _profile(r: Sequence) -> Profile:
+    from rmnotes.facts import Profile
+
     return Profile(r[0], r[1], r[2], r[3], r[4], _day(r[5]), _day(r[6]),
                    _strings(r[7]), r[8], r[9], _strings(r[10]))
 
@@ -686,11 +703,14 @@ def _remove(path: Path) -> None:
 
 
 def _issues(path: str, blob: str) -> list[Issue]:
+    from rmnotes.model import Issue
+
     return [Issue(path, line, message, severity) for line, severity, message in json.loads(blob)]
 
 
 def read_and_parse(vault: Vault, rel: str) -> ParsedClient:
     """Read and parse one client file; unreadable bytes become an issue, not an exception."""
+    from rmnotes.model import Issue
     from rmnotes.parse import ParsedClient, parse_client
 
     try:
@@ -873,6 +893,8 @@ def _build_part(job: tuple[str, str, list[tuple]]) -> tuple[str, int]:
 
 def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], tuple[str, ...]]) -> dict:
     """Every table row one parsed file contributes."""
+    from rmnotes.facts import facts_of, profile_of
+
     cid = _client_id(stamp.rel)
     issues = json.dumps([[i.line, i.severity, i.message] for i in result.issues], ensure_ascii=False)
     c = result.client

@@ -167,33 +167,3 @@ class Client:
     @property
     def children(self) -> tuple[FamilyMember, ...]:
         return tuple(m for m in self.family if m.relation == "child")
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """``rmnotes.yaml``: the vault's settings."""
-
-    owner: str | None = None
-    base_currency: str = "TWD"
-    fx: Mapping[str, Decimal] = field(default_factory=dict)
-    tiers: Mapping[str, Period] = field(default_factory=dict)
-    default_tier: str | None = None
-    region: str | None = None
-    lookahead_days: int = 14
-    kyc_valid: Period = Period(1, "y")
-    coverage: Mapping[str, Any] = field(default_factory=dict)
-
-    def rate(self, currency: str | None) -> Decimal | None:
-        """Units of base currency per unit of ``currency``; None when no rate is known."""
-        if currency is None or currency == self.base_currency:
-            return Decimal(1)
-        return self.fx.get(currency)
-
-    def cadence_for(self, tier: str | None, own: Period | None = None) -> Period | None:
-        if own is not None:
-            return own
-        if tier is not None and tier in self.tiers:
-            return self.tiers[tier]
-        if self.default_tier is not None:
-            return self.tiers.get(self.default_tier)
-        return None

@@ -9,10 +9,13 @@ import contextlib
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
+from rmnotes.config import Config
 from rmnotes.errors import DataError, RmnotesError, VaultNotFound
-from rmnotes.model import Config, Issue
+
+if TYPE_CHECKING:
+    from rmnotes.model import Issue
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.pickle"

@@ -9,14 +9,20 @@ from datetime import date, timedelta
 import pytest
 
 from conftest import write_client
+from rmnotes.config import Config
 from rmnotes.domain import holidays as hol
 from rmnotes.domain.due import (
-    REASONS, agenda, agenda_from_index, contact_hint, covers_work_hours, latest_start, month_days,
+    REASONS,
+    agenda,
+    agenda_from_index,
+    contact_hint,
+    covers_work_hours,
+    latest_start,
+    month_days,
 )
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
 from rmnotes.facts import facts_of, profile_of
 from rmnotes.index import Index
-from rmnotes.model import Config
 from rmnotes.parse import parse_client
 from rmnotes.periods import Period, days_in_month, is_leap
 from rmnotes.vault import Vault

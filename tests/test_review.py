@@ -9,10 +9,19 @@ from decimal import Decimal
 
 import pytest
 
+from rmnotes.config import Config
 from rmnotes.domain.money import MissingRate
-from rmnotes.domain.review import (Row, asset_keys, build_review, number_text, pie_slices,
-                                   record_lines, review_snapshots, yaml_key)
-from rmnotes.model import Client, Config
+from rmnotes.domain.review import (
+    Row,
+    asset_keys,
+    build_review,
+    number_text,
+    pie_slices,
+    record_lines,
+    review_snapshots,
+    yaml_key,
+)
+from rmnotes.model import Client
 from rmnotes.parse.client import parse_client
 from rmnotes.textedit import append_log
 

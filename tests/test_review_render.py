@@ -19,8 +19,8 @@ import pytest
 # so that the run does not rebuild it in every temporary home.
 import matplotlib.font_manager  # noqa: F401,E402
 
+from rmnotes.config import Config
 from rmnotes.domain.review import build_review
-from rmnotes.model import Config
 from rmnotes.parse.client import parse_client
 from rmnotes.render.fonts import INSTALL_HINT, CJKFace, choose, is_truetype, setup_fonts
 from rmnotes.render.review import (PdfInfo, chart_pngs, compact, held_text, review_pdf,

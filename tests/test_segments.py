@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from conftest import run, write_client
 
+from rmnotes.config import Config
 from rmnotes.domain.money import totals
 from rmnotes.domain.segments import (Condition, Range, Segment, book_totals, parse_amount,
                                      parse_condition, parse_range, parse_since, select)
 from rmnotes.index import Index
-from rmnotes.model import Config
 from rmnotes.vault import Vault
 
 

@@ -18,8 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from rmnotes.config import Config
 from rmnotes.index import read_and_parse
-from rmnotes.model import Config, Issue
+from rmnotes.model import Issue
 from rmnotes.parse import ParsedClient, yamltree
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.vault import CONFIG_FILE, Vault

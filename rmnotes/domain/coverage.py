@@ -25,10 +25,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
+from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
 from rmnotes.errors import DataError
 from rmnotes.index import BookClient
-from rmnotes.model import Config, FamilyMember, Policy
+from rmnotes.model import FamilyMember, Policy
 
 KINDS = ("life", "critical_illness", "medical", "accident", "annuity", "long_term_care")
 PER_YEAR = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}

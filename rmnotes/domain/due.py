@@ -36,12 +36,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from operator import itemgetter
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from rmnotes.facts import Fact, Profile
+from rmnotes.config import Config
 from rmnotes.index import Index
-from rmnotes.model import Config
 from rmnotes.periods import Period, anniversary, is_leap
+
+if TYPE_CHECKING:  # the agenda over parsed files takes these; the index path needs none
+    from rmnotes.facts import Fact, Profile
 
 REASONS = ("cadence", "never", "birthday", "holiday", "maturity", "premium", "follow-up", "kyc")
 # on the same day: promises and compliance first, greetings last

@@ -15,10 +15,10 @@ from datetime import date
 from typing import Any, Sequence
 
 from rmnotes import textedit
+from rmnotes.config import Config
 from rmnotes.errors import DataError
-from rmnotes.model import CHANNELS, Client, Config, Entry, FollowUp
-from rmnotes.parse import parse_client
-from rmnotes.parse import yamltree
+from rmnotes.model import CHANNELS, Client, Entry, FollowUp
+from rmnotes.parse import parse_client, yamltree
 from rmnotes.periods import Period
 
 CHANNEL_HELP = ", ".join(f"{k} {v}" for k, v in CHANNELS.items())

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rmnotes.config import Config
 from rmnotes.errors import DataError
-from rmnotes.model import Asset, Client, Config
+from rmnotes.model import Asset, Client
 
 ZERO = Decimal(0)
 

@@ -20,10 +20,10 @@ from itertools import accumulate
 from operator import itemgetter
 from typing import Iterable, Mapping, NamedTuple, Sequence, overload
 
+from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate
 from rmnotes.domain.segments import Segment, book_totals, select
 from rmnotes.index import BookClient, Index, Totals
-from rmnotes.model import Config
 from rmnotes.periods import Period
 
 MEASURES = ("aum", "assets", "net-worth", "premium")

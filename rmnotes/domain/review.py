@@ -29,9 +29,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from rmnotes.config import Config
 from rmnotes.domain.coverage import Rules
-from rmnotes.domain.money import ZERO, asset_value_base, totals as money_totals
-from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, Asset, Client, Config, Entry, Policy
+from rmnotes.domain.money import ZERO, asset_value_base
+from rmnotes.domain.money import totals as money_totals
+from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, Asset, Client, Entry, Policy
 from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import holding_period
 

@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable
 
+from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, to_base
 from rmnotes.index import BookClient, Totals, Unpriced
-from rmnotes.model import Config
 from rmnotes.periods import Period
 
 Predicate = Callable[[BookClient], bool]

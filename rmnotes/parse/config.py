@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rmnotes.model import Config, Issue
+from rmnotes.config import Config
+from rmnotes.model import Issue
 from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import Period
 

@@ -8,8 +8,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from rmnotes.config import Config
 from rmnotes.domain.money import MissingRate, Totals, money_text
-from rmnotes.model import Client, Config
+from rmnotes.model import Client
 
 
 def _age(born: date | None, today: date) -> str:

@@ -1,0 +1,43 @@
+"""The vault's settings (``rmnotes.yaml``) as a frozen dataclass. Standard library only.
+
+Apart from the client nouns in :mod:`rmnotes.model`, so that a warm command, which needs
+the settings but no client object, does not build every model class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from rmnotes.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """``rmnotes.yaml``: the vault's settings."""
+
+    owner: str | None = None
+    base_currency: str = "TWD"
+    fx: Mapping[str, Decimal] = field(default_factory=dict)
+    tiers: Mapping[str, Period] = field(default_factory=dict)
+    default_tier: str | None = None
+    region: str | None = None
+    lookahead_days: int = 14
+    kyc_valid: Period = Period(1, "y")
+    coverage: Mapping[str, Any] = field(default_factory=dict)
+
+    def rate(self, currency: str | None) -> Decimal | None:
+        """Units of base currency per unit of ``currency``; None when no rate is known."""
+        if currency is None or currency == self.base_currency:
+            return Decimal(1)
+        return self.fx.get(currency)
+
+    def cadence_for(self, tier: str | None, own: Period | None = None) -> Period | None:
+        if own is not None:
+            return own
+        if tier is not None and tier in self.tiers:
+            return self.tiers[tier]
+        if self.default_tier is not None:
+            return self.tiers.get(self.default_tier)
+        return None
