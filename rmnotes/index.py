@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from rmnotes.model import Client, Entry, FamilyMember, FollowUp, Issue, Policy
     from rmnotes.parse import ParsedClient
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 DB_NAME = "index.sqlite"
 
 _SCHEMA = """
@@ -84,7 +84,8 @@ CREATE TABLE money (
 CREATE INDEX money_client ON money(client_id);
 CREATE TABLE totals (
     client_id TEXT PRIMARY KEY, assets TEXT, liabilities TEXT, aum TEXT, elsewhere TEXT,
-    unpriced TEXT, holding TEXT
+    unpriced TEXT, holding TEXT,
+    more_elsewhere INTEGER  -- 1: elsewhere > 0 and more than here (exact)
 ) WITHOUT ROWID;  -- one seek per client when joined
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);  -- kept across files
@@ -455,7 +456,7 @@ class Index:
     def fresh_totals(self, config: Config) -> None:
         """Make the ``totals`` table hold every client's holdings in the base currency at
         ``config``'s rates (exact decimal text; ``unpriced``/``holding`` name a currency
-        with no rate). Kept for the rates they were computed with: a warm call costs two
+        with no rate; ``more_elsewhere``: more financial assets elsewhere than here). Kept for the rates they were computed with: a warm call costs two
         counts; a changed file, or changed rates, recomputes what they touch."""
         key = json.dumps([config.base_currency, sorted((c, str(r)) for c, r in config.fx.items())])
         conn = self.conn
@@ -468,14 +469,14 @@ class Index:
             if row is None or row[0] != key:
                 conn.execute("DELETE FROM totals")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", (key,))
-            conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?)", _totals_rows(conn, config))
+            conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?,?)", _totals_rows(conn, config))
 
     def totals(self, config: Config, ids: Iterable[str] | None = None) -> dict[str, Totals | Unpriced]:
         """Each client's (or those of ``ids``) holdings in the base currency at ``config``'s
         rates (see :meth:`fresh_totals`)."""
         self.fresh_totals(config)
         conn = self.conn
-        query, params = "SELECT * FROM totals", []
+        query, params = "SELECT client_id, assets, liabilities, aum, elsewhere, unpriced, holding FROM totals", []
         if ids is not None:
             query += " WHERE client_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(set(ids))))
@@ -961,9 +962,9 @@ def _totals_rows(conn: sqlite3.Connection, config: Config) -> Iterator[tuple]:
         acc[3] += other
     for cid, (assets, debt, aum, away, cur, holding) in sums.items():
         if holding is not None:
-            yield cid, None, None, None, None, cur, holding
+            yield cid, None, None, None, None, cur, holding, None
         else:
-            yield cid, str(assets), str(debt), str(aum), str(away), None, None
+            yield cid, str(assets), str(debt), str(aum), str(away), None, None, int(away > 0 and away > aum)
 
 
 def _money_of(c: Client) -> list[tuple]:

@@ -212,6 +212,7 @@ def _random_holder(rnd, n: int) -> str:
 
 def test_the_index_gives_the_same_ranking_as_the_book(vault):
     import random
+    from dataclasses import replace
     from datetime import date
 
     from rmnotes.domain.rank import rank, rank_from_index
@@ -250,5 +251,10 @@ def test_the_index_gives_the_same_ranking_as_the_book(vault):
                     seen.update(what for what, there in (("rows", found.rows), ("potential", found.potential),
                                                         ("warnings", found.warnings)) if there)
         assert seen == {"rows", "potential", "warnings"}  # the cases are not empty
+        no_tiers = replace(config, tiers={}, default_tier=None)  # own cadences only
+        chosen = select(index.book(totals=no_tiers), segments[0].predicates(no_tiers))
+        expected = rank(chosen.clients, no_tiers, today)
+        found = rank_from_index(index, no_tiers, today, segments[0])
+        assert found.potential == expected.potential and list(found.rows) == list(expected.rows)
     finally:
         index.close()

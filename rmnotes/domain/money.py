@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rmnotes.config import Config
 from rmnotes.errors import DataError
-from rmnotes.model import Asset, Client
+
+if TYPE_CHECKING:
+    from rmnotes.model import Asset, Client
 
 ZERO = Decimal(0)
 

@@ -201,8 +201,9 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     """The same answer as :func:`rank` over the index's clients in ``segment``, with the
     warnings of :func:`~rmnotes.domain.segments.select` first. The holdings measures come
     from the index's totals (one narrow row per client, no client objects); the index
-    only narrows the dormant potential to clients that may have it, and
-    :func:`potential_of` decides each. ``premium`` reads the policies of every client."""
+    narrows the dormant potential to clients that may have it (dormant, silent, or more
+    money elsewhere), and :func:`potential_of` decides each. ``premium`` reads the
+    policies of every client."""
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     if by == "premium":
@@ -213,17 +214,15 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     index.fresh_totals(config)
     where, params = segment.where()
     quiet, quiet_params = _quiet_before(index, config, today)
-    measure = {"aum": "t.aum", "assets": "t.assets", "net-worth": "t.assets, t.liabilities"}[by]
+    measure = {"aum": "", "assets": ", t.assets", "net-worth": ", t.assets, t.liabilities"}[by]
     # one scan: each client's measure, and whether it may be dormant potential: marked
-    # dormant or silent (exact), or more money elsewhere than here (in floating point,
-    # with a margin: SQL only narrows, potential_of decides)
+    # dormant or silent, or holding more elsewhere than here (how much is checked below)
     rows = index.conn.execute(
         f"SELECT id, name, t.holding, t.aum,"
         f" status != 'closed' AND (status = 'dormant' OR coalesce(last_contact, since) < {quiet}),"
-        " CASE WHEN status != 'closed' AND CAST(t.elsewhere AS REAL) > 0 AND CAST(t.elsewhere AS REAL)"
-        " >= CAST(t.aum AS REAL) - abs(CAST(t.aum AS REAL)) * ? THEN t.elsewhere END,"
-        f" {measure} FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}",
-        quiet_params + [_MARGIN] + params).fetchall()
+        f" CASE WHEN t.more_elsewhere AND status != 'closed' THEN t.elsewhere END{measure}"
+        f" FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}",
+        quiet_params + params).fetchall()
     names: dict[str, str] = {}
     values: list[tuple[str, Decimal]] = []
     aums: list[Decimal] = []
@@ -277,9 +276,6 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     return _ranking(by, values, names, found, elsewhere_min, left_out + warnings)
 
 
-_MARGIN = 1e-9  # relative: floating point in SQL only narrows; the exact Decimal rule decides
-
-
 def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]:
     """SQL for the day two of a client's cadences before ``today`` (its own cadence, else
     its tier's, else the default's; NULL without one), and its parameters: a client not
@@ -289,16 +285,13 @@ def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]
     def two_before(period: Period | None) -> str | None:
         return Period(period.count * 2, period.unit).before(today).isoformat() if period else None
 
-    sql, params = ["(CASE"], []
-    for cadence in own:
-        sql.append("WHEN cadence = ? THEN ?")
-        params += [cadence, two_before(Period.parse(cadence))]
-    for tier in config.tiers:
-        sql.append("WHEN cadence IS NULL AND tier = ? THEN ?")
-        params += [tier, two_before(config.cadence_for(tier))]
-    sql.append("WHEN cadence IS NULL THEN ? END)")
-    params.append(two_before(config.cadence_for(None)))
-    return " ".join(sql), params
+    tiers = [(tier, two_before(config.cadence_for(tier))) for tier in config.tiers]
+    default = two_before(config.cadence_for(None))
+    owns = [(cadence, two_before(Period.parse(cadence))) for cadence in own]
+    by_tier = (f"CASE tier {' '.join(['WHEN ? THEN ?'] * len(tiers))} ELSE ? END" if tiers else "?")
+    by_own = f"CASE cadence {' '.join(['WHEN ? THEN ?'] * len(owns))} END" if owns else "NULL"
+    params = [x for pair in tiers for x in pair] + [default] + [x for pair in owns for x in pair]
+    return f"(CASE WHEN cadence IS NULL THEN {by_tier} ELSE {by_own} END)", params
 
 
 def _left_out(client: BookClient, exc: MissingRate) -> str:
