@@ -53,16 +53,25 @@ def _env() -> dict[str, str]:
     return env
 
 
+_NO_GIT = "git is not installed; install it (e.g. 'apt-get install git') and try again"
+
+
+def _argv(args: Sequence[str]) -> list[str]:
+    return ["git", "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args]
+
+
+def _failed(root: Path, args: Sequence[str], proc: subprocess.CompletedProcess) -> GitError:
+    return GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+
+
 def run(root: Path, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
     try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args],
-            cwd=root, env=_env(), input=stdin, capture_output=True, text=True, encoding="utf-8",
-        )
+        proc = subprocess.run(_argv(args), cwd=root, env=_env(), input=stdin, capture_output=True,
+                              text=True, encoding="utf-8")
     except FileNotFoundError:
-        raise GitError("git is not installed; install it (e.g. 'apt-get install git') and try again") from None
+        raise GitError(_NO_GIT) from None
     if check and proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+        raise _failed(root, args, proc)
     return proc
 
 
@@ -82,31 +91,72 @@ def init(root: Path, owner: str | None) -> None:
         run(root, "config", "user.email", FALLBACK_EMAIL)
 
 
-def changed_paths(root: Path) -> list[str]:
-    """Vault paths that differ from the last commit (hand edits, new or deleted files)."""
-    proc = run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *VAULT_PATHS)
-    out: list[str] = []
-    parts = proc.stdout.split("\0")
+def _in_vault(path: str) -> bool:
+    return path in VAULT_PATHS or path.startswith("clients/")
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What ``git status`` of the whole repository says matters to a tool commit."""
+
+    changed: tuple[str, ...] = ()  # vault paths that differ from the last commit, sorted
+    staged_elsewhere: bool = False  # something outside the vault paths is staged (or unmerged)
+
+
+_STATUS = ("status", "--porcelain", "-z", "--untracked-files=all")
+
+
+def parse_status(out: str) -> Status:
+    """``git status --porcelain -z`` output: entries ``XY PATH``, a rename or copy followed
+    by its old path. X is the index against HEAD (`` `` unchanged, ``?`` untracked)."""
+    changed: set[str] = set()
+    staged_elsewhere = False
+    parts = out.split("\0")
     i = 0
     while i < len(parts):
         item = parts[i]
         i += 1
         if len(item) < 4:
             continue
-        out.append(item[3:])
-        if item[0] in "RC":  # a rename carries its old path next
+        paths = [item[3:]]
+        if item[0] in "RC":  # a staged rename or copy carries its old path next
+            paths.append(parts[i] if i < len(parts) else "")
             i += 1
-    return sorted(set(out))
+        for path in paths:
+            if _in_vault(path):
+                changed.add(path)
+            elif path and item[0] not in " ?!":
+                staged_elsewhere = True
+    return Status(tuple(sorted(changed)), staged_elsewhere)
+
+
+def status(root: Path) -> Status:
+    return parse_status(run(root, *_STATUS).stdout)
+
+
+def changed_paths(root: Path) -> list[str]:
+    """Vault paths that differ from the last commit (hand edits, new or deleted files)."""
+    return list(status(root).changed)
 
 
 def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
-    """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit."""
+    """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit.
+
+    ``git commit -- PATHS`` takes each path's contents from the working tree, deletions
+    included; only a file git does not know yet must be added first (and a path that is
+    gone from both the working tree and the index, after ``git rm`` or ``git mv``, cannot
+    be added)."""
     if not paths:
         return CommitResult()
-    add = run(root, "add", "-A", "--", *paths, check=False)
-    if add.returncode != 0:
+    present = [p for p in paths if os.path.lexists(root / p)]
+    add = run(root, "add", "-A", "--", *present, check=False) if present else None
+    if add is not None and add.returncode != 0:
         return CommitResult(None, message, add.stderr.strip())
     proc = run(root, "commit", "--no-edit", "--no-status", "-F", "-", "--", *paths, check=False, stdin=message)
+    return _committed(proc, message)
+
+
+def _committed(proc: subprocess.CompletedProcess, message: str) -> CommitResult:
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
         if "nothing to commit" in text or "no changes added" in text:
@@ -117,9 +167,11 @@ def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
     return CommitResult(m.group(1) if m else None, message)
 
 
-def commit_hand_edits(root: Path) -> CommitResult:
-    """Commit what the user changed by hand, in its own commit that lists the files."""
-    paths = changed_paths(root)
+def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
+    """Commit what the user changed by hand (``paths``, else asks git), in its own commit
+    that lists the files."""
+    if paths is None:
+        paths = changed_paths(root)
     if not paths:
         return CommitResult()
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")

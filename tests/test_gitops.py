@@ -79,3 +79,30 @@ def test_index_format_v4_is_fine(vault):
 def test_a_leftover_temporary_file_is_never_a_hand_edit(vault):
     (vault / "clients" / ".wang-wei.md.123.tmp").write_text("half")
     assert gitops.changed_paths(vault) == []
+
+
+# ---------------------------------------------------------------------- status
+def test_status_tells_vault_changes_from_work_staged_elsewhere():
+    out = "\0".join([
+        " M clients/a.md",  # a hand edit
+        "?? clients/new.md",  # a new file
+        "R  clients/b2.md", "clients/b.md",  # a staged rename in the vault: both paths
+        "?? scratch.txt",  # untracked outside the vault: not staged
+        " M notes/todo.md",  # changed outside the vault, not staged
+        "",
+    ])
+    assert gitops.parse_status(out) == gitops.Status(
+        ("clients/a.md", "clients/b.md", "clients/b2.md", "clients/new.md"), staged_elsewhere=False)
+    for staged in ("M  notes/todo.md", "A  notes/new.md", "D  old.txt", "UU notes/todo.md",
+                   "R  notes/b.md\0clients/b.md"):
+        assert gitops.parse_status(staged + "\0").staged_elsewhere, staged
+    assert gitops.parse_status("") == gitops.Status()
+
+
+def test_a_staged_rename_is_committed_whole_as_a_hand_edit(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    git(vault, "mv", "clients/a.md", "clients/b.md")
+    assert gitops.changed_paths(vault) == ["clients/a.md", "clients/b.md"]
+    assert gitops.commit_hand_edits(vault).ok
+    assert git(vault, "status", "--porcelain") == ""
