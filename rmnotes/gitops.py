@@ -1,8 +1,15 @@
 """The vault's private git history. The only module that runs git.
 
-Writes go through the ``git`` command (two processes per commit: measured faster than
-GitPython's index, which also cannot read git's index format v4); reading history uses
-GitPython, imported only there. Functions return results instead of printing.
+Writes go through the ``git`` command (measured faster than GitPython's index, which also
+cannot read git's index format v4); reading history uses GitPython, imported only there.
+Functions return results instead of printing.
+
+A tool write (:class:`Change`) costs two git processes: ``git status``, started as soon as
+the vault is locked so that it runs while Python reads and edits the file, and one
+``git commit``. When nothing else is staged, ``git commit --include`` stages and commits the
+file in one process on the real index; ``git commit -- PATHS`` (the ``--only`` form, which
+builds a temporary index of the whole book and writes the index twice) is kept for when
+someone staged work of their own that must not be swept into the tool's commit.
 """
 
 from __future__ import annotations
@@ -177,6 +184,72 @@ def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitR
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
     message = f"hand edits: {shown}\n\n" + "\n".join(paths) + "\n"
     return commit(root, paths, message)
+
+
+# a commit now would conclude one of these (a partial commit is refused during them)
+_IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+
+
+class Change:
+    """The git side of one tool write, under the vault lock (see :meth:`App.change_file`).
+
+    ``git status`` starts when the object is made and runs while the caller reads and
+    edits the file; :meth:`commit_hand_edits` waits for it and commits what the user changed
+    by hand, on its own; :meth:`commit` then commits the tool's file. Use it as a context
+    manager so that a status nobody waited for is stopped.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._status: Status | None = None
+        self._hand = CommitResult()
+        try:
+            self._proc: subprocess.Popen | None = subprocess.Popen(
+                _argv(_STATUS), cwd=root, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        except FileNotFoundError:
+            raise GitError(_NO_GIT) from None
+
+    def __enter__(self) -> Change:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.communicate()
+
+    def status(self) -> Status:
+        if self._status is None:
+            proc, self._proc = self._proc, None
+            assert proc is not None, "Change used after it was closed"
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise _failed(self.root, _STATUS, subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+            self._status = parse_status(out)
+        return self._status
+
+    def commit_hand_edits(self) -> CommitResult:
+        """What the user changed by hand in the vault, committed on its own (nothing: no commit)."""
+        self._hand = commit_hand_edits(self.root, self.status().changed)
+        return self._hand
+
+    def commit(self, rel: str, message: str, tracked: bool) -> CommitResult:
+        """Commit the tool's change to ``rel`` (after :meth:`commit_hand_edits`). A ``tracked``
+        file, with nothing else staged, goes in with ``git commit --include`` (one process);
+        otherwise :func:`commit` names its paths, so others' staged work stays staged."""
+        st = self.status()
+        if tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress():
+            proc = run(self.root, "commit", "--no-edit", "--no-status", "--include", "-F", "-", "--", rel,
+                       check=False, stdin=message)
+            return _committed(proc, message)
+        return commit(self.root, [rel], message)
+
+    def _in_progress(self) -> bool:
+        git_dir = self.root / ".git"
+        if not git_dir.is_dir():  # a linked worktree or submodule: take the careful path
+            return True
+        return any((git_dir / name).exists() for name in _IN_PROGRESS)
 
 
 def history(root: Path, rel: str, patch: bool = False, limit: int | None = None) -> list[HistoryItem]:

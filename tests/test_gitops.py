@@ -106,3 +106,68 @@ def test_a_staged_rename_is_committed_whole_as_a_hand_edit(vault):
     assert gitops.changed_paths(vault) == ["clients/a.md", "clients/b.md"]
     assert gitops.commit_hand_edits(vault).ok
     assert git(vault, "status", "--porcelain") == ""
+
+
+# ---------------------------------------------------------------------- a tool's change
+def changed_in(vault, rev: str = "HEAD") -> list[str]:
+    return git(vault, "show", "--name-only", "--format=", rev).split()
+
+
+def tool_change(vault, rel: str, line: str, message: str = "tool") -> tuple[gitops.CommitResult, gitops.CommitResult]:
+    with gitops.Change(vault) as change:
+        tracked = (vault / rel).exists()
+        hand = change.commit_hand_edits()
+        with open(vault / rel, "a", encoding="utf-8") as f:
+            f.write(line)
+        return hand, change.commit(rel, message, tracked=tracked)
+
+
+def test_a_change_commits_hand_edits_first_then_only_its_file(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    gitops.commit(vault, ["clients/a.md", "clients/b.md"], "two")
+    with open(vault / "clients" / "b.md", "a", encoding="utf-8") as f:
+        f.write("by hand\n")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert hand.ok and result.ok and git(vault, "rev-parse", "HEAD").startswith(result.sha)
+    assert changed_in(vault) == ["clients/a.md"]
+    assert changed_in(vault, "HEAD~1") == ["clients/b.md"]
+    assert git(vault, "status", "--porcelain") == ""
+
+
+def test_work_staged_outside_the_vault_stays_staged(vault):
+    (vault / "notes.txt").write_text("mine\n")
+    git(vault, "add", "notes.txt")
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert hand == gitops.CommitResult() and result.ok
+    assert changed_in(vault) == ["clients/a.md"]
+    assert git(vault, "status", "--porcelain") == "A  notes.txt\n"
+
+
+def test_a_new_file_is_added(vault):
+    hand, result = tool_change(vault, "clients/new.md", "---\nname: N\n---\n")
+    assert hand == gitops.CommitResult() and result.ok
+    assert changed_in(vault) == ["clients/new.md"]
+
+
+def test_no_commit_concludes_a_merge_in_progress(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    main = git(vault, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(vault, "checkout", "-q", "-b", "other")
+    git(vault, "commit", "-q", "--allow-empty", "-m", "theirs")
+    git(vault, "checkout", "-q", main)
+    git(vault, "merge", "-q", "--no-commit", "-s", "ours", "other")  # nothing staged, but merging
+    head = git(vault, "rev-parse", "HEAD")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert not result.ok and "merge" in result.error
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert (vault / ".git" / "MERGE_HEAD").exists()
+
+
+def test_a_change_nobody_waited_for_stops_its_git_status(vault):
+    with gitops.Change(vault) as change:
+        proc = change._proc
+    assert proc.poll() is not None
