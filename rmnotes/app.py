@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from rmnotes.errors import DataError
-from rmnotes.index import Index, read_and_parse
-from rmnotes.model import Client
 from rmnotes.vault import Vault, atomic_write, find_root
 
-if TYPE_CHECKING:  # git runs only when a command writes
+if TYPE_CHECKING:  # the index opens, and git runs, only when a command needs them
     from rmnotes import gitops
+    from rmnotes.index import Index
+    from rmnotes.model import Client
 
 
 @dataclass
@@ -30,6 +30,8 @@ class App:
 
     @cached_property
     def index(self) -> Index:
+        from rmnotes.index import Index
+
         return Index.open(self.vault, progress=_progress_bar)
 
     @staticmethod
@@ -51,6 +53,8 @@ class App:
 
     def load(self, client_id: str) -> Client:
         """A client parsed fresh from its file (the source of truth)."""
+        from rmnotes.index import read_and_parse
+
         rel = self.vault.rel(self.vault.client_path(client_id))
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
