@@ -231,7 +231,7 @@ def test_a_broken_hand_edit_is_refused_and_nothing_is_committed(vault, wang):
     before = snapshot(vault)
     result = run(["log", "wang-wei", "T", "hello", "--date", "2026-11-01"], vault=vault)
     assert result.exit_code == 1
-    assert "clients/wang-wei.md:2" in result.stderr
+    assert "clients/wang-wei.md:2" in result.stderr and "nothing was written" in result.stderr
     assert snapshot(vault) == before  # the file as it was, and no commit (not even of hand edits)
 
 
