@@ -24,7 +24,7 @@ from typing import Sequence
 
 from rmnotes.errors import GitError
 
-_COMMITTED = re.compile(r"^\[[^\]]*?([0-9a-f]{7,40})\]", re.MULTILINE)
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
 
@@ -159,19 +159,33 @@ def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
     add = run(root, "add", "-A", "--", *present, check=False) if present else None
     if add is not None and add.returncode != 0:
         return CommitResult(None, message, add.stderr.strip())
-    proc = run(root, "commit", "--no-edit", "--no-status", "-F", "-", "--", *paths, check=False, stdin=message)
-    return _committed(proc, message)
+    return _commit(root, message, "--", *paths)
 
 
-def _committed(proc: subprocess.CompletedProcess, message: str) -> CommitResult:
+def _commit(root: Path, message: str, *args: str) -> CommitResult:
+    # -q: no summary, whose diff against the parent costs more than reading HEAD afterwards
+    proc = run(root, "commit", "-q", "--no-edit", "--no-status", "-F", "-", *args, check=False, stdin=message)
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
         if "nothing to commit" in text or "no changes added" in text:
             return CommitResult()
         return CommitResult(None, message, text)
-    # "[main 1a2b3c4] log: ..." (or "[main (root-commit) 1a2b3c4]"): the sha without another git run
-    m = _COMMITTED.search(proc.stdout)
-    return CommitResult(m.group(1) if m else None, message)
+    return CommitResult(_head(root), message)
+
+
+def _head(root: Path) -> str | None:
+    """The commit HEAD names. Read from .git (HEAD, then the branch's loose ref, which a
+    commit always writes); anything unusual asks git."""
+    git_dir = root / ".git"
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if head.startswith("ref: refs/"):
+            head = (git_dir / head[5:]).read_text(encoding="utf-8").strip()
+    except OSError:
+        head = ""
+    if not _SHA.fullmatch(head):
+        head = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip()
+    return head or None
 
 
 def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
@@ -240,9 +254,7 @@ class Change:
         otherwise :func:`commit` names its paths, so others' staged work stays staged."""
         st = self.status()
         if tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress():
-            proc = run(self.root, "commit", "--no-edit", "--no-status", "--include", "-F", "-", "--", rel,
-                       check=False, stdin=message)
-            return _committed(proc, message)
+            return _commit(self.root, message, "--include", "--", rel)
         return commit(self.root, [rel], message)
 
     def _in_progress(self) -> bool:

@@ -17,6 +17,15 @@ def test_commit_returns_the_new_sha_and_only_commits_its_paths(vault):
     assert git(vault, "status", "--porcelain").strip() == "?? clients/b.md"
 
 
+def test_the_sha_is_heads_on_a_detached_head_and_with_packed_refs(vault):
+    git(vault, "pack-refs", "--all")
+    write_client(vault, "a", "---\nname: A\n---\n")
+    assert gitops.commit(vault, ["clients/a.md"], "one").sha == git(vault, "rev-parse", "HEAD").strip()
+    git(vault, "checkout", "-q", "--detach")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    assert gitops.commit(vault, ["clients/b.md"], "two").sha == git(vault, "rev-parse", "HEAD").strip()
+
+
 def test_nothing_changed_means_no_commit(vault):
     before = git(vault, "rev-parse", "HEAD")
     assert gitops.commit(vault, ["rmnotes.yaml"], "noop") == gitops.CommitResult()
