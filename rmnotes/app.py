@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from rmnotes.errors import DataError
-from rmnotes.index import Index, read_and_parse
 from rmnotes.vault import Vault, atomic_write, find_root
 
-if TYPE_CHECKING:  # git runs only when a command writes; client objects when one is read
+if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
+    from rmnotes.index import Index
     from rmnotes.model import Client
 
 
@@ -30,6 +30,8 @@ class App:
 
     @cached_property
     def index(self) -> Index:
+        from rmnotes.index import Index
+
         return Index.open(self.vault, progress=_progress_bar)
 
     @staticmethod
@@ -51,6 +53,8 @@ class App:
 
     def load(self, client_id: str) -> Client:
         """A client parsed fresh from its file (the source of truth)."""
+        from rmnotes.index import read_and_parse
+
         rel = self.vault.rel(self.vault.client_path(client_id))
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
@@ -68,15 +72,20 @@ class App:
 
         return gitops.commit(self.vault.root, paths, message)
 
-    def change_file(self, rel: str, transform: Callable[[bytes | None], bytes], message: str,
-                    create: bool = False) -> gitops.CommitResult:
-        """The one door for writes: under the vault lock, commit any hand edits on their own,
-        then read the file, transform its bytes (raising leaves it untouched), write it
-        atomically and commit exactly it."""
+    def change_file(self, rel: str, transform: Callable[[bytes | None], bytes],
+                    message: str | Callable[[], str], create: bool = False) -> gitops.CommitResult:
+        """The one door for writes: under the vault lock, read the file and transform its
+        bytes (raising changes nothing, and commits nothing), commit any hand edits on their
+        own, then write the new bytes atomically and commit exactly them. ``message`` may be
+        a function, asked after ``transform`` ran.
+
+        ``git status``, which finds the hand edits, runs while the file is read and
+        transformed; nothing is written before the hand edits are committed.
+        """
+        from rmnotes import gitops
+
         path = self.vault.root / rel
-        with self.vault.lock():
-            hand = self.commit_hand_edits()
-            self.report_commit(hand, "hand edits")
+        with self.vault.lock(), gitops.Change(self.vault.root) as change:
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -84,9 +93,12 @@ class App:
                     raise DataError(f"{rel}: the file is gone; nothing was written") from None
                 data = None
             new = transform(data)
-            if new != data:
-                atomic_write(path, new)
-            result = self.commit([rel], message)
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            if new == data:
+                return gitops.CommitResult()
+            atomic_write(path, new)
+            text = message if isinstance(message, str) else message()
+            result = change.commit(rel, text, tracked=data is not None)
         self.report_commit(result, rel)
         return result
 

@@ -1,8 +1,15 @@
 """The vault's private git history. The only module that runs git.
 
-Writes go through the ``git`` command (two processes per commit: measured faster than
-GitPython's index, which also cannot read git's index format v4); reading history uses
-GitPython, imported only there. Functions return results instead of printing.
+Writes go through the ``git`` command (measured faster than GitPython's index, which also
+cannot read git's index format v4); reading history uses GitPython, imported only there.
+Functions return results instead of printing.
+
+A tool write (:class:`Change`) costs two git processes: ``git status``, started as soon as
+the vault is locked so that it runs while Python reads and edits the file, and one
+``git commit``. When nothing else is staged, ``git commit --include`` stages and commits the
+file in one process on the real index; ``git commit -- PATHS`` (the ``--only`` form, which
+builds a temporary index of the whole book and writes the index twice) is kept for when
+someone staged work of their own that must not be swept into the tool's commit.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from typing import Sequence
 
 from rmnotes.errors import GitError
 
-_COMMITTED = re.compile(r"^\[[^\]]*?([0-9a-f]{7,40})\]", re.MULTILINE)
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
 
@@ -53,16 +60,25 @@ def _env() -> dict[str, str]:
     return env
 
 
+_NO_GIT = "git is not installed; install it (e.g. 'apt-get install git') and try again"
+
+
+def _argv(args: Sequence[str]) -> list[str]:
+    return ["git", "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args]
+
+
+def _failed(root: Path, args: Sequence[str], proc: subprocess.CompletedProcess) -> GitError:
+    return GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+
+
 def run(root: Path, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
     try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", "-c", "commit.gpgsign=false", *args],
-            cwd=root, env=_env(), input=stdin, capture_output=True, text=True, encoding="utf-8",
-        )
+        proc = subprocess.run(_argv(args), cwd=root, env=_env(), input=stdin, capture_output=True,
+                              text=True, encoding="utf-8")
     except FileNotFoundError:
-        raise GitError("git is not installed; install it (e.g. 'apt-get install git') and try again") from None
+        raise GitError(_NO_GIT) from None
     if check and proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+        raise _failed(root, args, proc)
     return proc
 
 
@@ -82,49 +98,170 @@ def init(root: Path, owner: str | None) -> None:
         run(root, "config", "user.email", FALLBACK_EMAIL)
 
 
-def changed_paths(root: Path) -> list[str]:
-    """Vault paths that differ from the last commit (hand edits, new or deleted files)."""
-    proc = run(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *VAULT_PATHS)
-    out: list[str] = []
-    parts = proc.stdout.split("\0")
+def _in_vault(path: str) -> bool:
+    return path in VAULT_PATHS or path.startswith("clients/")
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What ``git status`` of the whole repository says matters to a tool commit."""
+
+    changed: tuple[str, ...] = ()  # vault paths that differ from the last commit, sorted
+    staged_elsewhere: bool = False  # something outside the vault paths is staged (or unmerged)
+
+
+_STATUS = ("status", "--porcelain", "-z", "--untracked-files=all")
+
+
+def parse_status(out: str) -> Status:
+    """``git status --porcelain -z`` output: entries ``XY PATH``, a rename or copy followed
+    by its old path. X is the index against HEAD (`` `` unchanged, ``?`` untracked)."""
+    changed: set[str] = set()
+    staged_elsewhere = False
+    parts = out.split("\0")
     i = 0
     while i < len(parts):
         item = parts[i]
         i += 1
         if len(item) < 4:
             continue
-        out.append(item[3:])
-        if item[0] in "RC":  # a rename carries its old path next
+        paths = [item[3:]]
+        if item[0] in "RC":  # a staged rename or copy carries its old path next
+            paths.append(parts[i] if i < len(parts) else "")
             i += 1
-    return sorted(set(out))
+        for path in paths:
+            if _in_vault(path):
+                changed.add(path)
+            elif path and item[0] not in " ?!":
+                staged_elsewhere = True
+    return Status(tuple(sorted(changed)), staged_elsewhere)
+
+
+def status(root: Path) -> Status:
+    return parse_status(run(root, *_STATUS).stdout)
+
+
+def changed_paths(root: Path) -> list[str]:
+    """Vault paths that differ from the last commit (hand edits, new or deleted files)."""
+    return list(status(root).changed)
 
 
 def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
-    """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit."""
+    """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit.
+
+    ``git commit -- PATHS`` takes each path's contents from the working tree, deletions
+    included; only a file git does not know yet must be added first (and a path that is
+    gone from both the working tree and the index, after ``git rm`` or ``git mv``, cannot
+    be added)."""
     if not paths:
         return CommitResult()
-    add = run(root, "add", "-A", "--", *paths, check=False)
-    if add.returncode != 0:
+    present = [p for p in paths if os.path.lexists(root / p)]
+    add = run(root, "add", "-A", "--", *present, check=False) if present else None
+    if add is not None and add.returncode != 0:
         return CommitResult(None, message, add.stderr.strip())
-    proc = run(root, "commit", "--no-edit", "--no-status", "-F", "-", "--", *paths, check=False, stdin=message)
+    return _commit(root, message, "--", *paths)
+
+
+def _commit(root: Path, message: str, *args: str) -> CommitResult:
+    # -q: no summary, whose diff against the parent costs more than reading HEAD afterwards
+    proc = run(root, "commit", "-q", "--no-edit", "--no-status", "-F", "-", *args, check=False, stdin=message)
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
         if "nothing to commit" in text or "no changes added" in text:
             return CommitResult()
         return CommitResult(None, message, text)
-    # "[main 1a2b3c4] log: ..." (or "[main (root-commit) 1a2b3c4]"): the sha without another git run
-    m = _COMMITTED.search(proc.stdout)
-    return CommitResult(m.group(1) if m else None, message)
+    return CommitResult(_head(root), message)
 
 
-def commit_hand_edits(root: Path) -> CommitResult:
-    """Commit what the user changed by hand, in its own commit that lists the files."""
-    paths = changed_paths(root)
+def _head(root: Path) -> str | None:
+    """The commit HEAD names. Read from .git (HEAD, then the branch's loose ref, which a
+    commit always writes); anything unusual asks git."""
+    git_dir = root / ".git"
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if head.startswith("ref: refs/"):
+            head = (git_dir / head[5:]).read_text(encoding="utf-8").strip()
+    except OSError:
+        head = ""
+    if not _SHA.fullmatch(head):
+        head = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip()
+    return head or None
+
+
+def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
+    """Commit what the user changed by hand (``paths``, else asks git), in its own commit
+    that lists the files."""
+    if paths is None:
+        paths = changed_paths(root)
     if not paths:
         return CommitResult()
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
     message = f"hand edits: {shown}\n\n" + "\n".join(paths) + "\n"
     return commit(root, paths, message)
+
+
+# a commit now would conclude one of these (a partial commit is refused during them)
+_IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+
+
+class Change:
+    """The git side of one tool write, under the vault lock (see :meth:`App.change_file`).
+
+    ``git status`` starts when the object is made and runs while the caller reads and
+    edits the file; :meth:`commit_hand_edits` waits for it and commits what the user changed
+    by hand, on its own; :meth:`commit` then commits the tool's file. Use it as a context
+    manager so that a status nobody waited for is stopped.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._status: Status | None = None
+        self._hand = CommitResult()
+        try:
+            self._proc: subprocess.Popen | None = subprocess.Popen(
+                _argv(_STATUS), cwd=root, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        except FileNotFoundError:
+            raise GitError(_NO_GIT) from None
+
+    def __enter__(self) -> Change:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.communicate()
+
+    def status(self) -> Status:
+        if self._status is None:
+            proc, self._proc = self._proc, None
+            assert proc is not None, "Change used after it was closed"
+            out, err = proc.communicate()
+            if proc.returncode != 0:
+                raise _failed(self.root, _STATUS, subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+            self._status = parse_status(out)
+        return self._status
+
+    def commit_hand_edits(self) -> CommitResult:
+        """What the user changed by hand in the vault, committed on its own (nothing: no commit)."""
+        self._hand = commit_hand_edits(self.root, self.status().changed)
+        return self._hand
+
+    def commit(self, rel: str, message: str, tracked: bool) -> CommitResult:
+        """Commit the tool's change to ``rel`` (after :meth:`commit_hand_edits`). A ``tracked``
+        file, with nothing else staged, goes in with ``git commit --include`` (one process);
+        otherwise :func:`commit` names its paths, so others' staged work stays staged."""
+        st = self.status()
+        if tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress():
+            return _commit(self.root, message, "--include", "--", rel)
+        return commit(self.root, [rel], message)
+
+    def _in_progress(self) -> bool:
+        git_dir = self.root / ".git"
+        if not git_dir.is_dir():  # a linked worktree or submodule: take the careful path
+            return True
+        return any((git_dir / name).exists() for name in _IN_PROGRESS)
 
 
 def history(root: Path, rel: str, patch: bool = False, limit: int | None = None) -> list[HistoryItem]:

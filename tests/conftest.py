@@ -29,8 +29,9 @@ CONFIG = textwrap.dedent("""\
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch, tmp_path):
-    """No test sees the developer's vault, editor or git identity."""
+    """No test sees the developer's vault, editor, git identity or terminal width."""
     monkeypatch.setenv("RMNOTES_VAULT", str(tmp_path / "no-vault-here"))
+    monkeypatch.delenv("COLUMNS", raising=False)  # pytest -n workers run with COLUMNS=80
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)

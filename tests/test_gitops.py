@@ -17,6 +17,15 @@ def test_commit_returns_the_new_sha_and_only_commits_its_paths(vault):
     assert git(vault, "status", "--porcelain").strip() == "?? clients/b.md"
 
 
+def test_the_sha_is_heads_on_a_detached_head_and_with_packed_refs(vault):
+    git(vault, "pack-refs", "--all")
+    write_client(vault, "a", "---\nname: A\n---\n")
+    assert gitops.commit(vault, ["clients/a.md"], "one").sha == git(vault, "rev-parse", "HEAD").strip()
+    git(vault, "checkout", "-q", "--detach")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    assert gitops.commit(vault, ["clients/b.md"], "two").sha == git(vault, "rev-parse", "HEAD").strip()
+
+
 def test_nothing_changed_means_no_commit(vault):
     before = git(vault, "rev-parse", "HEAD")
     assert gitops.commit(vault, ["rmnotes.yaml"], "noop") == gitops.CommitResult()
@@ -79,3 +88,95 @@ def test_index_format_v4_is_fine(vault):
 def test_a_leftover_temporary_file_is_never_a_hand_edit(vault):
     (vault / "clients" / ".wang-wei.md.123.tmp").write_text("half")
     assert gitops.changed_paths(vault) == []
+
+
+# ---------------------------------------------------------------------- status
+def test_status_tells_vault_changes_from_work_staged_elsewhere():
+    out = "\0".join([
+        " M clients/a.md",  # a hand edit
+        "?? clients/new.md",  # a new file
+        "R  clients/b2.md", "clients/b.md",  # a staged rename in the vault: both paths
+        "?? scratch.txt",  # untracked outside the vault: not staged
+        " M notes/todo.md",  # changed outside the vault, not staged
+        "",
+    ])
+    assert gitops.parse_status(out) == gitops.Status(
+        ("clients/a.md", "clients/b.md", "clients/b2.md", "clients/new.md"), staged_elsewhere=False)
+    for staged in ("M  notes/todo.md", "A  notes/new.md", "D  old.txt", "UU notes/todo.md",
+                   "R  notes/b.md\0clients/b.md"):
+        assert gitops.parse_status(staged + "\0").staged_elsewhere, staged
+    assert gitops.parse_status("") == gitops.Status()
+
+
+def test_a_staged_rename_is_committed_whole_as_a_hand_edit(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    git(vault, "mv", "clients/a.md", "clients/b.md")
+    assert gitops.changed_paths(vault) == ["clients/a.md", "clients/b.md"]
+    assert gitops.commit_hand_edits(vault).ok
+    assert git(vault, "status", "--porcelain") == ""
+
+
+# ---------------------------------------------------------------------- a tool's change
+def changed_in(vault, rev: str = "HEAD") -> list[str]:
+    return git(vault, "show", "--name-only", "--format=", rev).split()
+
+
+def tool_change(vault, rel: str, line: str, message: str = "tool") -> tuple[gitops.CommitResult, gitops.CommitResult]:
+    with gitops.Change(vault) as change:
+        tracked = (vault / rel).exists()
+        hand = change.commit_hand_edits()
+        with open(vault / rel, "a", encoding="utf-8") as f:
+            f.write(line)
+        return hand, change.commit(rel, message, tracked=tracked)
+
+
+def test_a_change_commits_hand_edits_first_then_only_its_file(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    write_client(vault, "b", "---\nname: B\n---\n")
+    gitops.commit(vault, ["clients/a.md", "clients/b.md"], "two")
+    with open(vault / "clients" / "b.md", "a", encoding="utf-8") as f:
+        f.write("by hand\n")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert hand.ok and result.ok and git(vault, "rev-parse", "HEAD").startswith(result.sha)
+    assert changed_in(vault) == ["clients/a.md"]
+    assert changed_in(vault, "HEAD~1") == ["clients/b.md"]
+    assert git(vault, "status", "--porcelain") == ""
+
+
+def test_work_staged_outside_the_vault_stays_staged(vault):
+    (vault / "notes.txt").write_text("mine\n")
+    git(vault, "add", "notes.txt")
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert hand == gitops.CommitResult() and result.ok
+    assert changed_in(vault) == ["clients/a.md"]
+    assert git(vault, "status", "--porcelain") == "A  notes.txt\n"
+
+
+def test_a_new_file_is_added(vault):
+    hand, result = tool_change(vault, "clients/new.md", "---\nname: N\n---\n")
+    assert hand == gitops.CommitResult() and result.ok
+    assert changed_in(vault) == ["clients/new.md"]
+
+
+def test_no_commit_concludes_a_merge_in_progress(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    main = git(vault, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(vault, "checkout", "-q", "-b", "other")
+    git(vault, "commit", "-q", "--allow-empty", "-m", "theirs")
+    git(vault, "checkout", "-q", main)
+    git(vault, "merge", "-q", "--no-commit", "-s", "ours", "other")  # nothing staged, but merging
+    head = git(vault, "rev-parse", "HEAD")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert not result.ok and "merge" in result.error
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert (vault / ".git" / "MERGE_HEAD").exists()
+
+
+def test_a_change_nobody_waited_for_stops_its_git_status(vault):
+    with gitops.Change(vault) as change:
+        proc = change._proc
+    assert proc.poll() is not None

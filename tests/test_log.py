@@ -117,6 +117,28 @@ def test_hand_edits_are_committed_on_their_own_first(vault, wang):
     assert "+Really likes" not in git(vault, "show", "HEAD")
 
 
+def test_hand_edits_of_other_files_and_staged_ones_go_first_the_entry_alone(vault, wang):
+    commit_client(vault, "li-na", "---\nname: 李娜\n---\n")
+    (vault / "clients" / "li-na.md").write_text("---\nname: 李娜\ntier: A\n---\n", encoding="utf-8")
+    write_client(vault, "zhou-yi", "---\nname: 周怡\n---\n")
+    git(vault, "add", "clients/zhou-yi.md")  # staged by hand inside the vault: a hand edit too
+    assert run(["log", "wang", "T", "x", "--date", "2026-11-27"], vault=vault).exit_code == 0
+    assert git(vault, "show", "--name-only", "--format=%s", "HEAD").split() == [
+        "log:", "王偉", "(wang-wei)", "T", "x", "clients/wang-wei.md"]
+    assert git(vault, "show", "--name-only", "--format=%s", "HEAD~1").split() == [
+        "hand", "edits:", "clients/li-na.md,", "clients/zhou-yi.md", "clients/li-na.md", "clients/zhou-yi.md"]
+    assert git(vault, "status", "--porcelain") == ""
+
+
+def test_work_staged_outside_the_vault_is_not_swept_into_the_commit(vault, wang):
+    (vault / "notes.txt").write_text("mine, staged\n", encoding="utf-8")
+    git(vault, "add", "notes.txt")
+    assert run(["log", "wang", "T", "x", "--date", "2026-11-27"], vault=vault).exit_code == 0
+    assert git(vault, "show", "--name-only", "--format=%s", "HEAD").split()[-1:] == ["clients/wang-wei.md"]
+    assert subjects(vault)[1] == "add wang-wei"  # no hand edits commit either
+    assert git(vault, "status", "--porcelain") == "A  notes.txt\n"
+
+
 def test_with_next_and_multiline_from_the_editor(vault, wang, tmp_path, monkeypatch):
     script = tmp_path / "editor.py"
     script.write_text("import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write('見面\\n\\n  談了退休規劃 \\n')\n")
@@ -202,6 +224,15 @@ def test_a_file_with_errors_is_not_touched(vault):
     assert result.exit_code == 1
     assert "clients/bad.md" in result.stderr and "YAML syntax error" in result.stderr
     assert snapshot(vault) == before
+
+
+def test_a_broken_hand_edit_is_refused_and_nothing_is_committed(vault, wang):
+    wang.write_text("---\nname: [王偉\n---\n\n## Log\n", encoding="utf-8")
+    before = snapshot(vault)
+    result = run(["log", "wang-wei", "T", "hello", "--date", "2026-11-01"], vault=vault)
+    assert result.exit_code == 1
+    assert "clients/wang-wei.md:2" in result.stderr and "nothing was written" in result.stderr
+    assert snapshot(vault) == before  # the file as it was, and no commit (not even of hand edits)
 
 
 def test_future_date_with_future_flag(vault, wang):

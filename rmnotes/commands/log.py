@@ -115,19 +115,19 @@ def _write(app: App, client_text: str, channel: str, words: tuple[str, ...], day
             click.echo(text.rstrip("\n"), err=True)
         raise
     client_id = resolve_client(app, client_text)
-    client = app.load(client_id)
-    rel = client.path
-    done: list[logbook.Logged] = []
+    rel = app.vault.rel(app.vault.client_path(client_id))
+    done: list[tuple[logbook.Logged, logbook.Due]] = []
 
     def transform(data: bytes | None) -> bytes:
+        # the file is parsed here only, under the lock, while git status runs
         logged = logbook.apply_entry(data, rel, entry, next_step)
-        done.append(logged)
+        done.append((logged, logbook.next_due(logged.client, app.vault.config)))
         return logged.data
 
-    app.change_file(rel, transform, logbook.log_message(client, entry, next_step))
-    logged = done[-1]
+    app.change_file(rel, transform, lambda: logbook.log_message(done[-1][0].client, entry, next_step))
+    logged, due = done[-1]
     line = (f"logged {logged.client.name} ({client_id}) {entry.date} {entry.channel} "
-            f"{CHANNELS[entry.channel].split(' (')[0]}; {_due_text(logbook.next_due(logged.client, app.vault.config))}")
+            f"{CHANNELS[entry.channel].split(' (')[0]}; {_due_text(due)}")
     if next_step is not None:
         line += f"; follow-up {next_step.date} added"
     click.echo(line, err=True)

@@ -4,22 +4,25 @@ Everything here is checked before a byte is written: the channel, the date (real
 the future unless asked), the time, the text (a continuation line must not read as an
 attribute), and finally the edited file itself, which must parse back to the entries and
 follow-ups it had plus exactly the new one. Raising leaves the file untouched.
+
+The parser (with PyYAML) and the text editor are imported by the functions that read a
+file, not by this module: ``rmn log`` checks its input first, then reads the file under
+the vault lock, and the imports run while ``git status`` does.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from rmnotes import textedit
 from rmnotes.config import Config
 from rmnotes.errors import DataError
 from rmnotes.model import CHANNELS, Client, Entry, FollowUp
-from rmnotes.parse import parse_client, yamltree
-from rmnotes.periods import Period
+
+if TYPE_CHECKING:
+    from rmnotes.periods import Period
 
 CHANNEL_HELP = ", ".join(f"{k} {v}" for k, v in CHANNELS.items())
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -99,12 +102,16 @@ def _flow_list(names: Sequence[str]) -> str:
     plain = f"[{', '.join(names)}]"
     if all(_PLAIN_NAME.match(n) for n in names) and _loads_as(plain, names):
         return plain
+    import json
+
     parts = [n if _PLAIN_NAME.match(n) and _loads_as(f"[{n}]", [n]) else json.dumps(n, ensure_ascii=False)
              for n in names]
     return f"[{', '.join(parts)}]"
 
 
 def _loads_as(flow: str, names: Sequence[str]) -> bool:
+    from rmnotes.parse import yamltree
+
     loaded = yamltree.load(f"with: {flow}")
     return not loaded.problems and loaded.value == {"with": list(names)}
 
@@ -156,6 +163,8 @@ class NextStep:
 
 def parse_next(text: str) -> NextStep:
     """``"2026-12-01 寄送保險提案"`` -> NextStep; raises with an example otherwise."""
+    from rmnotes.parse import yamltree
+
     _utf8(text, "--next")
     example = 'write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案"'
     m = _NEXT.match(text.strip())
@@ -173,6 +182,8 @@ def parse_next(text: str) -> NextStep:
 
 # ---------------------------------------------------------------------- file edits
 def _parse(data: bytes, rel: str) -> Client:
+    from rmnotes.parse import parse_client
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -205,6 +216,8 @@ def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextSt
     """Append ``entry`` (and add ``next_step``) to a client file's bytes, checked both ways."""
     if data is None:
         raise DataError(f"{rel}: the file is gone; nothing was written")
+    from rmnotes import textedit
+
     before = _parse(data, rel)
     new = data
     if next_step is not None:
@@ -301,6 +314,8 @@ def tick_followup(data: bytes | None, rel: str, query: str | None) -> Ticked:
     """Tick the follow-up ``query`` names in a client file's bytes, checked both ways."""
     if data is None:
         raise DataError(f"{rel}: the file is gone; nothing was written")
+    from rmnotes import textedit
+
     before = _parse(data, rel)
     chosen = pick_followup(before, query)
     new = textedit.tick(data, chosen.line)
