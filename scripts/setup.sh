@@ -30,5 +30,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
 # compat: the editable install is a plain path in a .pth file, not an import hook that
-# loads pathlib and importlib.util (~20 ms) before every command
-"$VENV/bin/python" -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+# loads pathlib and importlib.util (~20 ms) before every command. setuptools calls the
+# mode transitional: should a future one refuse it, the default editable mode still works.
+"$VENV/bin/python" -m pip install -q -e '.[test]' --config-settings editable_mode=compat 2>/dev/null \
+    || "$VENV/bin/python" -m pip install -q -e '.[test]'
