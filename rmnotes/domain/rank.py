@@ -215,42 +215,39 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     where, params = segment.where()
     quiet, quiet_params = _quiet_before(index, config, today)
     measure = {"aum": "", "assets": ", t.assets", "net-worth": ", t.assets, t.liabilities"}[by]
-    # one scan: each client's measure, and whether it may be dormant potential: marked
-    # dormant or silent, or holding more elsewhere than here (how much is checked below)
-    rows = index.conn.execute(
-        f"SELECT id, name, t.holding, t.aum,"
-        f" status != 'closed' AND (status = 'dormant' OR coalesce(last_contact, since) < {quiet}),"
-        f" CASE WHEN t.more_elsewhere AND status != 'closed' THEN t.elsewhere END{measure}"
-        f" FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}",
-        quiet_params + params).fetchall()
-    names: dict[str, str] = {}
-    values: list[tuple[str, Decimal]] = []
-    aums: list[Decimal] = []
-    unpriced: list[str] = []
+    conn = index.conn
+    joined = f"FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
+    # the priced clients' measure and AUM (for the median): a few columns, no objects
+    rows = conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL", params).fetchall()
+    ours = list(map(Decimal, (r[2] for r in rows)))
+    if segment.aum is not None:  # exact money: tested here, not in SQL
+        kept = [i for i, a in enumerate(ours) if segment.aum.test(a)]
+        rows, ours = [rows[i] for i in kept], [ours[i] for i in kept]
+    ids = [r[0] for r in rows]
+    names = {r[0]: r[1] for r in rows}
+    aums = [a for a in ours if a > 0]
+    if by == "aum":
+        values = list(zip(ids, ours))
+    elif by == "assets":
+        values = [(r[0], Decimal(r[3])) for r in rows]
+    else:
+        values = [(r[0], Decimal(r[3]) - Decimal(r[4])) for r in rows]
+    # those the rules may call dormant potential (marked dormant or silent, or with more
+    # elsewhere than here: how much is checked below), and those with no rate
     maybe: list[str] = []
     elsewhere: list[tuple[str, Decimal]] = []
-    for row in rows:
-        cid, name, holding, aum, flagged, more = row[:6]
-        if holding is not None:  # a currency with no rate
+    unpriced: list[str] = []
+    for cid, holding, flagged, more in conn.execute(
+            f"SELECT id, t.holding, status != 'closed' AND (status = 'dormant'"
+            f" OR coalesce(last_contact, since) < {quiet}), CASE WHEN t.more_elsewhere THEN t.elsewhere END"
+            f" {joined} AND (t.holding IS NOT NULL OR (status != 'closed' AND (status = 'dormant'"
+            f" OR t.more_elsewhere OR coalesce(last_contact, since) < {quiet})))",
+            quiet_params + params + quiet_params):
+        if holding is not None:
             unpriced.append(cid)
-            if flagged:
-                maybe.append(cid)
-            continue
-        ours = Decimal(aum)
-        if segment.aum is not None and not segment.aum.test(ours):
-            continue
-        names[cid] = name
-        if ours > 0:
-            aums.append(ours)
-        if by == "aum":
-            values.append((cid, ours))
-        elif by == "assets":
-            values.append((cid, Decimal(row[6])))
-        else:
-            values.append((cid, Decimal(row[6]) - Decimal(row[7])))
         if flagged:
             maybe.append(cid)
-        elif more is not None:
+        elif more is not None and holding is None:
             elsewhere.append((cid, Decimal(more)))
     left_out, warnings = [], []
     for c in index.book(totals=config, details=False, ids=unpriced):

@@ -9,14 +9,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
 
 from rich.cells import cell_len
-from rich.console import Group
-from rich.table import Table
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
 from rmnotes.domain.rank import Potential, Ranking
 
-if TYPE_CHECKING:  # the coverage and search rules load with their own commands
+if TYPE_CHECKING:  # the coverage and search rules load with their own commands, rich's
+    # Table and Group with the views that use them (rank and list draw their own grid)
+    from rich.console import Group
+    from rich.table import Table
+
     from rmnotes.domain.coverage import Coverage, CoverageReport
     from rmnotes.domain.find import Found, Hit
 
@@ -124,6 +126,8 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
 
 def gap_lines(report: CoverageReport) -> Table:
     """Each gap with its rule's message, one row per gap, for ``coverage --gaps``."""
+    from rich.table import Table
+
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="red")
@@ -393,6 +397,8 @@ def snippet(hit: Hit, window: int = WINDOW) -> Text:
 
 
 def find_table(found: Found) -> Table:
+    from rich.table import Table
+
     table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
     table.add_column("client", no_wrap=True)
     table.add_column("where", no_wrap=True)
@@ -417,6 +423,8 @@ def find_json(found: Found) -> list[dict]:
 
 # ---------------------------------------------------------------------- tags & segments
 def tags_table(counts: Iterable[tuple[str, int]], examples: dict[str, list[str]] | None = None) -> Table:
+    from rich.table import Table
+
     table = Table(box=None, padding=(0, 2), pad_edge=False, header_style="bold")
     table.add_column("tag", no_wrap=True)
     table.add_column("clients", justify="right")
@@ -444,6 +452,8 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 
 def group(*parts) -> Group:
+    from rich.console import Group
+
     return Group(*parts)
 
 
