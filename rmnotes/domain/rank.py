@@ -16,7 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from operator import itemgetter
 from typing import Iterable, Mapping, NamedTuple, Sequence, overload
 
@@ -94,8 +94,10 @@ def ordered(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tupl
     of the positive values and whether it is in the top group; the total of the positive
     values and the size of the top group: every client down to the one where the running
     sum reaches ``share`` of the total, and any tied with that one."""
-    # highest value first, ties by id: a stable sort by value after one by id
-    steps = sorted(sorted(values, key=itemgetter(0)), key=itemgetter(1), reverse=True)
+    steps = list(values)
+    if not all(a[1] > b[1] or (a[1] == b[1] and a[0] < b[0]) for a, b in pairwise(steps)):
+        # highest value first, ties by id: a stable sort by value after one by id
+        steps = sorted(sorted(steps, key=itemgetter(0)), key=itemgetter(1), reverse=True)
     ids = [cid for cid, _ in steps]
     amounts = [v for _, v in steps]
     running = list(accumulate((v if v > 0 else ZERO for v in amounts), initial=ZERO))[1:]
@@ -214,11 +216,14 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     index.fresh_totals(config)
     where, params = segment.where()
     quiet, quiet_params = _quiet_before(index, config, today)
-    measure = {"aum": "", "assets": ", t.assets", "net-worth": ", t.assets, t.liabilities"}[by]
+    measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
+                       "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
     conn = index.conn
     joined = f"FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
-    # the priced clients' measure and AUM (for the median): a few columns, no objects
-    rows = conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL", params).fetchall()
+    # the priced clients' measure and AUM (for the median): a few columns, no objects; in
+    # SQL's floating-point order, so the exact sort that follows has (almost) nothing to do
+    rows = conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL"
+                        f" ORDER BY CAST({approx} AS REAL) DESC, id", params).fetchall()
     ours = list(map(Decimal, (r[2] for r in rows)))
     if segment.aum is not None:  # exact money: tested here, not in SQL
         kept = [i for i, a in enumerate(ours) if segment.aum.test(a)]
