@@ -22,9 +22,10 @@ def test_atomic_write_replaces_keeps_the_mode_and_leaves_no_temporary_file(tmp_p
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
-    path = tmp_path / "a.md"
+    path = tmp_path / "clients" / "a.md"
+    path.parent.mkdir()
     path.write_bytes(b"old\n")
     with pytest.raises(TypeError):
         atomic_write(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_bytes() == b"old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
+    assert [p.name for p in path.parent.iterdir()] == ["a.md"]
