@@ -1,14 +1,16 @@
 """The SQLite cache in ``.rmnotes/``: never a source of truth, always safe to delete.
 
-Besides profiles and dated facts it keeps, per client and currency, the sums of its holdings
-at this bank and elsewhere (financial, property) and of its liabilities (exact decimal
-text), those sums in the base currency for the rates last asked for, its policies, and every
-searchable line (names, aliases, family, notes, follow-ups, log entries) in a plain table
-mirrored by an FTS5 trigram index, so the book-wide views (coverage, rank, segments, find)
-answer from the cache.
+Besides profiles and dated facts (birthdays also by month-day) it keeps each client's next
+contact date for the cadences last asked for, per client and currency the sums of its
+holdings at this bank and elsewhere (financial, property) and of its liabilities (exact
+decimal text), those sums in the base currency for the rates last asked for, its
+policies, and every searchable line (names, aliases, family, notes, follow-ups, log
+entries) in a plain table mirrored by an FTS5 trigram index, so the book-wide views
+(coverage, rank, segments, find) answer from the cache.
 
 Each client file is stamped with its mtime and size; a command re-parses only the files
-whose stamp changed, in one transaction. A missing, old-version or damaged cache is
+whose stamp changed, in one transaction (the whole stamp list is also kept as one blob, so
+a warm command compares it in one piece). A missing, old-version or damaged cache is
 rebuilt by itself.
 """
 
