@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequ
 from rmnotes.config import Config
 from rmnotes.errors import DataError
 from rmnotes.periods import Period
-from rmnotes.vault import DIR_MODE, FileStamp, Vault
+from rmnotes.vault import CACHE_DIR, DIR_MODE, FileStamp, Vault
 
 if TYPE_CHECKING:
     # parse (and yaml) load only when a file has to be read; the model's and the facts'
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 14
 DB_NAME = "index.sqlite"
+BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
 _SCHEMA = """
 CREATE TABLE files (
@@ -105,6 +106,8 @@ CREATE INDEX texts_client ON texts(client_id);
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
 """
+
+_IF_NOT_EXISTS = re.sub(r"CREATE (TABLE|INDEX|VIRTUAL TABLE) ", r"CREATE \1 IF NOT EXISTS ", _SCHEMA).rstrip().rstrip(";")
 
 # Secondary indexes (name, statement): dropped and built again around a first build.
 _SECONDARY = [(m.group(1), m.group(0)) for m in re.finditer(r"CREATE INDEX (\w+) ON [^;]+", _SCHEMA)]
@@ -279,6 +282,11 @@ class Index:
             conn = _connect(path)
             index = cls(vault, conn)
             index.refresh(progress)
+        except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
+            # busy or read-only: another rmn holds it, or the folder cannot be written; the
+            # cache is fine, so it must not be deleted under the other process
+            raise DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another "
+                            "rmn is building it, try again in a moment") from None
         except sqlite3.DatabaseError:
             # damaged or foreign bytes: the cache is disposable, build it anew
             _remove(path)
@@ -458,20 +466,9 @@ class Index:
     def fresh_totals(self, config: Config) -> None:
         """Make the ``totals`` table hold every client's holdings in the base currency at
         ``config``'s rates (exact decimal text; ``unpriced``/``holding`` name a currency
-        with no rate; ``more_elsewhere``: more financial assets elsewhere than here). Kept for the rates they were computed with: a warm call costs two
-        counts; a changed file, or changed rates, recomputes what they touch."""
+        with no rate; ``more_elsewhere``: more financial assets elsewhere than here)."""
         key = json.dumps([config.base_currency, sorted((c, str(r)) for c, r in config.fx.items())])
-        conn = self.conn
-        row = conn.execute("SELECT value FROM meta WHERE key = 'totals'").fetchone()
-        if row is not None and row[0] == key and (
-                conn.execute("SELECT count(*) FROM totals").fetchone()[0]
-                == conn.execute("SELECT count(*) FROM clients").fetchone()[0]):
-            return
-        with conn:
-            if row is None or row[0] != key:
-                conn.execute("DELETE FROM totals")
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('totals', ?)", (key,))
-            conn.executemany("INSERT INTO totals VALUES (?,?,?,?,?,?,?,?)", _totals_rows(conn, config))
+        self._keep_derived("totals", key, lambda: _totals_rows(self.conn, config))
 
     def totals(self, config: Config, ids: Iterable[str] | None = None) -> dict[str, Totals | Unpriced]:
         """Each client's (or those of ``ids``) holdings in the base currency at ``config``'s
@@ -492,33 +489,32 @@ class Index:
         """Fill the ``cadence`` table: each client's next contact date by its cadence (the
         latest contact + its own cadence, else its tier's, else the default's; NULL with no
         contact, no cadence or a closed client), so the agenda reads the due clients in
-        date order.
-
-        Kept for the cadences it was computed with, like :meth:`totals`: a warm call costs
-        two counts; a changed file, or changed tiers, recomputes what they touch."""
+        date order. Kept for the tiers it was computed with (see :meth:`_keep_derived`)."""
         key = json.dumps([config.default_tier, sorted((t, str(p)) for t, p in config.tiers.items())])
+        self._keep_derived("cadence", key, lambda: _cadence_rows(self.conn, config))
+
+    def _keep_derived(self, table: str, key: str, rows: Callable[[], Iterable[tuple]]) -> None:
+        """Keep ``table`` (a row per client, worked out from the clients and the settings
+        ``key`` names) complete. Kept for the settings it was computed with: a warm call
+        costs two counts; changed settings recompute every row, a changed file its own
+        (its rows went with it). ``rows()`` gives the rows of the clients that have none."""
         conn = self.conn
-        row = conn.execute("SELECT value FROM meta WHERE key = 'cadence'").fetchone()
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (table,)).fetchone()
         if row is not None and row[0] == key and (
-                conn.execute("SELECT count(*) FROM cadence").fetchone()[0]
+                conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 == conn.execute("SELECT count(*) FROM clients").fetchone()[0]):
             return
         with conn:
+            # the check and the fill in one write transaction: another rmn filling the same
+            # rows at the same time waits, then finds them there
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (table,)).fetchone()
             if row is None or row[0] != key:
-                conn.execute("DELETE FROM cadence")
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('cadence', ?)", (key,))
-            todo = conn.execute("SELECT id, tier, cadence, last_contact, status FROM clients"
-                                " WHERE id NOT IN (SELECT client_id FROM cadence)").fetchall()
-            periods: dict[tuple[str | None, str | None], Period | None] = {}
-            rows = []
-            for cid, tier, cadence, last, status in todo:
-                period = periods.get((tier, cadence), False)
-                if period is False:
-                    period = periods[tier, cadence] = config.cadence_for(tier, Period.parse(cadence))
-                due = (period.after(date.fromisoformat(last)).isoformat()
-                       if period and last and status != "closed" else None)  # closed: never due
-                rows.append((cid, due))
-            conn.executemany("INSERT INTO cadence VALUES (?, ?)", rows)
+                conn.execute(f"DELETE FROM {table}")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (table, key))
+            new = list(rows())
+            if new:
+                conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(new[0]))})", new)
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag with the number of clients carrying it, most used first."""
@@ -675,7 +671,7 @@ def _strings(blob: str) -> tuple[str, ...]:
 
 def _connect(path: Path) -> sqlite3.Connection:
     new = not path.exists()
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -684,12 +680,12 @@ def _connect(path: Path) -> sqlite3.Connection:
             if not new:
                 conn.close()
                 _remove(path)
-                conn = sqlite3.connect(path)
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-            with conn:
-                conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # in one write transaction, every statement IF NOT EXISTS: two rmn creating the
+            # index at once each wait their turn, and the second finds it made
+            conn.executescript(f"BEGIN IMMEDIATE; {_IF_NOT_EXISTS}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             os.chmod(path, 0o600)
     except sqlite3.DatabaseError:
         conn.close()
@@ -936,6 +932,22 @@ def _rows_of(stamp: FileStamp, result: ParsedClient, syllables: Callable[[str], 
         for e in c.entries]
     rows["followups"] = [(c.id, f.number, int(f.done), _iso(f.date), f.text, f.line)
                          for f in c.followups]
+    return rows
+
+
+def _cadence_rows(conn: sqlite3.Connection, config: Config) -> list[tuple[str, str | None]]:
+    """``(client id, next contact date)`` of the clients that have none yet."""
+    periods: dict[tuple[str | None, str | None], Period | None] = {}
+    rows = []
+    for cid, tier, cadence, last, status in conn.execute(
+            "SELECT id, tier, cadence, last_contact, status FROM clients"
+            " WHERE id NOT IN (SELECT client_id FROM cadence)"):
+        period = periods.get((tier, cadence), False)
+        if period is False:
+            period = periods[tier, cadence] = config.cadence_for(tier, Period.parse(cadence))
+        due = (period.after(date.fromisoformat(last)).isoformat()
+               if period and last and status != "closed" else None)  # closed: never due
+        rows.append((cid, due))
     return rows
 
 

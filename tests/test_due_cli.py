@@ -256,3 +256,28 @@ def test_warm_due_imports_no_heavy_library(sample):
                            check=True)
     imported = {line.split("|")[-1].strip() for line in table.stderr.splitlines() if "|" in line}
     assert not (heavy | unread) & imported, sorted((heavy | unread) & imported)
+
+
+def test_concurrent_due_runs_after_many_edits_all_answer_alike(vault):
+    """Several `rmn due` at once, each finding the same edited files (as after a git pull):
+    none fails, none leaves a wrong next-contact date behind."""
+    def text(n: int, day: str) -> str:
+        return f"---\nname: 客戶{n}\ntier: {'ABC'[n % 3]}\n---\n## Log\n- {day} T 問候\n"
+
+    for n in range(300):
+        write_client(vault, f"c{n:03d}", text(n, "2026-05-01"))
+    assert run(["due", "--as-of", AS_OF], vault=vault).exit_code == 0  # a warm index
+    argv = [sys.executable, "-m", "rmnotes", "-C", str(vault), "due", "--as-of", AS_OF, "--json"]
+    for day in ("2026-10-20", "2026-07-02", "2026-11-15"):
+        for n in range(0, 300, 2):
+            write_client(vault, f"c{n:03d}", text(n, day))
+        procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outs]
+        expected = run(["due", "--as-of", AS_OF, "--json"], vault=vault).stdout
+        assert all(out == expected for out, _ in outs)
+        # and the index still agrees with a fresh build from the files
+        for cache in (vault / ".rmnotes").glob("index.sqlite*"):
+            cache.unlink()
+        assert run(["due", "--as-of", AS_OF, "--json"], vault=vault).stdout == expected
