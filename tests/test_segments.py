@@ -153,6 +153,14 @@ def test_filters_combine(book):
     assert ids(book, "--tier", "B", "--has-children") == []
 
 
+def test_holds_takes_one_asset_type_any_case(book):
+    assert ids(book, "--holds", " FUND ") == ids(book, "--holds", "fund")
+    for bad in ("", "mutual fund"):
+        for command in ("list", "rank"):
+            result = run([command, "--holds", bad], book)
+            assert result.exit_code == 2 and "give one word such as fund" in result.stderr, (command, bad)
+
+
 def test_aum_is_exact_in_the_base_currency_and_a_missing_rate_is_named(book):
     result = run(["list", "--json", "--aum", ">=624000"], book)  # 20000 USD x 31.2 = 624,000
     assert [d["id"] for d in json.loads(result.stdout)] == ["chen-mei-ling", "lin-zhi-ming", "wang-wei"]

@@ -26,6 +26,12 @@ class _Parsed(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+def _asset_type(text: str):
+    from rmnotes.domain.segments import parse_asset_type
+
+    return parse_asset_type(text)
+
+
 def _range(text: str):
     from rmnotes.domain.segments import parse_range
 
@@ -53,7 +59,7 @@ def segment_options(func):
         tier_option, tag_option, status_option,
         click.option("--risk", type=_Parsed("range", _range), metavar="RANGE",
                      help="Risk profile (1-5) in this range: 3..5, 4, ..2."),
-        click.option("--holds", multiple=True, metavar="TYPE",
+        click.option("--holds", multiple=True, type=_Parsed("type", _asset_type), metavar="TYPE",
                      help="Holds an asset of this type: fund, stock, bond, deposit, ... "
                           "(repeatable: all of them)."),
         click.option("--has-children", is_flag=True, help="Has a child listed under family."),
@@ -83,7 +89,7 @@ def make_segment(app: App, args: dict, default_statuses: tuple[str, ...] = ()):
     return Segment(
         tiers=tuple(args["tier"]), tags=tuple(args["tag"]),
         statuses=tuple(args["status"]) or default_statuses,
-        risk=args["risk"], holds=tuple(h.lower() for h in args["holds"]),
+        risk=args["risk"], holds=tuple(args["holds"]),
         has_children=args["has_children"],
         no_contact_since=parse_since(since, app.today()) if since else None,
         aum=args["aum"],

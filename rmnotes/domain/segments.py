@@ -105,6 +105,15 @@ def parse_condition(text: str) -> Condition:
     return Condition(">=", parse_amount(s))
 
 
+def parse_asset_type(text: str) -> str:
+    """``--holds`` takes one asset type, one word (``fund``, ``deposit``): lower-cased."""
+    word = (text or "").strip().lower()
+    if not word or any(ch.isspace() for ch in word):
+        raise ValueError(f"{text!r} is not an asset type; give one word such as fund, stock or deposit "
+                         "(repeat --holds for several)")
+    return word
+
+
 def parse_since(text: str, today: date) -> date:
     """``90d``, ``3m``, ``1y`` before ``today``, or a date ``2026-01-31``: the cut-off day."""
     period = Period.parse(text)
