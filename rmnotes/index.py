@@ -443,6 +443,8 @@ class Index:
         """Every client (or those of ``ids``), by id; with ``totals`` (the vault's settings)
         also its holdings totalled in the base currency, with ``policies`` also those;
         without ``details`` only the light columns (see BookClient)."""
+        if ids is not None:
+            ids = list(ids)  # read twice (totals, then clients): not a one-pass iterator
         some = json.dumps(sorted(set(ids))) if ids is not None else None
         only = " WHERE {} IN (SELECT value FROM json_each(?))" if some is not None else ""
         params = [some] if some is not None else []

@@ -258,3 +258,14 @@ def test_the_index_gives_the_same_ranking_as_the_book(vault):
         assert found.potential == expected.potential and list(found.rows) == list(expected.rows)
     finally:
         index.close()
+
+
+def test_ranked_rows_index_like_a_sequence():
+    from rmnotes.domain.rank import RankedRows, ordered
+
+    steps, total, _ = ordered([("a", D(2)), ("b", D(1))])
+    rows = RankedRows(steps, {"a": "A", "b": "B"}, total)
+    assert [r.client for r in rows] == ["a", "b"] and rows[-1].rank == 2 and len(rows[:5]) == 2
+    for i in (2, -3):
+        with pytest.raises(IndexError):
+            rows[i]

@@ -148,6 +148,8 @@ class RankedRows(Sequence[Ranked]):
             return [self[j] for j in range(*i.indices(len(self._steps)))]
         if i < 0:
             i += len(self._steps)
+        if not 0 <= i < len(self._steps):
+            raise IndexError("ranked row out of range")
         cid, v, running, top = self._steps[i]
         return Ranked(i + 1, cid, self._names[cid], v, *shares(v, running, self._total), top)
 
