@@ -217,6 +217,7 @@ class Change:
         self.root = root
         self._status: Status | None = None
         self._hand = CommitResult()
+        self._index: tuple[int, int, int] | None = None  # git's index as the status left it
         try:
             self._proc: subprocess.Popen | None = subprocess.Popen(
                 _argv(_STATUS), cwd=root, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -241,11 +242,14 @@ class Change:
             if proc.returncode != 0:
                 raise _failed(self.root, _STATUS, subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
             self._status = parse_status(out)
+            self._index = self._index_stamp()
         return self._status
 
     def commit_hand_edits(self) -> CommitResult:
         """What the user changed by hand in the vault, committed on its own (nothing: no commit)."""
         self._hand = commit_hand_edits(self.root, self.status().changed)
+        if self._hand.sha:
+            self._index = self._index_stamp()  # our own commit rewrote it
         return self._hand
 
     def commit(self, rel: str, message: str, tracked: bool) -> CommitResult:
@@ -253,9 +257,18 @@ class Change:
         file, with nothing else staged, goes in with ``git commit --include`` (one process);
         otherwise :func:`commit` names its paths, so others' staged work stays staged."""
         st = self.status()
-        if tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress():
+        if (tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress()
+                and self._index_stamp() == self._index):  # nobody staged anything since
             return _commit(self.root, message, "--include", "--", rel)
         return commit(self.root, [rel], message)
+
+    def _index_stamp(self) -> tuple[int, int, int] | None:
+        """git's index file (inode, mtime, size): git rewrites it whenever anything is staged."""
+        try:
+            st = os.stat(self.root / ".git" / "index")
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
 
     def _in_progress(self) -> bool:
         git_dir = self.root / ".git"

@@ -155,6 +155,22 @@ def test_work_staged_outside_the_vault_stays_staged(vault):
     assert git(vault, "status", "--porcelain") == "A  notes.txt\n"
 
 
+def test_work_staged_while_the_tool_writes_stays_staged(vault):
+    """The user stages a file between rmn's git status and its commit: the commit must not
+    take it (git's index changed, so rmn names its path instead of --include)."""
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    (vault / "notes.txt").write_text("mine\n")
+    with gitops.Change(vault) as change:
+        change.commit_hand_edits()
+        with open(vault / "clients" / "a.md", "a", encoding="utf-8") as f:
+            f.write("by the tool\n")
+        git(vault, "add", "notes.txt")  # meanwhile, in another terminal
+        result = change.commit("clients/a.md", "tool", tracked=True)
+    assert result.ok and changed_in(vault) == ["clients/a.md"]
+    assert git(vault, "status", "--porcelain") == "A  notes.txt\n"
+
+
 def test_a_new_file_is_added(vault):
     hand, result = tool_change(vault, "clients/new.md", "---\nname: N\n---\n")
     assert hand == gitops.CommitResult() and result.ok
