@@ -285,8 +285,7 @@ class Index:
         except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
             # busy or read-only: another rmn holds it, or the folder cannot be written; the
             # cache is fine, so it must not be deleted under the other process
-            raise DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another "
-                            "rmn is building it, try again in a moment") from None
+            raise _busy(exc) from None
         except sqlite3.DatabaseError:
             # damaged or foreign bytes: the cache is disposable, build it anew
             _remove(path)
@@ -307,8 +306,11 @@ class Index:
         # set differences in C: 10,000 stamps compared without a Python loop
         known = set(conn.execute("SELECT path, mtime_ns, size FROM files"))
         if known.issuperset(current) and len(known) == len(current):
-            with conn:  # the same files, listed in another order
-                self._save_stamps(current)
+            try:
+                with conn:  # the same files, listed in another order
+                    self._save_stamps(current)
+            except sqlite3.OperationalError:
+                pass  # busy or read-only: the list is only a shortcut
             return 0
         changed = sorted(FileStamp(*s) for s in set(current) - known)
         present = {s[0] for s in current}
@@ -506,6 +508,13 @@ class Index:
                 conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 == conn.execute("SELECT count(*) FROM clients").fetchone()[0]):
             return
+        try:
+            self._fill(table, key, rows)
+        except sqlite3.OperationalError as exc:
+            raise _busy(exc) from None
+
+    def _fill(self, table: str, key: str, rows: Callable[[], Iterable[tuple]]) -> None:
+        conn = self.conn
         with conn:
             # the check and the fill in one write transaction: another rmn filling the same
             # rows at the same time waits, then finds them there
@@ -693,6 +702,12 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _busy(exc: sqlite3.Error) -> DataError:
+    return DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another rmn "
+                     f"is building it, try again in a moment; if {CACHE_DIR}/ cannot be written, "
+                     "make it writable (it is a cache: deleting it is safe)")
 
 
 def _remove(path: Path) -> None:

@@ -205,3 +205,24 @@ def test_settings_are_cached_and_follow_edits(vault):
     assert Vault(vault).config.owner == "林經理"
     (vault / ".rmnotes" / "config.pickle").write_bytes(b"garbage")
     assert str(Vault(vault).config.fx["USD"]) == "30"
+
+
+def test_a_busy_index_is_reported_and_kept(vault, monkeypatch):
+    """Another process holds the index's write lock longer than rmn waits: a clear error,
+    and the index is not taken for damaged (deleting it would pull it from under the other)."""
+    write_client(vault, "wang-wei", A)
+    assert run(["due", "--as-of", "2026-11-28"], vault).exit_code == 0
+    config = vault / "rmnotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("A: 1m", "A: 2w"), encoding="utf-8")
+    monkeypatch.setattr(index_module, "BUSY_TIMEOUT", 0.1)
+    other = sqlite3.connect(vault / ".rmnotes" / "index.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = run(["due", "--as-of", "2026-11-28"], vault)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rmn: error: .rmnotes/index.sqlite: the index cannot be updated "
+                                    "(database is locked)")
+    assert run(["due", "--as-of", "2026-11-28"], vault).exit_code == 0  # the lock gone, it answers
