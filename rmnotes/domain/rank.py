@@ -170,12 +170,7 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     clients = list(clients)
-    sums: dict[str, Totals | MissingRate] = {}
-    for c in clients:
-        try:
-            sums[c.id] = book_totals(config, c)
-        except MissingRate as exc:
-            sums[c.id] = exc
+    sums = _sums(config, clients)
     values: list[tuple[str, Decimal]] = []
     warnings: list[str] = []
     field = {"aum": "aum", "assets": "assets", "net-worth": "net_worth"}.get(by)
@@ -217,45 +212,9 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         return replace(ranking, warnings=chosen.warnings + ranking.warnings)
     index.fresh_totals(config)
     where, params = segment.where()
-    quiet, quiet_params = _quiet_before(index, config, today)
-    measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
-                       "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
-    conn = index.conn
     joined = f"FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
-    # the priced clients' measure and AUM (for the median): a few columns, no objects; in
-    # SQL's floating-point order, so the exact sort that follows has (almost) nothing to do
-    rows = conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL"
-                        f" ORDER BY CAST({approx} AS REAL) DESC, id", params).fetchall()
-    ours = list(map(Decimal, (r[2] for r in rows)))
-    if segment.aum is not None:  # exact money: tested here, not in SQL
-        kept = [i for i, a in enumerate(ours) if segment.aum.test(a)]
-        rows, ours = [rows[i] for i in kept], [ours[i] for i in kept]
-    ids = [r[0] for r in rows]
-    names = {r[0]: r[1] for r in rows}
-    aums = [a for a in ours if a > 0]
-    if by == "aum":
-        values = list(zip(ids, ours))
-    elif by == "assets":
-        values = [(r[0], Decimal(r[3])) for r in rows]
-    else:
-        values = [(r[0], Decimal(r[3]) - Decimal(r[4])) for r in rows]
-    # those the rules may call dormant potential (marked dormant or silent, or with more
-    # elsewhere than here: how much is checked below), and those with no rate
-    maybe: list[str] = []
-    elsewhere: list[tuple[str, Decimal]] = []
-    unpriced: list[str] = []
-    for cid, holding, flagged, more in conn.execute(
-            f"SELECT id, t.holding, status != 'closed' AND (status = 'dormant'"
-            f" OR coalesce(last_contact, since) < {quiet}), CASE WHEN t.more_elsewhere THEN t.elsewhere END"
-            f" {joined} AND (t.holding IS NOT NULL OR (status != 'closed' AND (status = 'dormant'"
-            f" OR t.more_elsewhere OR coalesce(last_contact, since) < {quiet})))",
-            quiet_params + params + quiet_params):
-        if holding is not None:
-            unpriced.append(cid)
-        if flagged:
-            maybe.append(cid)
-        elif more is not None and holding is None:
-            elsewhere.append((cid, Decimal(more)))
+    values, names, aums = _measures(index, joined, params, segment, by)
+    maybe, elsewhere, unpriced = _maybe_potential(index, joined, params, *_quiet_before(index, config, today))
     left_out, warnings = [], []
     for c in index.book(totals=config, details=False, ids=unpriced):
         try:
@@ -270,14 +229,53 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         elsewhere_min = median(aums)
     maybe += [cid for cid, more in elsewhere if elsewhere_min is None or more >= elsewhere_min]
     candidates = index.book(totals=config, details=False, ids=[cid for cid in maybe if cid in names])
-    sums: dict[str, Totals | MissingRate] = {}
-    for c in candidates:
-        try:
-            sums[c.id] = book_totals(config, c)
-        except MissingRate as exc:
-            sums[c.id] = exc
-    found = _potential(config, candidates, today, elsewhere_min, sums)
+    found = _potential(config, candidates, today, elsewhere_min, _sums(config, candidates))
     return _ranking(by, values, names, found, elsewhere_min, left_out + warnings)
+
+
+def _measures(index: Index, joined: str, params: list, segment: Segment, by: str
+              ) -> tuple[list[tuple[str, Decimal]], dict[str, str], list[Decimal]]:
+    """The priced clients' ``(id, value)`` pairs, their names and their positive AUMs (for
+    the median): a few columns per client, no objects, in SQL's floating-point order of the
+    value so that :func:`ordered` finds them (almost always) already in order."""
+    measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
+                       "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
+    rows = index.conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL"
+                              f" ORDER BY CAST({approx} AS REAL) DESC, id", params).fetchall()
+    ours = list(map(Decimal, (r[2] for r in rows)))
+    if segment.aum is not None:  # exact money: tested here, not in SQL
+        kept = [i for i, a in enumerate(ours) if segment.aum.test(a)]
+        rows, ours = [rows[i] for i in kept], [ours[i] for i in kept]
+    if by == "aum":
+        values = list(zip((r[0] for r in rows), ours))
+    elif by == "assets":
+        values = [(r[0], Decimal(r[3])) for r in rows]
+    else:
+        values = [(r[0], Decimal(r[3]) - Decimal(r[4])) for r in rows]
+    return values, {r[0]: r[1] for r in rows}, [a for a in ours if a > 0]
+
+
+def _maybe_potential(index: Index, joined: str, params: list, quiet: str, quiet_params: list
+                     ) -> tuple[list[str], list[tuple[str, Decimal]], list[str]]:
+    """Who the rules may call dormant potential: the ids marked dormant or silent (exact),
+    ``(id, elsewhere)`` of those with more elsewhere than here (how much is the caller's
+    to check), and the ids with a currency that has no rate."""
+    flagged: list[str] = []
+    elsewhere: list[tuple[str, Decimal]] = []
+    unpriced: list[str] = []
+    for cid, holding, marked, more in index.conn.execute(
+            f"SELECT id, t.holding, status != 'closed' AND (status = 'dormant'"
+            f" OR coalesce(last_contact, since) < {quiet}), CASE WHEN t.more_elsewhere THEN t.elsewhere END"
+            f" {joined} AND (t.holding IS NOT NULL OR (status != 'closed' AND (status = 'dormant'"
+            f" OR t.more_elsewhere OR coalesce(last_contact, since) < {quiet})))",
+            quiet_params + params + quiet_params):
+        if holding is not None:
+            unpriced.append(cid)
+        if marked:
+            flagged.append(cid)
+        elif more is not None and holding is None:
+            elsewhere.append((cid, Decimal(more)))
+    return flagged, elsewhere, unpriced
 
 
 def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]:
@@ -296,6 +294,17 @@ def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]
     by_own = f"CASE cadence {' '.join(['WHEN ? THEN ?'] * len(owns))} END" if owns else "NULL"
     params = [x for pair in tiers for x in pair] + [default] + [x for pair in owns for x in pair]
     return f"(CASE WHEN cadence IS NULL THEN {by_tier} ELSE {by_own} END)", params
+
+
+def _sums(config: Config, clients: Iterable[BookClient]) -> dict[str, Totals | MissingRate]:
+    """Each client's totals, or the MissingRate that names its unpriced holding."""
+    out: dict[str, Totals | MissingRate] = {}
+    for c in clients:
+        try:
+            out[c.id] = book_totals(config, c)
+        except MissingRate as exc:
+            out[c.id] = exc
+    return out
 
 
 def _left_out(client: BookClient, exc: MissingRate) -> str:
