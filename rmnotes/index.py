@@ -162,6 +162,14 @@ class Unpriced(NamedTuple):
     holding: str
 
 
+def totals_of(assets: str, debt: str, aum: str, away: str, currency: str | None,
+              holding: str | None) -> Totals | Unpriced:
+    """A ``totals`` row's columns (assets, liabilities, aum, elsewhere, unpriced, holding)."""
+    if holding is not None:
+        return Unpriced(currency, holding)
+    return Totals(_amount(assets), _amount(debt), _amount(aum), _amount(away))
+
+
 class BookClient:
     """What the book-wide views (coverage, rank, segments) need of one client: a read-only
     view of its row in the index, decoded field by field on access. Without ``details``
@@ -433,6 +441,13 @@ class Index:
     def names(self) -> dict[str, str]:
         return dict(self.conn.execute("SELECT id, name FROM clients"))
 
+    def names_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The names of ``ids`` (a few: one lookup each by the primary key; many: all)."""
+        if len(ids) > 200:
+            return self.names()
+        return dict(self.conn.execute(f"SELECT id, name FROM clients WHERE id IN ({','.join('?' * len(ids))})",
+                                      ids))
+
     def profiles(self) -> list[Profile]:
         rows = self.conn.execute(
             "SELECT id, name, tier, status, cadence, since, last_contact, prefer, no_calls,"
@@ -483,11 +498,7 @@ class Index:
         if ids is not None:
             query += " WHERE client_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(set(ids))))
-        out: dict[str, Totals | Unpriced] = {}
-        for cid, assets, debt, aum, away, cur, holding in conn.execute(query, params):
-            out[cid] = (Unpriced(cur, holding) if holding is not None
-                        else Totals(_amount(assets), _amount(debt), _amount(aum), _amount(away)))
-        return out
+        return {row[0]: totals_of(*row[1:]) for row in conn.execute(query, params)}
 
     def cadence_dues(self, config: Config) -> None:
         """Fill the ``cadence`` table: each client's next contact date by its cadence (the

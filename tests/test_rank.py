@@ -59,6 +59,17 @@ def test_no_clients_and_all_zero():
     assert total == 0 and count == 0 and top(rows) == []
 
 
+def test_order_is_value_then_id_however_the_pairs_come():
+    from rmnotes.domain.rank import ordered
+
+    expected = ["c", "a", "b", "d", "e"]
+    pairs = {"a": D(5), "b": D("5.00"), "c": D(9), "d": D(0), "e": D(-1)}
+    for given in (expected, ["b", "a", "c", "e", "d"], ["c", "b", "a", "d", "e"], ["e", "d", "c", "b", "a"]):
+        steps, total, count = ordered([(cid, pairs[cid]) for cid in given])
+        assert [s[0] for s in steps] == expected, given
+        assert [s[2] for s in steps] == [D(9), D(14), D(19), D(19), D(19)] and total == 19 and count == 3
+
+
 def test_negative_values_rank_last_and_never_count():
     rows, total, count = cut([("a", D(-100)), ("b", D(100)), ("c", D(0))])
     assert [r[0] for r in rows] == ["b", "c", "a"] and total == 100 and top(rows) == ["b"]
@@ -264,7 +275,7 @@ def test_ranked_rows_index_like_a_sequence():
     from rmnotes.domain.rank import RankedRows, ordered
 
     steps, total, _ = ordered([("a", D(2)), ("b", D(1))])
-    rows = RankedRows(steps, {"a": "A", "b": "B"}, total)
+    rows = RankedRows(steps, lambda ids: {"a": "A", "b": "B"}, total)
     assert [r.client for r in rows] == ["a", "b"] and rows[-1].rank == 2 and len(rows[:5]) == 2
     for i in (2, -3):
         with pytest.raises(IndexError):

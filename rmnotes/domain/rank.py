@@ -16,14 +16,14 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate, pairwise
-from operator import itemgetter
-from typing import Iterable, Mapping, NamedTuple, Sequence, overload
+from itertools import accumulate, compress, count, islice
+from operator import eq, ge, itemgetter
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate
 from rmnotes.domain.segments import Segment, book_totals, select
-from rmnotes.index import BookClient, Index, Totals
+from rmnotes.index import BookClient, Index, Totals, totals_of
 from rmnotes.periods import Period
 
 MEASURES = ("aum", "assets", "net-worth", "premium")
@@ -95,21 +95,31 @@ def ordered(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tupl
     values and the size of the top group: every client down to the one where the running
     sum reaches ``share`` of the total, and any tied with that one."""
     steps = list(values)
-    if not all(a[1] > b[1] or (a[1] == b[1] and a[0] < b[0]) for a, b in pairwise(steps)):
-        # highest value first, ties by id: a stable sort by value after one by id
-        steps = sorted(sorted(steps, key=itemgetter(0)), key=itemgetter(1), reverse=True)
     ids = [cid for cid, _ in steps]
     amounts = [v for _, v in steps]
-    running = list(accumulate((v if v > 0 else ZERO for v in amounts), initial=ZERO))[1:]
+    if not _in_order(ids, amounts):
+        # highest value first, ties by id: a stable sort by value after one by id
+        steps = sorted(sorted(steps, key=itemgetter(0)), key=itemgetter(1), reverse=True)
+        ids = [cid for cid, _ in steps]
+        amounts = [v for _, v in steps]
+    positive = amounts if not amounts or amounts[-1] > 0 else [v if v > 0 else ZERO for v in amounts]
+    running = list(accumulate(positive))
     total = running[-1] if running else ZERO
-    count = 0
+    top = 0
     if total > 0:  # the positive values lead, so the running sum reaches the goal among them
-        count = bisect_left(running, share * total) + 1
-        reached_at = amounts[count - 1]
-        while count < len(amounts) and amounts[count] == reached_at:
-            count += 1
-    tops = [True] * count + [False] * (len(amounts) - count)
-    return list(zip(ids, amounts, running, tops)), total, count
+        top = bisect_left(running, share * total) + 1
+        reached_at = amounts[top - 1]
+        while top < len(amounts) and amounts[top] == reached_at:
+            top += 1
+    tops = [True] * top + [False] * (len(amounts) - top)
+    return list(zip(ids, amounts, running, tops)), total, top
+
+
+def _in_order(ids: list[str], amounts: list[Decimal]) -> bool:
+    """Highest value first, ties by id (the ties' ids are compared one by one: few)."""
+    if not all(map(ge, amounts, islice(amounts, 1, None))):
+        return False
+    return all(ids[i] < ids[i + 1] for i in compress(count(), map(eq, amounts, islice(amounts, 1, None))))
 
 
 def shares(value: Decimal, running: Decimal, total: Decimal) -> tuple[Decimal, Decimal]:
@@ -127,12 +137,13 @@ def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[li
 
 
 class RankedRows(Sequence[Ranked]):
-    """The ranked rows, each built (its shares divided and rounded) when it is read, so a
-    table of the top 50 of 10,000 clients does not divide 20,000 times."""
+    """The ranked rows, each built (its shares divided and rounded, its name looked up)
+    when it is read, so a table of the top 50 of 10,000 clients does not divide 20,000
+    times. ``names`` gives the names of a list of ids: the rows read at once ask once."""
 
     __slots__ = ("_steps", "_names", "_total")
 
-    def __init__(self, steps: list[Step], names: Mapping[str, str], total: Decimal):
+    def __init__(self, steps: list[Step], names: Callable[[list[str]], Mapping[str, str]], total: Decimal):
         self._steps, self._names, self._total = steps, names, total
 
     def __len__(self) -> int:
@@ -145,13 +156,24 @@ class RankedRows(Sequence[Ranked]):
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self._steps)))]
+            return self._rows(range(*i.indices(len(self._steps))))
         if i < 0:
             i += len(self._steps)
         if not 0 <= i < len(self._steps):
             raise IndexError("ranked row out of range")
-        cid, v, running, top = self._steps[i]
-        return Ranked(i + 1, cid, self._names[cid], v, *shares(v, running, self._total), top)
+        return self._rows(range(i, i + 1))[0]
+
+    def __iter__(self) -> Iterator[Ranked]:
+        return iter(self._rows(range(len(self._steps))))
+
+    def _rows(self, at: range) -> list[Ranked]:
+        steps, total = self._steps, self._total
+        names = self._names([steps[i][0] for i in at])
+        out = []
+        for i in at:
+            cid, v, running, top = steps[i]
+            out.append(Ranked(i + 1, cid, names[cid], v, *shares(v, running, total), top))
+        return out
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
@@ -192,7 +214,8 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
     if elsewhere_min is None:
         elsewhere_min = median([t.aum for t in sums.values() if not isinstance(t, MissingRate) and t.aum > 0])
     found = _potential(config, clients, today, elsewhere_min, sums)
-    return _ranking(by, values, {c.id: c.name for c in clients}, found, elsewhere_min, warnings)
+    names = {c.id: c.name for c in clients}
+    return _ranking(by, values, lambda _ids: names, found, elsewhere_min, warnings)
 
 
 def rank_from_index(index: Index, config: Config, today: date, segment: Segment, by: str = "aum",
@@ -211,71 +234,95 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         ranking = rank(chosen.clients, config, today, by, elsewhere_min)
         return replace(ranking, warnings=chosen.warnings + ranking.warnings)
     index.fresh_totals(config)
-    where, params = segment.where()
-    joined = f"FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
-    values, names, aums = _measures(index, joined, params, segment, by)
-    maybe, elsewhere, unpriced = _maybe_potential(index, joined, params, *_quiet_before(index, config, today))
-    left_out, warnings = [], []
-    for c in index.book(totals=config, details=False, ids=unpriced):
-        try:
-            book_totals(config, c)
-        except MissingRate as exc:
-            if segment.aum is not None:  # the segment needed its money: not selected
-                left_out.append(f"warning: {c.name} ({c.id}) left out: {exc}")
-            else:
-                names[c.id] = c.name
-                warnings.append(_left_out(c, exc))
+    scan = _scan(index, config, today, segment, by)
     if elsewhere_min is None:
-        elsewhere_min = median(aums)
-    maybe += [cid for cid, more in elsewhere if elsewhere_min is None or more >= elsewhere_min]
-    candidates = index.book(totals=config, details=False, ids=[cid for cid in maybe if cid in names])
-    found = _potential(config, candidates, today, elsewhere_min, _sums(config, candidates))
-    return _ranking(by, values, names, found, elsewhere_min, left_out + warnings)
+        elsewhere_min = median(scan.aums)
+    large = [cid for cid, more in scan.elsewhere if elsewhere_min is None or more >= elsewhere_min]
+    found, warnings = _decide(index, config, today, segment, elsewhere_min, scan.marked, large, scan.unpriced)
+    return _ranking(by, scan.values, index.names_of, found, elsewhere_min, warnings)
 
 
-def _measures(index: Index, joined: str, params: list, segment: Segment, by: str
-              ) -> tuple[list[tuple[str, Decimal]], dict[str, str], list[Decimal]]:
-    """The priced clients' ``(id, value)`` pairs, their names and their positive AUMs (for
-    the median): a few columns per client, no objects, in SQL's floating-point order of the
-    value so that :func:`ordered` finds them (almost always) already in order."""
+class _Scan(NamedTuple):
+    """One read of the segment's clients: what ranks them, and who may be potential."""
+
+    values: list[tuple[str, Decimal]]  # the priced clients' (id, value), in SQL's order
+    aums: list[Decimal]  # the positive AUMs (for the median)
+    marked: list[str]  # dormant, or silent for two cadences (exact)
+    elsewhere: list[tuple[str, Decimal]]  # (id, elsewhere) of those with more elsewhere than here
+    unpriced: list[str]  # a holding in a currency with no rate
+
+
+def _scan(index: Index, config: Config, today: date, segment: Segment, by: str) -> _Scan:
+    """A few columns per client, no objects, no names (the rows shown look theirs up), in
+    SQL's floating-point order of the value so that :func:`ordered` finds them (almost
+    always) already in order. SQL marks who the rules may call dormant potential; how
+    large a sum elsewhere is, is the caller's to check in Decimal."""
     measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
                        "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
-    rows = index.conn.execute(f"SELECT id, name, t.aum{measure} {joined} AND t.holding IS NULL"
-                              f" ORDER BY CAST({approx} AS REAL) DESC, id", params).fetchall()
-    ours = list(map(Decimal, (r[2] for r in rows)))
+    where, params = segment.where()
+    quiet, quiet_params = _quiet_before(index, config, today)
+    # one column says who may be potential: '' marked (dormant, or silent for two cadences:
+    # exact), the sum elsewhere when it is more than here (how large is checked in Decimal)
+    rows = index.conn.execute(
+        f"SELECT id, t.aum, CASE WHEN status = 'closed' THEN NULL"
+        f" WHEN status = 'dormant' OR coalesce(last_contact, since) < {quiet} THEN ''"
+        f" WHEN t.more_elsewhere THEN t.elsewhere END{measure}"
+        f" FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
+        f" ORDER BY CAST({approx} AS REAL) DESC, id", quiet_params + params).fetchall()
+    unpriced = [r for r in rows if r[1] is None]  # a holding in a currency with no rate
+    priced = [r for r in rows if r[1] is not None] if unpriced else rows
+    ours = list(map(Decimal, map(itemgetter(1), priced)))
     if segment.aum is not None:  # exact money: tested here, not in SQL
-        kept = [i for i, a in enumerate(ours) if segment.aum.test(a)]
-        rows, ours = [rows[i] for i in kept], [ours[i] for i in kept]
+        kept = list(map(segment.aum.test, ours))
+        priced, ours = list(compress(priced, kept)), list(compress(ours, kept))
     if by == "aum":
-        values = list(zip((r[0] for r in rows), ours))
+        values = list(zip(map(itemgetter(0), priced), ours))
     elif by == "assets":
-        values = [(r[0], Decimal(r[3])) for r in rows]
+        values = [(r[0], Decimal(r[3])) for r in priced]
     else:
-        values = [(r[0], Decimal(r[3]) - Decimal(r[4])) for r in rows]
-    return values, {r[0]: r[1] for r in rows}, [a for a in ours if a > 0]
+        values = [(r[0], Decimal(r[3]) - Decimal(r[4])) for r in priced]
+    return _Scan(values, [a for a in ours if a > 0],
+                 [r[0] for r in priced if r[2] == ""] + [r[0] for r in unpriced if r[2] == ""],
+                 [(r[0], Decimal(r[2])) for r in priced if r[2]],
+                 [r[0] for r in unpriced])
 
 
-def _maybe_potential(index: Index, joined: str, params: list, quiet: str, quiet_params: list
-                     ) -> tuple[list[str], list[tuple[str, Decimal]], list[str]]:
-    """Who the rules may call dormant potential: the ids marked dormant or silent (exact),
-    ``(id, elsewhere)`` of those with more elsewhere than here (how much is the caller's
-    to check), and the ids with a currency that has no rate."""
-    flagged: list[str] = []
-    elsewhere: list[tuple[str, Decimal]] = []
-    unpriced: list[str] = []
-    for cid, holding, marked, more in index.conn.execute(
-            f"SELECT id, t.holding, status != 'closed' AND (status = 'dormant'"
-            f" OR coalesce(last_contact, since) < {quiet}), CASE WHEN t.more_elsewhere THEN t.elsewhere END"
-            f" {joined} AND (t.holding IS NOT NULL OR (status != 'closed' AND (status = 'dormant'"
-            f" OR t.more_elsewhere OR coalesce(last_contact, since) < {quiet})))",
-            quiet_params + params + quiet_params):
-        if holding is not None:
-            unpriced.append(cid)
-        if marked:
-            flagged.append(cid)
-        elif more is not None and holding is None:
-            elsewhere.append((cid, Decimal(more)))
-    return flagged, elsewhere, unpriced
+def _decide(index: Index, config: Config, today: date, segment: Segment, large: Decimal | None,
+            marked: list[str], elsewhere: list[str], unpriced: list[str]
+            ) -> tuple[tuple[Potential, ...], list[str]]:
+    """The dormant potential among the ``marked`` and ``elsewhere`` clients, decided by
+    :func:`potential_of` on their light rows and totals, and the warnings that name the
+    ``unpriced`` clients' holding (a silent one may still be potential)."""
+    import json
+
+    found: list[Potential] = []
+    left_out: list[str] = []
+    warnings: list[str] = []
+    cadences: dict = {}
+    flagged = set(marked)
+    for row in index.conn.execute(
+            "SELECT id, name, tier, status, cadence, since, last_contact,"
+            " t.assets, t.liabilities, t.aum, t.elsewhere, t.unpriced, t.holding"
+            " FROM clients JOIN totals AS t ON t.client_id = clients.id"
+            " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            [json.dumps(sorted({*marked, *elsewhere, *unpriced}))]):
+        client = BookClient(row[:7], totals_of(*row[7:13]))
+        totals: Totals | MissingRate | None = None
+        if row[12] is not None:  # a currency with no rate: named, never counted as zero
+            try:
+                book_totals(config, client)
+            except MissingRate as exc:
+                if segment.aum is not None:  # the segment needed its money: not selected
+                    left_out.append(f"warning: {client.name} ({client.id}) left out: {exc}")
+                    continue
+                warnings.append(_left_out(client, exc))
+                totals = exc
+            if row[0] not in flagged:
+                continue
+        p = potential_of(config, client, today, large, totals, cadences)
+        if p is not None:
+            found.append(p)
+    return _by_size(found, today), left_out + warnings
 
 
 def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]:
@@ -317,12 +364,17 @@ def _potential(config: Config, clients: Iterable[BookClient], today: date, large
     cadences: dict = {}
     found = [p for p in (potential_of(config, c, today, large, sums[c.id], cadences) for c in clients)
              if p is not None]
+    return _by_size(found, today)
+
+
+def _by_size(found: list[Potential], today: date) -> tuple[Potential, ...]:
+    """The largest sums first, then the longest silent, then by id."""
     found.sort(key=lambda p: (-(max(p.elsewhere or ZERO, p.dormant_assets or ZERO)),
                               p.silent_since or today, p.client))
     return tuple(found)
 
 
-def _ranking(by: str, values: list[tuple[str, Decimal]], names: dict[str, str],
+def _ranking(by: str, values: list[tuple[str, Decimal]], names: Callable[[list[str]], Mapping[str, str]],
              potential: tuple[Potential, ...], elsewhere_min: Decimal | None,
              warnings: list[str]) -> Ranking:
     steps, total, count = ordered(values)
