@@ -162,7 +162,7 @@ class Unpriced(NamedTuple):
     holding: str
 
 
-def totals_of(assets: str, debt: str, aum: str, away: str, currency: str | None,
+def _totals_of(assets: str, debt: str, aum: str, away: str, currency: str | None,
               holding: str | None) -> Totals | Unpriced:
     """A ``totals`` row's columns (assets, liabilities, aum, elsewhere, unpriced, holding)."""
     if holding is not None:
@@ -498,7 +498,7 @@ class Index:
         if ids is not None:
             query += " WHERE client_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(set(ids))))
-        return {row[0]: totals_of(*row[1:]) for row in conn.execute(query, params)}
+        return {row[0]: _totals_of(*row[1:]) for row in conn.execute(query, params)}
 
     def cadence_dues(self, config: Config) -> None:
         """Fill the ``cadence`` table: each client's next contact date by its cadence (the

@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, 
 from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate
 from rmnotes.domain.segments import Segment, book_totals, select
-from rmnotes.index import BookClient, Index, Totals, totals_of
+from rmnotes.index import BookClient, Index, Totals, Unpriced
 from rmnotes.periods import Period
 
 MEASURES = ("aum", "assets", "net-worth", "premium")
@@ -213,7 +213,7 @@ def rank(clients: Iterable[BookClient], config: Config, today: date, by: str = "
             warnings += [f"warning: {m}" for m in problems]
     if elsewhere_min is None:
         elsewhere_min = median([t.aum for t in sums.values() if not isinstance(t, MissingRate) and t.aum > 0])
-    found = _potential(config, clients, today, elsewhere_min, sums)
+    found = _potential_among(config, clients, today, elsewhere_min, sums)
     names = {c.id: c.name for c in clients}
     return _ranking(by, values, lambda _ids: names, found, elsewhere_min, warnings)
 
@@ -234,11 +234,13 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
         ranking = rank(chosen.clients, config, today, by, elsewhere_min)
         return replace(ranking, warnings=chosen.warnings + ranking.warnings)
     index.fresh_totals(config)
-    scan = _scan(index, config, today, segment, by)
+    quiet = _quiet_before(index, config, today)
+    scan = _scan(index, segment, by, quiet)
     if elsewhere_min is None:
         elsewhere_min = median(scan.aums)
     large = [cid for cid, more in scan.elsewhere if elsewhere_min is None or more >= elsewhere_min]
-    found, warnings = _decide(index, config, today, segment, elsewhere_min, scan.marked, large, scan.unpriced)
+    found, warnings = _decide(index, config, today, segment, elsewhere_min, quiet, scan.marked, large,
+                              scan.unpriced)
     return _ranking(by, scan.values, index.names_of, found, elsewhere_min, warnings)
 
 
@@ -252,7 +254,7 @@ class _Scan(NamedTuple):
     unpriced: list[str]  # a holding in a currency with no rate
 
 
-def _scan(index: Index, config: Config, today: date, segment: Segment, by: str) -> _Scan:
+def _scan(index: Index, segment: Segment, by: str, quiet: tuple[str, list]) -> _Scan:
     """A few columns per client, no objects, no names (the rows shown look theirs up), in
     SQL's floating-point order of the value so that :func:`ordered` finds them (almost
     always) already in order. SQL marks who the rules may call dormant potential; how
@@ -260,7 +262,7 @@ def _scan(index: Index, config: Config, today: date, segment: Segment, by: str) 
     measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
                        "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
     where, params = segment.where()
-    quiet, quiet_params = _quiet_before(index, config, today)
+    quiet, quiet_params = quiet
     # one column says who may be potential: '' marked (dormant, or silent for two cadences:
     # exact), the sum elsewhere when it is more than here (how large is checked in Decimal)
     rows = index.conn.execute(
@@ -288,41 +290,44 @@ def _scan(index: Index, config: Config, today: date, segment: Segment, by: str) 
 
 
 def _decide(index: Index, config: Config, today: date, segment: Segment, large: Decimal | None,
-            marked: list[str], elsewhere: list[str], unpriced: list[str]
+            quiet: tuple[str, list], marked: list[str], elsewhere: list[str], unpriced: list[str]
             ) -> tuple[tuple[Potential, ...], list[str]]:
-    """The dormant potential among the ``marked`` and ``elsewhere`` clients, decided by
-    :func:`potential_of` on their light rows and totals, and the warnings that name the
-    ``unpriced`` clients' holding (a silent one may still be potential)."""
+    """The dormant potential among the ``marked`` and ``elsewhere`` clients, by the rules
+    of :func:`potential_of` on a few columns of theirs (silence is decided in SQL, by the
+    same days), and the warnings that name the ``unpriced`` clients' holding (a silent one
+    may still be potential)."""
     import json
 
     found: list[Potential] = []
-    left_out: list[str] = []
-    warnings: list[str] = []
+    left_out: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
     cadences: dict = {}
     flagged = set(marked)
     for row in index.conn.execute(
-            "SELECT id, name, tier, status, cadence, since, last_contact,"
-            " t.assets, t.liabilities, t.aum, t.elsewhere, t.unpriced, t.holding"
-            " FROM clients JOIN totals AS t ON t.client_id = clients.id"
-            " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            [json.dumps(sorted({*marked, *elsewhere, *unpriced}))]):
-        client = BookClient(row[:7], totals_of(*row[7:13]))
-        totals: Totals | MissingRate | None = None
-        if row[12] is not None:  # a currency with no rate: named, never counted as zero
+            f"SELECT id, name, tier, status, cadence, since, last_contact,"
+            f" coalesce(last_contact, since) < {quiet[0]}, t.assets, t.aum, t.elsewhere, t.unpriced, t.holding"
+            f" FROM clients JOIN totals AS t ON t.client_id = clients.id"
+            f" WHERE id IN (SELECT value FROM json_each(?))", [*quiet[1], json.dumps([*marked, *elsewhere, *unpriced])]):
+        cid, name, tier, status, cadence, since, last_contact, silent, assets, aum, away, currency, holding = row
+        money = None
+        if holding is not None:  # a currency with no rate: named, never counted as zero
+            client = BookClient(row[:7], Unpriced(currency, holding))
             try:
                 book_totals(config, client)
             except MissingRate as exc:
                 if segment.aum is not None:  # the segment needed its money: not selected
-                    left_out.append(f"warning: {client.name} ({client.id}) left out: {exc}")
+                    left_out.append((cid, f"warning: {name} ({cid}) left out: {exc}"))
                     continue
-                warnings.append(_left_out(client, exc))
-                totals = exc
-            if row[0] not in flagged:
+                warnings.append((cid, _left_out(client, exc)))
+            if cid not in flagged:
                 continue
-        p = potential_of(config, client, today, large, totals, cadences)
+        else:
+            money = (Decimal(aum), Decimal(away), Decimal(assets))
+        p = _potential(cid, name, status, money, date.fromisoformat(last_contact or since) if silent else None,
+                       last_contact is None, _cadence(config, tier, cadence, today, cadences)[0], large)
         if p is not None:
             found.append(p)
-    return _by_size(found, today), left_out + warnings
+    return _by_size(found, today), [text for _, text in sorted(left_out) + sorted(warnings)]
 
 
 def _quiet_before(index: Index, config: Config, today: date) -> tuple[str, list]:
@@ -358,7 +363,7 @@ def _left_out(client: BookClient, exc: MissingRate) -> str:
     return f"warning: {client.name} ({client.id}) left out of the ranking: {exc}"
 
 
-def _potential(config: Config, clients: Iterable[BookClient], today: date, large: Decimal | None,
+def _potential_among(config: Config, clients: Iterable[BookClient], today: date, large: Decimal | None,
                sums: dict[str, Totals | MissingRate]) -> tuple[Potential, ...]:
     """The dormant potential among ``clients``, the largest sums first."""
     cadences: dict = {}
@@ -399,41 +404,49 @@ def potential_of(config: Config, client: BookClient, today: date, large: Decimal
     ``cadences``: a cache of each (tier, own cadence)'s period and the day two of them
     before ``today``, shared across clients.
     """
-    if client.status == "closed":
-        return None
-
-    def is_large(amount: Decimal) -> bool:
-        return amount > 0 and (large is None or amount >= large)
-
-    elsewhere = dormant = ours = None
     if totals is None:
         try:
             totals = book_totals(config, client)
         except MissingRate as exc:
             totals = exc
-    if not isinstance(totals, MissingRate):  # a missing rate is named in the ranking's warnings
-        ours = totals.aum
-        if is_large(totals.elsewhere) and totals.elsewhere > ours:
-            elsewhere = totals.elsewhere
-        if client.status == "dormant" and is_large(totals.assets):
-            dormant = totals.assets
-    key = (client.tier, client.cadence)
-    known = cadences.get(key) if cadences is not None else None
+    money = None if isinstance(totals, MissingRate) else (totals.aum, totals.elsewhere, totals.assets)
+    cadence, quiet_before = _cadence(config, client.tier, client.cadence, today,
+                                     {} if cadences is None else cadences)
+    ref = client.last_contact or client.since
+    silent = ref if quiet_before is not None and ref is not None and ref < quiet_before else None
+    return _potential(client.id, client.name, client.status, money, silent, client.last_contact is None,
+                      cadence, large)
+
+
+def _cadence(config: Config, tier: str | None, own: str | None, today: date,
+             cache: dict) -> tuple[Period | None, date | None]:
+    """The client's cadence, and the day two of them before ``today``: silent for two
+    cadences is no contact on or after that day (:func:`_quiet_before` says it in SQL)."""
+    known = cache.get((tier, own))
     if known is None:
-        cadence = config.cadence_for(key[0], Period.parse(key[1]) if key[1] else None)
-        # silent for two cadences: no contact on or after this day
-        known = (cadence, Period(cadence.count * 2, cadence.unit).before(today) if cadence else None)
-        if cadences is not None:
-            cadences[key] = known
-    cadence, quiet_before = known
-    silent: date | None = None
-    never = False
-    if quiet_before is not None:
-        ref = client.last_contact or client.since
-        if ref is not None and ref < quiet_before:
-            silent = ref
-            never = client.last_contact is None
+        cadence = config.cadence_for(tier, Period.parse(own) if own else None)
+        known = cache[tier, own] = (cadence, Period(cadence.count * 2, cadence.unit).before(today)
+                                    if cadence else None)
+    return known
+
+
+def _potential(cid: str, name: str, status: str, money: tuple[Decimal, Decimal, Decimal] | None,
+               silent: date | None, never_contacted: bool, cadence: Period | None,
+               large: Decimal | None) -> Potential | None:
+    """The rules of :func:`potential_of` on a client's fields: ``money`` is its AUM, its
+    financial assets elsewhere and all its assets (None: a currency with no rate, named in
+    the ranking's warnings); ``silent``: its last contact (or ``since``) when two cadences
+    have passed since."""
+    if status == "closed":
+        return None
+    elsewhere = dormant = ours = None
+    if money is not None:
+        ours, away, assets = money
+        if away > 0 and (large is None or away >= large) and away > ours:
+            elsewhere = away
+        if status == "dormant" and assets > 0 and (large is None or assets >= large):
+            dormant = assets
     if elsewhere is None and dormant is None and silent is None:
         return None
-    return Potential(client.id, client.name, client.status, ours, elsewhere, dormant,
-                     silent, never, cadence)
+    return Potential(cid, name, status, ours, elsewhere, dormant, silent,
+                     silent is not None and never_contacted, cadence)
