@@ -15,7 +15,9 @@ peer measured in the same run, interleaved run by run so both see the same machi
 - cold ``rmn due`` (no index) vs parsing every file's front-matter once with PyYAML's C
   loader on one core (``peers/floor_yaml.py``); its peak memory is the index build's;
 - ``rmn log`` vs a plain ``git add`` + ``git commit`` of the same one-line change, on a
-  vault with thousands of commits;
+  vault with thousands of commits, with the floor of any Python tool that keeps rmn's git
+  discipline (``peers/floor_log.py``: lock, ``git status``, append, ``git commit
+  --include``), bare and with the imports of click and PyYAML;
 - ``rmn review --pdf`` (and ``--out`` PNGs) vs a bare matplotlib script drawing the same
   two charts (``peers/bare_charts.py``);
 - ``rmn --help`` and ``rmn --version`` start-up;
@@ -663,16 +665,29 @@ def group_log(ctx: Context, st: SizeState, commits: int) -> None:
     extra = ["--date", AS_OF] if rmn.takes("log", "--date") else []
     script = 'printf "%s\\n" "$1" >> "$2" && git add -- "$2" && git commit -q -m "$3"'
     target = f"clients/{theirs.slug}.md"
+    floor_client = plain_client(v, st.everyone, st.everyone.index(theirs) + 1)
+
+    def floor(imports: list[str]) -> Callable[[int], list[str]]:
+        return lambda i: [ctx.python, str(PEERS / "floor_log.py"), *imports, str(v),
+                          f"clients/{floor_client.slug}.md", f"- {AS_OF} T benchmark call {i}",
+                          f"log: {floor_client.name} ({floor_client.slug}) T {AS_OF}"]
+
     got = ctx.attempt(n, "log", [
         Spec("rmn log", lambda i: rmn(v, "log", ours.slug, "T", f"benchmark call {i}", *extra)),
         Spec("git add + git commit", lambda i: [
             "sh", "-c", script, "sh", f"- {AS_OF} T benchmark call {i}", target,
             f"log: {theirs.name} ({theirs.slug}) T {AS_OF}"], cwd=v),
+        Spec("floor", floor([])),
+        Spec("floor + click, yaml", floor(["--imports", "click,yaml"])),
     ])
     if got:
         goal, check = at_most(2)
-        ctx.rows.append(Row(n, f"`rmn log` ({commits} commits of history)", got[0],
-                            "plain git add + git commit", got[1], goal, check))
+        what = f"({commits} commits of history)"
+        ctx.rows.append(Row(n, f"`rmn log` {what}", got[0], "plain git add + git commit", got[1], goal, check))
+        ctx.rows.append(Row(n, "floor: Python + vault lock + git status + append + git commit --include",
+                            got[2], "plain git add + git commit", got[1]))
+        ctx.rows.append(Row(n, "the same floor + import click, PyYAML", got[3],
+                            "plain git add + git commit", got[1]))
 
 
 # --------------------------------------------------------------------------- main
