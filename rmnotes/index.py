@@ -163,7 +163,7 @@ class Unpriced(NamedTuple):
 
 
 def _totals_of(assets: str, debt: str, aum: str, away: str, currency: str | None,
-              holding: str | None) -> Totals | Unpriced:
+               holding: str | None) -> Totals | Unpriced:
     """A ``totals`` row's columns (assets, liabilities, aum, elsewhere, unpriced, holding)."""
     if holding is not None:
         return Unpriced(currency, holding)

@@ -303,11 +303,12 @@ def _decide(index: Index, config: Config, today: date, segment: Segment, large: 
     warnings: list[tuple[str, str]] = []
     cadences: dict = {}
     flagged = set(marked)
+    ids = json.dumps([*marked, *elsewhere, *unpriced])
     for row in index.conn.execute(
             f"SELECT id, name, tier, status, cadence, since, last_contact,"
             f" coalesce(last_contact, since) < {quiet[0]}, t.assets, t.aum, t.elsewhere, t.unpriced, t.holding"
             f" FROM clients JOIN totals AS t ON t.client_id = clients.id"
-            f" WHERE id IN (SELECT value FROM json_each(?))", [*quiet[1], json.dumps([*marked, *elsewhere, *unpriced])]):
+            f" WHERE id IN (SELECT value FROM json_each(?))", [*quiet[1], ids]):
         cid, name, tier, status, cadence, since, last_contact, silent, assets, aum, away, currency, holding = row
         money = None
         if holding is not None:  # a currency with no rate: named, never counted as zero
@@ -323,8 +324,9 @@ def _decide(index: Index, config: Config, today: date, segment: Segment, large: 
                 continue
         else:
             money = (Decimal(aum), Decimal(away), Decimal(assets))
-        p = _potential(cid, name, status, money, date.fromisoformat(last_contact or since) if silent else None,
-                       last_contact is None, _cadence(config, tier, cadence, today, cadences)[0], large)
+        quiet_since = date.fromisoformat(last_contact or since) if silent else None
+        p = _potential(cid, name, status, money, quiet_since, last_contact is None,
+                       _cadence(config, tier, cadence, today, cadences)[0], large)
         if p is not None:
             found.append(p)
     return _by_size(found, today), [text for _, text in sorted(left_out) + sorted(warnings)]
@@ -364,7 +366,7 @@ def _left_out(client: BookClient, exc: MissingRate) -> str:
 
 
 def _potential_among(config: Config, clients: Iterable[BookClient], today: date, large: Decimal | None,
-               sums: dict[str, Totals | MissingRate]) -> tuple[Potential, ...]:
+                     sums: dict[str, Totals | MissingRate]) -> tuple[Potential, ...]:
     """The dormant potential among ``clients``, the largest sums first."""
     cadences: dict = {}
     found = [p for p in (potential_of(config, c, today, large, sums[c.id], cadences) for c in clients)
