@@ -456,31 +456,25 @@ class Index:
         return [_profile(r) for r in rows]
 
     def book(self, totals: Config | None = None, policies: bool = False,
-             details: bool = True, ids: Iterable[str] | None = None) -> list[BookClient]:
-        """Every client (or those of ``ids``), by id; with ``totals`` (the vault's settings)
-        also its holdings totalled in the base currency, with ``policies`` also those;
-        without ``details`` only the light columns (see BookClient)."""
-        if ids is not None:
-            ids = list(ids)  # read twice (totals, then clients): not a one-pass iterator
-        some = json.dumps(sorted(set(ids))) if ids is not None else None
-        only = " WHERE {} IN (SELECT value FROM json_each(?))" if some is not None else ""
-        params = [some] if some is not None else []
-        summed = self.totals(totals, ids) if totals is not None else {}
+             details: bool = True) -> list[BookClient]:
+        """Every client, by id; with ``totals`` (the vault's settings) also its holdings
+        totalled in the base currency, with ``policies`` also those; without ``details``
+        only the light columns (see BookClient)."""
+        summed = self.totals(totals) if totals is not None else {}
         insured: dict[str, list[Policy]] = {}
         if policies:
             from rmnotes.model import Policy
 
             for r in self.conn.execute(
                 "SELECT client_id, name, insurer, kind, insured, sum_assured, premium, frequency,"
-                " currency, riders, line FROM policies" + only.format("client_id") + " ORDER BY rowid", params
+                " currency, riders, line FROM policies ORDER BY rowid"
             ):
                 insured.setdefault(r[0], []).append(
                     Policy(r[1], r[2], r[3], r[4], _dec(r[5]), _dec(r[6]), r[7], r[8],
                            riders=tuple(json.loads(r[9])), line=r[10]))
         columns = f"{BookClient.LIGHT}, {BookClient.DETAILS}" if details else BookClient.LIGHT
         return [BookClient(r, summed.get(r[0]), tuple(insured.get(r[0], ())))
-                for r in self.conn.execute(f"SELECT {columns} FROM clients{only.format('id')} ORDER BY id",
-                                           params)]
+                for r in self.conn.execute(f"SELECT {columns} FROM clients ORDER BY id")]
 
     def fresh_totals(self, config: Config) -> None:
         """Make the ``totals`` table hold every client's holdings in the base currency at
@@ -489,16 +483,12 @@ class Index:
         key = json.dumps([config.base_currency, sorted((c, str(r)) for c, r in config.fx.items())])
         self._keep_derived("totals", key, lambda: _totals_rows(self.conn, config))
 
-    def totals(self, config: Config, ids: Iterable[str] | None = None) -> dict[str, Totals | Unpriced]:
-        """Each client's (or those of ``ids``) holdings in the base currency at ``config``'s
-        rates (see :meth:`fresh_totals`)."""
+    def totals(self, config: Config) -> dict[str, Totals | Unpriced]:
+        """Each client's holdings in the base currency at ``config``'s rates (see
+        :meth:`fresh_totals`)."""
         self.fresh_totals(config)
-        conn = self.conn
-        query, params = "SELECT client_id, assets, liabilities, aum, elsewhere, unpriced, holding FROM totals", []
-        if ids is not None:
-            query += " WHERE client_id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(sorted(set(ids))))
-        return {row[0]: _totals_of(*row[1:]) for row in conn.execute(query, params)}
+        return {row[0]: _totals_of(*row[1:]) for row in self.conn.execute(
+            "SELECT client_id, assets, liabilities, aum, elsewhere, unpriced, holding FROM totals")}
 
     def cadence_dues(self, config: Config) -> None:
         """Fill the ``cadence`` table: each client's next contact date by its cadence (the

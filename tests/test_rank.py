@@ -271,6 +271,61 @@ def test_the_index_gives_the_same_ranking_as_the_book(vault):
         index.close()
 
 
+def test_unpriced_dormant_and_silent_clients_are_decided_alike_by_the_index(vault):
+    """The cases the index decides apart from the scan: a client with a currency that has
+    no rate may still be silent (potential with no money) or, when --aum selects by money,
+    is left out; closed clients never are potential."""
+    from datetime import date
+
+    from rmnotes.domain.rank import rank, rank_from_index
+    from rmnotes.domain.segments import Segment, parse_condition, select
+    from rmnotes.index import Index
+    from rmnotes.vault import Vault
+
+    (vault / "rmnotes.yaml").write_text(
+        "base_currency: TWD\ntiers: {A: 1m}\ndefault_tier: A\n", encoding="utf-8")
+    yen = "  - {name: 日圓存款, institution: ours, value: 5, currency: JPY}\n"
+    for cid, front in (("yen-silent", "since: 2020-01-01\n"), ("yen-dormant", "status: dormant\n"),
+                       ("yen-closed", "status: closed\nsince: 2020-01-01\n"),
+                       ("yen-fresh", "since: 2026-11-01\n")):
+        write_client(vault, cid, f"---\nname: {cid}\n{front}assets:\n{yen}---\n")
+    holder(vault, "rich", "5000000", extra="since: 2026-11-01")
+    holder(vault, "silent", "100", extra="since: 2020-01-01")
+    holder(vault, "dormant", "100", elsewhere="9000000", extra="status: dormant\nsince: 2026-11-01")
+    v = Vault(vault)
+    index = Index.open(v)
+    today = date(2026, 11, 28)
+    try:
+        for segment in (Segment(), Segment(aum=parse_condition(">=0"))):
+            chosen = select(index.book(totals=v.config), segment.predicates(v.config))
+            expected = rank(chosen.clients, v.config, today)
+            found = rank_from_index(index, v.config, today, segment)
+            assert found.potential == expected.potential and found.warnings == chosen.warnings + expected.warnings
+            assert list(found.rows) == list(expected.rows)
+            potential = {p.client for p in found.potential}
+            if segment.aum is None:
+                assert potential == {"yen-silent", "silent", "dormant"}  # yen-dormant: no money known
+                assert len(found.warnings) == 4 and all("left out of the ranking" in w for w in found.warnings)
+            else:
+                assert potential == {"silent", "dormant"}
+                assert [w.split(" left out")[0] for w in found.warnings] == [
+                    "warning: yen-closed (yen-closed)", "warning: yen-dormant (yen-dormant)",
+                    "warning: yen-fresh (yen-fresh)", "warning: yen-silent (yen-silent)"]
+    finally:
+        index.close()
+
+
+def test_potential_of_a_closed_client_needs_no_totals():
+    from datetime import date
+
+    from rmnotes.config import Config
+    from rmnotes.domain.rank import potential_of
+    from rmnotes.index import BookClient
+
+    gone = BookClient(("gone", "Gone", None, "closed", None, "2020-01-01", None))  # read without totals
+    assert potential_of(Config(), gone, date(2026, 11, 28), None) is None
+
+
 def test_ranked_rows_index_like_a_sequence():
     from rmnotes.domain.rank import RankedRows, ordered
 

@@ -12,11 +12,12 @@ contacted for two cadences. "Large" defaults to the median AUM of the book.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from itertools import accumulate, compress, count, islice
+from itertools import accumulate, compress, islice
 from operator import eq, ge, itemgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
@@ -119,7 +120,8 @@ def _in_order(ids: list[str], amounts: list[Decimal]) -> bool:
     """Highest value first, ties by id (the ties' ids are compared one by one: few)."""
     if not all(map(ge, amounts, islice(amounts, 1, None))):
         return False
-    return all(ids[i] < ids[i + 1] for i in compress(count(), map(eq, amounts, islice(amounts, 1, None))))
+    ties = compress(range(len(amounts) - 1), map(eq, amounts, islice(amounts, 1, None)))
+    return all(ids[i] < ids[i + 1] for i in ties)
 
 
 def shares(value: Decimal, running: Decimal, total: Decimal) -> tuple[Decimal, Decimal]:
@@ -139,7 +141,9 @@ def cut(values: Iterable[tuple[str, Decimal]], share: Decimal = CUT) -> tuple[li
 class RankedRows(Sequence[Ranked]):
     """The ranked rows, each built (its shares divided and rounded, its name looked up)
     when it is read, so a table of the top 50 of 10,000 clients does not divide 20,000
-    times. ``names`` gives the names of a list of ids: the rows read at once ask once."""
+    times. ``names`` gives the names of a list of ids: the rows read at once (a slice, or
+    all of them by iterating) ask once. From :func:`rank_from_index` it asks the index:
+    read the rows while the index is open."""
 
     __slots__ = ("_steps", "_names", "_total")
 
@@ -222,10 +226,10 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
                     elsewhere_min: Decimal | None = None) -> Ranking:
     """The same answer as :func:`rank` over the index's clients in ``segment``, with the
     warnings of :func:`~rmnotes.domain.segments.select` first. The holdings measures come
-    from the index's totals (one narrow row per client, no client objects); the index
-    narrows the dormant potential to clients that may have it (dormant, silent, or more
-    money elsewhere), and :func:`potential_of` decides each. ``premium`` reads the
-    policies of every client."""
+    from the index's totals, read once with a mark of who may be dormant potential (see
+    :func:`_scan`); the marked clients are decided by the rules of :func:`potential_of`
+    on a few columns each (see :func:`_decide`). ``premium`` reads the policies of every
+    client. The rows look their names up in the index when they are read."""
     if by not in MEASURES:
         raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     if by == "premium":
@@ -238,9 +242,9 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
     scan = _scan(index, segment, by, quiet)
     if elsewhere_min is None:
         elsewhere_min = median(scan.aums)
-    large = [cid for cid, more in scan.elsewhere if elsewhere_min is None or more >= elsewhere_min]
-    found, warnings = _decide(index, config, today, segment, elsewhere_min, quiet, scan.marked, large,
-                              scan.unpriced)
+    rich_elsewhere = [cid for cid, more in scan.elsewhere if elsewhere_min is None or more >= elsewhere_min]
+    found, warnings = _decide(index, config, today, elsewhere_min, quiet, scan.marked, rich_elsewhere,
+                              scan.unpriced, segment_needs_money=segment.aum is not None)
     return _ranking(by, scan.values, index.names_of, found, elsewhere_min, warnings)
 
 
@@ -249,7 +253,7 @@ class _Scan(NamedTuple):
 
     values: list[tuple[str, Decimal]]  # the priced clients' (id, value), in SQL's order
     aums: list[Decimal]  # the positive AUMs (for the median)
-    marked: list[str]  # dormant, or silent for two cadences (exact)
+    marked: list[str]  # not closed, and dormant or silent for two cadences (exact); priced or not
     elsewhere: list[tuple[str, Decimal]]  # (id, elsewhere) of those with more elsewhere than here
     unpriced: list[str]  # a holding in a currency with no rate
 
@@ -257,17 +261,17 @@ class _Scan(NamedTuple):
 def _scan(index: Index, segment: Segment, by: str, quiet: tuple[str, list]) -> _Scan:
     """A few columns per client, no objects, no names (the rows shown look theirs up), in
     SQL's floating-point order of the value so that :func:`ordered` finds them (almost
-    always) already in order. SQL marks who the rules may call dormant potential; how
-    large a sum elsewhere is, is the caller's to check in Decimal."""
+    always) already in order."""
     measure, approx = {"aum": ("", "t.aum"), "assets": (", t.assets", "t.assets"),
                        "net-worth": (", t.assets, t.liabilities", "t.assets - t.liabilities")}[by]
     where, params = segment.where()
-    quiet, quiet_params = quiet
-    # one column says who may be potential: '' marked (dormant, or silent for two cadences:
-    # exact), the sum elsewhere when it is more than here (how large is checked in Decimal)
+    quiet_sql, quiet_params = quiet
+    # one column says who may be dormant potential: '' marked (dormant, or silent for two
+    # cadences: exact), the sum elsewhere when it is more than here (how large is the
+    # caller's to check, in Decimal), NULL for the rest and for closed clients
     rows = index.conn.execute(
         f"SELECT id, t.aum, CASE WHEN status = 'closed' THEN NULL"
-        f" WHEN status = 'dormant' OR coalesce(last_contact, since) < {quiet} THEN ''"
+        f" WHEN status = 'dormant' OR coalesce(last_contact, since) < {quiet_sql} THEN ''"
         f" WHEN t.more_elsewhere THEN t.elsewhere END{measure}"
         f" FROM clients JOIN totals AS t ON t.client_id = clients.id WHERE {where}"
         f" ORDER BY CAST({approx} AS REAL) DESC, id", quiet_params + params).fetchall()
@@ -289,26 +293,25 @@ def _scan(index: Index, segment: Segment, by: str, quiet: tuple[str, list]) -> _
                  [r[0] for r in unpriced])
 
 
-def _decide(index: Index, config: Config, today: date, segment: Segment, large: Decimal | None,
-            quiet: tuple[str, list], marked: list[str], elsewhere: list[str], unpriced: list[str]
+def _decide(index: Index, config: Config, today: date, large: Decimal | None, quiet: tuple[str, list],
+            marked: list[str], rich_elsewhere: list[str], unpriced: list[str], segment_needs_money: bool
             ) -> tuple[tuple[Potential, ...], list[str]]:
-    """The dormant potential among the ``marked`` and ``elsewhere`` clients, by the rules
-    of :func:`potential_of` on a few columns of theirs (silence is decided in SQL, by the
-    same days), and the warnings that name the ``unpriced`` clients' holding (a silent one
-    may still be potential)."""
-    import json
-
+    """The dormant potential among the ``marked`` and ``rich_elsewhere`` clients, by the
+    rules of :func:`potential_of` on a few columns of theirs (silence is decided in SQL, by
+    the same days), and the warnings that name the ``unpriced`` clients' holding (a silent
+    one may still be potential; with ``segment_needs_money`` one is left out instead)."""
     found: list[Potential] = []
     left_out: list[tuple[str, str]] = []
     warnings: list[tuple[str, str]] = []
     cadences: dict = {}
     flagged = set(marked)
-    ids = json.dumps([*marked, *elsewhere, *unpriced])
+    quiet_sql, quiet_params = quiet
+    ids = json.dumps([*marked, *rich_elsewhere, *unpriced])
     for row in index.conn.execute(
             f"SELECT id, name, tier, status, cadence, since, last_contact,"
-            f" coalesce(last_contact, since) < {quiet[0]}, t.assets, t.aum, t.elsewhere, t.unpriced, t.holding"
+            f" coalesce(last_contact, since) < {quiet_sql}, t.assets, t.aum, t.elsewhere, t.unpriced, t.holding"
             f" FROM clients JOIN totals AS t ON t.client_id = clients.id"
-            f" WHERE id IN (SELECT value FROM json_each(?))", [*quiet[1], ids]):
+            f" WHERE id IN (SELECT value FROM json_each(?))", [*quiet_params, ids]):
         cid, name, tier, status, cadence, since, last_contact, silent, assets, aum, away, currency, holding = row
         money = None
         if holding is not None:  # a currency with no rate: named, never counted as zero
@@ -316,7 +319,7 @@ def _decide(index: Index, config: Config, today: date, segment: Segment, large: 
             try:
                 book_totals(config, client)
             except MissingRate as exc:
-                if segment.aum is not None:  # the segment needed its money: not selected
+                if segment_needs_money:  # the segment needed its money: not selected
                     left_out.append((cid, f"warning: {name} ({cid}) left out: {exc}"))
                     continue
                 warnings.append((cid, _left_out(client, exc)))
@@ -329,6 +332,7 @@ def _decide(index: Index, config: Config, today: date, segment: Segment, large: 
                        _cadence(config, tier, cadence, today, cadences)[0], large)
         if p is not None:
             found.append(p)
+    # by id, as select() and rank() name them (the book is read in id order)
     return _by_size(found, today), [text for _, text in sorted(left_out) + sorted(warnings)]
 
 
@@ -406,6 +410,8 @@ def potential_of(config: Config, client: BookClient, today: date, large: Decimal
     ``cadences``: a cache of each (tier, own cadence)'s period and the day two of them
     before ``today``, shared across clients.
     """
+    if client.status == "closed":
+        return None
     if totals is None:
         try:
             totals = book_totals(config, client)
