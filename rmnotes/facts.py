@@ -1,22 +1,50 @@
-"""The dated facts of a client, flattened for the index and the agenda.
+"""A client flattened for the index: one light row, its dated facts, its holdings per currency.
 
-``due`` needs, for every client, a handful of dates (birthdays, maturities, premiums,
-promises, the KYC assessment, the last contact) and how to reach them. Extracting them
-here, next to the model, lets the index store them as plain rows and lets the domain
-compute the same answer from a parsed file or from the cache.
+These are the shapes the index stores and hands back, and the shapes the domain's rules
+read. A parsed file and the cache give the same rows, so every rule is written once, over
+rows, whichever way they came.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
-from rmnotes.model import Client
+if TYPE_CHECKING:  # a warm command reads rows and builds no model class
+    from rmnotes.model import Asset, Client
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """``kind``: birthday | maturity | premium | follow-up | kyc."""
+class ClientRow(NamedTuple):
+    """What the book-wide views (due, list, coverage, rank, segments) need of one client.
+
+    The index's ``clients`` table has exactly these columns, by these names."""
+
+    id: str
+    name: str
+    tier: str | None
+    status: str
+    cadence: str | None  # the client's own cadence as written, e.g. "2w"
+    since: date | None
+    last_contact: date | None  # the latest T, E, M or S entry
+    risk_profile: int | None
+    children: int
+    asset_types: tuple[str, ...]  # the types of the holdings, valued or not
+    tags: tuple[str, ...]
+    prefer: tuple[str, ...]
+    no_calls: str | None
+    best_time: str | None
+    marital_status: str | None
+    income: Decimal | None
+    income_currency: str | None  # ``profile.currency``; None: the base currency
+
+    @property
+    def path(self) -> str:
+        return f"clients/{self.id}.md"
+
+
+class Fact(NamedTuple):
+    """A dated fact the agenda reads. ``kind``: birthday | maturity | premium | follow-up | kyc."""
 
     kind: str
     date: date
@@ -26,25 +54,19 @@ class Fact:
     number: int | None = None  # a follow-up's number
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What the agenda needs of a client besides its facts."""
+class Holdings(NamedTuple):
+    """A client's valued holdings in one currency, summed exactly per kind."""
 
-    id: str
-    name: str
-    tier: str | None
-    status: str
-    cadence: str | None  # the client's own cadence, e.g. "2w"
-    since: date | None
-    last_contact: date | None
-    prefer: tuple[str, ...]
-    no_calls: str | None
-    best_time: str | None
-    tags: tuple[str, ...]
+    currency: str | None  # None: the base currency
+    ours: Decimal  # at this bank
+    elsewhere: Decimal  # financial assets anywhere else
+    property: Decimal  # property elsewhere (a home is not money that could move here)
+    liabilities: Decimal
+    first: str  # the first holding in this currency (named when it has no rate)
 
 
-def profile_of(client: Client) -> Profile:
-    return Profile(
+def client_row(client: Client) -> ClientRow:
+    return ClientRow(
         id=client.id,
         name=client.name,
         tier=client.tier,
@@ -52,11 +74,46 @@ def profile_of(client: Client) -> Profile:
         cadence=str(client.cadence) if client.cadence else None,
         since=client.since,
         last_contact=client.last_contact,
+        risk_profile=client.risk_profile,
+        children=len(client.children),
+        asset_types=tuple(sorted({a.type for a in client.assets})),
+        tags=client.tags,
         prefer=client.prefer,
         no_calls=client.no_calls,
         best_time=client.best_time,
-        tags=client.tags,
+        marital_status=client.marital_status,
+        income=client.income,
+        income_currency=income_currency(client),
     )
+
+
+def income_currency(client: Client) -> str | None:
+    """``profile.currency``: the currency of ``income`` when it is not the base currency."""
+    profile = client.meta.get("profile")
+    cur = profile.get("currency") if isinstance(profile, dict) else None
+    return str(cur).strip().upper() if cur not in (None, "") else None
+
+
+def holdings_of(assets: Iterable[Asset]) -> list[Holdings]:
+    """The valued holdings summed per currency, in order of first appearance: at this bank,
+    financial elsewhere, property elsewhere, liabilities (what counts where is decided here)."""
+    zero = Decimal(0)
+    sums: dict[str | None, list] = {}
+    for a in assets:
+        if a.value is None:
+            continue
+        acc = sums.get(a.currency)
+        if acc is None:
+            acc = sums[a.currency] = [zero, zero, zero, zero, a.name]
+        if a.is_liability:
+            acc[3] += a.value
+        elif a.at_our_bank:
+            acc[0] += a.value
+        elif a.type == "property":
+            acc[2] += a.value
+        else:
+            acc[1] += a.value
+    return [Holdings(cur, *acc) for cur, acc in sums.items()]
 
 
 def facts_of(client: Client) -> list[Fact]:

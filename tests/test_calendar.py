@@ -8,7 +8,7 @@ import pytest
 
 from conftest import run
 from rmnotes.domain.calendar import RangeError, contact_grid, date_range
-from rmnotes.facts import Profile
+from rmnotes.facts import ClientRow
 from rmnotes.model import Entry
 from rmnotes.render.calendar import pages
 from test_log import commit_client
@@ -42,7 +42,10 @@ QUIET = "---\nname: 安靜\ntier: A\n---\n\n## Log\n- 2026-11-21 N 只有備註\
 
 
 def profile(cid, name, tier=None, tags=(), last=None):
-    return Profile(cid, name, tier, "active", None, None, last, (), None, None, tuple(tags))
+    return ClientRow(id=cid, name=name, tier=tier, status="active", cadence=None, since=None,
+                     last_contact=last, risk_profile=None, children=0, asset_types=(),
+                     tags=tuple(tags), prefer=(), no_calls=None, best_time=None,
+                     marital_status=None, income=None, income_currency=None)
 
 
 def test_grid_letters_in_time_order_notes_left_out():

@@ -271,7 +271,34 @@ def test_xlsx_has_one_row_per_client_with_gap_comments(vault, tmp_path):
 def test_domain_coverage_from_the_index(vault):
     client(vault, "a", "  - {name: 壽險, kind: life, sum_assured: 1, riders: [ci, medical]}\n")
     idx = Index.open(Vault(vault))
-    report = coverage(idx.book(policies=True), Vault(vault).config, Rules.from_config({}), TODAY)
+    report = coverage(idx.clients(), idx.policies(), idx.family(), Vault(vault).config,
+                      Rules.from_config({}), TODAY)
     (row,) = report.rows
     assert row.gaps == () and row.riders == ("critical_illness", "medical")
     assert row.sums["life"] == 1
+
+
+def test_critical_illness_cover_on_the_spouse_only_is_a_gap_in_coverage_and_in_review(vault):
+    """One rule, one answer: cover that insures the spouse is the spouse's. coverage lists
+    the gap and review says "NOT covered", on screen and in both --json."""
+    client(vault, "wang", "  - {name: 配偶重疾險, kind: critical_illness, insured: 林淑芬, sum_assured: 1000000}\n"
+                          "  - {name: 本人醫療, kind: medical, insured: self, sum_assured: 1000}\n",
+           extra="family:\n  - {name: 林淑芬, relation: spouse}\n")
+    assert codes(rows(vault)["wang"]) == ["no-critical-illness"]
+    review = run(["review", "wang", "--json", "--as-of", "2026-11-28"], vault)
+    assert review.exit_code == 0, review.output
+    data = json.loads(review.stdout)
+    assert data["critical_illness_covered"] is False
+    assert [p["critical_illness"] for p in data["policies"]] == [True, False]
+    shown = run(["review", "wang", "--as-of", "2026-11-28"], vault)
+    assert "critical illness: NOT covered" in shown.stdout
+    table = run(["coverage", "--gaps", "--as-of", "2026-11-28"], vault)
+    assert "no critical-illness cover" in table.stdout
+
+    # the same client with cover of its own: covered in both
+    client(vault, "wang", "  - {name: 本人重疾險, kind: critical_illness, insured: self, sum_assured: 1000000}\n"
+                          "  - {name: 本人醫療, kind: medical, insured: self, sum_assured: 1000}\n",
+           extra="family:\n  - {name: 林淑芬, relation: spouse}\n")
+    assert codes(rows(vault)["wang"]) == []
+    data = json.loads(run(["review", "wang", "--json", "--as-of", "2026-11-28"], vault).stdout)
+    assert data["critical_illness_covered"] is True

@@ -17,11 +17,11 @@ from rmnotes.domain.due import (
     agenda_from_index,
     contact_hint,
     covers_work_hours,
-    latest_start,
     month_days,
 )
+from rmnotes.domain.cadence import latest_start
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
-from rmnotes.facts import facts_of, profile_of
+from rmnotes.facts import client_row, facts_of
 from rmnotes.index import Index
 from rmnotes.parse import parse_client
 from rmnotes.periods import Period, days_in_month, is_leap
@@ -38,7 +38,7 @@ def client(cid: str, text: str):
 
 
 def due(today: date, *clients, config: Config = CONFIG, **options):
-    profiles = [profile_of(c) for c in clients]
+    profiles = [client_row(c) for c in clients]
     facts = [(c.id, f) for c in clients for f in facts_of(c)]
     return agenda(profiles, facts, config, today, **options)
 

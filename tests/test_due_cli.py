@@ -249,7 +249,7 @@ def test_warm_due_imports_no_heavy_library(sample):
     heavy = {"holidays", "lunardate", "icalendar", "jsonschema", "pypinyin", "git", "matplotlib",
              "openpyxl", "frontmatter"}
     # nor the parser, nor the client model: the agenda is answered from the index's rows
-    unread = {"yaml", "rmnotes.parse", "rmnotes.model", "rmnotes.facts"}
+    unread = {"yaml", "rmnotes.parse", "rmnotes.model"}
     assert not (heavy | unread) & imported, sorted((heavy | unread) & imported)
     assert ", lunar" in done.stdout and "中秋節" in done.stdout  # answered from the cache
     table = subprocess.run([*argv[:-len(args)], "due", "--as-of", AS_OF], capture_output=True, text=True,

@@ -148,11 +148,11 @@ def test_the_index_follows_edits(book):
 
 
 def test_two_characters_by_the_index_or_by_a_scan_agree(book, monkeypatch):
-    from rmnotes import index as index_module
+    from rmnotes.index import queries as index_queries
 
     queries = ["王偉", "太太", "基金", "芬", "ng", "DA", "沒有"]
     by_index = {q: hits(book, q) for q in queries}
-    monkeypatch.setattr(index_module, "MAX_EXPANSION", 0)  # every two-character needle: a scan
+    monkeypatch.setattr(index_queries, "MAX_EXPANSION", 0)  # every two-character needle: a scan
     assert {q: hits(book, q) for q in queries} == by_index
     assert by_index["ng"][0] == ("wang-wei", "alias", "David Wang")
 

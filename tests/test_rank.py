@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from conftest import run, write_client
 
-from rmnotes.domain.rank import cut
+from rmnotes.domain.rank import ranked
 
 
 @pytest.fixture
@@ -18,6 +18,11 @@ def vault(bare_vault):
 
 
 D = Decimal
+
+
+def cut(pairs):
+    rows, total, count = ranked([(cid, cid.upper(), value) for cid, value in pairs])
+    return [(r.client, r.value, r.share, r.cumulative, r.top80) for r in rows], total, count
 
 
 def top(rows) -> list[str]:
@@ -51,6 +56,7 @@ def test_ties_above_the_cut_do_not_drag_in_later_clients():
 def test_a_single_client_is_the_whole_top():
     rows, total, count = cut([("a", D("1234.5"))])
     assert rows == [("a", D("1234.5"), D(1), D(1), True)] and total == D("1234.5") and count == 1
+    assert ranked([("a", "王偉", D(1))])[0][0].name == "王偉"
 
 
 def test_no_clients_and_all_zero():
@@ -60,14 +66,12 @@ def test_no_clients_and_all_zero():
 
 
 def test_order_is_value_then_id_however_the_pairs_come():
-    from rmnotes.domain.rank import ordered
-
     expected = ["c", "a", "b", "d", "e"]
     pairs = {"a": D(5), "b": D("5.00"), "c": D(9), "d": D(0), "e": D(-1)}
     for given in (expected, ["b", "a", "c", "e", "d"], ["c", "b", "a", "d", "e"], ["e", "d", "c", "b", "a"]):
-        steps, total, count = ordered([(cid, pairs[cid]) for cid in given])
-        assert [s[0] for s in steps] == expected, given
-        assert [s[2] for s in steps] == [D(9), D(14), D(19), D(19), D(19)] and total == 19 and count == 3
+        rows, total, count = cut([(cid, pairs[cid]) for cid in given])
+        assert [r[0] for r in rows] == expected, given
+        assert total == 19 and count == 3
 
 
 def test_negative_values_rank_last_and_never_count():
@@ -221,13 +225,31 @@ def _random_holder(rnd, n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_the_index_gives_the_same_ranking_as_the_book(vault):
+def _ranking_from_files(vault, config, today, segment, by, elsewhere_min):
+    """The ranking over the parsed files themselves, the index left aside."""
+    from rmnotes.domain.rank import rank
+    from rmnotes.domain.segments import book_totals, select
+    from rmnotes.facts import client_row, holdings_of
+    from rmnotes.parse import parse_client
+
+    parsed = [parse_client(p.read_text(encoding="utf-8"), f"clients/{p.name}").client
+              for p in sorted((vault / "clients").glob("*.md"))]
+    rows = [client_row(c) for c in parsed]
+    totals = book_totals(config, rows, {c.id: holdings_of(c.assets) for c in parsed})
+    chosen = select(rows, segment, totals)
+    policies = {c.id: list(c.policies) for c in parsed}
+    ranking = rank(chosen.clients, totals, config, today, by, elsewhere_min, policies)
+    return ranking, chosen.warnings + ranking.warnings
+
+
+def test_the_index_gives_the_same_ranking_as_the_files(vault):
+    """Rows, holdings and policies go through SQLite and come back exactly as parsed."""
     import random
     from dataclasses import replace
     from datetime import date
 
-    from rmnotes.domain.rank import rank, rank_from_index
-    from rmnotes.domain.segments import Segment, parse_condition, parse_range, select
+    from rmnotes.domain.rank import rank_from_index
+    from rmnotes.domain.segments import Segment, parse_condition, parse_range
     from rmnotes.index import Index
     from rmnotes.vault import Vault
 
@@ -252,33 +274,30 @@ def test_the_index_gives_the_same_ranking_as_the_book(vault):
         for segment in segments:
             for by in ("aum", "assets", "net-worth", "premium"):
                 for elsewhere_min in (None, D(1000)):
-                    chosen = select(index.book(totals=config, policies=True), segment.predicates(config))
-                    expected = rank(chosen.clients, config, today, by, elsewhere_min)
+                    expected, warnings = _ranking_from_files(vault, config, today, segment, by, elsewhere_min)
                     found = rank_from_index(index, config, today, segment, by, elsewhere_min)
-                    assert list(found.rows) == list(expected.rows), (segment, by)
-                    assert found.warnings == chosen.warnings + expected.warnings, (segment, by)
+                    assert found.rows == expected.rows, (segment, by)
+                    assert found.warnings == warnings, (segment, by)
                     assert (found.total, found.top80_count, found.potential, found.elsewhere_min) == (
                         expected.total, expected.top80_count, expected.potential, expected.elsewhere_min)
                     seen.update(what for what, there in (("rows", found.rows), ("potential", found.potential),
                                                         ("warnings", found.warnings)) if there)
         assert seen == {"rows", "potential", "warnings"}  # the cases are not empty
         no_tiers = replace(config, tiers={}, default_tier=None)  # own cadences only
-        chosen = select(index.book(totals=no_tiers), segments[0].predicates(no_tiers))
-        expected = rank(chosen.clients, no_tiers, today)
+        expected, _ = _ranking_from_files(vault, no_tiers, today, segments[0], "aum", None)
         found = rank_from_index(index, no_tiers, today, segments[0])
-        assert found.potential == expected.potential and list(found.rows) == list(expected.rows)
+        assert found.potential == expected.potential and found.rows == expected.rows
     finally:
         index.close()
 
 
-def test_unpriced_dormant_and_silent_clients_are_decided_alike_by_the_index(vault):
-    """The cases the index decides apart from the scan: a client with a currency that has
-    no rate may still be silent (potential with no money) or, when --aum selects by money,
-    is left out; closed clients never are potential."""
+def test_unpriced_dormant_and_silent_clients(vault):
+    """A client with a currency that has no rate may still be silent (potential with no
+    money) or, when --aum selects by money, is left out; closed clients never are potential."""
     from datetime import date
 
-    from rmnotes.domain.rank import rank, rank_from_index
-    from rmnotes.domain.segments import Segment, parse_condition, select
+    from rmnotes.domain.rank import rank_from_index
+    from rmnotes.domain.segments import Segment, parse_condition
     from rmnotes.index import Index
     from rmnotes.vault import Vault
 
@@ -297,11 +316,9 @@ def test_unpriced_dormant_and_silent_clients_are_decided_alike_by_the_index(vaul
     today = date(2026, 11, 28)
     try:
         for segment in (Segment(), Segment(aum=parse_condition(">=0"))):
-            chosen = select(index.book(totals=v.config), segment.predicates(v.config))
-            expected = rank(chosen.clients, v.config, today)
             found = rank_from_index(index, v.config, today, segment)
-            assert found.potential == expected.potential and found.warnings == chosen.warnings + expected.warnings
-            assert list(found.rows) == list(expected.rows)
+            expected, warnings = _ranking_from_files(vault, v.config, today, segment, "aum", None)
+            assert found.potential == expected.potential and found.warnings == warnings
             potential = {p.client for p in found.potential}
             if segment.aum is None:
                 assert potential == {"yen-silent", "silent", "dormant"}  # yen-dormant: no money known
@@ -315,23 +332,14 @@ def test_unpriced_dormant_and_silent_clients_are_decided_alike_by_the_index(vaul
         index.close()
 
 
-def test_potential_of_a_closed_client_needs_no_totals():
+def test_a_closed_client_is_never_potential():
     from datetime import date
 
-    from rmnotes.config import Config
+    from rmnotes.domain.money import MissingRate
     from rmnotes.domain.rank import potential_of
-    from rmnotes.index import BookClient
+    from rmnotes.facts import ClientRow
+    from rmnotes.periods import Period
 
-    gone = BookClient(("gone", "Gone", None, "closed", None, "2020-01-01", None))  # read without totals
-    assert potential_of(Config(), gone, date(2026, 11, 28), None) is None
-
-
-def test_ranked_rows_index_like_a_sequence():
-    from rmnotes.domain.rank import RankedRows, ordered
-
-    steps, total, _ = ordered([("a", D(2)), ("b", D(1))])
-    rows = RankedRows(steps, lambda ids: {"a": "A", "b": "B"}, total)
-    assert [r.client for r in rows] == ["a", "b"] and rows[-1].rank == 2 and len(rows[:5]) == 2
-    for i in (2, -3):
-        with pytest.raises(IndexError):
-            rows[i]
+    gone = ClientRow("gone", "Gone", None, "closed", None, date(2020, 1, 1), None, None, 0, (), (), (),
+                     None, None, None, None, None)
+    assert potential_of(gone, MissingRate("no rate"), Period(1, "m"), date(2026, 11, 28), None) is None

@@ -115,7 +115,7 @@ def test_totals_and_conversion_are_exact():
     assert t.assets == Decimal("22512017.160")
     assert t.liabilities == Decimal(6500000)
     assert t.net_worth == Decimal("16012017.160")
-    assert t.aum_ours == Decimal("3312017.160")  # deposit + bond at this bank
+    assert t.aum == Decimal("3312017.160")  # deposit + bond at this bank
     assert sheet.fx == {"USD": Decimal("31.2")}
     assert sheet.currency == "TWD"
 
@@ -323,7 +323,7 @@ def test_critical_illness_riders_count_as_on_the_coverage_sheet():
 
     chinese = Policy("壽險附約", kind="life", riders=("重疾",))
     custom = Policy("終身壽險", kind="life", riders=("dread",))
-    assert protection([chinese], "TWD").critical_illness
-    assert not protection([custom], "TWD").critical_illness
+    assert protection([chinese], "x", "TWD").critical_illness
+    assert not protection([custom], "x", "TWD").critical_illness
     rules = Rules.from_config({"critical_illness_riders": ["dread"]})
-    assert protection([custom], "TWD", rules).critical_illness
+    assert protection([custom], "x", "TWD", rules).critical_illness

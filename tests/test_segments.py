@@ -198,13 +198,15 @@ def test_bad_segment_values_are_usage_errors(book, args, message):
 
 def test_predicates_compose_in_the_domain(book):
     vault = Vault(book)
-    clients = Index.open(vault).book(totals=vault.config)
+    clients = Index.open(vault).clients()
     seg = Segment(tags=("golf",), risk=Range(4, None))
-    chosen = select(clients, seg.predicates(vault.config))
+    chosen = select(clients, seg)
     assert [c.id for c in chosen.clients] == ["lin-zhi-ming", "wang-wei"] and chosen.warnings == ()
     assert Segment().is_empty and not Segment(holds=("fund",)).needs_totals
     assert Segment(aum=parse_condition(">=1")).needs_totals
-    assert select(clients, Segment().predicates(Config())).clients == tuple(clients)
+    assert select(clients, Segment()).clients == tuple(clients)
+    with pytest.raises(ValueError):
+        select(clients, Segment(aum=parse_condition(">=1")))  # money needs the totals
 
 
 # ---------------------------------------------------------------- tags
@@ -238,11 +240,11 @@ def test_index_sums_give_the_same_totals_as_the_parsed_file(vault):
         ---
     """)
     vault_ = Vault(vault)
-    (book,) = Index.open(vault_).book(totals=vault_.config)
+    index = Index.open(vault_)
+    (book,) = index.clients()
     parsed = totals(vault_.config, load(vault_, "a"))
-    mine = book_totals(vault_.config, book)
-    assert (mine.assets, mine.liabilities, mine.net_worth, mine.aum) == (
-        parsed.assets, parsed.liabilities, parsed.net_worth, parsed.aum_ours)
+    mine = book_totals(vault_.config, [book], index.holdings())["a"]
+    assert mine == parsed
     assert mine.aum == Decimal("1000000.25") + Decimal("1001") * Decimal("31.2")
     assert mine.elsewhere == 300000  # property and liabilities aside
     assert book.asset_types == ("deposit", "fund", "loan", "mortgage", "property", "stock")

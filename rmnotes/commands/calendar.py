@@ -39,7 +39,7 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     today = as_of or app.today()
     start, end = date_range(today, month, since, until)
     app.warn_skipped()
-    grid = contact_grid(app.index.profiles(), app.index.entries(since=start, until=end),
+    grid = contact_grid(app.index.clients(), app.index.entries(since=start, until=end),
                         start, end, tier, tag)
     if as_json:
         from rmnotes.render.jsonout import dumps

@@ -34,8 +34,9 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
     from rmnotes.domain.coverage import Rules, coverage
 
     rules = Rules.from_config(app.vault.config.coverage)
-    clients = select_clients(app, make_segment(app, segment_args, ACTIVE), policies=True)
-    report = coverage(clients, app.vault.config, rules, as_of or app.today(), gaps_only=gaps_only)
+    clients = select_clients(app, make_segment(app, segment_args, ACTIVE))
+    report = coverage(clients, app.index.policies(), app.index.family(), app.vault.config, rules,
+                      as_of or app.today(), gaps_only=gaps_only)
     for warning in report.warnings:
         click.echo(warning, err=True)
     if xlsx:

@@ -96,16 +96,12 @@ def make_segment(app: App, args: dict, default_statuses: tuple[str, ...] = ()):
     )
 
 
-def select_clients(app: App, segment, totals: bool = False, policies: bool = False,
-                   details: bool = True):
+def select_clients(app: App, segment):
     """The index's clients in ``segment``; warnings for clients left out go to stderr."""
-    from rmnotes.domain.segments import select
+    from rmnotes.domain.segments import select_from_index
 
     app.warn_skipped()
-    config = app.vault.config if totals or segment.needs_totals else None
-    clients = app.index.book(totals=config, policies=policies,
-                             details=details or segment.needs_details)
-    chosen = select(clients, segment.predicates(app.vault.config))
+    chosen = select_from_index(app.index, app.vault.config, segment)
     for warning in chosen.warnings:
         click.echo(warning, err=True)
     return list(chosen.clients)
@@ -125,12 +121,6 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
         rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
     """
     segment = make_segment(app, segment_args)
-    if as_json and segment.is_empty:  # the whole book: SQLite writes the JSON
-        from rmnotes.render.jsonout import json_lines
-
-        app.warn_skipped()
-        click.echo(json_lines(app.index.list_json()))
-        return
     clients = select_clients(app, segment)
     if as_json:
         from rmnotes.render.jsonout import dumps
@@ -151,5 +141,5 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     from rmnotes.render.book import client_grid
     from rmnotes.render.console import out
 
-    out().print(client_grid([c.profile for c in clients], app.today()), no_wrap=True, overflow="ignore",
+    out().print(client_grid(clients, app.today()), no_wrap=True, overflow="ignore",
                 crop=False)

@@ -19,7 +19,7 @@ def book_tags(app: App, who: bool, as_json: bool) -> None:
     examples: dict[str, list[str]] | None = None
     if who or as_json:
         examples = {}
-        for p in app.index.profiles():
+        for p in app.index.clients():
             for t in dict.fromkeys(p.tags):
                 examples.setdefault(t, []).append(p.name if not as_json else p.id)
     if as_json:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from rmnotes.errors import RmnotesError
-from rmnotes.facts import Profile
+from rmnotes.facts import ClientRow
 from rmnotes.model import Entry
 
 MAX_DAYS = 366
@@ -95,7 +95,7 @@ def date_range(today: date, month: str | None = None, since: date | None = None,
     return since, until
 
 
-def contact_grid(profiles: Iterable[Profile], entries: Iterable[tuple[str, Entry]],
+def contact_grid(profiles: Iterable[ClientRow], entries: Iterable[tuple[str, Entry]],
                  start: date, end: date, tiers: Sequence[str] = (),
                  tags: Sequence[str] = ()) -> Grid:
     """Rows for the clients with a contact in ``start..end`` (and the tiers/tags asked for),

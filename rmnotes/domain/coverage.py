@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
 from rmnotes.errors import DataError
-from rmnotes.index import BookClient
+from rmnotes.facts import ClientRow
 from rmnotes.model import FamilyMember, Policy
 
 KINDS = ("life", "critical_illness", "medical", "accident", "annuity", "long_term_care")
@@ -53,9 +53,13 @@ class Rules:
     medical_riders: frozenset[str] = frozenset({"medical", "hospital", "醫療", "医疗", "住院"})
     ignore: frozenset[str] = frozenset()
 
-    def covers_critical_illness(self, policy: Policy) -> bool:
+    def is_critical_illness(self, policy: Policy) -> bool:
         """A critical-illness policy, or a policy with a rider this book counts as one."""
         return policy.kind == "critical_illness" or any(r in self.critical_illness_riders for r in policy.riders)
+
+    def is_medical(self, policy: Policy) -> bool:
+        """A medical policy, or a policy with a rider this book counts as one."""
+        return policy.kind == "medical" or any(r in self.medical_riders for r in policy.riders)
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any] | None) -> Rules:
@@ -141,9 +145,27 @@ class CoverageReport:
     warnings: tuple[str, ...] = field(default=())
 
 
-def is_self(policy: Policy, client: BookClient) -> bool:
+def insures_client(policy: Policy, name: str) -> bool:
+    """Whether ``policy`` insures the client named ``name`` (``insured: self``, or the name)."""
     who = policy.insured.strip()
-    return who.lower() in SELF or who == client.name
+    return who.lower() in SELF or who == name
+
+
+def on_client(policies: Iterable[Policy], name: str) -> list[Policy]:
+    """The policies that insure the client; the others insure family members."""
+    return [p for p in policies if insures_client(p, name)]
+
+
+def covers_critical_illness(policies: Iterable[Policy], name: str, rules: Rules) -> bool:
+    """The one rule for "critical illness: covered": some policy that insures the client is
+    a critical-illness policy or has a rider the book counts as one. Cover on a spouse or a
+    child is theirs, not the client's (``rmn coverage`` and ``rmn review`` both ask this)."""
+    return any(rules.is_critical_illness(p) for p in on_client(policies, name))
+
+
+def covers_medical(policies: Iterable[Policy], name: str, rules: Rules) -> bool:
+    """Some policy that insures the client is a medical policy or has a medical rider."""
+    return any(rules.is_medical(p) for p in on_client(policies, name))
 
 
 def yearly(amount: Decimal, frequency: str) -> Decimal | None:
@@ -157,16 +179,17 @@ def yearly(amount: Decimal, frequency: str) -> Decimal | None:
     return amount * PER_YEAR[frequency]
 
 
-def _what(client: BookClient, policy: Policy) -> str:
+def _what(client: ClientRow, policy: Policy) -> str:
     return f"{client.path}: {client.name} policy '{policy.name}'"
 
 
-def premiums(config: Config, client: BookClient) -> tuple[Decimal, Decimal, tuple[str, ...]]:
+def premiums(config: Config, client: ClientRow, policies: Sequence[Policy]
+             ) -> tuple[Decimal, Decimal, tuple[str, ...]]:
     """(yearly premium, single premiums, problems) in the base currency over every policy
     in the client's file. Raises MissingRate; an unknown frequency is a problem, not a 0."""
     per_year = single = ZERO
     problems: list[str] = []
-    for p in client.policies:
+    for p in policies:
         if p.premium is None:
             continue
         amount = to_base(config, p.premium, p.currency, _what(client, p))
@@ -192,24 +215,21 @@ def dependants(family: Iterable[FamilyMember], rules: Rules, today: date) -> int
                and (m.birthday is None or age(m.birthday, today) < rules.dependent_age))
 
 
-def coverage_of(client: BookClient, config: Config, rules: Rules,
-                today: date) -> tuple[Coverage, tuple[str, ...]]:
-    """The client's coverage row and any warnings about it."""
+def coverage_of(client: ClientRow, policies: Sequence[Policy], family: Sequence[FamilyMember],
+                config: Config, rules: Rules, today: date) -> tuple[Coverage, tuple[str, ...]]:
+    """The client's coverage row (from its row, its policies and its family) and any
+    warnings about it."""
     warnings: list[str] = []
-    family = client.family
-    own = [p for p in client.policies if is_self(p, client)]
+    own = on_client(policies, client.name)
     members = {m.name.strip() for m in family}
-    others = [p for p in client.policies if not is_self(p, client)]
-
-    def has(kind: str, riders: frozenset[str]) -> tuple[bool, bool]:
-        by_kind = any(p.kind == kind for p in own)
-        by_rider = any(r in riders for p in own for r in p.riders)
-        return by_kind, by_rider
-
-    ci_kind, ci_rider = has("critical_illness", rules.critical_illness_riders)
-    med_kind, med_rider = has("medical", rules.medical_riders)
-    rider_only = tuple(k for k, (kind, rider) in (("critical_illness", (ci_kind, ci_rider)),
-                                                   ("medical", (med_kind, med_rider))) if rider and not kind)
+    others = [p for p in policies if not insures_client(p, client.name)]
+    ci_kind = any(p.kind == "critical_illness" for p in own)
+    med_kind = any(p.kind == "medical" for p in own)
+    has_ci = covers_critical_illness(own, client.name, rules)
+    has_medical = covers_medical(own, client.name, rules)
+    rider_only = tuple(k for k, by_kind, covered in (("critical_illness", ci_kind, has_ci),
+                                                      ("medical", med_kind, has_medical))
+                       if covered and not by_kind)
 
     sums: dict[str, Decimal] | None = None
     family_sums: dict[str, dict[str, Decimal]] | None = None
@@ -233,7 +253,7 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
             amount = to_base(config, p.sum_assured, p.currency, _what(client, p))
             kinds = family_sums.setdefault(p.insured.strip(), {})
             kinds[p.kind] = kinds.get(p.kind, ZERO) + amount
-        per_year, single, problems = premiums(config, client)
+        per_year, single, problems = premiums(config, client, policies)
         warnings += [f"warning: {m}" for m in problems]
     except MissingRate as exc:
         sums = family_sums = per_year = single = None
@@ -241,10 +261,10 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
         warnings.append(f"warning: {client.name} ({client.id}): sums and premiums not shown: {exc}")
 
     gaps: list[Gap] = []
-    if not (ci_kind or ci_rider):
+    if not has_ci:
         gaps.append(Gap(NO_CI, "no critical-illness cover "
                                "(no critical_illness policy or rider on the client)"))
-    if not (med_kind or med_rider):
+    if not has_medical:
         gaps.append(Gap(NO_MEDICAL, "no medical cover (no medical policy or rider on the client)"))
     young = dependants(family, rules, today)
     if young and client.income is not None and client.income > 0 and error is None:
@@ -271,7 +291,7 @@ def coverage_of(client: BookClient, config: Config, rules: Rules,
 
     row = Coverage(
         client=client.id, name=client.name, tier=client.tier, status=client.status,
-        marital_status=client.marital_status, children=client.children, policies=len(client.policies),
+        marital_status=client.marital_status, children=client.children, policies=len(policies),
         sums=sums, held=tuple(k for k in KINDS if any(p.kind == k for p in own)), riders=rider_only,
         family_sums=family_sums,
         premium_yearly=per_year, premium_single=single, gaps=tuple(gaps), error=error,
@@ -283,12 +303,14 @@ def _multiple(n: Decimal) -> str:
     return format(n.normalize(), "f")
 
 
-def coverage(clients: Iterable[BookClient], config: Config, rules: Rules, today: date,
+def coverage(clients: Iterable[ClientRow], policies: Mapping[str, Sequence[Policy]],
+             family: Mapping[str, Sequence[FamilyMember]], config: Config, rules: Rules, today: date,
              gaps_only: bool = False) -> CoverageReport:
+    """The coverage sheet of ``clients`` (with each one's policies and family by id)."""
     rows: list[Coverage] = []
     warnings: list[str] = []
     for c in clients:
-        row, notes = coverage_of(c, config, rules, today)
+        row, notes = coverage_of(c, policies.get(c.id, ()), family.get(c.id, ()), config, rules, today)
         warnings += notes
         if gaps_only and not row.gaps:
             continue

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from rmnotes.config import Config
+from rmnotes.domain.cadence import next_contact
 from rmnotes.errors import DataError
 from rmnotes.model import CHANNELS, Client, Entry, FollowUp
 
@@ -255,9 +256,7 @@ class Due:
 def next_due(client: Client, config: Config) -> Due:
     cadence = config.cadence_for(client.tier, client.cadence)
     last = client.last_contact
-    closed = client.status == "closed"
-    when = cadence.after(last) if (cadence and last and not closed) else None
-    return Due(cadence, last, when, closed)
+    return Due(cadence, last, next_contact(cadence, last, client.status), client.status == "closed")
 
 
 # ---------------------------------------------------------------------- follow-ups

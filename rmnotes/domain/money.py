@@ -1,14 +1,20 @@
 """Exact money: Decimal amounts converted to the base currency with ``fx``; a missing rate
-is an error naming the holding, never a silent zero."""
+is an error naming the holding, never a silent zero.
+
+:func:`sum_holdings` is the one rule for a client's totals: every view (show, review,
+list --aum, rank, coverage) gets them from it, over the holdings summed per currency
+(:func:`rmnotes.facts.holdings_of`), from a parsed file or from the index.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from rmnotes.config import Config
 from rmnotes.errors import DataError
+from rmnotes.facts import Holdings, holdings_of
 
 if TYPE_CHECKING:
     from rmnotes.model import Asset, Client
@@ -38,24 +44,38 @@ def asset_value_base(config: Config, client: Client, asset: Asset) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Totals:
-    assets: Decimal
+    """A client's holdings in the base currency."""
+
+    assets: Decimal  # everything held, property included
     liabilities: Decimal
-    net_worth: Decimal
-    aum_ours: Decimal
+    aum: Decimal  # assets at this bank
+    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
+
+    @property
+    def net_worth(self) -> Decimal:
+        return self.assets - self.liabilities
+
+
+def sum_holdings(config: Config, holdings: Iterable[Holdings], who: str) -> Totals:
+    """The totals of a client's ``holdings`` (per currency) in the base currency; raises
+    MissingRate naming the first holding (``who``: "clients/x.md: 王偉") of a currency with
+    no rate."""
+    assets = liabilities = aum = elsewhere = ZERO
+    for h in holdings:
+        rate = config.rate(h.currency)
+        if rate is None:
+            to_base(config, ZERO, h.currency, f"{who} asset '{h.first}'")
+        ours, away = h.ours * rate, h.elsewhere * rate
+        assets += ours + away + h.property * rate
+        liabilities += h.liabilities * rate
+        aum += ours
+        elsewhere += away
+    return Totals(assets, liabilities, aum, elsewhere)
 
 
 def totals(config: Config, client: Client) -> Totals:
-    """Total assets, liabilities, net worth and assets at this bank, in the base currency."""
-    assets = liabilities = ours = ZERO
-    for a in client.assets:
-        value = asset_value_base(config, client, a)
-        if a.is_liability:
-            liabilities += value
-        else:
-            assets += value
-            if a.at_our_bank:
-                ours += value
-    return Totals(assets, liabilities, assets - liabilities, ours)
+    """Total assets, liabilities, net worth and assets at this bank of a parsed client."""
+    return sum_holdings(config, holdings_of(client.assets), f"{client.path}: {client.name}")
 
 
 def money_text(amount: Decimal, places: int = 0) -> str:

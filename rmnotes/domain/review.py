@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from rmnotes.config import Config
-from rmnotes.domain.coverage import Rules
+from rmnotes.domain.coverage import Rules, covers_critical_illness
 from rmnotes.domain.money import ZERO, asset_value_base
 from rmnotes.domain.money import totals as money_totals
 from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, Asset, Client, Entry, Policy
@@ -96,7 +96,7 @@ class ReviewTotals:
     assets: Decimal
     liabilities: Decimal
     net_worth: Decimal
-    aum_ours: Decimal
+    aum: Decimal  # assets at this bank
     previous: Decimal | None  # total assets at the last review
     change: Decimal | None
     change_pct: Decimal | None
@@ -134,7 +134,7 @@ class PolicyLine:
 @dataclass(frozen=True, slots=True)
 class Protection:
     policies: tuple[PolicyLine, ...]
-    critical_illness: bool  # some policy of the client covers critical illness (kind or rider)
+    critical_illness: bool  # the client is covered (coverage.covers_critical_illness)
     kinds: tuple[str, ...]
 
 
@@ -185,7 +185,7 @@ def build_review(client: Client, config: Config, today: date) -> ReviewSheet:
 
     prev_total = last.total if last is not None else None
     change = sums.assets - prev_total if prev_total is not None else None
-    review_totals = ReviewTotals(sums.assets, sums.liabilities, sums.net_worth, sums.aum_ours,
+    review_totals = ReviewTotals(sums.assets, sums.liabilities, sums.net_worth, sums.aum,
                                  prev_total, change, _pct(change, prev_total))
     held = set(keys)
     removed = tuple(Removed(k, v) for k, v in last.assets.items() if k not in held) if last else ()
@@ -204,7 +204,8 @@ def build_review(client: Client, config: Config, today: date) -> ReviewSheet:
         last_review=last,
         removed=removed,
         history=history,
-        protection=protection(client.policies, config.base_currency, Rules.from_config(config.coverage)),
+        protection=protection(client.policies, client.name, config.base_currency,
+                              Rules.from_config(config.coverage)),
         slices=pie_slices(rows, sums.assets),
         problems=tuple(problems),
         fx={c: config.fx[c] for c in sorted(used) if c in config.fx},
@@ -316,9 +317,12 @@ def pie_slices(rows: Iterable[Row], total_assets: Decimal, small: Decimal = SMAL
     )
 
 
-def protection(policies: Iterable[Policy], base_currency: str, rules: Rules = Rules()) -> Protection:
-    """The policies, each marked when it covers critical illness by the same rule as the
-    coverage sheet (``coverage.critical_illness_riders`` in rmnotes.yaml)."""
+def protection(policies: Iterable[Policy], client_name: str, base_currency: str,
+               rules: Rules = Rules()) -> Protection:
+    """The policies, each marked when it is critical-illness cover, and whether the client
+    is covered: the rule of the coverage sheet (a policy on the client, not on a family
+    member; ``coverage.critical_illness_riders`` in rmnotes.yaml counted)."""
+    policies = tuple(policies)
     lines = tuple(
         PolicyLine(
             name=p.name,
@@ -330,12 +334,12 @@ def protection(policies: Iterable[Policy], base_currency: str, rules: Rules = Ru
             premium_frequency=p.premium_frequency,
             currency=p.currency or base_currency,
             next_premium=p.next_premium,
-            critical_illness=rules.covers_critical_illness(p),
+            critical_illness=rules.is_critical_illness(p),
         )
         for p in policies
     )
     kinds = tuple(sorted({p.kind for p in lines}))
-    return Protection(lines, any(p.critical_illness for p in lines), kinds)
+    return Protection(lines, covers_critical_illness(policies, client_name, rules), kinds)
 
 
 # ---- recorded reviews ------------------------------------------------------------------

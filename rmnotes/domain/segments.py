@@ -9,17 +9,20 @@ client has one tier but many tags and holdings.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
-from rmnotes.domain.money import ZERO, MissingRate, to_base
-from rmnotes.index import BookClient, Totals, Unpriced
+from rmnotes.domain.money import MissingRate, Totals, sum_holdings
+from rmnotes.facts import ClientRow, Holdings
 from rmnotes.periods import Period
 
-Predicate = Callable[[BookClient], bool]
+if TYPE_CHECKING:
+    from rmnotes.index import Index
+
+Predicate = Callable[[ClientRow], bool]
 
 
 # ------------------------------------------------------------------ option values
@@ -158,24 +161,30 @@ def no_contact_since(cutoff: date) -> Predicate:
     return lambda c: c.last_contact is None or c.last_contact < cutoff
 
 
-def book_totals(config: Config, client: BookClient) -> Totals:
-    """The client's holdings in the base currency (from ``index.book(totals=config)``);
-    raises MissingRate naming a holding whose currency has no rate."""
-    t = client.totals
-    if t is None:
-        raise ValueError(f"{client.id}: the index was not asked for totals")
-    if isinstance(t, Unpriced):
-        to_base(config, ZERO, t.currency, f"{client.path}: {client.name} asset '{t.holding}'")
-    return t
+def aum_matches(condition: Condition, totals: Mapping[str, Totals | MissingRate]) -> Predicate:
+    """Assets at this bank (base currency) pass ``condition``; raises MissingRate, naming
+    the holding, for a client whose money cannot be converted."""
+
+    def test(c: ClientRow) -> bool:
+        t = totals[c.id]
+        if isinstance(t, MissingRate):
+            raise t
+        return condition.test(t.aum)
+
+    return test
 
 
-def aum(config: Config, client: BookClient) -> Decimal:
-    """Assets at this bank in the base currency; raises MissingRate naming the holding."""
-    return book_totals(config, client).aum
-
-
-def aum_matches(condition: Condition, config: Config) -> Predicate:
-    return lambda c: condition.test(aum(config, c))
+def book_totals(config: Config, clients: Iterable[ClientRow],
+                holdings: Mapping[str, Sequence[Holdings]]) -> dict[str, Totals | MissingRate]:
+    """Each client's totals (:func:`~rmnotes.domain.money.sum_holdings`), or the
+    MissingRate that names its unpriced holding."""
+    out: dict[str, Totals | MissingRate] = {}
+    for c in clients:
+        try:
+            out[c.id] = sum_holdings(config, holdings.get(c.id, ()), f"{c.path}: {c.name}")
+        except MissingRate as exc:
+            out[c.id] = exc
+    return out
 
 
 # ------------------------------------------------------------------ a segment
@@ -191,10 +200,6 @@ class Segment:
     aum: Condition | None = None
 
     @property
-    def needs_details(self) -> bool:
-        return bool(self.tags)
-
-    @property
     def needs_totals(self) -> bool:
         return self.aum is not None
 
@@ -202,42 +207,9 @@ class Segment:
     def is_empty(self) -> bool:
         return self == Segment()
 
-    def where(self) -> tuple[str, list]:
-        """The segment as SQL over the index's ``clients`` table (``--aum`` aside: it needs
-        exact money, see :meth:`predicates`), with its parameters; the same tests."""
-        parts, params = ["1"], []
-
-        def any_of(column: str, values: Iterable[str]) -> None:
-            values = list(values)
-            parts.append(f"{column} IN ({','.join('?' * len(values))})")
-            params.extend(values)
-
-        if self.tiers:
-            any_of("tier", self.tiers)
-        if self.statuses:  # +status: a scan beats the status index for most of the book
-            any_of("+status", (s.lower() for s in self.statuses))
-        for tag in self.tags:
-            parts.append("EXISTS (SELECT 1 FROM json_each(clients.tags) WHERE value = ?)")
-            params.append(tag)
-        if self.risk is not None:
-            parts.append("risk_profile IS NOT NULL")
-            if self.risk.low is not None:
-                parts.append("risk_profile >= ?")
-                params.append(self.risk.low)
-            if self.risk.high is not None:
-                parts.append("risk_profile <= ?")
-                params.append(self.risk.high)
-        for asset_type in self.holds:  # asset_types: the types, space-separated
-            parts.append("instr(' ' || asset_types || ' ', ?) > 0")
-            params.append(f" {asset_type.lower()} ")
-        if self.has_children:
-            parts.append("children > 0")
-        if self.no_contact_since is not None:
-            parts.append("(last_contact IS NULL OR last_contact < ?)")
-            params.append(self.no_contact_since.isoformat())
-        return " AND ".join(parts), params
-
-    def predicates(self, config: Config) -> tuple[Predicate, ...]:
+    def predicates(self, totals: Mapping[str, Totals | MissingRate] | None = None
+                   ) -> tuple[Predicate, ...]:
+        """One predicate per option; ``totals`` (by client id) are needed for ``--aum``."""
         out: list[Predicate] = []
         if self.tiers:
             out.append(tier_in(self.tiers))
@@ -251,22 +223,27 @@ class Segment:
             out.append(has_children())
         if self.no_contact_since is not None:
             out.append(no_contact_since(self.no_contact_since))
-        if self.aum is not None:  # last: the only one that converts money
-            out.append(aum_matches(self.aum, config))
+        if self.aum is not None:  # last: the only one that needs money
+            if totals is None:
+                raise ValueError("an --aum segment needs the clients' totals")
+            out.append(aum_matches(self.aum, totals))
         return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    clients: tuple[BookClient, ...]
+    clients: tuple[ClientRow, ...]
     warnings: tuple[str, ...]  # clients left out because a value could not be computed
+    totals: Mapping[str, Totals | MissingRate] = field(default_factory=dict)  # when asked for
 
 
-def select(clients: Iterable[BookClient], predicates: Iterable[Predicate]) -> Selection:
-    """The clients every predicate accepts. A client whose money cannot be converted (a
-    currency without a rate) is left out and named in a warning, never taken as zero."""
-    preds = tuple(predicates)
-    kept: list[BookClient] = []
+def select(clients: Iterable[ClientRow], segment: Segment,
+           totals: Mapping[str, Totals | MissingRate] | None = None) -> Selection:
+    """The clients every predicate of ``segment`` accepts. A client whose money cannot be
+    converted (a currency without a rate) is left out and named in a warning, never taken
+    as zero."""
+    preds = segment.predicates(totals)
+    kept: list[ClientRow] = []
     warnings: list[str] = []
     for c in clients:
         try:
@@ -274,4 +251,15 @@ def select(clients: Iterable[BookClient], predicates: Iterable[Predicate]) -> Se
                 kept.append(c)
         except MissingRate as exc:
             warnings.append(f"warning: {c.name} ({c.id}) left out: {exc}")
-    return Selection(tuple(kept), tuple(warnings))
+    return Selection(tuple(kept), tuple(warnings), totals or {})
+
+
+def select_from_index(index: Index, config: Config, segment: Segment, *,
+                      with_totals: bool = False) -> Selection:
+    """The index's clients in ``segment``, by id; with ``with_totals`` (or an ``--aum``
+    segment) also every selected client's totals."""
+    clients = index.clients()
+    totals = None
+    if with_totals or segment.needs_totals:
+        totals = book_totals(config, clients, index.holdings())
+    return select(clients, segment, totals)

@@ -62,7 +62,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     elif client.assets:
         cur = config.base_currency
         facts.add_row("holdings", f"{len(client.assets)} items; assets {money_text(totals.assets)} {cur}, "
-                                  f"at our bank {money_text(totals.aum_ours)}, "
+                                  f"at our bank {money_text(totals.aum)}, "
                                   f"liabilities {money_text(totals.liabilities)}, "
                                   f"net worth {money_text(totals.net_worth)}")
     if client.policies:

@@ -221,7 +221,7 @@ def review_json(sheet: ReviewSheet) -> dict[str, Any]:
             for s in sheet.subtotals
         ],
         "totals": {"assets": t.assets, "liabilities": t.liabilities, "net_worth": t.net_worth,
-                   "aum_ours": t.aum_ours, "previous": t.previous, "change": t.change,
+                   "aum_ours": t.aum, "previous": t.previous, "change": t.change,
                    "change_pct": t.change_pct},
         "last_review": sheet.last_review.date if sheet.last_review else None,
         "removed": [{"name": r.name, "previous": r.previous} for r in sheet.removed],
@@ -300,7 +300,7 @@ def review_console(sheet: ReviewSheet):
     if t.change is not None:
         change = f"{signed(t.change)}{pct_text(t.change_pct)} since {sheet.last_review.date}"
     sums.add_row("total assets", f"{amount(t.assets)} {cur}", change)
-    sums.add_row("at our bank", f"{amount(t.aum_ours)} {cur}", "")
+    sums.add_row("at our bank", f"{amount(t.aum)} {cur}", "")
     sums.add_row("liabilities", f"{amount(t.liabilities)} {cur}", "")
     sums.add_row("net worth", f"{amount(t.net_worth)} {cur}", "")
 
@@ -448,7 +448,7 @@ def review_page(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> Figure:
             change_note = f"{t.change_pct:+.1f}%  ·  {sheet.last_review.date}"
     else:
         change_value, change_note = "—", w["first"]
-    cards = [(w["total_assets"], amount(t.assets), cur), (w["aum_ours"], amount(t.aum_ours), cur),
+    cards = [(w["total_assets"], amount(t.assets), cur), (w["aum_ours"], amount(t.aum), cur),
              (w["liabilities"], amount(t.liabilities), cur), (w["net_worth"], amount(t.net_worth), cur),
              (w["change"], change_value, change_note)]
     width = (RIGHT - LEFT) / len(cards)

@@ -1,0 +1,384 @@
+"""The open index and the named questions the domain asks it.
+
+Every query returns rows built by column name (:class:`~rmnotes.facts.ClientRow`, the
+model's dataclasses, :class:`TextHit`); none of them decides a business rule. Where a
+query narrows (a date window, the month-days of birthdays), the domain's rule still
+decides every row it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+
+from rmnotes.errors import DataError
+from rmnotes.index import build
+from rmnotes.index.schema import DB_NAME, connect, remove
+from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
+
+if TYPE_CHECKING:
+    from rmnotes.facts import ClientRow, Fact, Holdings
+    from rmnotes.model import Entry, FamilyMember, FollowUp, Issue, Policy
+
+MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A client file that could not be read: the first error says why."""
+
+    path: str
+    issue: Issue
+
+    def warning(self) -> str:
+        return f"warning: skipped {self.issue}; run 'rmn check' for details"
+
+
+@dataclass(frozen=True, slots=True)
+class TextHit:
+    """One searchable line of a client file: ``kind`` is name | alias | family | note |
+    follow-up | log (``channel``: the log letter, the follow-up's box, the member's relation)."""
+
+    client_id: str
+    kind: str
+    text: str
+    date: date | None = None
+    time: str | None = None
+    channel: str | None = None
+    line: int | None = None
+
+
+def _day(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _dec(s: str | None) -> Decimal | None:
+    return Decimal(s) if s is not None else None
+
+
+def _strings(blob: str) -> tuple[str, ...]:
+    return tuple(json.loads(blob)) if blob != "[]" else ()
+
+
+def _client_row(raw: sqlite3.Row) -> ClientRow:
+    from rmnotes.facts import ClientRow
+
+    return ClientRow(
+        id=raw["id"], name=raw["name"], tier=raw["tier"], status=raw["status"],
+        cadence=raw["cadence"], since=_day(raw["since"]), last_contact=_day(raw["last_contact"]),
+        risk_profile=raw["risk_profile"], children=raw["children"],
+        asset_types=_strings(raw["asset_types"]), tags=_strings(raw["tags"]),
+        prefer=_strings(raw["prefer"]), no_calls=raw["no_calls"], best_time=raw["best_time"],
+        marital_status=raw["marital_status"], income=_dec(raw["income"]),
+        income_currency=raw["income_currency"])
+
+
+def _in(values: Sequence) -> str:
+    return f"({','.join('?' * len(values))})"
+
+
+class Index:
+    """An open, fresh index. Use :meth:`open`."""
+
+    def __init__(self, vault: Vault, conn: sqlite3.Connection):
+        self.vault = vault
+        self._conn = conn
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, vault: Vault, progress: Callable[[int], build.Progress | None] | None = None) -> Index:
+        """Open (creating or rebuilding as needed) and refresh the index of ``vault``.
+
+        ``progress(total)`` may return a callback for a long refresh.
+        """
+        vault.cache_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+        path = vault.cache_dir / DB_NAME
+        try:
+            return cls._opened(vault, path, progress)
+        except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
+            # busy or read-only: another rmn holds it, or the folder cannot be written; the
+            # cache is fine, so it must not be deleted under the other process
+            raise _busy(exc) from None
+        except sqlite3.DatabaseError:
+            # damaged or foreign bytes: the cache is disposable, build it anew
+            remove(path)
+            return cls._opened(vault, path, progress)
+
+    @classmethod
+    def _opened(cls, vault: Vault, path, progress) -> Index:
+        index = cls(vault, connect(path))
+        try:
+            index.refresh(progress)
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    def refresh(self, progress: Callable[[int], build.Progress | None] | None = None) -> int:
+        """Re-read the files that changed since the index was opened; returns how many."""
+        return build.refresh(self._conn, self.vault, progress)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _rows(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        cursor = self._conn.cursor()
+        cursor.row_factory = sqlite3.Row  # every row read by column name
+        return cursor.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ files
+    def skipped(self) -> list[Skipped]:
+        out = []
+        for r in self._rows("SELECT path, issues FROM files WHERE ok = 0 ORDER BY path"):
+            first = next((i for i in _issues(r["path"], r["issues"]) if i.is_error), None)
+            if first is not None:
+                out.append(Skipped(r["path"], first))
+        return out
+
+    def issues(self) -> list[Issue]:
+        out: list[Issue] = []
+        for r in self._rows("SELECT path, issues FROM files ORDER BY path"):
+            out.extend(_issues(r["path"], r["issues"]))
+        return out
+
+    # ------------------------------------------------------------------ names
+    def client_ids(self) -> list[str]:
+        return [r["id"] for r in self._rows("SELECT id FROM clients ORDER BY id")]
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        """``(normalised key, client id)`` pairs: id, name, aliases and pinyin."""
+        return ((r["key"], r["client_id"]) for r in self._rows("SELECT key, client_id FROM keys"))
+
+    def lookup(self, key: str, prefix: bool = False) -> list[str]:
+        if prefix:
+            rows = self._rows("SELECT DISTINCT client_id FROM keys WHERE key >= ? AND key < ?"
+                              " ORDER BY client_id", (key, key + "\U0010ffff"))
+        else:
+            rows = self._rows("SELECT DISTINCT client_id FROM keys WHERE key = ? ORDER BY client_id", (key,))
+        return [r["client_id"] for r in rows]
+
+    def names(self) -> dict[str, str]:
+        return {r["id"]: r["name"] for r in self._rows("SELECT id, name FROM clients")}
+
+    # ------------------------------------------------------------------ clients
+    def clients(self, ids: Iterable[str] | None = None, *, not_closed: bool = False,
+                contacted_by: date | None = None) -> list[ClientRow]:
+        """Clients by id: all of them, or ``ids``. Narrowing only (the rules decide):
+        ``not_closed`` leaves closed clients out; ``contacted_by`` keeps the clients never
+        contacted or last contacted on or before that day."""
+        sql, params = "SELECT * FROM clients WHERE 1", []
+        if ids is not None:
+            sql += " AND id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        if not_closed:
+            sql += " AND status != 'closed'"
+        if contacted_by is not None:
+            sql += " AND (last_contact IS NULL OR last_contact <= ?)"
+            params.append(contacted_by.isoformat())
+        return [_client_row(r) for r in self._rows(sql + " ORDER BY id", params)]
+
+    def own_cadences(self) -> list[tuple[str | None, str | None]]:
+        """Every (tier, own cadence) pair some client has."""
+        return [(r["tier"], r["cadence"]) for r in self._rows("SELECT DISTINCT tier, cadence FROM clients")]
+
+    def holdings(self, ids: Iterable[str] | None = None) -> dict[str, list[Holdings]]:
+        """Each client's valued holdings summed per currency (clients with none are absent)."""
+        from rmnotes.facts import Holdings
+
+        sql, params = "SELECT * FROM holdings", []
+        if ids is not None:
+            sql += " WHERE client_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        out: dict[str, list[Holdings]] = {}
+        for r in self._rows(sql + " ORDER BY rowid", params):
+            out.setdefault(r["client_id"], []).append(Holdings(
+                currency=r["currency"], ours=Decimal(r["ours"]), elsewhere=Decimal(r["elsewhere"]),
+                property=Decimal(r["property"]), liabilities=Decimal(r["liabilities"]), first=r["first"]))
+        return out
+
+    def policies(self) -> dict[str, list[Policy]]:
+        """Each client's policies, in file order (their dates left out)."""
+        from rmnotes.model import Policy
+
+        out: dict[str, list[Policy]] = {}
+        for r in self._rows("SELECT * FROM policies ORDER BY rowid"):
+            out.setdefault(r["client_id"], []).append(Policy(
+                name=r["name"], insurer=r["insurer"], kind=r["kind"], insured=r["insured"],
+                sum_assured=_dec(r["sum_assured"]), premium=_dec(r["premium"]),
+                premium_frequency=r["frequency"], currency=r["currency"],
+                riders=_strings(r["riders"]), line=r["line"]))
+        return out
+
+    def family(self) -> dict[str, list[FamilyMember]]:
+        """Each client's family: name, relation, link and birthday."""
+        from rmnotes.model import FamilyMember
+
+        out: dict[str, list[FamilyMember]] = {}
+        for r in self._rows("SELECT * FROM family ORDER BY rowid"):
+            out.setdefault(r["client_id"], []).append(FamilyMember(
+                r["name"], relation=r["relation"], birthday=_day(r["birthday"]), client=r["client"],
+                line=r["line"]))
+        return out
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Every tag with the number of clients carrying it, most used first."""
+        rows = self._rows("SELECT value AS tag, count(DISTINCT clients.id) AS n"
+                          " FROM clients, json_each(clients.tags) GROUP BY value ORDER BY n DESC, value")
+        return [(r["tag"], r["n"]) for r in rows]
+
+    # ------------------------------------------------------------------ dated facts
+    def facts(self, kinds: Sequence[str], *, since: date | None = None,
+              until: date | None = None) -> list[tuple[str, Fact]]:
+        """``(client id, fact)`` of the clients that are not closed, of ``kinds``, dated in
+        ``[since, until]`` (either bound may be open)."""
+        sql = f"SELECT * FROM facts WHERE kind IN {_in(kinds)}"
+        params: list = list(kinds)
+        if since is not None:
+            sql += " AND date >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            sql += " AND date <= ?"
+            params.append(until.isoformat())
+        return self._facts(sql, params)
+
+    def birthdays(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None = None
+                  ) -> list[tuple[str, Fact]]:
+        """``(client id, birthday)`` on the solar or the ``lunar`` calendar, of clients that are
+        not closed; with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
+        ``(from, to)`` ranges."""
+        sql, params = "SELECT * FROM facts WHERE kind = 'birthday' AND lunar = ?", [int(lunar)]
+        if month_days is not None:
+            if not month_days:
+                return []
+            sql += " AND (" + " OR ".join(["md BETWEEN ? AND ?"] * len(month_days)) + ")"
+            params += [x for pair in month_days for x in pair]
+        return self._facts(sql, params)
+
+    def _facts(self, sql: str, params: Sequence) -> list[tuple[str, Fact]]:
+        from rmnotes.facts import Fact
+
+        return [(r["client_id"], Fact(r["kind"], date.fromisoformat(r["date"]), r["detail"],
+                                      bool(r["lunar"]), r["relation"], r["number"]))
+                for r in self._rows(sql, params)]
+
+    def entries(self, client_id: str | None = None, since: date | None = None,
+                until: date | None = None) -> list[tuple[str, Entry]]:
+        """``(client id, entry)`` pairs in date and time order."""
+        from rmnotes.model import Entry
+
+        sql, params = "SELECT * FROM entries WHERE 1", []
+        if client_id is not None:
+            sql += " AND client_id = ?"
+            params.append(client_id)
+        if since is not None:
+            sql += " AND date >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            sql += " AND date <= ?"
+            params.append(until.isoformat())
+        sql += " ORDER BY date, coalesce(time, ''), client_id, line"
+        return [(r["client_id"], Entry(date.fromisoformat(r["date"]), r["channel"], r["text"], r["time"],
+                                       json.loads(r["attrs"]) if r["attrs"] else {}, r["line"]))
+                for r in self._rows(sql, params)]
+
+    def followups(self, client_id: str | None = None, open_only: bool = False) -> list[tuple[str, FollowUp]]:
+        from rmnotes.model import FollowUp
+
+        sql, params = "SELECT * FROM followups WHERE 1", []
+        if client_id is not None:
+            sql += " AND client_id = ?"
+            params.append(client_id)
+        if open_only:
+            sql += " AND done = 0"
+        sql += " ORDER BY client_id, number"
+        return [(r["client_id"], FollowUp(r["number"], bool(r["done"]), _day(r["date"]), r["text"], r["line"]))
+                for r in self._rows(sql, params)]
+
+    # ------------------------------------------------------------------ full text
+    def search(self, needles: Sequence[str], limit: int | None = None) -> tuple[list[TextHit], int]:
+        """Lines holding every needle (case-insensitive), and how many there are in all.
+
+        Needles of three characters or more are phrases for the FTS5 trigram index. The
+        trigram index cannot match shorter ones (and ``LIKE`` on a trigram table silently
+        finds nothing on SQLite 3.40), so a two-character needle is expanded through the
+        index's vocabulary to the trigrams that start with it (every line ends with an end
+        mark, so each occurrence starts one), and a one-character needle, or one that would
+        expand too far, is a substring scan (``LIKE``, wildcards escaped) of the plain table.
+        """
+        needles = [n for n in (x.strip() for x in needles) if n]
+        if not needles:
+            return [], 0
+        build.ensure_fts(self._conn)
+        terms: list[str] = []  # FTS5 query parts, all required
+        scans: list[str] = []
+        for n in needles:
+            if len(n) >= 3:
+                terms.append(_phrase(n))
+                continue
+            grams = self._grams(n) if len(n) == 2 else None
+            if grams is None:
+                scans.append(n)
+            elif not grams:
+                return [], 0  # the index holds no line with it
+            else:
+                terms.append("(" + " OR ".join(_phrase(g) for g in grams) + ")")
+        where: list[str] = []
+        params: list = []
+        if terms:
+            where.append("id IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
+            params.append(" AND ".join(terms))
+        for n in scans:  # LIKE: case-insensitive for ASCII letters, exact for the rest
+            where.append("text LIKE ? ESCAPE '\\'")
+            escaped = n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
+        cond = " AND ".join(where)
+        total = self._rows(f"SELECT count(*) AS n FROM texts WHERE {cond}", params)[0]["n"]
+        sql = (f"SELECT * FROM texts WHERE {cond}"
+               " ORDER BY CASE kind WHEN 'name' THEN 0 WHEN 'alias' THEN 1 WHEN 'family' THEN 2"
+               " WHEN 'note' THEN 3 WHEN 'follow-up' THEN 4 ELSE 5 END,"
+               " coalesce(date, '') DESC, coalesce(time, '') DESC, client_id, id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_hit(r) for r in self._rows(sql, params)], total
+
+    def _grams(self, pair: str) -> list[str] | None:
+        """The indexed trigrams starting with ``pair`` (folded as the index folds case);
+        None when there are too many to be worth it."""
+        low = pair.lower()
+        rows = self._rows("SELECT term FROM texts_vocab WHERE term >= ? AND term < ? LIMIT ?",
+                          (low, low + "\U0010ffff", MAX_EXPANSION + 1))
+        if len(rows) > MAX_EXPANSION:
+            return None
+        return [r["term"] for r in rows]
+
+    def name_texts(self, client_ids: Iterable[str]) -> list[TextHit]:
+        """The name line of each of ``client_ids`` (what a pinyin query matched)."""
+        ids = list(client_ids)
+        if not ids:
+            return []
+        return [_hit(r) for r in self._rows(
+            f"SELECT * FROM texts WHERE kind = 'name' AND client_id IN {_in(ids)} ORDER BY client_id", ids)]
+
+
+def _hit(r: sqlite3.Row) -> TextHit:
+    return TextHit(r["client_id"], r["kind"], r["text"], _day(r["date"]), r["time"], r["channel"], r["line"])
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _issues(path: str, blob: str) -> list[Issue]:
+    from rmnotes.model import Issue
+
+    return [Issue(path, line, message, severity) for line, severity, message in json.loads(blob)]
+
+
+def _busy(exc: sqlite3.Error) -> DataError:
+    return DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another rmn "
+                     f"is building it, try again in a moment; if {CACHE_DIR}/ cannot be written, "
+                     "make it writable (it is a cache: deleting it is safe)")
