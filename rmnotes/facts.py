@@ -43,6 +43,28 @@ class ClientRow(NamedTuple):
         return f"clients/{self.id}.md"
 
 
+class ContactRow(NamedTuple):
+    """What the agenda needs of every client: who, whether selected, and the last contact.
+    (How to reach the client, :class:`Reach`, is read only for the rows shown.)"""
+
+    id: str
+    name: str
+    status: str
+    tier: str | None
+    cadence: str | None  # the client's own cadence as written, e.g. "2w"
+    last_contact: date | None
+    since: date | None
+    tags: tuple[str, ...]
+
+
+class Reach(NamedTuple):
+    """How to reach a client: the preferred channels and the hours to avoid calling."""
+
+    prefer: tuple[str, ...] = ()
+    no_calls: str | None = None
+    best_time: str | None = None
+
+
 class Fact(NamedTuple):
     """A dated fact the agenda reads. ``kind``: birthday | maturity | premium | follow-up | kyc."""
 
@@ -85,6 +107,16 @@ def client_row(client: Client) -> ClientRow:
         income=client.income,
         income_currency=income_currency(client),
     )
+
+
+def contact_row(client: Client) -> ContactRow:
+    return ContactRow(client.id, client.name, client.status, client.tier,
+                      str(client.cadence) if client.cadence else None, client.last_contact,
+                      client.since, client.tags)
+
+
+def reach_of(client: Client) -> Reach:
+    return Reach(client.prefer, client.no_calls, client.best_time)
 
 
 def income_currency(client: Client) -> str | None:

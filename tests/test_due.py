@@ -21,7 +21,7 @@ from rmnotes.domain.due import (
 )
 from rmnotes.domain.cadence import latest_start
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
-from rmnotes.facts import client_row, facts_of
+from rmnotes.facts import contact_row, facts_of, reach_of
 from rmnotes.index import Index
 from rmnotes.parse import parse_client
 from rmnotes.periods import Period, days_in_month, is_leap
@@ -38,9 +38,10 @@ def client(cid: str, text: str):
 
 
 def due(today: date, *clients, config: Config = CONFIG, **options):
-    profiles = [client_row(c) for c in clients]
+    rows = [contact_row(c) for c in clients]
     facts = [(c.id, f) for c in clients for f in facts_of(c)]
-    return agenda(profiles, facts, config, today, **options)
+    reach = {c.id: reach_of(c) for c in clients}
+    return agenda(rows, facts, config, today, reach=lambda ids: {i: reach[i] for i in ids}, **options)
 
 
 def rows(result) -> list[tuple]:

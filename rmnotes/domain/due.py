@@ -26,14 +26,15 @@ the index for the rows that could be due (date windows, month-days) and hands th
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
-from rmnotes.facts import ClientRow, Fact
+from rmnotes.facts import ContactRow, Fact, Reach
 from rmnotes.index import Index
 from rmnotes.periods import anniversary, is_leap
 
@@ -50,6 +51,7 @@ LUNAR_DRIFT = 40
 
 Holidays = Callable[[date, date], Sequence[tuple[date, str]]]  # (start, end) -> (day, name)
 LunarBirthdays = Callable[[date, date, date], Sequence[tuple[date, int]]]  # (born, start, end)
+Reaches = Callable[[set[str]], Mapping[str, Reach]]  # client ids -> how to reach them
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,9 @@ def lunar_occurrences(born: date, start: date, end: date) -> Sequence[tuple[date
     return occurrences(born, start, end)
 
 
-# A row before it becomes a DueItem: (date, reason, client id or None, detail, holiday name).
-_Row = tuple[date, str, "str | None", str, "str | None"]
+# A row before it becomes a DueItem, in the agenda's order: (date, rank of the reason, name
+# (the client's or the holiday's), client id ("" for a holiday), detail, reason).
+_Row = tuple[date, int, str, str, str, str]
 
 
 class _Rules:
@@ -106,40 +109,42 @@ class _Rules:
         self.holidays = holidays
         self.cadences = Cadences(config)
 
-    def contact(self, out: list[_Row], c: ClientRow) -> None:
+    def contact(self, out: list[_Row], c: ContactRow) -> None:
         """The ``cadence`` or ``never`` row of a client, if due."""
         if c.last_contact is None:
             if "never" in self.wanted and c.status in CONTACTABLE:
                 day = c.since or self.today
                 if day <= self.until:
-                    out.append((day, "never", c.id, f"no contact logged since {c.since}" if c.since
-                                else "no contact logged", None))
+                    detail = f"no contact logged since {c.since}" if c.since else "no contact logged"
+                    out.append((day, _RANK["never"], c.name, c.id, detail, "never"))
         elif "cadence" in self.wanted:
             cadence = self.cadences.of(c.tier, c.cadence)
             due = next_contact(cadence, c.last_contact, c.status)
             if due is not None and due <= self.until:
-                out.append((due, "cadence", c.id, f"last contact {c.last_contact}, every {cadence}", None))
+                detail = f"last contact {c.last_contact}, every {cadence}"
+                out.append((due, _RANK["cadence"], c.name, c.id, detail, "cadence"))
 
-    def fact(self, out: list[_Row], cid: str, f: Fact) -> None:
+    def fact(self, out: list[_Row], c: ContactRow, f: Fact) -> None:
         """The rows of one dated fact (a birthday may fall twice in a long window)."""
         kind = f.kind
         if kind not in self.wanted:
             return
+        rank = _RANK[kind]
         if kind == "follow-up":
             if f.date <= self.until:
-                out.append((f.date, kind, cid, f"#{f.number} {f.detail}" if f.number else f.detail, None))
+                out.append((f.date, rank, c.name, c.id, f"#{f.number} {f.detail}" if f.number else f.detail, kind))
         elif kind == "kyc":
             valid = self.config.kyc_valid
             due = valid.after(f.date)
             if due <= self.until:
-                out.append((due, kind, cid, f"risk assessed {f.date}, valid {valid}", None))
+                out.append((due, rank, c.name, c.id, f"risk assessed {f.date}, valid {valid}", kind))
         elif kind == "birthday":
             who = f"{f.detail} ({f.relation})" if f.relation else f.detail
             tail = ", lunar" if f.lunar else ""
             for when, age in self.birthdays(f.date, f.lunar):
-                out.append((when, kind, cid, f"{who} turns {age}{tail}", None))
+                out.append((when, rank, c.name, c.id, f"{who} turns {age}{tail}", kind))
         elif self.today <= f.date <= self.until:  # maturity, premium
-            out.append((f.date, kind, cid, f.detail, None))
+            out.append((f.date, rank, c.name, c.id, f.detail, kind))
 
     def birthdays(self, born: date, lunar: bool) -> Sequence[tuple[date, int]]:
         if lunar:
@@ -156,45 +161,43 @@ class _Rules:
             return
         greet = f"greet {active} active client{'s' if active != 1 else ''}"
         for day, name in self.holidays(self.today, self.until):
-            out.append((day, "holiday", None, greet, name))
+            out.append((day, _RANK["holiday"], name, "", greet, "holiday"))
 
 
-def agenda(clients: Iterable[ClientRow], facts: Iterable[tuple[str, Fact]], config: Config,
-           today: date, *, days: int | None = None, tiers: Sequence[str] = (),
-           tags: Sequence[str] = (), reasons: Sequence[str] = (),
+def agenda(clients: Iterable[ContactRow], facts: Iterable[tuple[str, Fact]], config: Config,
+           today: date, *, reach: Reaches = lambda ids: {}, days: int | None = None,
+           tiers: Sequence[str] = (), tags: Sequence[str] = (), reasons: Sequence[str] = (),
            holidays: Holidays | None = None, lunar: LunarBirthdays = lunar_occurrences,
            limit: int | None = None) -> Agenda:
-    """The agenda of ``clients`` (with their ``(client id, fact)`` pairs) as of ``today``;
-    with ``limit``, only the most urgent ``limit`` rows are built (all are counted)."""
+    """The agenda of ``clients`` (with their ``(client id, fact)`` pairs) as of ``today``.
+    ``reach`` tells how to reach the clients of the rows built; with ``limit``, only the
+    most urgent ``limit`` rows are built (all are counted)."""
     rules = _Rules(config, today, days, reasons, lunar, holidays)
     people = {c.id: c for c in clients if _selected(c, tiers, tags)}
     rows: list[_Row] = []
     for c in people.values():
         rules.contact(rows, c)
     for cid, f in facts:
-        if cid in people:
-            rules.fact(rows, cid, f)
+        c = people.get(cid)
+        if c is not None:
+            rules.fact(rows, c, f)
     rules.holiday_rows(rows, sum(1 for c in people.values() if c.status == "active"))
-
-    def order(r: _Row) -> tuple:
-        return (r[0], _RANK[r[1]], people[r[2]].name if r[2] else r[4] or "", r[2] or "", r[3])
-
-    rows.sort(key=order)
-    shown = rows if limit is None else rows[:max(limit, 0)]
-    items = tuple(_item(r, people, today) for r in shown)
+    shown = sorted(rows) if limit is None else heapq.nsmallest(max(limit, 0), rows)
+    how = reach({r[3] for r in shown if r[3]})
+    items = tuple(_item(r, how, today) for r in shown)
     return Agenda(today, rules.until, items, len(rows), sum(1 for r in rows if r[0] < today))
 
 
-def _item(row: _Row, people: dict[str, ClientRow], today: date) -> DueItem:
-    day, reason, cid, detail, holiday = row
-    if cid is None:
-        return DueItem(None, holiday or "", reason, day, (day - today).days, detail, "")
-    c = people[cid]
-    return DueItem(cid, c.name, reason, day, (day - today).days, detail,
-                   contact_hint(c.prefer, c.no_calls, c.best_time))
+def _item(row: _Row, how: Mapping[str, Reach], today: date) -> DueItem:
+    day, _rank, name, cid, detail, reason = row
+    if not cid:
+        return DueItem(None, name, reason, day, (day - today).days, detail, "")
+    r = how.get(cid, Reach())
+    return DueItem(cid, name, reason, day, (day - today).days, detail,
+                   contact_hint(r.prefer, r.no_calls, r.best_time))
 
 
-def _selected(c: ClientRow, tiers: Sequence[str], tags: Sequence[str]) -> bool:
+def _selected(c: ContactRow, tiers: Sequence[str], tags: Sequence[str]) -> bool:
     if c.status == "closed":
         return False
     if tiers and c.tier not in tiers:
@@ -226,7 +229,7 @@ def agenda_from_index(index: Index, config: Config, today: date, *, days: int | 
         drift = timedelta(days=LUNAR_DRIFT)
         near = month_days(today - drift, until + drift)
         facts += index.birthdays(True, None if near is None else [(a, b) for _, a, b in near])
-    return agenda(index.clients(not_closed=True), facts, config, today, days=days, tiers=tiers,
+    return agenda(index.contacts(), facts, config, today, reach=index.reach, days=days, tiers=tiers,
                   tags=tags, reasons=reasons, holidays=holidays, lunar=lunar, limit=limit)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from rmnotes.errors import DataError
-from rmnotes.index.schema import CLIENT_TABLES, SECONDARY, TABLES_ONLY
+from rmnotes.index.schema import CLIENT_TABLES, SECONDARY, TABLES_ONLY, pack
 from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
 if TYPE_CHECKING:
@@ -155,10 +155,6 @@ def _text(d: Decimal | None) -> str | None:
     return str(d) if d is not None else None
 
 
-def _json(values) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
-
-
 def rows_of(stamp: FileStamp, result: ParsedClient,
             syllables: Callable[[str], tuple[str, ...]]) -> dict[str, list[tuple]]:
     """Every table row one parsed file contributes."""
@@ -175,7 +171,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
     r = client_row(c)
     rows["clients"] = [(
         r.id, r.name, r.tier, r.status, r.cadence, _iso(r.since), _iso(r.last_contact),
-        r.risk_profile, r.children, _json(r.asset_types), _json(r.tags), _json(r.prefer),
+        r.risk_profile, r.children, pack(r.asset_types), pack(r.tags), pack(r.prefer),
         r.no_calls, r.best_time, r.marital_status, _text(r.income), r.income_currency)]
     rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
     rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
@@ -192,7 +188,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
                          str(h.liabilities), h.first) for h in holdings_of(c.assets)]
     rows["policies"] = [
         (c.id, p.name, p.insurer, p.kind, p.insured, _text(p.sum_assured), _text(p.premium),
-         p.premium_frequency, p.currency, _json(p.riders), p.line)
+         p.premium_frequency, p.currency, pack(p.riders), p.line)
         for p in c.policies]
     rows["family"] = [(c.id, m.name, m.relation, m.client, _iso(m.birthday), m.line) for m in c.family]
     rows["texts"] = _texts_of(c)

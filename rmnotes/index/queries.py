@@ -16,12 +16,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
+from rmnotes.facts import ClientRow, ContactRow, Holdings, Reach
 from rmnotes.index import build
-from rmnotes.index.schema import DB_NAME, connect, remove
+from rmnotes.index.schema import DB_NAME, connect, remove, unpack
 from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
 
 if TYPE_CHECKING:
-    from rmnotes.facts import ClientRow, Fact, Holdings
+    from rmnotes.facts import Fact
     from rmnotes.model import Entry, FamilyMember, FollowUp, Issue, Policy
 
 MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
@@ -60,21 +61,23 @@ def _dec(s: str | None) -> Decimal | None:
     return Decimal(s) if s is not None else None
 
 
-def _strings(blob: str) -> tuple[str, ...]:
-    return tuple(json.loads(blob)) if blob != "[]" else ()
+_ZERO = Decimal(0)
 
 
-def _client_row(raw: sqlite3.Row) -> ClientRow:
-    from rmnotes.facts import ClientRow
+def _amount(s: str) -> Decimal:
+    return _ZERO if s == "0" else Decimal(s)  # most sums are zero: no Decimal parsed
 
-    return ClientRow(
-        id=raw["id"], name=raw["name"], tier=raw["tier"], status=raw["status"],
-        cadence=raw["cadence"], since=_day(raw["since"]), last_contact=_day(raw["last_contact"]),
-        risk_profile=raw["risk_profile"], children=raw["children"],
-        asset_types=_strings(raw["asset_types"]), tags=_strings(raw["tags"]),
-        prefer=_strings(raw["prefer"]), no_calls=raw["no_calls"], best_time=raw["best_time"],
-        marital_status=raw["marital_status"], income=_dec(raw["income"]),
-        income_currency=raw["income_currency"])
+
+_CLIENT_COLUMNS = ", ".join(ClientRow._fields)  # the clients table has a column per field
+
+
+def _client_row(raw: tuple) -> ClientRow:
+    """A row of :data:`_CLIENT_COLUMNS` (the fields of ClientRow, in order), decoded."""
+    (cid, name, tier, status, cadence, since, last_contact, risk_profile, children, asset_types,
+     tags, prefer, no_calls, best_time, marital_status, income, income_currency) = raw
+    return ClientRow(cid, name, tier, status, cadence, _day(since), _day(last_contact), risk_profile,
+                     children, unpack(asset_types), unpack(tags), unpack(prefer), no_calls, best_time,
+                     marital_status, _dec(income), income_currency)
 
 
 def _in(values: Sequence) -> str:
@@ -165,39 +168,32 @@ class Index:
         return {r["id"]: r["name"] for r in self._rows("SELECT id, name FROM clients")}
 
     # ------------------------------------------------------------------ clients
-    def clients(self, ids: Iterable[str] | None = None, *, not_closed: bool = False,
-                contacted_by: date | None = None) -> list[ClientRow]:
-        """Clients by id: all of them, or ``ids``. Narrowing only (the rules decide):
-        ``not_closed`` leaves closed clients out; ``contacted_by`` keeps the clients never
-        contacted or last contacted on or before that day."""
-        sql, params = "SELECT * FROM clients WHERE 1", []
-        if ids is not None:
-            sql += " AND id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(ids)))
-        if not_closed:
-            sql += " AND status != 'closed'"
-        if contacted_by is not None:
-            sql += " AND (last_contact IS NULL OR last_contact <= ?)"
-            params.append(contacted_by.isoformat())
-        return [_client_row(r) for r in self._rows(sql + " ORDER BY id", params)]
+    def clients(self) -> list[ClientRow]:
+        """Every client, by id."""
+        return list(map(_client_row, self._conn.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients ORDER BY id")))
 
-    def own_cadences(self) -> list[tuple[str | None, str | None]]:
-        """Every (tier, own cadence) pair some client has."""
-        return [(r["tier"], r["cadence"]) for r in self._rows("SELECT DISTINCT tier, cadence FROM clients")]
+    def contacts(self) -> list[ContactRow]:
+        """What the agenda needs of every client that is not closed (narrowing only: the
+        agenda's rules leave closed clients out themselves)."""
+        return [ContactRow(cid, name, status, tier, cadence, _day(last), _day(since), unpack(tags))
+                for cid, name, status, tier, cadence, last, since, tags in self._conn.execute(
+                    "SELECT id, name, status, tier, cadence, last_contact, since, tags FROM clients"
+                    " WHERE status != 'closed'")]
 
-    def holdings(self, ids: Iterable[str] | None = None) -> dict[str, list[Holdings]]:
+    def reach(self, ids: Iterable[str]) -> dict[str, Reach]:
+        """How to reach each of ``ids``."""
+        return {r["id"]: Reach(unpack(r["prefer"]), r["no_calls"], r["best_time"]) for r in self._rows(
+            "SELECT id, prefer, no_calls, best_time FROM clients WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(ids)),))}
+
+    def holdings(self) -> dict[str, list[Holdings]]:
         """Each client's valued holdings summed per currency (clients with none are absent)."""
-        from rmnotes.facts import Holdings
-
-        sql, params = "SELECT * FROM holdings", []
-        if ids is not None:
-            sql += " WHERE client_id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(list(ids)))
         out: dict[str, list[Holdings]] = {}
-        for r in self._rows(sql + " ORDER BY rowid", params):
-            out.setdefault(r["client_id"], []).append(Holdings(
-                currency=r["currency"], ours=Decimal(r["ours"]), elsewhere=Decimal(r["elsewhere"]),
-                property=Decimal(r["property"]), liabilities=Decimal(r["liabilities"]), first=r["first"]))
+        for cid, currency, ours, elsewhere, prop, liabilities, first in self._conn.execute(
+                "SELECT client_id, currency, ours, elsewhere, property, liabilities, first"
+                " FROM holdings ORDER BY rowid"):
+            out.setdefault(cid, []).append(Holdings(currency, _amount(ours), _amount(elsewhere),
+                                                    _amount(prop), _amount(liabilities), first))
         return out
 
     def policies(self) -> dict[str, list[Policy]]:
@@ -210,7 +206,7 @@ class Index:
                 name=r["name"], insurer=r["insurer"], kind=r["kind"], insured=r["insured"],
                 sum_assured=_dec(r["sum_assured"]), premium=_dec(r["premium"]),
                 premium_frequency=r["frequency"], currency=r["currency"],
-                riders=_strings(r["riders"]), line=r["line"]))
+                riders=unpack(r["riders"]), line=r["line"]))
         return out
 
     def family(self) -> dict[str, list[FamilyMember]]:
@@ -226,9 +222,11 @@ class Index:
 
     def tag_counts(self) -> list[tuple[str, int]]:
         """Every tag with the number of clients carrying it, most used first."""
-        rows = self._rows("SELECT value AS tag, count(DISTINCT clients.id) AS n"
-                          " FROM clients, json_each(clients.tags) GROUP BY value ORDER BY n DESC, value")
-        return [(r["tag"], r["n"]) for r in rows]
+        counts: dict[str, int] = {}
+        for r in self._rows("SELECT tags FROM clients"):
+            for tag in set(unpack(r["tags"])):
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     # ------------------------------------------------------------------ dated facts
     def facts(self, kinds: Sequence[str], *, since: date | None = None,

@@ -6,12 +6,13 @@ deleted and built again by :mod:`rmnotes.index.build`. Nothing in it is ever exe
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 DB_NAME = "index.sqlite"
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
@@ -90,6 +91,27 @@ TABLES_ONLY = ";".join(stmt for stmt in re.sub(r"--[^\n]*", "", SCHEMA).split(";
 
 _IF_NOT_EXISTS = re.sub(r"CREATE (TABLE|INDEX|VIRTUAL TABLE) ", r"CREATE \1 IF NOT EXISTS ",
                         re.sub(r"--[^\n]*", "", SCHEMA)).rstrip().rstrip(";")
+
+
+SEPARATOR = "\x1f"  # the unit separator: what joins a list of texts in one column
+
+
+def pack(items) -> str:
+    """A list of texts as one column: joined by :data:`SEPARATOR` (split back in C, far
+    faster than JSON for 10,000 rows); JSON in the odd case a text holds the separator or
+    the joined text would start like JSON."""
+    joined = SEPARATOR.join(items)
+    if joined.startswith("[") or any(SEPARATOR in i for i in items):
+        return json.dumps(list(items), ensure_ascii=False)
+    return joined
+
+
+def unpack(text: str) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if text.startswith("["):
+        return tuple(json.loads(text))
+    return tuple(text.split(SEPARATOR))
 
 
 def connect(path: Path) -> sqlite3.Connection:
