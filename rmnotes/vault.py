@@ -178,7 +178,9 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         except FileNotFoundError:
             mode = FILE_MODE
     path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    fd, tmp = _create_temp(path)
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # owner-only
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -190,18 +192,6 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-
-
-def _create_temp(path: Path) -> tuple[int, str]:
-    """A new owner-only file beside ``path`` (``.NAME.RANDOM.tmp``), opened for writing: what
-    :func:`tempfile.mkstemp` does, without importing tempfile (and random) on every write."""
-    for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"{path.parent}: no free temporary file name")  # pragma: no cover
 
 
 def ensure_private(path: Path) -> None:
