@@ -196,17 +196,6 @@ def test_an_edited_file_with_a_known_name_does_not_load_pypinyin(vault):
     assert "2026-11-07" in proc.stdout
 
 
-def test_settings_are_cached_and_follow_edits(vault):
-    from rmnotes.vault import Vault
-
-    assert Vault(vault).config.owner == "陳經理"
-    assert (vault / ".rmnotes" / "config.pickle").exists()
-    (vault / "rmnotes.yaml").write_text("owner: 林經理\nfx: {USD: 30}\n", encoding="utf-8")
-    assert Vault(vault).config.owner == "林經理"
-    (vault / ".rmnotes" / "config.pickle").write_bytes(b"garbage")
-    assert str(Vault(vault).config.fx["USD"]) == "30"
-
-
 def test_a_busy_index_is_reported_and_kept(vault, monkeypatch):
     """Another process holds the index's write lock longer than rmn waits: a clear error,
     and the index is not taken for damaged (deleting it would pull it from under the other)."""
