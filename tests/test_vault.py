@@ -29,3 +29,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
         atomic_write(path, "not bytes")  # type: ignore[arg-type]
     assert path.read_bytes() == b"old\n"
     assert [p.name for p in path.parent.iterdir()] == ["a.md"]
+
+
+def test_a_write_that_cannot_replace_its_target_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "clients" / "a.md"
+    target.mkdir(parents=True)  # a folder where the file should go: the rename fails
+    with pytest.raises(IsADirectoryError):
+        atomic_write(target, b"new\n")
+    assert [p.name for p in target.parent.iterdir()] == ["a.md"]
+    assert target.is_dir()

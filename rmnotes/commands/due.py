@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from rmnotes.app import App
+from rmnotes.domain.calendar_cache import CACHE_FILE, CalendarCache
 from rmnotes.domain.due import REASONS
 from rmnotes.errors import RmnotesError
 from rmnotes.options import as_of_option, json_option, pass_app, tag_option, tier_option
 
-CACHE_FILE = "calendar.json"
-CACHE_VERSION = 1  # bump when the holiday or lunar rules change: old entries are dropped
 TABLE_ROWS = 50  # the table's most urgent rows; --all shows every row
 MAX_DAYS = 3660
 
@@ -84,74 +81,3 @@ def client_due(app: App, as_of: date | None, days: int | None, tier: tuple[str, 
 
     console = out()
     console.print(render.agenda_table(agenda, console.width), soft_wrap=True)
-
-
-class CalendarCache:
-    """Holiday and lunar-birthday answers kept in ``.rmnotes/calendar.json`` so a warm
-    ``rmn due`` imports neither ``holidays`` nor ``lunardate``. Disposable: a missing,
-    damaged or old-version file is simply rebuilt; failing to write it is not an error."""
-
-    def __init__(self, path: Path, clock: date):
-        self.path = path
-        self.clock = clock
-        self._data: dict[str, Any] | None = None
-        self._holidays = None
-        self._lunar = None
-
-    @property
-    def data(self) -> dict[str, Any]:
-        if self._data is None:
-            try:
-                data = json.loads(self.path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                data = None
-            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-                data = {"version": CACHE_VERSION}
-            self._data = data
-        return self._data
-
-    def _section(self, name: str) -> dict:
-        section = self.data.get(name)
-        if not isinstance(section, dict):
-            section = self.data[name] = {}
-        return section
-
-    def holidays(self, region: str):
-        """``(start, end) -> [(day, name)]`` for ``region``; reads the cache on first use."""
-
-        def between(start: date, end: date):
-            if self._holidays is None:
-                from rmnotes.domain.holidays import HolidayTable
-
-                self._holidays = HolidayTable(region, self.clock, self._section("holidays"))
-            return self._holidays.between(start, end)
-
-        return between
-
-    def lunar(self, born: date, start: date, end: date):
-        if self._lunar is None:
-            from rmnotes.domain.lunar import LunarTable
-
-            self._lunar = LunarTable(self._section("lunar"))
-        return self._lunar.between(born, start, end)
-
-    def problems(self) -> list[str]:
-        return list(self._holidays.problems) if self._holidays is not None else []
-
-    def save(self) -> None:
-        changed = any(t is not None and t.changed for t in (self._holidays, self._lunar))
-        if not changed:
-            return
-        from rmnotes.vault import atomic_write
-
-        oldest = str(self.clock.year - 1)  # years before last year are not asked for again
-        for section in ("holidays", "lunar"):
-            for per_key in self._section(section).values():
-                if isinstance(per_key, dict):
-                    for year in [y for y in per_key if y < oldest]:
-                        del per_key[year]
-        try:
-            self.path.parent.mkdir(mode=0o700, exist_ok=True)
-            atomic_write(self.path, json.dumps(self.data, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass  # a cache we cannot write is only slower next time
