@@ -46,20 +46,17 @@ class App:
         for skipped in self.index.skipped():
             print(skipped.warning(), file=sys.stderr)
 
-    def resolve(self, text: str) -> str:
-        from rmnotes.domain.resolve import resolve
-
-        return resolve(self.index, text)
-
     def load(self, client_id: str) -> Client:
-        """A client parsed fresh from its file (the source of truth)."""
+        """A client parsed fresh from its file (the source of truth); a file that does not
+        parse raises its first error, with the command that fixes it."""
         from rmnotes.index import read_and_parse
 
         rel = self.vault.rel(self.vault.client_path(client_id))
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
             first = parsed.errors[0] if parsed.errors else None
-            raise DataError(f"{first or rel}; fix the file (rmn check lists every problem)")
+            raise DataError(f"{first or rel}; fix it with 'rmn edit {client_id}' "
+                            "(rmn check lists every problem)")
         return parsed.client
 
     def commit_hand_edits(self) -> gitops.CommitResult:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import click
 
 from rmnotes.app import App
 
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a client id as file stems are made (rmnotes.names.slug)
+
 
 class ClientType(click.ParamType):
-    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; resolves to the client id."""
+    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; converts to the client id.
+
+    An id whose file exists is taken as it is, without the index: a write never waits for
+    an index refresh, and a file too broken to index is still found, so the command can
+    show its parse error (and ``rmn edit`` can open it). Anything else is resolved through
+    the index (:func:`rmnotes.domain.resolve.resolve`), which lists the candidates when
+    the text names no client or several.
+    """
 
     name = "client"
 
@@ -18,7 +28,17 @@ class ClientType(click.ParamType):
         app = ctx.find_object(App) if ctx else None
         if app is None:  # pragma: no cover - every command runs under the root group
             return value
-        return app.resolve(value)
+        key = value.strip()
+        if _ID.match(key) and app.vault.client_path(key).is_file():
+            return key
+        from rmnotes.domain.resolve import resolve
+        from rmnotes.errors import ClientNotFound
+
+        try:
+            return resolve(app.index, value)
+        except ClientNotFound:
+            app.warn_skipped()  # a file the index could not read may be the one meant
+            raise
 
 
 class DateType(click.ParamType):

@@ -5,15 +5,14 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.log import resolve_client
-from rmnotes.options import pass_app
+from rmnotes.options import client_argument, pass_app
 
 
 @click.command(name="done")
-@click.argument("client_text", metavar="CLIENT")
+@client_argument()
 @click.argument("what", metavar="[TEXT|N]", nargs=-1)
 @pass_app
-def followup_done(app: App, client_text: str, what: tuple[str, ...]) -> None:
+def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
     """Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
 
     N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
@@ -23,7 +22,6 @@ def followup_done(app: App, client_text: str, what: tuple[str, ...]) -> None:
     from rmnotes.domain import logbook
     from rmnotes.errors import DataError
 
-    client = resolve_client(app, client_text)
     query = " ".join(what).strip() or None
     current = app.load(client)
     chosen = logbook.pick_followup(current, query)  # fails early, before the lock

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 
@@ -10,20 +9,9 @@ import click
 
 from rmnotes.app import App
 from rmnotes.model import CHANNELS
-from rmnotes.options import DATE, json_option, pass_app
+from rmnotes.options import DATE, client_argument, json_option, pass_app
 
 CHANNEL_LINES = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def resolve_client(app: App, text: str) -> str:
-    """CLIENT to a client id. An exact id whose file exists needs no index: the write path
-    then never waits for an index refresh, and a file too broken to index is still found
-    (so its error is shown instead of 'no client matches')."""
-    key = text.strip()
-    if _ID.match(key) and app.vault.client_path(key).is_file():
-        return key
-    return app.resolve(text)
 
 
 def _usage(message: str) -> click.UsageError:
@@ -31,7 +19,7 @@ def _usage(message: str) -> click.UsageError:
 
 
 @click.command(name="log")
-@click.argument("client", metavar="[CLIENT]", required=False)
+@client_argument(required=False)
 @click.argument("channel", metavar="[CH]", required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
 @click.option("--date", "day", type=DATE, metavar="YYYY-MM-DD", help="The day of the contact (default: today).")
@@ -74,7 +62,7 @@ def client_log(app: App, client: str | None, channel: str | None, text: tuple[st
         used = [k for k, v in writing.items() if v]
         if used:
             raise _usage(f"{' and '.join(used)} need a channel and text: rmn log CLIENT CH TEXT...")
-        _read(app, resolve_client(app, client) if client is not None else None, since, until, limit, as_json)
+        _read(app, client, since, until, limit, as_json)
         return
     used = [k for k, v in reading.items() if v]
     if used:
@@ -99,7 +87,7 @@ def _text(words: tuple[str, ...], edit: bool) -> str:
     return given
 
 
-def _write(app: App, client_text: str, channel: str, words: tuple[str, ...], day: date | None,
+def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: date | None,
            at: str | None, with_: tuple[str, ...], next_: str | None, edit: bool, future: bool) -> None:
     from rmnotes.domain import logbook
 
@@ -114,7 +102,6 @@ def _write(app: App, client_text: str, channel: str, words: tuple[str, ...], day
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
         raise
-    client_id = resolve_client(app, client_text)
     rel = app.vault.rel(app.vault.client_path(client_id))
     done: list[tuple[logbook.Logged, logbook.Due]] = []
 
@@ -146,6 +133,9 @@ def _due_text(due) -> str:
 # ---------------------------------------------------------------------- reading
 def _read(app: App, client_id: str | None, since: date | None, until: date | None,
           limit: int | None, as_json: bool) -> None:
+    names = app.index.names()
+    if client_id is not None and client_id not in names:
+        app.load(client_id)  # a file the index could not read: raises its parse error
     app.warn_skipped()
     if client_id is None and since is None and until is None:
         since = until = app.today()
@@ -158,7 +148,6 @@ def _read(app: App, client_id: str | None, since: date | None, until: date | Non
         rows = rows[:limit]
     if client_id is None:
         rows.reverse()  # the day's record reads in order
-    names = app.index.names()
     if as_json:
         from rmnotes.render.jsonout import dumps
 
