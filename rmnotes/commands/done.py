@@ -26,14 +26,12 @@ def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
     current = app.load(client)
     chosen = logbook.pick_followup(current, query)  # fails early, before the lock
     rel = current.path
-    done: list[logbook.Ticked] = []
 
-    def transform(data: bytes | None) -> bytes:
+    def transform(data: bytes | None) -> logbook.Ticked:
         ticked = logbook.tick_followup(data, rel, query)
         if (ticked.followup.date, ticked.followup.text) != (chosen.date, chosen.text):
             raise DataError(f"{rel} changed while ticking; run the command again")
-        done.append(ticked)
-        return ticked.data
+        return ticked
 
-    app.change_file(rel, transform, logbook.done_message(current, chosen))
-    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(done[-1].followup)}", err=True)
+    ticked = app.change_file(rel, transform, logbook.done_message(current, chosen)).value
+    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(ticked.followup)}", err=True)

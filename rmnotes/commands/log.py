@@ -103,16 +103,10 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
             click.echo(text.rstrip("\n"), err=True)
         raise
     rel = app.vault.rel(app.vault.client_path(client_id))
-    done: list[tuple[logbook.Logged, logbook.Due]] = []
-
-    def transform(data: bytes | None) -> bytes:
-        # the file is parsed here only, under the lock, while git status runs
-        logged = logbook.apply_entry(data, rel, entry, next_step)
-        done.append((logged, logbook.next_due(logged.client, app.vault.config)))
-        return logged.data
-
-    app.change_file(rel, transform, lambda: logbook.log_message(done[-1][0].client, entry, next_step))
-    logged, due = done[-1]
+    # the file is parsed in the transform only, under the lock, while git status runs
+    logged = app.change_file(rel, lambda data: logbook.apply_entry(data, rel, entry, next_step),
+                             lambda logged: logbook.log_message(logged.client, entry, next_step)).value
+    due = logbook.next_due(logged.client, app.vault.config)
     line = (f"logged {logged.client.name} ({client_id}) {entry.date} {entry.channel} "
             f"{CHANNELS[entry.channel].split(' (')[0]}; {_due_text(due)}")
     if next_step is not None:
