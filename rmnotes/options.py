@@ -53,7 +53,24 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date; write YYYY-MM-DD (e.g. 2026-11-28)", param, ctx)
 
 
+class ChannelType(click.ParamType):
+    """CH: one channel letter, any case; converts to the upper-case letter."""
+
+    name = "channel"
+
+    def convert(self, value, param, ctx):
+        from rmnotes.domain.logbook import channel_letter
+        from rmnotes.model import CHANNELS
+
+        letter = channel_letter(value)
+        if letter is None:
+            listed = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
+            self.fail(f"unknown channel '{value}'; CH is one of: {listed}", param, ctx)
+        return letter
+
+
 CLIENT = ClientType()
+CHANNEL = ChannelType()
 DATE = DateType()
 
 pass_app = click.make_pass_decorator(App)
