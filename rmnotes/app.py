@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Generic, Protocol, TypeVar
 
 from rmnotes.errors import DataError
 from rmnotes.vault import Vault, atomic_write, find_root
@@ -16,6 +16,25 @@ if TYPE_CHECKING:  # the index opens, git runs and client objects load only when
     from rmnotes import gitops
     from rmnotes.index import Index
     from rmnotes.model import Client
+
+
+class NewBytes(Protocol):
+    """What a transform may return instead of bare bytes: the new bytes and what they say."""
+
+    @property
+    def data(self) -> bytes: ...
+
+
+T = TypeVar("T", bound="bytes | NewBytes")
+
+
+@dataclass(frozen=True, slots=True)
+class Changed(Generic[T]):
+    """What :meth:`App.change_file` did: the transform's value (the new bytes, or an object
+    holding them in ``.data``) and the commit (empty when the bytes did not change)."""
+
+    value: T
+    commit: gitops.CommitResult
 
 
 @dataclass
@@ -46,20 +65,17 @@ class App:
         for skipped in self.index.skipped():
             print(skipped.warning(), file=sys.stderr)
 
-    def resolve(self, text: str) -> str:
-        from rmnotes.domain.resolve import resolve
-
-        return resolve(self.index, text)
-
     def load(self, client_id: str) -> Client:
-        """A client parsed fresh from its file (the source of truth)."""
+        """A client parsed fresh from its file (the source of truth); a file that does not
+        parse raises its first error, with the command that fixes it."""
         from rmnotes.index import read_and_parse
 
         rel = self.vault.rel(self.vault.client_path(client_id))
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
             first = parsed.errors[0] if parsed.errors else None
-            raise DataError(f"{first or rel}; fix the file (rmn check lists every problem)")
+            raise DataError(f"{first or rel}; fix it with 'rmn edit {client_id}' "
+                            "(rmn check lists every problem)")
         return parsed.client
 
     def commit_hand_edits(self) -> gitops.CommitResult:
@@ -72,12 +88,16 @@ class App:
 
         return gitops.commit(self.vault.root, paths, message)
 
-    def change_file(self, rel: str, transform: Callable[[bytes | None], bytes],
-                    message: str | Callable[[], str], create: bool = False) -> gitops.CommitResult:
+    def change_file(self, rel: str, transform: Callable[[bytes | None], T],
+                    message: str | Callable[[T], str], create: bool = False) -> Changed[T]:
         """The one door for writes: under the vault lock, read the file and transform its
         bytes (raising changes nothing, and commits nothing), commit any hand edits on their
-        own, then write the new bytes atomically and commit exactly them. ``message`` may be
-        a function, asked after ``transform`` ran.
+        own, then write the new bytes atomically and commit exactly them.
+
+        ``transform`` gets the file's bytes (None for a missing file, allowed with
+        ``create``) and returns the new bytes, or an object holding them in ``.data`` with
+        whatever else it learned; that value comes back in the :class:`Changed`.
+        ``message`` may be a function of that value.
 
         ``git status``, which finds the hand edits, runs while the file is read and
         transformed; nothing is written before the hand edits are committed.
@@ -92,15 +112,16 @@ class App:
                 if not create:
                     raise DataError(f"{rel}: the file is gone; nothing was written") from None
                 data = None
-            new = transform(data)
+            value = transform(data)
+            new = value if isinstance(value, bytes) else value.data
             self.report_commit(change.commit_hand_edits(), "hand edits")
             if new == data:
-                return gitops.CommitResult()
+                return Changed(value, gitops.CommitResult())
             atomic_write(path, new)
-            text = message if isinstance(message, str) else message()
+            text = message if isinstance(message, str) else message(value)
             result = change.commit(rel, text, tracked=data is not None)
         self.report_commit(result, rel)
-        return result
+        return Changed(value, result)
 
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""

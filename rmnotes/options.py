@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from datetime import date
 
 import click
 
 from rmnotes.app import App
 
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a client id as file stems are made (rmnotes.names.slug)
+
 
 class ClientType(click.ParamType):
-    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; resolves to the client id."""
+    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; converts to the client id.
+
+    An id whose file exists is taken as it is, without the index: a write never waits for
+    an index refresh, and a file too broken to index is still found, so the command can
+    show its parse error (and ``rmn edit`` can open it). Anything else is resolved through
+    the index (:func:`rmnotes.domain.resolve.resolve`), which lists the candidates when
+    the text names no client or several.
+    """
 
     name = "client"
 
@@ -18,7 +29,17 @@ class ClientType(click.ParamType):
         app = ctx.find_object(App) if ctx else None
         if app is None:  # pragma: no cover - every command runs under the root group
             return value
-        return app.resolve(value)
+        key = value.strip()
+        if _ID.match(key) and app.vault.client_path(key).is_file():
+            return key
+        from rmnotes.domain.resolve import resolve
+        from rmnotes.errors import ClientNotFound
+
+        try:
+            return resolve(app.index, value)
+        except ClientNotFound:
+            app.warn_skipped()  # a file the index could not read may be the one meant
+            raise
 
 
 class DateType(click.ParamType):
@@ -33,7 +54,24 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date; write YYYY-MM-DD (e.g. 2026-11-28)", param, ctx)
 
 
+class ChannelType(click.ParamType):
+    """CH: one channel letter, any case; converts to the upper-case letter."""
+
+    name = "channel"
+
+    def convert(self, value, param, ctx):
+        from rmnotes.domain.logbook import channel_letter
+        from rmnotes.model import CHANNELS
+
+        letter = channel_letter(value)
+        if letter is None:
+            listed = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
+            self.fail(f"unknown channel '{value}'; CH is one of: {listed}", param, ctx)
+        return letter
+
+
 CLIENT = ClientType()
+CHANNEL = ChannelType()
 DATE = DateType()
 
 pass_app = click.make_pass_decorator(App)
@@ -53,3 +91,76 @@ tag_option = click.option("--tag", multiple=True, help="Only clients with this t
 status_option = click.option(
     "--status", multiple=True, help="Only clients of this status: active, prospect, dormant, closed."
 )
+
+
+class Parsed(click.ParamType):
+    """A value read by the parser of that name in :mod:`rmnotes.domain.segments`
+    (``parse_range``, ``parse_amount``, ...); its ValueError is a usage error."""
+
+    def __init__(self, name: str, parser: str):
+        self.name = name
+        self.parser = parser
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        # imported here: at the top it would cost every rmn log ~12 ms (rmn due ~4 ms)
+        from rmnotes.domain import segments
+
+        try:
+            return getattr(segments, self.parser)(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SEGMENT_KEYS = ("tier", "tag", "status", "risk", "holds", "has_children", "no_contact", "aum")
+
+
+def segment_options(func):
+    """``--tier --tag --status --risk --holds --has-children --no-contact-since --aum``,
+    handed to the command as one ``segment_args`` dict (for :func:`make_segment`)."""
+    options = [
+        tier_option, tag_option, status_option,
+        click.option("--risk", type=Parsed("range", "parse_range"), metavar="RANGE",
+                     help="Risk profile (1-5) in this range: 3..5, 4, ..2."),
+        click.option("--holds", multiple=True, type=Parsed("type", "parse_asset_type"), metavar="TYPE",
+                     help="Holds an asset of this type: fund, stock, bond, deposit, ... "
+                          "(repeatable: all of them)."),
+        click.option("--has-children", is_flag=True, help="Has a child listed under family."),
+        click.option("--no-contact-since", "no_contact", metavar="PERIOD|DATE",
+                     help="No contact (T/E/M/S) within this period (90d, 6w, 3m) or since this date."),
+        click.option("--aum", type=Parsed("condition", "parse_condition"), metavar="COND",
+                     help="Assets at this bank, base currency: '>=1000000', '<500k', '1m..5m', '>=300萬'."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        kwargs["segment_args"] = {k: kwargs.pop(k) for k in SEGMENT_KEYS}
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def make_segment(args: dict, today: date, default_statuses: tuple[str, ...] = ()):
+    """The domain Segment from :func:`segment_options`; ``default_statuses`` apply when
+    --status is not given. --no-contact-since counts back from ``today`` (the command's
+    --as-of, if it has one)."""
+    from rmnotes.domain.segments import Segment, parse_since
+
+    since = None
+    if args["no_contact"]:
+        try:
+            since = parse_since(args["no_contact"], today)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), click.get_current_context(),
+                                     param_hint="'--no-contact-since'") from None
+    return Segment(
+        tiers=tuple(args["tier"]), tags=tuple(args["tag"]),
+        statuses=tuple(args["status"]) or default_statuses,
+        risk=args["risk"], holds=tuple(args["holds"]),
+        has_children=args["has_children"],
+        no_contact_since=since,
+        aum=args["aum"],
+    )

@@ -295,3 +295,22 @@ def test_list_json_of_the_whole_book_equals_the_filtered_path(sample):
                  "--status", "closed"], sample).stdout
     assert whole == every
     assert len(json.loads(whole)) == 40
+
+
+def test_new_at_a_terminal_commits_the_template_then_the_edit(vault, tmp_path):
+    """At a terminal `rmn new` opens $EDITOR; the tool's file and the user's edit are two commits."""
+    import pty
+
+    editor = editor_script(tmp_path, "t = open(p, encoding='utf-8').read().replace('tags: []', 'tags: [golf]')\n"
+                                     "open(p, 'w', encoding='utf-8').write(t)")
+    leader, follower = pty.openpty()
+    env = dict(os.environ, EDITOR=editor)
+    proc = subprocess.run([sys.executable, "-m", "rmnotes", "--vault", str(vault), "new", "王偉"],
+                          stdin=follower, stdout=follower, stderr=subprocess.PIPE, env=env, timeout=60)
+    os.close(follower)
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode() == "created clients/wang-wei.md\n"
+    assert messages(vault)[:2] == ["edit: 王偉 (wang-wei)", "new: 王偉 (wang-wei)"]
+    assert "tags: [golf]" in (vault / "clients" / "wang-wei.md").read_text(encoding="utf-8")
+    assert git(vault, "status", "--porcelain") == ""

@@ -112,7 +112,7 @@ names = st.text(alphabet=st.sampled_from(list("林淑芬王 abcXY-.:,'\"1")), mi
 entries = st.builds(
     lambda d, ch, t, text, w: (d, ch, t, text, w),
     st.dates(date(2000, 1, 1), date(2030, 12, 31)),
-    st.sampled_from("TEMSNtems"),
+    st.sampled_from("TEMSNtems").map(logbook.channel_letter),
     st.none() | st.times().map(lambda t: f"{t.hour}:{t.minute:02d}"),
     st.lists(line_text, min_size=1, max_size=3).map("\n".join),
     st.lists(names, max_size=2),

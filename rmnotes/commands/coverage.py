@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.list import make_segment, segment_options, select_clients
-from rmnotes.options import as_of_option, json_option, pass_app
+from rmnotes.commands.list import select_clients
+from rmnotes.options import as_of_option, json_option, make_segment, pass_app, segment_options
 
 ACTIVE = ("active", "prospect", "dormant")
 
@@ -33,10 +33,11 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
     """
     from rmnotes.domain.coverage import Rules, coverage
 
+    today = as_of or app.today()
     rules = Rules.from_config(app.vault.config.coverage)
-    clients = select_clients(app, make_segment(app, segment_args, ACTIVE))
+    clients = select_clients(app, make_segment(segment_args, today, ACTIVE))
     report = coverage(clients, app.index.policies(), app.index.family(), app.vault.config, rules,
-                      as_of or app.today(), gaps_only=gaps_only)
+                      today, gaps_only=gaps_only)
     for warning in report.warnings:
         click.echo(warning, err=True)
     if xlsx:

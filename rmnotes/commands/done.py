@@ -5,15 +5,14 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.log import resolve_client
-from rmnotes.options import pass_app
+from rmnotes.options import client_argument, pass_app
 
 
 @click.command(name="done")
-@click.argument("client_text", metavar="CLIENT")
+@client_argument()
 @click.argument("what", metavar="[TEXT|N]", nargs=-1)
 @pass_app
-def followup_done(app: App, client_text: str, what: tuple[str, ...]) -> None:
+def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
     """Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
 
     N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
@@ -23,19 +22,16 @@ def followup_done(app: App, client_text: str, what: tuple[str, ...]) -> None:
     from rmnotes.domain import logbook
     from rmnotes.errors import DataError
 
-    client = resolve_client(app, client_text)
     query = " ".join(what).strip() or None
     current = app.load(client)
     chosen = logbook.pick_followup(current, query)  # fails early, before the lock
     rel = current.path
-    done: list[logbook.Ticked] = []
 
-    def transform(data: bytes | None) -> bytes:
+    def transform(data: bytes | None) -> logbook.Ticked:
         ticked = logbook.tick_followup(data, rel, query)
         if (ticked.followup.date, ticked.followup.text) != (chosen.date, chosen.text):
             raise DataError(f"{rel} changed while ticking; run the command again")
-        done.append(ticked)
-        return ticked.data
+        return ticked
 
-    app.change_file(rel, transform, logbook.done_message(current, chosen))
-    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(done[-1].followup)}", err=True)
+    ticked = app.change_file(rel, transform, logbook.done_message(current, chosen)).value
+    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(ticked.followup)}", err=True)

@@ -31,7 +31,7 @@ def client_edit(app: App, client: str) -> None:
     """Open CLIENT's file in $EDITOR; afterwards report its problems and commit it.
 
     A file left with errors is still committed, so nothing is lost; the errors are
-    listed with their lines.
+    listed with their lines. A file too broken to read opens by its id, to be fixed.
     """
     rel = app.vault.rel(app.vault.client_path(client))
     with app.vault.lock():

@@ -1,99 +1,11 @@
-"""rmn list: the clients of the book, filtered by segment options (shared with coverage and rank)."""
+"""rmn list: the clients of the book, filtered by the segment options."""
 
 from __future__ import annotations
-
-import functools
 
 import click
 
 from rmnotes.app import App
-from rmnotes.options import json_option, pass_app, status_option, tag_option, tier_option
-
-
-class _Parsed(click.ParamType):
-    """A click type around one of the segment parsers (ValueError -> usage error)."""
-
-    def __init__(self, name: str, parser):
-        self.name = name
-        self.parser = parser
-
-    def convert(self, value, param, ctx):
-        if not isinstance(value, str):
-            return value
-        try:
-            return self.parser(value)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-def _asset_type(text: str):
-    from rmnotes.domain.segments import parse_asset_type
-
-    return parse_asset_type(text)
-
-
-def _range(text: str):
-    from rmnotes.domain.segments import parse_range
-
-    return parse_range(text)
-
-
-def _condition(text: str):
-    from rmnotes.domain.segments import parse_condition
-
-    return parse_condition(text)
-
-
-def _since(text: str) -> str:
-    from datetime import date
-
-    from rmnotes.domain.segments import parse_since
-
-    parse_since(text, date.today())  # validate here; the cut-off day is worked out later
-    return text
-
-
-def segment_options(func):
-    """``--tier --tag --status --risk --holds --has-children --no-contact-since --aum``."""
-    options = [
-        tier_option, tag_option, status_option,
-        click.option("--risk", type=_Parsed("range", _range), metavar="RANGE",
-                     help="Risk profile (1-5) in this range: 3..5, 4, ..2."),
-        click.option("--holds", multiple=True, type=_Parsed("type", _asset_type), metavar="TYPE",
-                     help="Holds an asset of this type: fund, stock, bond, deposit, ... "
-                          "(repeatable: all of them)."),
-        click.option("--has-children", is_flag=True, help="Has a child listed under family."),
-        click.option("--no-contact-since", "no_contact", type=_Parsed("period", _since),
-                     metavar="PERIOD|DATE",
-                     help="No contact (T/E/M/S) within this period (90d, 6w, 3m) or since this date."),
-        click.option("--aum", type=_Parsed("condition", _condition), metavar="COND",
-                     help="Assets at this bank, base currency: '>=1000000', '<500k', '1m..5m', '>=300萬'."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        keys = ("tier", "tag", "status", "risk", "holds", "has_children", "no_contact", "aum")
-        kwargs["segment_args"] = {k: kwargs.pop(k) for k in keys}
-        return func(*args, **kwargs)
-
-    return wrapper
-
-
-def make_segment(app: App, args: dict, default_statuses: tuple[str, ...] = ()):
-    """The domain Segment from the options; ``default_statuses`` apply when --status is not given."""
-    from rmnotes.domain.segments import Segment, parse_since
-
-    since = args["no_contact"]
-    return Segment(
-        tiers=tuple(args["tier"]), tags=tuple(args["tag"]),
-        statuses=tuple(args["status"]) or default_statuses,
-        risk=args["risk"], holds=tuple(args["holds"]),
-        has_children=args["has_children"],
-        no_contact_since=parse_since(since, app.today()) if since else None,
-        aum=args["aum"],
-    )
+from rmnotes.options import json_option, make_segment, pass_app, segment_options
 
 
 def select_clients(app: App, segment):
@@ -120,7 +32,7 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     \b
         rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
     """
-    segment = make_segment(app, segment_args)
+    segment = make_segment(segment_args, app.today())
     clients = select_clients(app, segment)
     if as_json:
         from rmnotes.render.jsonout import dumps

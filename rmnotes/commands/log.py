@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 
 import click
 
 from rmnotes.app import App
-from rmnotes.model import CHANNELS
-from rmnotes.options import DATE, json_option, pass_app
-
-CHANNEL_LINES = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def resolve_client(app: App, text: str) -> str:
-    """CLIENT to a client id. An exact id whose file exists needs no index: the write path
-    then never waits for an index refresh, and a file too broken to index is still found
-    (so its error is shown instead of 'no client matches')."""
-    key = text.strip()
-    if _ID.match(key) and app.vault.client_path(key).is_file():
-        return key
-    return app.resolve(text)
+from rmnotes.options import CHANNEL, DATE, client_argument, json_option, pass_app
 
 
 def _usage(message: str) -> click.UsageError:
@@ -31,8 +16,8 @@ def _usage(message: str) -> click.UsageError:
 
 
 @click.command(name="log")
-@click.argument("client", metavar="[CLIENT]", required=False)
-@click.argument("channel", metavar="[CH]", required=False)
+@client_argument(required=False)
+@click.argument("channel", metavar="[CH]", type=CHANNEL, required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
 @click.option("--date", "day", type=DATE, metavar="YYYY-MM-DD", help="The day of the contact (default: today).")
 @click.option("--time", "at", metavar="HH:MM", help="The time of the contact.")
@@ -74,7 +59,7 @@ def client_log(app: App, client: str | None, channel: str | None, text: tuple[st
         used = [k for k, v in writing.items() if v]
         if used:
             raise _usage(f"{' and '.join(used)} need a channel and text: rmn log CLIENT CH TEXT...")
-        _read(app, resolve_client(app, client) if client is not None else None, since, until, limit, as_json)
+        _read(app, client, since, until, limit, as_json)
         return
     used = [k for k, v in reading.items() if v]
     if used:
@@ -99,53 +84,35 @@ def _text(words: tuple[str, ...], edit: bool) -> str:
     return given
 
 
-def _write(app: App, client_text: str, channel: str, words: tuple[str, ...], day: date | None,
+def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: date | None,
            at: str | None, with_: tuple[str, ...], next_: str | None, edit: bool, future: bool) -> None:
     from rmnotes.domain import logbook
+    from rmnotes.render.log import logged_line
 
-    letter = logbook.channel_letter(channel)
-    if letter is None:
-        raise _usage(f"unknown channel '{channel}'; CH is one of: {CHANNEL_LINES}")
     text = _text(words, edit)
     try:
-        entry = logbook.make_entry(text, letter, app.today(), day, at, with_, future)
+        entry = logbook.make_entry(text, channel, app.today(), day, at, with_, future)
         next_step = logbook.parse_next(next_) if next_ else None
     except logbook.EntryError:
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
         raise
-    client_id = resolve_client(app, client_text)
     rel = app.vault.rel(app.vault.client_path(client_id))
-    done: list[tuple[logbook.Logged, logbook.Due]] = []
-
-    def transform(data: bytes | None) -> bytes:
-        # the file is parsed here only, under the lock, while git status runs
-        logged = logbook.apply_entry(data, rel, entry, next_step)
-        done.append((logged, logbook.next_due(logged.client, app.vault.config)))
-        return logged.data
-
-    app.change_file(rel, transform, lambda: logbook.log_message(done[-1][0].client, entry, next_step))
-    logged, due = done[-1]
-    line = (f"logged {logged.client.name} ({client_id}) {entry.date} {entry.channel} "
-            f"{CHANNELS[entry.channel].split(' (')[0]}; {_due_text(due)}")
-    if next_step is not None:
-        line += f"; follow-up {next_step.date} added"
-    click.echo(line, err=True)
-
-
-def _due_text(due) -> str:
-    if due.closed:
-        return "closed: never due"
-    if due.cadence is None:
-        return "no contact cadence (set tier or cadence)"
-    if due.date is None:
-        return f"no contact yet: due now (cadence {due.cadence})"
-    return f"next contact due {due.date} (cadence {due.cadence})"
+    # the file is parsed in the transform only, under the lock, while git status runs
+    logged = app.change_file(rel, lambda data: logbook.apply_entry(data, rel, entry, next_step),
+                             lambda logged: logbook.log_message(logged.client, entry, next_step)).value
+    due = logbook.next_due(logged.client, app.vault.config)
+    click.echo(logged_line(logged.client, entry, due, next_step), err=True)
 
 
 # ---------------------------------------------------------------------- reading
 def _read(app: App, client_id: str | None, since: date | None, until: date | None,
           limit: int | None, as_json: bool) -> None:
+    from rmnotes.render import log as render
+
+    names = app.index.names()
+    if client_id is not None and client_id not in names:
+        app.load(client_id)  # a file the index could not read: raises its parse error
     app.warn_skipped()
     if client_id is None and since is None and until is None:
         since = until = app.today()
@@ -158,49 +125,12 @@ def _read(app: App, client_id: str | None, since: date | None, until: date | Non
         rows = rows[:limit]
     if client_id is None:
         rows.reverse()  # the day's record reads in order
-    names = app.index.names()
     if as_json:
         from rmnotes.render.jsonout import dumps
 
-        click.echo(dumps([{"client": cid, "name": names.get(cid, cid), "date": e.date, "time": e.time,
-                           "channel": e.channel, "text": e.text, "attrs": dict(e.attrs)}
-                          for cid, e in rows]))
-        return
-    if not rows:
-        what = f"{names.get(client_id, client_id)} ({client_id}) has no log entries" if client_id \
-            else "no log entries"
-        if since and since == until:
-            what += f" on {since}"
-        elif since or until:
-            what += f" from {since or 'the start'} to {until or 'the end'}"
-        click.echo(what, err=True)
-        return
-    click.echo("\n".join(_lines(rows, names, show_client=client_id is None)))
-
-
-def _lines(rows, names: dict[str, str], show_client: bool) -> list[str]:
-    from rich.cells import cell_len
-
-    labels = {cid: names.get(cid, cid) for cid, _ in rows}
-    width = max((cell_len(v) for v in labels.values()), default=0)
-    out = []
-    for cid, e in rows:
-        head = f"{e.date} {e.time or '     '} {e.channel} "
-        if show_client:
-            label = labels[cid]
-            head += label + " " * (width - cell_len(label) + 2)
-        first, *rest = e.text.split("\n")
-        out.append((head + first).rstrip())
-        pad = " " * cell_len(head)
-        out += [pad + line for line in rest]
-        out += [pad + f"{k}: {_attr_text(v)}" for k, v in e.attrs.items()]
-    return out
-
-
-def _attr_text(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return f"({len(value)} items)"
-    return str(value)
-
+        click.echo(dumps(render.entries_json(rows, names)))
+    elif not rows:
+        who = f"{names[client_id]} ({client_id})" if client_id else None
+        click.echo(render.no_entries(who, since, until), err=True)
+    else:
+        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None)))

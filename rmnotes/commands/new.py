@@ -12,7 +12,6 @@ from rmnotes.app import App
 from rmnotes.commands.edit import commit_after_edit
 from rmnotes.errors import DataError
 from rmnotes.options import pass_app
-from rmnotes.vault import atomic_write
 
 TEMPLATE = """\
 ---
@@ -60,10 +59,12 @@ def unique_id(existing: set[str], name: str) -> str:
 @click.option("--no-edit", is_flag=True, help="Do not open $EDITOR.")
 @pass_app
 def client_new(app: App, name: str, tier: str | None, no_edit: bool) -> None:
-    """Add a client named NAME: clients/<pinyin-id>.md from a template, then edit and commit.
+    """Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
+    edit it in $EDITOR and commit the edit.
 
     The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
-    -3, ... when taken. $EDITOR opens unless --no-edit or not at a terminal.
+    -3, ... when taken. $EDITOR opens unless --no-edit or not at a terminal; afterwards
+    the file's problems are reported, as after 'rmn edit'.
     """
     name = name.strip()
     if not name:
@@ -75,16 +76,16 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool) -> None:
     tier = tier or vault.config.default_tier or "B"
     text = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat())
 
-    path = vault.root / rel
-    with vault.lock():
-        app.report_commit(app.commit_hand_edits(), "hand edits")
-        if path.exists():
+    def create(old: bytes | None) -> bytes:
+        if old is not None:
             raise DataError(f"{rel} already exists; nothing was written")
-        atomic_write(path, text.encode("utf-8"))
+        return text.encode("utf-8")
+
+    app.change_file(rel, create, f"new: {name} ({client_id})", create=True)
     click.echo(f"created {rel}", err=True)
     if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
-        click.edit(filename=str(path))
-    commit_after_edit(app, rel, "new", client_id, name)
+        click.edit(filename=str(vault.root / rel))
+        commit_after_edit(app, rel, "edit", client_id, name)
 
 
 def _yaml_text(text: str) -> str:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.list import _Parsed, make_segment, segment_options
-from rmnotes.options import as_of_option, json_option, pass_app
+from rmnotes.options import Parsed, as_of_option, json_option, make_segment, pass_app, segment_options
 
 SHOW_ALL = 100  # a book this size is shown whole
 SHOW = 50
 PLAIN = {"no_wrap": True, "overflow": "ignore", "crop": False}  # long lines: the terminal wraps them
-
-
-def _amount(text: str):
-    from rmnotes.domain.segments import parse_amount
-
-    return parse_amount(text)
 
 
 @click.command(name="rank")
@@ -28,7 +21,7 @@ def _amount(text: str):
 @click.option("--top", type=click.IntRange(min=0), default=None, metavar="N",
               help="Rows to show in each table (0: all); by default all when there are at most "
                    f"{SHOW_ALL}, else {SHOW}. The 80/20 line and --json count everyone.")
-@click.option("--elsewhere-min", type=_Parsed("amount", _amount), default=None, metavar="AMOUNT",
+@click.option("--elsewhere-min", type=Parsed("amount", "parse_amount"), default=None, metavar="AMOUNT",
               help="How much money counts as large potential (default: the median of what "
                    "clients hold at this bank).")
 @as_of_option
@@ -49,7 +42,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
 
     config = app.vault.config
     today = as_of or app.today()
-    segment = make_segment(app, segment_args, ("active", "prospect", "dormant"))
+    segment = make_segment(segment_args, today, ("active", "prospect", "dormant"))
     app.warn_skipped()
     ranking = rank_from_index(app.index, config, today, segment, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:

@@ -96,9 +96,10 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
 
         lines = record_lines(sheet, (via or "M").upper())
         rel = app.vault.rel(app.vault.client_path(c.id))
-        result = app.change_file(rel, lambda data: append_log(data, lines),
-                                 f"review: {c.id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}")
-        sha = f" ({result.sha[:7]})" if result.sha else ""
+        commit = app.change_file(rel, lambda data: append_log(data, lines),
+                                 f"review: {c.id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}"
+                                 ).commit
+        sha = f" ({commit.sha[:7]})" if commit.sha else ""
         click.echo(f"recorded the review of {c.name} on {today} in {rel}{sha}", err=messages_to_stderr)
 
 

@@ -1,9 +1,10 @@
 """The log book: new entries and follow-ups from command input, and ticking a follow-up.
 
-Everything here is checked before a byte is written: the channel, the date (real, not in
-the future unless asked), the time, the text (a continuation line must not read as an
-attribute), and finally the edited file itself, which must parse back to the entries and
-follow-ups it had plus exactly the new one. Raising leaves the file untouched.
+Everything is checked before a byte is written: the channel (:func:`channel_letter`, where
+the command line is parsed), the date (real, not in the future unless asked), the time,
+the text (a continuation line must not read as an attribute), and finally the edited file
+itself, which must parse back to the entries and follow-ups it had plus exactly the new
+one. Raising leaves the file untouched.
 
 The parser (with PyYAML) and the text editor are imported by the functions that read a
 file, not by this module: ``rmn log`` checks its input first, then reads the file under
@@ -25,7 +26,6 @@ from rmnotes.model import CHANNELS, Client, Entry, FollowUp
 if TYPE_CHECKING:
     from rmnotes.periods import Period
 
-CHANNEL_HELP = ", ".join(f"{k} {v}" for k, v in CHANNELS.items())
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _NEXT = re.compile(r"^(\S+)(?:\s+(.*))?$", re.DOTALL)
 # an indented line the parser reads as an attribute (``with: ...``), not as text
@@ -119,10 +119,11 @@ def _loads_as(flow: str, names: Sequence[str]) -> bool:
 
 def make_entry(text: str, channel: str, today: date, day: date | None = None,
                time: str | None = None, with_: Sequence[str] = (), future: bool = False) -> NewEntry:
-    """A checked entry. ``text`` may span lines: they become continuation lines."""
-    letter = channel_letter(channel)
-    if letter is None:
-        raise EntryError(f"unknown channel '{channel}'; use one of {CHANNEL_HELP}")
+    """A checked entry. ``text`` may span lines: they become continuation lines.
+
+    ``channel`` is a letter as :func:`channel_letter` gives it: the command line checks
+    it once, where a wrong one is a usage error (and :func:`apply_entry` refuses any entry
+    that would not read back)."""
     day = day or today
     if day > today and not future:
         raise EntryError(f"{day} is in the future (today is {today}); "
@@ -145,7 +146,7 @@ def make_entry(text: str, channel: str, today: date, day: date | None = None,
         if not name or len(name.splitlines()) != 1:
             raise EntryError(f"--with needs one name on one line, not {name!r}")
         names.append(name)
-    new = NewEntry(day, letter, "\n".join(lines), parse_time(time) if time else None, tuple(names))
+    new = NewEntry(day, channel, "\n".join(lines), parse_time(time) if time else None, tuple(names))
     if new.with_ and not _loads_as(_flow_list(new.with_), new.with_):
         raise EntryError(f"--with names cannot be written as a list: {', '.join(new.with_)}")
     return new

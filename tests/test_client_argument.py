@@ -1,0 +1,140 @@
+"""CLIENT, the one argument type of every client command: an exact id (even of a file that
+does not parse), else a name, alias, pinyin or prefix through the index."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from conftest import git, run
+from test_log import snapshot, subjects
+
+BROKEN = "---\nname: 壞\ntier: [A\nstatus: active\n---\n\n## Follow-ups\n- [ ] 2026-12-01 回電\n\n## Log\n"
+PARSE_ERROR = "rmn: error: clients/broken.md:3: YAML syntax error"
+NEXT_STEP = "; fix it with 'rmn edit broken' (rmn check lists every problem)\n"
+
+
+@pytest.fixture
+def book(sample):
+    """The sample vault with clients/broken.md, whose front-matter has a YAML error on line 3."""
+    (sample / "clients" / "broken.md").write_text(BROKEN, encoding="utf-8")
+    git(sample, "add", "-A")
+    git(sample, "commit", "-q", "-m", "add broken")
+    return sample
+
+
+def editor(tmp_path, monkeypatch, body: str = "") -> object:
+    """$EDITOR: a script that appends the path it was given to a record file, then runs ``body``."""
+    record = tmp_path / "editor-calls.txt"
+    script = tmp_path / "editor.py"
+    script.write_text(f"import sys\np = sys.argv[1]\nopen({str(record)!r}, 'a').write(p + '\\n')\n{body}\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    return record
+
+
+FIX = ("t = open(p, encoding='utf-8').read().replace('tier: [A', 'tier: A')\n"
+       "open(p, 'w', encoding='utf-8').write(t)")
+
+
+# ---------------------------------------------------------------- a file that does not parse
+@pytest.mark.parametrize("args", [["show", "broken"], ["show", "broken", "--json"], ["review", "broken"],
+                                  ["review", "broken", "--json"], ["log", "broken"], ["done", "broken", "1"]])
+def test_a_broken_file_by_id_shows_its_parse_error_and_the_next_step(book, args):
+    before = snapshot(book)
+    result = run(args, book)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(PARSE_ERROR) and result.stderr.endswith(NEXT_STEP)
+    assert result.stderr.count("\n") == 1
+    assert snapshot(book) == before
+
+
+def test_logging_to_a_broken_file_gives_the_parse_error_and_writes_nothing(book):
+    before = snapshot(book)
+    result = run(["log", "broken", "T", "x", "--date", "2026-11-20"], book)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(PARSE_ERROR) and "nothing was written" in result.stderr
+    assert snapshot(book) == before
+
+
+def test_edit_opens_a_broken_file_and_commits_the_fix(book, tmp_path, monkeypatch):
+    record = editor(tmp_path, monkeypatch, FIX)
+    result = run(["edit", "broken"], book)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert record.read_text().splitlines() == [str(book / "clients" / "broken.md")]
+    assert subjects(book)[0] == "edit: 壞 (broken)"
+    assert git(book, "status", "--porcelain") == ""
+    assert json.loads(run(["show", "broken", "--json"], book).stdout)["tier"] == "A"
+
+
+def test_the_command_a_bad_edit_suggests_works(book, tmp_path, monkeypatch):
+    record = editor(tmp_path, monkeypatch)  # saves the file as it was: still broken
+    result = run(["edit", "broken"], book)
+    assert result.exit_code == 0
+    assert result.stderr.startswith("clients/broken.md:3: YAML syntax error")
+    assert result.stderr.endswith("clients/broken.md has errors (above); it is committed so nothing is lost. "
+                                  "Fix it with 'rmn edit broken'.\n")
+    editor(tmp_path, monkeypatch, FIX)
+    assert run(["edit", "broken"], book).exit_code == 0
+    assert len(record.read_text().splitlines()) == 2
+    assert run(["show", "broken"], book).exit_code == 0
+
+
+def test_a_broken_file_is_not_found_by_name_but_named_in_a_warning(book):
+    result = run(["show", "壞"], book)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("warning: skipped clients/broken.md:3: YAML syntax error")
+    assert result.stderr.splitlines()[-1].startswith("rmn: error: no client matches '壞'")
+
+
+# ---------------------------------------------------------------- resolving
+QUERIES = ["zeng-guo-qiang", "曾國強", "曾国强", "曾董", "Kevin Tseng", "kevintseng", "zeng guo qiang", "zengg"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_command_resolves_id_name_alias_pinyin_and_prefix(book, query):
+    assert json.loads(run(["show", query, "--json"], book).stdout)["id"] == "zeng-guo-qiang"
+    assert json.loads(run(["review", query, "--json", "--as-of", "2026-11-28"], book).stdout)["client"] \
+        == "zeng-guo-qiang"
+    assert {e["client"] for e in json.loads(run(["log", query, "--json"], book).stdout)} == {"zeng-guo-qiang"}
+    assert "init: adopt vault" in run(["history", query], book).stdout
+
+
+def test_done_and_edit_resolve_by_name(book, tmp_path, monkeypatch):
+    record = editor(tmp_path, monkeypatch)
+    assert run(["edit", "曾董"], book).exit_code == 0
+    assert record.read_text().splitlines() == [str(book / "clients" / "zeng-guo-qiang.md")]
+    result = run(["done", "Kevin Tseng", "生日"], book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "done: 曾國強 (zeng-guo-qiang) 2. 2026-12-01 子睿生日前寄禮物（12/9）\n"
+
+
+AMBIGUOUS = ("rmn: error: 'zeng' matches 2 clients: 曾國強 (zeng-guo-qiang), 曾雅惠 (zeng-ya-hui); "
+             "give more of the name or the id\n")
+
+
+@pytest.mark.parametrize("args", [["show", "zeng"], ["review", "zeng"], ["log", "zeng"], ["log", "zeng", "T", "x"],
+                                  ["done", "zeng", "1"], ["edit", "zeng"], ["history", "zeng"]])
+def test_an_ambiguous_client_lists_the_candidates_and_changes_nothing(book, tmp_path, monkeypatch, args):
+    record = editor(tmp_path, monkeypatch)
+    before = snapshot(book)
+    result = run(args, book)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(AMBIGUOUS)
+    assert snapshot(book) == before
+    assert not record.exists()
+
+
+def test_an_unknown_client_names_the_nearest(book):
+    result = run(["log", "zengguoqaing", "T", "x"], book)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith(
+        "rmn: error: no client matches 'zengguoqaing'; nearest: 曾國強 (zeng-guo-qiang)")
+
+
+def test_an_id_looking_text_without_a_file_goes_through_the_index(book):
+    """'zeng-guo' is no file, but the prefix of one client's id."""
+    assert json.loads(run(["show", "zeng-guo", "--json"], book).stdout)["id"] == "zeng-guo-qiang"
