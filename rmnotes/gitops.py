@@ -4,18 +4,19 @@ Writes go through the ``git`` command (measured faster than GitPython's index, w
 cannot read git's index format v4); reading history uses GitPython, imported only there.
 Functions return results instead of printing.
 
-A tool write (:class:`Change`) costs two git processes: ``git status``, started as soon as
-the vault is locked so that it runs while Python reads and edits the file, and one
-``git commit``. When nothing else is staged, ``git commit --include`` stages and commits the
-file in one process on the real index; ``git commit -- PATHS`` (the ``--only`` form, which
-builds a temporary index of the whole book and writes the index twice) is kept for when
-someone staged work of their own that must not be swept into the tool's commit.
+A tool write (:class:`Change`) costs four git processes: ``git status`` and a
+``git rev-parse`` that says where the index is, both started as soon as the vault is locked
+so that they run while Python reads and edits the file, one ``git commit`` and a
+``git rev-parse`` of the new HEAD. When nothing else is staged, ``git commit --include``
+stages and commits the file in one process on the real index; ``git commit -- PATHS`` (the
+``--only`` form, which builds a temporary index of the whole book and writes the index
+twice) is kept for when someone staged work of their own that must not be swept into the
+tool's commit. Nothing here reads ``.git`` by hand: it may be a file, the refs packed.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,6 @@ from typing import Sequence
 
 from rmnotes.errors import GitError
 
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
 
@@ -174,18 +174,10 @@ def _commit(root: Path, message: str, *args: str) -> CommitResult:
 
 
 def _head(root: Path) -> str | None:
-    """The commit HEAD names. Read from .git (HEAD, then the branch's loose ref, which a
-    commit always writes); anything unusual asks git."""
-    git_dir = root / ".git"
-    try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        if head.startswith("ref: refs/"):
-            head = (git_dir / head[5:]).read_text(encoding="utf-8").strip()
-    except OSError:
-        head = ""
-    if not _SHA.fullmatch(head):
-        head = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip()
-    return head or None
+    """The commit HEAD names, as git resolves it (packed refs, a linked worktree, a
+    detached HEAD). One ``git rev-parse``: about as fast as letting ``git commit`` print
+    its summary, and plumbing whose output does not change with the language."""
+    return run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip() or None
 
 
 def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
@@ -202,45 +194,62 @@ def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitR
 
 # a commit now would conclude one of these (a partial commit is refused during them)
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+# where this worktree keeps its index and those files (a linked worktree or a submodule
+# has a .git file, and its own index and MERGE_HEAD in a folder elsewhere)
+_GIT_PATHS = ("rev-parse", *(arg for name in ("index", *_IN_PROGRESS) for arg in ("--git-path", name)))
+
+
+def _start(root: Path, args: Sequence[str]) -> subprocess.Popen:
+    try:
+        return subprocess.Popen(_argv(args), cwd=root, env=_env(), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    except FileNotFoundError:
+        raise GitError(_NO_GIT) from None
+
+
+def _finish(root: Path, args: Sequence[str], proc: subprocess.Popen) -> str:
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise _failed(root, args, subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return out
 
 
 class Change:
     """The git side of one tool write, under the vault lock (see :meth:`App.change_file`).
 
-    ``git status`` starts when the object is made and runs while the caller reads and
-    edits the file; :meth:`commit_hand_edits` waits for it and commits what the user changed
-    by hand, on its own; :meth:`commit` then commits the tool's file. Use it as a context
-    manager so that a status nobody waited for is stopped.
+    ``git status``, and a ``git rev-parse`` that says where git keeps its index, start when
+    the object is made and run while the caller reads and edits the file;
+    :meth:`commit_hand_edits` waits for them and commits what the user changed by hand, on
+    its own; :meth:`commit` then commits the tool's file. Use it as a context manager so
+    that a process nobody waited for is stopped.
     """
 
     def __init__(self, root: Path):
         self.root = root
         self._status: Status | None = None
         self._hand = CommitResult()
+        self._paths: dict[str, Path] = {}  # index, MERGE_HEAD, ... as git names them
         self._index: tuple[int, int, int] | None = None  # git's index as the status left it
-        try:
-            self._proc: subprocess.Popen | None = subprocess.Popen(
-                _argv(_STATUS), cwd=root, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, encoding="utf-8")
-        except FileNotFoundError:
-            raise GitError(_NO_GIT) from None
+        self._proc: subprocess.Popen | None = _start(root, _STATUS)
+        self._where: subprocess.Popen | None = _start(root, _GIT_PATHS)
 
     def __enter__(self) -> Change:
         return self
 
     def __exit__(self, *exc) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            proc.kill()
-            proc.communicate()
+        for proc in (self._proc, self._where):
+            if proc is not None:
+                proc.kill()
+                proc.communicate()
+        self._proc = self._where = None
 
     def status(self) -> Status:
         if self._status is None:
-            proc, self._proc = self._proc, None
-            assert proc is not None, "Change used after it was closed"
-            out, err = proc.communicate()
-            if proc.returncode != 0:
-                raise _failed(self.root, _STATUS, subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+            assert self._proc is not None and self._where is not None, "Change used after it was closed"
+            out = _finish(self.root, _STATUS, self._proc)
+            where = _finish(self.root, _GIT_PATHS, self._where).splitlines()
+            self._proc = self._where = None
+            self._paths = dict(zip(("index", *_IN_PROGRESS), (self.root / line for line in where)))
             self._status = parse_status(out)
             self._index = self._index_stamp()
         return self._status
@@ -265,16 +274,16 @@ class Change:
     def _index_stamp(self) -> tuple[int, int, int] | None:
         """git's index file (inode, mtime, size): git rewrites it whenever anything is staged."""
         try:
-            st = os.stat(self.root / ".git" / "index")
-        except OSError:
+            st = os.stat(self._paths["index"])
+        except (KeyError, OSError):
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size
 
     def _in_progress(self) -> bool:
-        git_dir = self.root / ".git"
-        if not git_dir.is_dir():  # a linked worktree or submodule: take the careful path
+        """A merge, cherry-pick or revert waits to be concluded (or git did not say where)."""
+        if len(self._paths) != 1 + len(_IN_PROGRESS):
             return True
-        return any((git_dir / name).exists() for name in _IN_PROGRESS)
+        return any(self._paths[name].exists() for name in _IN_PROGRESS)
 
 
 def history(root: Path, rel: str, patch: bool = False, limit: int | None = None) -> list[HistoryItem]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import stat
+from pathlib import Path
+
+import pytest
 
 from conftest import git, run, write_client
 from rmnotes import gitops
@@ -196,3 +199,105 @@ def test_a_change_nobody_waited_for_stops_its_git_status(vault):
     with gitops.Change(vault) as change:
         proc = change._proc
     assert proc.poll() is not None
+
+
+# ---------------------------------------------------------------------- where .git is not a folder
+@pytest.fixture
+def linked(vault, tmp_path) -> Path:
+    """A linked worktree of the vault on its own branch: its .git is a file, its index and
+    MERGE_HEAD live under the main repository's .git/worktrees/."""
+    wt = tmp_path / "linked"
+    git(vault, "worktree", "add", "-q", "-b", "linked", str(wt))
+    assert (wt / ".git").is_file()
+    (wt / "clients").mkdir(exist_ok=True)  # git keeps no empty folder
+    return wt
+
+
+@pytest.fixture
+def separate(tmp_path) -> Path:
+    """A vault whose repository lives elsewhere (``git init --separate-git-dir``, as in a
+    submodule): .git is a file."""
+    root = tmp_path / "separate"
+    root.mkdir()
+    git(root, "init", "-q", "--separate-git-dir", str(tmp_path / "elsewhere.git"))
+    (root / "rmnotes.yaml").write_text("owner: 陳經理\n", encoding="utf-8")
+    assert run(["init", str(root)]).exit_code == 0
+    assert (root / ".git").is_file()
+    return root
+
+
+def head(root) -> str:
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+@pytest.mark.parametrize("where", ["linked", "separate"])
+def test_the_sha_is_heads_where_git_is_a_file(where, request):
+    root = request.getfixturevalue(where)
+    write_client(root, "a", "---\nname: A\n---\n")
+    assert gitops.commit(root, ["clients/a.md"], "one").sha == head(root)
+    hand, result = tool_change(root, "clients/a.md", "by the tool\n")
+    assert hand == gitops.CommitResult() and result.sha == head(root)
+    assert changed_in(root) == ["clients/a.md"]
+
+
+def test_the_sha_is_heads_after_pack_refs_in_a_linked_worktree(vault, linked):
+    write_client(linked, "a", "---\nname: A\n---\n")
+    gitops.commit(linked, ["clients/a.md"], "one")
+    git(vault, "pack-refs", "--all")
+    assert not (vault / ".git" / "refs" / "heads" / "linked").exists()
+    hand, result = tool_change(linked, "clients/a.md", "by the tool\n")
+    assert result.sha == head(linked) == git(vault, "rev-parse", "linked").strip()
+    git(linked, "checkout", "-q", "--detach")
+    hand, result = tool_change(linked, "clients/a.md", "detached\n")
+    assert result.sha == head(linked) != git(vault, "rev-parse", "linked").strip()
+
+
+def test_a_tool_change_after_pack_refs_returns_heads_sha(vault):
+    write_client(vault, "a", "---\nname: A\n---\n")
+    gitops.commit(vault, ["clients/a.md"], "one")
+    git(vault, "pack-refs", "--all")
+    hand, result = tool_change(vault, "clients/a.md", "by the tool\n")
+    assert result.ok and result.sha == head(vault)
+
+
+def test_a_linked_worktree_takes_the_one_process_commit(linked, monkeypatch):
+    """With nothing staged and nothing in progress, a tracked file goes in with
+    ``git commit --include``; the path-naming commit is not needed."""
+    write_client(linked, "a", "---\nname: A\n---\n")
+    gitops.commit(linked, ["clients/a.md"], "one")
+
+    def named_paths(*args, **kwargs):
+        raise AssertionError("took the path-naming commit")
+
+    monkeypatch.setattr(gitops, "commit", named_paths)
+    hand, result = tool_change(linked, "clients/a.md", "by the tool\n")
+    assert result.ok and result.sha == head(linked)
+
+
+@pytest.mark.parametrize("where", ["linked", "separate"])
+def test_work_staged_while_the_tool_writes_stays_staged_where_git_is_a_file(where, request):
+    root = request.getfixturevalue(where)
+    write_client(root, "a", "---\nname: A\n---\n")
+    gitops.commit(root, ["clients/a.md"], "one")
+    (root / "notes.txt").write_text("mine\n")
+    with gitops.Change(root) as change:
+        change.commit_hand_edits()
+        with open(root / "clients" / "a.md", "a", encoding="utf-8") as f:
+            f.write("by the tool\n")
+        git(root, "add", "notes.txt")  # meanwhile, in another terminal
+        result = change.commit("clients/a.md", "tool", tracked=True)
+    assert result.ok and changed_in(root) == ["clients/a.md"]
+    assert git(root, "status", "--porcelain") == "A  notes.txt\n"
+
+
+def test_no_commit_concludes_a_merge_in_progress_in_a_linked_worktree(vault, linked):
+    write_client(linked, "a", "---\nname: A\n---\n")
+    gitops.commit(linked, ["clients/a.md"], "one")
+    main = git(vault, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(vault, "commit", "-q", "--allow-empty", "-m", "theirs")
+    git(linked, "merge", "-q", "--no-commit", "-s", "ours", main)  # nothing staged, but merging
+    before = head(linked)
+    hand, result = tool_change(linked, "clients/a.md", "by the tool\n")
+    assert not result.ok and "merge" in result.error
+    assert head(linked) == before
+    assert (vault / ".git" / "worktrees" / "linked" / "MERGE_HEAD").exists()

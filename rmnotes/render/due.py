@@ -15,8 +15,12 @@ GAP = "  "
 def agenda_table(agenda: Agenda, width: int = 160):
     """A rich Text: a summary line, then one aligned line per row (Chinese names count two
     cells), the detail and how-to-reach columns wrapped to fit ``width``, and a line saying
-    how many rows are not shown. Aligned by hand: a rich Table measures every cell and costs
-    ten times as much for the 50 rows of a daily agenda."""
+    how many rows are not shown.
+
+    Aligned by hand instead of by rich's Table: a rich Table of the same 50 rows gives the
+    same lines (bar trailing spaces) at 40 to 120 columns, but took 14.6 ms instead of
+    2.1 ms at 160 columns and 19.8 instead of 9.5 ms at 80; a warm ``rmn due`` at 10,000
+    clients spent 12 ms more CPU (median of 60 runs), which its 1.5x floor cannot spare."""
     from rich.cells import cell_len
     from rich.text import Text
 
