@@ -228,14 +228,14 @@ def _random_holder(rnd, n: int) -> str:
 def _ranking_from_files(vault, config, today, segment, by, elsewhere_min):
     """The ranking over the parsed files themselves, the index left aside."""
     from rmnotes.domain.rank import rank
-    from rmnotes.domain.segments import book_totals, select
+    from rmnotes.domain.segments import totals_by_client, select
     from rmnotes.facts import client_row, holdings_of
     from rmnotes.parse import parse_client
 
     parsed = [parse_client(p.read_text(encoding="utf-8"), f"clients/{p.name}").client
               for p in sorted((vault / "clients").glob("*.md"))]
     rows = [client_row(c) for c in parsed]
-    totals = book_totals(config, rows, {c.id: holdings_of(c.assets) for c in parsed})
+    totals = totals_by_client(config, rows, {c.id: holdings_of(c.assets) for c in parsed})
     chosen = select(rows, segment, totals)
     policies = {c.id: list(c.policies) for c in parsed}
     ranking = rank(chosen.clients, totals, config, today, by, elsewhere_min, policies)

@@ -12,7 +12,7 @@ import pytest
 from rmnotes.config import Config
 from rmnotes.domain.money import MissingRate
 from rmnotes.domain.review import (
-    Row,
+    HoldingRow,
     asset_keys,
     build_review,
     number_text,
@@ -101,7 +101,7 @@ def client(text: str = CLIENT, path: str = "clients/wang-wei.md") -> Client:
     return parsed.client
 
 
-def rows_by_name(sheet) -> dict[str, Row]:
+def rows_by_name(sheet) -> dict[str, HoldingRow]:
     return {r.name: r for r in sheet.rows}
 
 
@@ -242,9 +242,9 @@ def test_protection_summary():
     assert p.critical_illness and p.kinds == ("life", "medical")
 
 
-def _row(kind: str, value: int, liability: bool = False) -> Row:
+def _row(kind: str, value: int, liability: bool = False) -> HoldingRow:
     v = Decimal(value)
-    return Row(key=kind, name=kind, type=kind, institution=None, since=None, held="", maturity=None,
+    return HoldingRow(key=kind, name=kind, type=kind, institution=None, since=None, held="", maturity=None,
                risk=None, value=v, currency="TWD", value_base=v, weight=None, previous=None,
                change=None, change_pct=None, new=False, suitable=None, is_liability=liability,
                at_our_bank=False)

@@ -12,7 +12,7 @@ from conftest import run, write_client
 
 from rmnotes.config import Config
 from rmnotes.domain.money import totals
-from rmnotes.domain.segments import (Condition, Range, Segment, book_totals, parse_amount,
+from rmnotes.domain.segments import (Condition, Range, Segment, totals_by_client, parse_amount,
                                      parse_condition, parse_range, parse_since, select)
 from rmnotes.index import Index
 from rmnotes.vault import Vault
@@ -243,7 +243,7 @@ def test_index_sums_give_the_same_totals_as_the_parsed_file(vault):
     index = Index.open(vault_)
     (book,) = index.clients()
     parsed = totals(vault_.config, load(vault_, "a"))
-    mine = book_totals(vault_.config, [book], index.holdings())["a"]
+    mine = totals_by_client(vault_.config, [book], index.holdings())["a"]
     assert mine == parsed
     assert mine.aum == Decimal("1000000.25") + Decimal("1001") * Decimal("31.2")
     assert mine.elsewhere == 300000  # property and liabilities aside

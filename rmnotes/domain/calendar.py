@@ -41,7 +41,7 @@ class Cell:
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class CalendarRow:
     client_id: str
     label: str  # the name, or "name (id)" when two rows share a name
     tier: str | None
@@ -57,7 +57,7 @@ class Row:
 class Grid:
     start: date
     end: date
-    rows: tuple[Row, ...]
+    rows: tuple[CalendarRow, ...]
 
     @property
     def days(self) -> list[date]:
@@ -115,5 +115,5 @@ def contact_grid(profiles: Iterable[ClientRow], entries: Iterable[tuple[str, Ent
         label = p.name if names[p.name] == 1 else f"{p.name} ({cid})"
         cells = {d: Cell(tuple(sorted(es, key=lambda e: (e.time or "", e.line or 0))))
                  for d, es in sorted(by_client[cid].items())}
-        rows.append(Row(cid, label, p.tier, p.last_contact, cells))
+        rows.append(CalendarRow(cid, label, p.tier, p.last_contact, cells))
     return Grid(start, end, tuple(rows))

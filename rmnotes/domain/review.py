@@ -58,7 +58,7 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class HoldingRow:
     """One holding on the sheet. Money in ``value`` is in ``currency``; ``*_base`` in the base."""
 
     key: str  # the name used in `review:` snapshots (the name; "name #2" for a repeat)
@@ -155,7 +155,7 @@ class ReviewSheet:
     as_of: date
     currency: str
     risk_profile: int | None
-    rows: tuple[Row, ...]
+    rows: tuple[HoldingRow, ...]
     subtotals: tuple[Subtotal, ...]
     totals: ReviewTotals
     last_review: Snapshot | None
@@ -167,7 +167,7 @@ class ReviewSheet:
     fx: Mapping[str, Decimal] = field(default_factory=dict)  # the rates used
 
     @property
-    def unsuitable(self) -> tuple[Row, ...]:
+    def unsuitable(self) -> tuple[HoldingRow, ...]:
         return tuple(r for r in self.rows if r.suitable is False)
 
 
@@ -224,7 +224,7 @@ def asset_keys(assets: Iterable[Asset]) -> list[str]:
 
 
 def _row(client: Client, config: Config, asset: Asset, key: str, today: date,
-         total_assets: Decimal, last: Snapshot | None) -> Row:
+         total_assets: Decimal, last: Snapshot | None) -> HoldingRow:
     value_base = asset_value_base(config, client, asset)
     weight = None
     if not asset.is_liability and total_assets > 0:
@@ -232,7 +232,7 @@ def _row(client: Client, config: Config, asset: Asset, key: str, today: date,
     previous = last.assets.get(key) if last is not None else None
     change = value_base - previous if previous is not None and asset.value is not None else None
     new = last is not None and previous is None and asset.value is not None
-    return Row(
+    return HoldingRow(
         key=key,
         name=asset.name,
         type=asset.type,
@@ -273,8 +273,8 @@ def _type_rank(kind: str) -> int:
     return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
 
 
-def _subtotals(rows: tuple[Row, ...], total_assets: Decimal) -> tuple[Subtotal, ...]:
-    by_type: dict[str, list[Row]] = {}
+def _subtotals(rows: tuple[HoldingRow, ...], total_assets: Decimal) -> tuple[Subtotal, ...]:
+    by_type: dict[str, list[HoldingRow]] = {}
     for r in rows:
         by_type.setdefault(r.type, []).append(r)
     out = []
@@ -289,7 +289,7 @@ def _subtotals(rows: tuple[Row, ...], total_assets: Decimal) -> tuple[Subtotal, 
     return tuple(out)
 
 
-def pie_slices(rows: Iterable[Row], total_assets: Decimal, small: Decimal = SMALL_SLICE) -> tuple[Slice, ...]:
+def pie_slices(rows: Iterable[HoldingRow], total_assets: Decimal, small: Decimal = SMALL_SLICE) -> tuple[Slice, ...]:
     """The asset mix by type (assets only, positive values), largest first; types under
     ``small`` of the total are grouped with ``other`` (a lone small slice stays itself)."""
     values: dict[str, Decimal] = {}

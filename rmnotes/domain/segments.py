@@ -174,7 +174,7 @@ def aum_matches(condition: Condition, totals: Mapping[str, Totals | MissingRate]
     return test
 
 
-def book_totals(config: Config, clients: Iterable[ClientRow],
+def totals_by_client(config: Config, clients: Iterable[ClientRow],
                 holdings: Mapping[str, Sequence[Holdings]]) -> dict[str, Totals | MissingRate]:
     """Each client's totals (:func:`~rmnotes.domain.money.sum_holdings`), or the
     MissingRate that names its unpriced holding."""
@@ -261,5 +261,5 @@ def select_from_index(index: Index, config: Config, segment: Segment, *,
     clients = index.clients()
     totals = None
     if with_totals or segment.needs_totals:
-        totals = book_totals(config, clients, index.holdings())
+        totals = totals_by_client(config, clients, index.holdings())
     return select(clients, segment, totals)

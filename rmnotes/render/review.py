@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, Row
+from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
 
@@ -155,7 +155,7 @@ def percent(share: Decimal | None) -> str:
     return "" if share is None else f"{share * 100:.1f}%"
 
 
-def held_text(row: Row, as_of: date, w: Words) -> str:
+def held_text(row: HoldingRow, as_of: date, w: Words) -> str:
     if row.since is None or row.since > as_of:
         return ""
     months = (as_of.year - row.since.year) * 12 + as_of.month - row.since.month
@@ -167,7 +167,7 @@ def held_text(row: Row, as_of: date, w: Words) -> str:
     return (f"{years}{w['year']}" if years else "") + (f"{months}{w['month']}" if months else "")
 
 
-def institution_text(row: Row, w: Words) -> str:
+def institution_text(row: HoldingRow, w: Words) -> str:
     if row.institution == "ours":
         return w["ours"]
     if row.institution == "self":
@@ -175,7 +175,7 @@ def institution_text(row: Row, w: Words) -> str:
     return row.institution or ""
 
 
-def change_text(row: Row, w: Words) -> str:
+def change_text(row: HoldingRow, w: Words) -> str:
     if row.new:
         return w["new"]
     if row.change is None:
@@ -190,7 +190,7 @@ def pct_text(pct: Decimal | None) -> str:
     return f" ({pct:+.1f}%)" if pct else " (0.0%)"
 
 
-def ordered_rows(sheet: ReviewSheet) -> list[Row]:
+def ordered_rows(sheet: ReviewSheet) -> list[HoldingRow]:
     """Rows grouped by type (the order of the format's type list), file order within a type."""
     rank = {k: i for i, k in enumerate(TYPE_ORDER)}
     return sorted(sheet.rows, key=lambda r: rank.get(r.type, len(rank)))
@@ -594,7 +594,7 @@ TABLE_GAPS = 0.028 + 0.040 + 0.028 + 0.016  # headings, the space between the ta
 def _holding_rows(sheet: ReviewSheet, w: Words, subtotals: bool = True) -> list[tuple[str, Sequence[str]]]:
     cur = sheet.currency
 
-    def line(r: Row, kind: str) -> tuple[str, Sequence[str]]:
+    def line(r: HoldingRow, kind: str) -> tuple[str, Sequence[str]]:
         risk = ""
         if r.risk is not None:
             risk = f"{w.risk_prefix}{r.risk}" + (f" {FLAG}" if r.suitable is False else "")
@@ -605,7 +605,7 @@ def _holding_rows(sheet: ReviewSheet, w: Words, subtotals: bool = True) -> list[
 
     rows: list[tuple[str, Sequence[str]]] = []
     by_type = {s.type: s for s in sheet.subtotals}
-    groups: dict[str, list[Row]] = {}
+    groups: dict[str, list[HoldingRow]] = {}
     for r in ordered_rows(sheet):
         groups.setdefault(r.type, []).append(r)
     assets = [(k, g) for k, g in groups.items() if not g[0].is_liability]
