@@ -20,6 +20,9 @@ from conftest import REPO, run
 
 BENCH = REPO / "bench"
 
+# slow (~15 s): CI runs them with everything else; `pytest -m "not slow"` leaves them out
+pytestmark = pytest.mark.slow
+
 
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
