@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
 
@@ -57,6 +58,7 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=8192)  # a book of 10,000 clients has a few hundred distinct last-contact days
 def add_period(start: date, period: Period) -> date:
     if period.unit == "d":
         return start + timedelta(days=period.count)

@@ -23,13 +23,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
 from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow
-from rmnotes.model import FamilyMember, Policy
+
+if TYPE_CHECKING:  # the model's classes load only with a parsed file
+    from rmnotes.model import FamilyMember, Policy
 
 KINDS = ("life", "critical_illness", "medical", "accident", "annuity", "long_term_care")
 PER_YEAR = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, silent_since
@@ -24,8 +24,10 @@ from rmnotes.domain.money import ZERO, MissingRate, Totals
 from rmnotes.domain.segments import Segment, select_from_index
 from rmnotes.facts import ClientRow
 from rmnotes.index import Index
-from rmnotes.model import Policy
 from rmnotes.periods import Period
+
+if TYPE_CHECKING:  # the model's classes load only with a parsed file
+    from rmnotes.model import Policy
 
 MEASURES = ("aum", "assets", "net-worth", "premium")
 CUT = Decimal("0.8")

@@ -1,16 +1,17 @@
 """Bringing the index up to date with the client files: what changed, parsed, into rows.
 
 Each client file is stamped with its mtime and size. A refresh re-parses only the files
-whose stamp changed, in one transaction; a digest of the whole stamp list lets a warm
-command see "nothing changed" without reading every row of ``files``. A big refresh (a
+whose stamp changed, in one transaction; the whole stamp list, kept as bytes, lets a warm
+command see "nothing changed" without reading every row of ``files`` (the bytes are only
+ever compared with this process's own, never decoded: planted bytes cannot run anything). A big refresh (a
 first build) parses on every core, each worker into a database of its own that is copied
 in with one statement per table, and leaves the full-text index for the first search.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import marshal
 import os
 import sqlite3
 from decimal import Decimal
@@ -57,8 +58,10 @@ def client_id(rel: str) -> str:
     return stem[:-3] if stem.endswith(".md") else stem
 
 
-def stamps_digest(stamps: Sequence[tuple[str, int, int]]) -> str:
-    return hashlib.blake2b(repr(stamps).encode("utf-8"), digest_size=16).hexdigest()
+def stamps_bytes(stamps: Sequence[tuple[str, int, int]]) -> bytes:
+    """The stamp list as bytes, to compare with the list the index was last refreshed
+    with (~1 ms for 10,000 files; reading ``files`` and comparing sets costs ~15 ms)."""
+    return marshal.dumps(stamps)
 
 
 def refresh(conn: sqlite3.Connection, vault: Vault,
@@ -66,9 +69,9 @@ def refresh(conn: sqlite3.Connection, vault: Vault,
     """Re-parse the files whose stamp changed, in one transaction; returns how many files
     changed or went. ``progress(total)`` may return a callback for a long refresh."""
     current = vault.stamps()
-    digest = stamps_digest(current)
+    listed = stamps_bytes(current)
     row = conn.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
-    if row is not None and row[0] == digest:
+    if row is not None and row[0] == listed:  # compared as bytes, never loaded
         return 0
     known = set(conn.execute("SELECT path, mtime_ns, size FROM files"))
     changed = sorted(FileStamp(*s) for s in set(current) - known)
@@ -77,9 +80,9 @@ def refresh(conn: sqlite3.Connection, vault: Vault,
     if not changed and not removed:  # the same files, listed in another order
         try:
             with conn:
-                _save_digest(conn, digest)
+                _save_stamps(conn, listed)
         except sqlite3.OperationalError:
-            pass  # busy or read-only: the digest is only a shortcut
+            pass  # busy or read-only: the stamp list is only a shortcut
         return 0
     first_build = not known
     tick = progress(len(changed)) if (progress and len(changed) > 200) else None
@@ -101,7 +104,7 @@ def refresh(conn: sqlite3.Connection, vault: Vault,
             _serial_build(conn, vault, changed, not defer_fts, tick)
         for _, statement in SECONDARY:  # after a bulk build; a no-op otherwise
             conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
-        _save_digest(conn, digest)
+        _save_stamps(conn, listed)
         if tick:
             tick(len(changed), len(changed))
     for alias, path in attached:  # a database can be detached only after the commit
@@ -115,9 +118,9 @@ def refresh(conn: sqlite3.Connection, vault: Vault,
     return len(changed) + len(removed)
 
 
-def _save_digest(conn: sqlite3.Connection, digest: str) -> None:
-    """Inside the refresh's transaction, so ``files`` and the digest never disagree."""
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (digest,))
+def _save_stamps(conn: sqlite3.Connection, listed: bytes) -> None:
+    """Inside the refresh's transaction, so ``files`` and the list never disagree."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (listed,))
 
 
 def _forget(conn: sqlite3.Connection, rel: str, fts: bool) -> None:

@@ -80,6 +80,9 @@ def _client_row(raw: tuple) -> ClientRow:
                      marital_status, _dec(income), income_currency)
 
 
+_FACT_COLUMNS = "client_id, kind, date, detail, lunar, relation, number"
+
+
 def _in(values: Sequence) -> str:
     return f"({','.join('?' * len(values))})"
 
@@ -175,7 +178,9 @@ class Index:
     def contacts(self) -> list[ContactRow]:
         """What the agenda needs of every client that is not closed (narrowing only: the
         agenda's rules leave closed clients out themselves)."""
-        return [ContactRow(cid, name, status, tier, cadence, _day(last), _day(since), unpack(tags))
+        day = date.fromisoformat
+        return [ContactRow(cid, name, status, tier, cadence, last and day(last), since and day(since),
+                           unpack(tags))
                 for cid, name, status, tier, cadence, last, since, tags in self._conn.execute(
                     "SELECT id, name, status, tier, cadence, last_contact, since, tags FROM clients"
                     " WHERE status != 'closed'")]
@@ -233,7 +238,7 @@ class Index:
               until: date | None = None) -> list[tuple[str, Fact]]:
         """``(client id, fact)`` of the clients that are not closed, of ``kinds``, dated in
         ``[since, until]`` (either bound may be open)."""
-        sql = f"SELECT * FROM facts WHERE kind IN {_in(kinds)}"
+        sql = f"SELECT {_FACT_COLUMNS} FROM facts WHERE kind IN {_in(kinds)}"
         params: list = list(kinds)
         if since is not None:
             sql += " AND date >= ?"
@@ -248,7 +253,7 @@ class Index:
         """``(client id, birthday)`` on the solar or the ``lunar`` calendar, of clients that are
         not closed; with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
         ``(from, to)`` ranges."""
-        sql, params = "SELECT * FROM facts WHERE kind = 'birthday' AND lunar = ?", [int(lunar)]
+        sql, params = f"SELECT {_FACT_COLUMNS} FROM facts WHERE kind = 'birthday' AND lunar = ?", [int(lunar)]
         if month_days is not None:
             if not month_days:
                 return []
@@ -259,9 +264,9 @@ class Index:
     def _facts(self, sql: str, params: Sequence) -> list[tuple[str, Fact]]:
         from rmnotes.facts import Fact
 
-        return [(r["client_id"], Fact(r["kind"], date.fromisoformat(r["date"]), r["detail"],
-                                      bool(r["lunar"]), r["relation"], r["number"]))
-                for r in self._rows(sql, params)]
+        day = date.fromisoformat
+        return [(cid, Fact(kind, day(when), detail, bool(lunar), relation, number))
+                for cid, kind, when, detail, lunar, relation, number in self._conn.execute(sql, params)]
 
     def entries(self, client_id: str | None = None, since: date | None = None,
                 until: date | None = None) -> list[tuple[str, Entry]]:

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 DB_NAME = "index.sqlite"
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
@@ -73,7 +73,7 @@ CREATE TABLE texts (
 CREATE INDEX texts_client ON texts(client_id);
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
 -- the pinyin of names seen, kept across files
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);
 """

@@ -12,14 +12,14 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
-from rmnotes.domain.rank import Potential, Ranking
 
-if TYPE_CHECKING:  # the coverage and search rules load with their own commands, rich's
+if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
     from rich.console import Group
     from rich.table import Table
 
     from rmnotes.domain.coverage import Coverage, CoverageReport
+    from rmnotes.domain.rank import Potential, Ranking
     from rmnotes.domain.find import Found, Hit
 
 KIND_LABELS = {"life": "life", "critical_illness": "CI", "medical": "medical", "accident": "accident",
