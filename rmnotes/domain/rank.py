@@ -39,9 +39,18 @@ class RankRow(NamedTuple):
     client: str
     name: str
     value: Decimal
-    share: Decimal  # of the total, rounded to 4 places (the cut uses exact sums)
-    cumulative: Decimal
+    running: Decimal  # the sum of the positive values down to this row
+    total: Decimal  # of the positive values of the whole ranking
     top80: bool
+
+    @property
+    def share(self) -> Decimal:
+        """Of the total, rounded to 4 places (the cut uses exact sums)."""
+        return shares(self.value, self.running, self.total)[0]
+
+    @property
+    def cumulative(self) -> Decimal:
+        return shares(self.value, self.running, self.total)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +108,7 @@ def ranked(values: Iterable[tuple[str, str, Decimal]], share: Decimal = CUT) -> 
         top = next(i for i, r in enumerate(running) if r >= goal) + 1
         while top < len(order) and order[top][2] == order[top - 1][2]:
             top += 1
-    rows = tuple(RankRow(i + 1, cid, name, value, *shares(value, running[i], total), i < top)
+    rows = tuple(RankRow(i + 1, cid, name, value, running[i], total, i < top)
                  for i, (cid, name, value) in enumerate(order))
     return rows, total, top
 
