@@ -57,6 +57,30 @@ class ContactRow(NamedTuple):
     tags: tuple[str, ...]
 
 
+class ContactGroup(NamedTuple):
+    """Clients who share every value the contact rule reads, and how many they are
+    (``tags``: empty unless the agenda selects by tag)."""
+
+    status: str
+    tier: str | None
+    cadence: str | None
+    last_contact: date | None
+    since: date | None  # only for clients never contacted (the rules read it then only)
+    tags: tuple[str, ...]
+    count: int
+
+
+class FactGroup(NamedTuple):
+    """Dated facts of one kind and day, of clients of one status and tier (and tags)."""
+
+    kind: str
+    date: date
+    status: str
+    tier: str | None
+    tags: tuple[str, ...]
+    count: int
+
+
 class Reach(NamedTuple):
     """How to reach a client: the preferred channels and the hours to avoid calling."""
 

@@ -26,7 +26,7 @@ def test_first_open_indexes_everything(vault):
     rows = {c.id: c for c in idx.clients()}
     assert rows["wang-wei"].last_contact == date(2026, 11, 5)
     assert rows["wang-wei"].tier == "A" and rows["chen-mei-ling"].tier is None
-    assert [(cid, f.kind, f.date) for cid, f in idx.facts(["follow-up"])] == [
+    assert [(c.id, f.kind, f.date) for c, f in idx.facts_in(idx.fact_groups(["follow-up"], None, None, False))] == [
         ("chen-mei-ling", "follow-up", date(2026, 12, 1))]
     assert idx.lookup("chenmeiling") == ["chen-mei-ling"]
     assert idx.lookup("mei") == ["chen-mei-ling"]
@@ -156,7 +156,8 @@ def _answers(idx: Index) -> tuple:
     """Everything the queries give, as plain values."""
     return (idx.clients(), idx.holdings(), idx.policies(), idx.family(), idx.entries(),
             idx.followups(), sorted(idx.keys()), idx.issues(),
-            idx.facts(["follow-up", "maturity", "premium", "kyc"]), idx.birthdays(False),
+            idx.fact_groups(["follow-up", "maturity", "premium", "kyc"], None, None, True),
+            idx.contact_groups(True), idx.birthday_facts(False), idx.birthday_facts(True),
             idx.search(["電話"]), idx.search(["提案 1"]))
 
 

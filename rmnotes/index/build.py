@@ -179,7 +179,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
     rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
     rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
         (c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail, int(f.lunar),
-         f.relation, f.number)
+         f.relation, f.number, c.status, c.tier)
         for f in facts_of(c)] if c.status != "closed" else []
     rows["entries"] = [
         (c.id, e.date.isoformat(), e.time, e.channel, e.text,

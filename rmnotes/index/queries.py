@@ -16,13 +16,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
-from rmnotes.facts import ClientRow, ContactRow, Holdings, Reach
+from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach
 from rmnotes.index import build
 from rmnotes.index.schema import DB_NAME, connect, remove, unpack
 from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
 
 if TYPE_CHECKING:
-    from rmnotes.facts import Fact
     from rmnotes.model import Entry, FamilyMember, FollowUp, Issue, Policy
 
 MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
@@ -80,7 +79,11 @@ def _client_row(raw: tuple) -> ClientRow:
                      marital_status, _dec(income), income_currency)
 
 
-_FACT_COLUMNS = "client_id, kind, date, detail, lunar, relation, number"
+def _contact(raw: Sequence) -> ContactRow:
+    """A row of ``Index._CONTACT`` (the fields of ContactRow, in order), decoded."""
+    cid, name, status, tier, cadence, last, since, tags = raw
+    day = date.fromisoformat
+    return ContactRow(cid, name, status, tier, cadence, last and day(last), since and day(since), unpack(tags))
 
 
 def _in(values: Sequence) -> str:
@@ -175,15 +178,93 @@ class Index:
         """Every client, by id."""
         return list(map(_client_row, self._conn.execute(f"SELECT {_CLIENT_COLUMNS} FROM clients ORDER BY id")))
 
-    def contacts(self) -> list[ContactRow]:
-        """What the agenda needs of every client that is not closed (narrowing only: the
-        agenda's rules leave closed clients out themselves)."""
+    # ------------------------------------------------------------------ the agenda's book
+    # (see rmnotes.domain.due.Book: groups and narrowing only, the agenda decides)
+    _CONTACT = "id, name, status, tier, cadence, last_contact, since, tags"
+
+    def contact_groups(self, by_tags: bool) -> list[ContactGroup]:
+        """Clients that are not closed, grouped by status, tier, own cadence, last contact,
+        ``since`` for those never contacted (None for the others: only then do the rules
+        read it) and tags (``by_tags``), with how many there are in each group."""
+        tags = "tags" if by_tags else "''"
         day = date.fromisoformat
-        return [ContactRow(cid, name, status, tier, cadence, last and day(last), since and day(since),
-                           unpack(tags))
-                for cid, name, status, tier, cadence, last, since, tags in self._conn.execute(
-                    "SELECT id, name, status, tier, cadence, last_contact, since, tags FROM clients"
-                    " WHERE status != 'closed'")]
+        return [ContactGroup(status, tier, cadence, last and day(last), since and day(since), unpack(t), n)
+                for status, tier, cadence, last, since, t, n in self._conn.execute(
+                    "SELECT status, tier, cadence, last_contact,"
+                    f" CASE WHEN last_contact IS NULL THEN since END, {tags}, count(*) FROM clients"
+                    " WHERE status != 'closed' GROUP BY 1, 2, 3, 4, 5, 6")]
+
+    def contacts_in(self, groups: Sequence[ContactGroup] | None) -> list[ContactRow]:
+        """The members of ``groups`` (None: every client that is not closed)."""
+        sql, params = f"SELECT {self._CONTACT} FROM clients WHERE status != 'closed'", []
+        if groups is not None:
+            keys = {(g.status, g.tier, g.cadence, g.last_contact, g.since) for g in groups}
+            dates = [g.last_contact for g in groups if g.last_contact is not None]
+            if dates:  # narrowing by the days only; the keys pick the members
+                sql += " AND (last_contact IS NULL OR last_contact BETWEEN ? AND ?)"
+                params += [min(dates).isoformat(), max(dates).isoformat()]
+            else:
+                sql += " AND last_contact IS NULL"
+        rows = [_contact(r) for r in self._conn.execute(sql, params)]
+        if groups is None:
+            return rows
+        return [c for c in rows if (c.status, c.tier, c.cadence, c.last_contact,
+                                    None if c.last_contact else c.since) in keys]
+
+    def fact_groups(self, kinds: Sequence[str], since: date | None, until: date | None,
+                    by_tags: bool) -> list[FactGroup]:
+        """The facts of ``kinds`` dated in ``[since, until]`` (either bound open) of clients
+        that are not closed, grouped by kind, date, the client's status and tier (and tags)."""
+        where, params = self._fact_window(kinds, since, until)
+        if by_tags:
+            sql = ("SELECT f.kind, f.date, f.status, f.tier, c.tags, count(*) FROM facts AS f"
+                   f" JOIN clients AS c ON c.id = f.client_id WHERE {where} GROUP BY 1, 2, 3, 4, 5")
+        else:  # the (kind, date, status, tier) index answers alone
+            sql = f"SELECT f.kind, f.date, f.status, f.tier, '', count(*) FROM facts AS f WHERE {where} GROUP BY 1, 2, 3, 4"
+        day = date.fromisoformat
+        return [FactGroup(kind, day(when), status, tier, unpack(t), n)
+                for kind, when, status, tier, t, n in self._conn.execute(sql, params)]
+
+    def facts_in(self, groups: Sequence[FactGroup]) -> list[tuple[ContactRow, Fact]]:
+        """The facts of ``groups`` with their clients."""
+        if not groups:
+            return []
+        keys = {(g.kind, g.date) for g in groups}
+        dates = [g.date for g in groups]
+        where, params = self._fact_window(sorted({g.kind for g in groups}), min(dates), max(dates))
+        return [(c, f) for c, f in self._client_facts(where, params) if (f.kind, f.date) in keys]
+
+    def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None = None
+                       ) -> list[tuple[ContactRow, Fact]]:
+        """Birthdays on the solar or the ``lunar`` calendar, with their clients (not closed);
+        with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
+        ``(from, to)`` ranges."""
+        where, params = "f.kind = 'birthday' AND f.lunar = ?", [int(lunar)]
+        if month_days is not None:
+            if not month_days:
+                return []
+            where += " AND (" + " OR ".join(["f.md BETWEEN ? AND ?"] * len(month_days)) + ")"
+            params += [x for pair in month_days for x in pair]
+        return self._client_facts(where, params)
+
+    @staticmethod
+    def _fact_window(kinds: Sequence[str], since: date | None, until: date | None) -> tuple[str, list]:
+        where, params = f"f.kind IN {_in(kinds)}", list(kinds)
+        if since is not None:
+            where += " AND f.date >= ?"
+            params.append(since.isoformat())
+        if until is not None:
+            where += " AND f.date <= ?"
+            params.append(until.isoformat())
+        return where, params
+
+    def _client_facts(self, where: str, params: Sequence) -> list[tuple[ContactRow, Fact]]:
+        day = date.fromisoformat
+        columns = ", ".join(f"c.{name}" for name in self._CONTACT.split(", "))
+        return [(_contact(r), Fact(kind, day(when), detail, bool(lunar), relation, number))
+                for *r, kind, when, detail, lunar, relation, number in self._conn.execute(
+                    f"SELECT {columns}, f.kind, f.date, f.detail, f.lunar, f.relation, f.number"
+                    f" FROM facts AS f JOIN clients AS c ON c.id = f.client_id WHERE {where}", params)]
 
     def reach(self, ids: Iterable[str]) -> dict[str, Reach]:
         """How to reach each of ``ids``."""
@@ -233,41 +314,7 @@ class Index:
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    # ------------------------------------------------------------------ dated facts
-    def facts(self, kinds: Sequence[str], *, since: date | None = None,
-              until: date | None = None) -> list[tuple[str, Fact]]:
-        """``(client id, fact)`` of the clients that are not closed, of ``kinds``, dated in
-        ``[since, until]`` (either bound may be open)."""
-        sql = f"SELECT {_FACT_COLUMNS} FROM facts WHERE kind IN {_in(kinds)}"
-        params: list = list(kinds)
-        if since is not None:
-            sql += " AND date >= ?"
-            params.append(since.isoformat())
-        if until is not None:
-            sql += " AND date <= ?"
-            params.append(until.isoformat())
-        return self._facts(sql, params)
-
-    def birthdays(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None = None
-                  ) -> list[tuple[str, Fact]]:
-        """``(client id, birthday)`` on the solar or the ``lunar`` calendar, of clients that are
-        not closed; with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
-        ``(from, to)`` ranges."""
-        sql, params = f"SELECT {_FACT_COLUMNS} FROM facts WHERE kind = 'birthday' AND lunar = ?", [int(lunar)]
-        if month_days is not None:
-            if not month_days:
-                return []
-            sql += " AND (" + " OR ".join(["md BETWEEN ? AND ?"] * len(month_days)) + ")"
-            params += [x for pair in month_days for x in pair]
-        return self._facts(sql, params)
-
-    def _facts(self, sql: str, params: Sequence) -> list[tuple[str, Fact]]:
-        from rmnotes.facts import Fact
-
-        day = date.fromisoformat
-        return [(cid, Fact(kind, day(when), detail, bool(lunar), relation, number))
-                for cid, kind, when, detail, lunar, relation, number in self._conn.execute(sql, params)]
-
+    # ------------------------------------------------------------------ log and follow-ups
     def entries(self, client_id: str | None = None, since: date | None = None,
                 until: date | None = None) -> list[tuple[str, Entry]]:
         """``(client id, entry)`` pairs in date and time order."""

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 DB_NAME = "index.sqlite"
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
@@ -29,15 +29,19 @@ CREATE TABLE clients (
     asset_types TEXT NOT NULL, tags TEXT NOT NULL, prefer TEXT NOT NULL, no_calls TEXT,
     best_time TEXT, marital_status TEXT, income TEXT, income_currency TEXT
 );
+-- what the agenda's contact rule reads, in one covering index: grouped without a sort
+CREATE INDEX clients_contact ON clients(status, tier, cadence, last_contact, since);
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
 CREATE INDEX keys_key ON keys(key);
 CREATE INDEX keys_client ON keys(client_id);
+-- status and tier: the client's, so that facts group by them without a join
 CREATE TABLE facts (
     client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT NOT NULL, md TEXT NOT NULL,
-    detail TEXT NOT NULL, lunar INTEGER NOT NULL, relation TEXT, number INTEGER
+    detail TEXT NOT NULL, lunar INTEGER NOT NULL, relation TEXT, number INTEGER,
+    status TEXT NOT NULL, tier TEXT
 );
 CREATE INDEX facts_client ON facts(client_id);
-CREATE INDEX facts_kind_date ON facts(kind, date);
+CREATE INDEX facts_kind_date ON facts(kind, date, status, tier);
 CREATE INDEX facts_birthdays ON facts(kind, lunar, md);
 CREATE TABLE entries (
     client_id TEXT NOT NULL, date TEXT NOT NULL, time TEXT, channel TEXT NOT NULL,
