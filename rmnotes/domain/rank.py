@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
 from rmnotes.config import Config
@@ -94,7 +95,8 @@ def ranked(values: Iterable[tuple[str, str, Decimal]], share: Decimal = CUT) -> 
     and the cumulative share of the positive values; the total of the positive values, and
     the size of the top group: every client down to the one where the cumulative share
     reaches ``share`` of the total, and any tied with that one."""
-    order = sorted(values, key=lambda v: (-v[2], v[0]))
+    order = sorted(values, key=itemgetter(0))  # by id, then (stable) highest value first
+    order.sort(key=itemgetter(2), reverse=True)
     running: list[Decimal] = []
     acc = ZERO
     for _, _, value in order:
