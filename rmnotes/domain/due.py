@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
+from rmnotes.domain.lunar import occurrences
 from rmnotes.facts import ContactGroup, ContactRow, Fact, FactGroup, Reach
 from rmnotes.index import Index
 from rmnotes.periods import anniversary, is_leap
@@ -82,12 +83,6 @@ class Agenda:
     @property
     def coming(self) -> int:
         return self.total - self.overdue
-
-
-def lunar_occurrences(born: date, start: date, end: date) -> Sequence[tuple[date, int]]:
-    from rmnotes.domain.lunar import occurrences
-
-    return occurrences(born, start, end)
 
 
 # A row before it becomes a DueItem, in the agenda's order: (date, rank of the reason, name
@@ -197,7 +192,7 @@ class Book(Protocol):
 
 def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
            tiers: Sequence[str] = (), tags: Sequence[str] = (), reasons: Sequence[str] = (),
-           holidays: Holidays | None = None, lunar: LunarBirthdays = lunar_occurrences,
+           holidays: Holidays | None = None, lunar: LunarBirthdays = occurrences,
            limit: int | None = None) -> Agenda:
     """The agenda of ``book`` as of ``today``; with ``limit``, only the most urgent
     ``limit`` rows are built, and every row is counted.
