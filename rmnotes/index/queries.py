@@ -86,6 +86,18 @@ def _contact(raw: Sequence) -> ContactRow:
     return ContactRow(cid, name, status, tier, cadence, last and day(last), since and day(since), unpack(tags))
 
 
+def _between(column: str, since: date | None, until: date | None) -> tuple[str, list]:
+    """`` AND column >= ? AND column <= ?`` for the bounds given, and their parameters."""
+    sql, params = "", []
+    if since is not None:
+        sql += f" AND {column} >= ?"
+        params.append(since.isoformat())
+    if until is not None:
+        sql += f" AND {column} <= ?"
+        params.append(until.isoformat())
+    return sql, params
+
+
 def _in(values: Sequence) -> str:
     return f"({','.join('?' * len(values))})"
 
@@ -249,14 +261,8 @@ class Index:
 
     @staticmethod
     def _fact_window(kinds: Sequence[str], since: date | None, until: date | None) -> tuple[str, list]:
-        where, params = f"f.kind IN {_in(kinds)}", list(kinds)
-        if since is not None:
-            where += " AND f.date >= ?"
-            params.append(since.isoformat())
-        if until is not None:
-            where += " AND f.date <= ?"
-            params.append(until.isoformat())
-        return where, params
+        where, params = _between("f.date", since, until)
+        return f"f.kind IN {_in(kinds)}{where}", [*kinds, *params]
 
     def _client_facts(self, where: str, params: Sequence) -> list[tuple[ContactRow, Fact]]:
         day = date.fromisoformat
@@ -324,16 +330,11 @@ class Index:
         if client_id is not None:
             sql += " AND client_id = ?"
             params.append(client_id)
-        if since is not None:
-            sql += " AND date >= ?"
-            params.append(since.isoformat())
-        if until is not None:
-            sql += " AND date <= ?"
-            params.append(until.isoformat())
-        sql += " ORDER BY date, coalesce(time, ''), client_id, line"
+        window, dates = _between("date", since, until)
+        sql += window + " ORDER BY date, coalesce(time, ''), client_id, line"
         return [(r["client_id"], Entry(date.fromisoformat(r["date"]), r["channel"], r["text"], r["time"],
                                        json.loads(r["attrs"]) if r["attrs"] else {}, r["line"]))
-                for r in self._rows(sql, params)]
+                for r in self._rows(sql, params + dates)]
 
     def followups(self, client_id: str | None = None, open_only: bool = False) -> list[tuple[str, FollowUp]]:
         from rmnotes.model import FollowUp
