@@ -35,11 +35,10 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
     segment = make_segment(segment_args, app.today())
     clients = select_clients(app, segment)
     if as_json:
+        from rmnotes.render.book import list_json
         from rmnotes.render.jsonout import dumps
 
-        click.echo(dumps([{"id": c.id, "name": c.name, "tier": c.tier, "status": c.status,
-                           "tags": c.tags, "last_contact": c.last_contact,
-                           "risk": c.risk_profile, "children": c.children} for c in clients]))
+        click.echo(dumps(list_json(clients)))
         return
     if as_csv:
         from rmnotes.render.book import csv_text
