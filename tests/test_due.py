@@ -23,6 +23,7 @@ from rmnotes.domain.cadence import latest_start
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
 from rmnotes.facts import contact_row, facts_of, reach_of
 from rmnotes.index import Index
+from rmnotes.periods import LunarMonthDay
 from rmnotes.parse import parse_client
 from rmnotes.periods import Period, days_in_month, is_leap
 from rmnotes.vault import Vault
@@ -200,6 +201,60 @@ def test_lunar_table_records_answers_so_the_next_run_needs_no_conversion():
     assert not again.changed
     data["1975-06-12"]["2026"] = "damaged"
     assert LunarTable(data).between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30)) == answer
+
+
+# ---------------------------------------------------------------------- lunar month-days as written
+def _lunar(cid: str, profile: str, family: str = "") -> str:
+    return f"---\nname: {cid}\nprofile:\n{profile}" + (f"family:\n{family}" if family else "") + "---\n"
+
+
+@pytest.mark.parametrize("written", ['"10-19"', "十月十九", "10/19", "農曆十月十九", "10月19日"])
+def test_a_lunar_month_day_as_written_is_the_birthday(written):
+    # born 1955-12-02 (solar) = lunar 1955-10-19; lunar 2026-10-19 is 2026-11-27
+    c = client("zha", _lunar("查美華", f"  birthday: 1955-12-02\n  lunar_birthday: {written}\n"))
+    assert rows(due(date(2026, 11, 20), c, reasons=["birthday"])) == [
+        ("zha", "birthday", "2026-11-27", 7, "查美華 turns 71, lunar")]
+
+
+def test_the_sample_case_the_lunar_date_in_birthday_and_the_month_day_written():
+    # `birthday` holds the lunar date as a solar one: the month-day written decides the day
+    c = client("zha", _lunar("查美華", "  birthday: 1955-10-19\n  lunar_birthday: 十月十九\n"))
+    assert [r[2] for r in rows(due(date(2026, 11, 20), c, reasons=["birthday"]))] == ["2026-11-27"]
+
+
+def test_a_lunar_month_day_without_a_birth_year_has_no_age():
+    c = client("wu", _lunar("吳淑惠", "  lunar_birthday: 十月廿五\n"))
+    assert rows(due(date(2026, 11, 28), c, reasons=["birthday"])) == [
+        ("wu", "birthday", "2026-12-03", 5, "吳淑惠 birthday (age unknown), lunar")]
+
+
+def test_a_family_members_lunar_month_day():
+    c = client("lin", _lunar("林志明", "  birthday: 1975-07-22\n",
+                             "  - name: 林陳金鳳\n    relation: parent\n    lunar_birthday: 正月初五\n"
+                             "  - name: 林阿公\n    relation: other\n    birthday: 1940-01-31\n"
+                             "    lunar_birthday: 臘月廿三\n"))
+    # lunar 2027-01-05 is 2027-02-10; lunar 2026-12-23 is 2027-01-30
+    assert rows(due(date(2027, 1, 25), c, reasons=["birthday"], days=20)) == [
+        ("lin", "birthday", "2027-01-30", 5, "林阿公 (other) turns 87, lunar"),
+        ("lin", "birthday", "2027-02-10", 16, "林陳金鳳 (parent) birthday (age unknown), lunar"),
+    ]
+
+
+def test_a_leap_month_as_written_is_kept_in_the_ordinary_month():
+    # 閏4-15: as a leap-month birth date is, in the ordinary 4th month (lunar 2026-04-15: 2026-05-31)
+    c = client("c", _lunar("閏", "  lunar_birthday: 閏4-15\n"))
+    assert [r[2] for r in rows(due(date(2026, 5, 25), c, reasons=["birthday"]))] == ["2026-05-31"]
+
+
+def test_lunar_table_records_lunar_month_days_too():
+    data: dict = {}
+    table = LunarTable(data)
+    day = LunarMonthDay(10, 25)
+    assert table.between(None, date(2026, 11, 1), date(2026, 12, 31), day) == [(date(2026, 12, 3), None)]
+    assert table.between(date(1950, 12, 4), date(2026, 11, 1), date(2026, 12, 31), day) == [
+        (date(2026, 12, 3), 76)]
+    assert LunarTable(data).between(None, date(2026, 11, 1), date(2026, 12, 31), day) == [
+        (date(2026, 12, 3), None)]
 
 
 # ---------------------------------------------------------------------- holidays
@@ -409,8 +464,11 @@ def _random_client(rnd: random.Random, n: int) -> str:
              f"since: {day('2020-01-01', '2026-12-31')}", f"tags: [{rnd.choice(['golf', 'kids'])}]"]
     if rnd.random() < 0.2:
         lines.append(f"cadence: {rnd.choice(['2w', '10d', '2m'])}")
-    lines += ["profile:", f"  birthday: {rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])}",
-              f"  lunar_birthday: {str(rnd.random() < 0.3).lower()}",
+    lunar = rnd.choice(["false", "true", "true", f"{rnd.randint(1, 12)}-{rnd.randint(1, 30)}",
+                        f"閏{rnd.randint(1, 12)}-{rnd.randint(1, 30)}"] + ["false"] * 5)
+    born = rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])
+    lines += ["profile:", f"  birthday: {born}" if rnd.random() < 0.9 or "-" not in lunar else "",
+              f"  lunar_birthday: {lunar}",
               "risk:", f"  assessed: {day('2024-06-01', '2026-12-31')}",
               "family:", "  - name: 家人", "    relation: child", f"    birthday: {day('1990-01-01', '2027-06-30')}",
               "assets:", "  - name: 定存", f"    maturity: {day('2026-10-01', '2027-04-30')}",
@@ -434,8 +492,8 @@ def test_the_index_gives_the_same_agenda_as_the_parsed_files(vault):
     index = Index.open(Vault(vault))
     lunar_cache = LunarTable()
 
-    def lunar(born, start, end):
-        return lunar_cache.between(born, start, end)
+    def lunar(born, written, start, end):
+        return lunar_cache.between(born, start, end, written)
 
     try:
         for today in (date(2026, 11, 28), date(2026, 12, 25), date(2027, 1, 30), date(2027, 2, 20),

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from rich.cells import cell_len
 
 from conftest import run, write_client
+from rmnotes.domain.calendar_cache import CACHE_VERSION
 from rmnotes.domain.due import REASONS
 
 AS_OF = "2026-11-28"
@@ -200,7 +201,7 @@ def test_holidays_in_the_regions_language_with_the_clients_to_greet(sample):
                                         "date": "2026-12-25", "days": 5, "detail": "", "hint": ""}
     assert re.fullmatch(r"greet \d+ active clients", rows[0]["detail"])
     cache = json.loads((sample / ".rmnotes" / "calendar.json").read_text(encoding="utf-8"))
-    assert cache["version"] == 1 and "2026" in cache["holidays"]["TW"]
+    assert cache["version"] == CACHE_VERSION and "2026" in cache["holidays"]["TW"]
 
 
 def test_ics_has_one_all_day_event_per_row_with_stable_uids(sample, tmp_path):

@@ -7,7 +7,8 @@ Reasons (``REASONS``):
 - ``never``: an active client or prospect with no contact at all, dated ``since``
   (today when ``since`` is unknown).
 - ``birthday``: the client's and each family member's birthday within the lookahead;
-  Feb 29 falls on Feb 28 in common years; lunar birthdays follow :mod:`rmnotes.domain.lunar`.
+  Feb 29 falls on Feb 28 in common years; lunar birthdays follow :mod:`rmnotes.domain.lunar`
+  (a lunar month-day written with no birth date has no age: "birthday (age unknown)").
 - ``holiday``: public holidays of ``region`` within the lookahead (``client`` None), with
   how many active clients to greet.
 - ``maturity`` / ``premium``: an asset's maturity / a policy's next premium within the lookahead.
@@ -36,7 +37,7 @@ from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
 from rmnotes.facts import ContactRow, Fact, Reach
 from rmnotes.index import Index
-from rmnotes.periods import anniversary, is_leap
+from rmnotes.periods import LunarMonthDay, anniversary, is_leap
 
 REASONS = ("cadence", "never", "birthday", "holiday", "maturity", "premium", "follow-up", "kyc")
 # on the same day: promises and compliance first, greetings last
@@ -50,7 +51,8 @@ MESSAGE_CHANNELS = ("line", "wechat", "sms", "whatsapp", "email")
 LUNAR_DRIFT = 40
 
 Holidays = Callable[[date, date], Sequence[tuple[date, str]]]  # (start, end) -> (day, name)
-LunarBirthdays = Callable[[date, date, date], Sequence[tuple[date, int]]]  # (born, start, end)
+# (born, lunar month-day as written, start, end) -> (day, age in lunar years or None)
+LunarBirthdays = Callable[[date | None, LunarMonthDay | None, date, date], Sequence[tuple[date, int | None]]]
 Reaches = Callable[[set[str]], Mapping[str, Reach]]  # client ids -> how to reach them
 
 
@@ -85,10 +87,11 @@ class Agenda:
         return self.total - self.overdue
 
 
-def lunar_occurrences(born: date, start: date, end: date) -> Sequence[tuple[date, int]]:
+def lunar_occurrences(born: date | None, written: LunarMonthDay | None, start: date,
+                      end: date) -> Sequence[tuple[date, int | None]]:
     from rmnotes.domain.lunar import occurrences
 
-    return occurrences(born, start, end)
+    return occurrences(born, start, end, written)
 
 
 # A row before it becomes a DueItem, in the agenda's order: (date, rank of the reason, name
@@ -141,15 +144,20 @@ class _Rules:
         elif kind == "birthday":
             who = f"{f.detail} ({f.relation})" if f.relation else f.detail
             tail = ", lunar" if f.lunar else ""
-            for when, age in self.birthdays(f.date, f.lunar):
-                out.append((when, rank, c.name, c.id, f"{who} turns {age}{tail}", kind))
+            for when, age in self.birthdays(f):
+                turns = f"turns {age}" if age is not None else "birthday (age unknown)"
+                out.append((when, rank, c.name, c.id, f"{who} {turns}{tail}", kind))
         elif self.today <= f.date <= self.until:  # maturity, premium
             out.append((f.date, rank, c.name, c.id, f.detail, kind))
 
-    def birthdays(self, born: date, lunar: bool) -> Sequence[tuple[date, int]]:
-        if lunar:
-            return self.lunar(born, self.today, self.until)
-        out = []
+    def birthdays(self, f: Fact) -> Sequence[tuple[date, int | None]]:
+        """``(day, age)`` of a birthday fact in the window (the age None when unknown)."""
+        if f.lunar:
+            return self.lunar(f.date, f.lunar_day, self.today, self.until)
+        born = f.date
+        if born is None:
+            return []
+        out: list[tuple[date, int | None]] = []
         for year in range(max(self.today.year, born.year + 1), self.until.year + 1):
             day = anniversary(born, year)
             if self.today <= day <= self.until:

@@ -247,20 +247,21 @@ class Index:
                   ) -> list[tuple[str, Fact]]:
         """``(client id, birthday)`` on the solar or the ``lunar`` calendar, of clients that are
         not closed; with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
-        ``(from, to)`` ranges."""
+        ``(from, to)`` ranges, and every birthday written as a lunar month-day."""
         sql, params = "SELECT * FROM facts WHERE kind = 'birthday' AND lunar = ?", [int(lunar)]
         if month_days is not None:
-            if not month_days:
-                return []
-            sql += " AND (" + " OR ".join(["md BETWEEN ? AND ?"] * len(month_days)) + ")"
+            ranges = ["md BETWEEN ? AND ?"] * len(month_days)
+            sql += " AND (" + " OR ".join(["lunar_day IS NOT NULL", *ranges]) + ")"
             params += [x for pair in month_days for x in pair]
         return self._facts(sql, params)
 
     def _facts(self, sql: str, params: Sequence) -> list[tuple[str, Fact]]:
         from rmnotes.facts import Fact
+        from rmnotes.periods import LunarMonthDay
 
-        return [(r["client_id"], Fact(r["kind"], date.fromisoformat(r["date"]), r["detail"],
-                                      bool(r["lunar"]), r["relation"], r["number"]))
+        return [(r["client_id"], Fact(r["kind"], _day(r["date"]), r["detail"], bool(r["lunar"]),
+                                      r["relation"], r["number"],
+                                      LunarMonthDay.of_text(r["lunar_day"]) if r["lunar_day"] else None))
                 for r in self._rows(sql, params)]
 
     def entries(self, client_id: str | None = None, since: date | None = None,
