@@ -283,6 +283,46 @@ def test_public_holidays_come_from_the_holidays_package_in_the_local_language():
         hol.public_holidays("XX", 2026)
 
 
+# the festivals' own days by the lunar calendar: the last day of the lunar year (除夕), 1/1, 1/15,
+# 5/5, 8/15 and 9/9 (重陽: a public holiday in Hong Kong only)
+FESTIVAL_DAYS = {
+    2026: ("2026-02-16", "2026-02-17", "2026-03-03", "2026-06-19", "2026-09-25", "2026-10-18"),
+    2027: ("2027-02-05", "2027-02-06", "2027-02-20", "2027-06-09", "2027-09-15", "2027-10-08"),
+    2028: ("2028-01-25", "2028-01-26", "2028-02-09", "2028-05-28", "2028-10-03", "2028-10-26"),
+}
+FESTIVAL_NAMES = {
+    "TW": ("農曆除夕", "春節", "元宵節", "端午節", "中秋節", None),
+    "HK": ("除夕", "農曆年初一", "元宵節", "端午節", "中秋節", "重陽節"),
+    "CN": ("农历除夕", "春节", "元宵节", "端午节", "中秋节", None),
+}
+OTHER_DAYS = {  # public holidays that are no lunar festival stay as the holidays package has them
+    "TW": ("和平紀念日", "國慶日"), "HK": ("清明節", "中秋節翌日"), "CN": ("清明节", "国庆节"),
+}
+
+
+@pytest.mark.parametrize("year", sorted(FESTIVAL_DAYS))
+@pytest.mark.parametrize("region", sorted(FESTIVAL_NAMES))
+def test_lunar_festivals_are_greeted_on_their_own_day(region, year):
+    days = hol.public_holidays(region, year)
+    names = [n for _, n in days]
+    for name, day in zip(FESTIVAL_NAMES[region], FESTIVAL_DAYS[year]):
+        if name is None:
+            assert not any(n in ("重陽節", "重阳节") for n in names)
+        else:
+            assert [d for d, n in days if n == name] == [date.fromisoformat(day)], name
+    for name in OTHER_DAYS[region]:
+        assert names.count(name) == 1, name
+    # the new year's other days off are not greetings of their own
+    assert not any(n.startswith(("農曆年初二", "農曆年初三", "農曆年初四")) for n in names)
+    assert days == sorted(days, key=lambda d: d[0])
+
+
+def test_taiwans_new_years_eve_is_the_last_day_of_the_lunar_year_not_the_day_off_before_it():
+    tw = dict((n, d) for d, n in hol.public_holidays("TW", 2027))
+    assert tw["農曆除夕"] == date(2027, 2, 5)  # 2027-02-04 is a government day off, not 除夕
+    assert date(2027, 2, 4) not in {d for d, _ in hol.public_holidays("TW", 2027)}
+
+
 def test_holiday_table_caches_a_year_rebuilds_it_when_stale_and_reports_an_unknown_region():
     data = {"TW": {"2026": {"made": "2026-11-01", "days": [["2026-12-25", "cached day"]]}}}
     table = hol.HolidayTable("TW", date(2026, 11, 28), data)

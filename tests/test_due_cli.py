@@ -284,3 +284,10 @@ def test_concurrent_due_runs_after_many_edits_all_answer_alike(vault):
         for cache in (vault / ".rmnotes").glob("index.sqlite*"):
             cache.unlink()
         assert run(["due", "--as-of", AS_OF, "--json"], vault=vault).stdout == expected
+
+
+def test_new_years_eve_is_greeted_on_the_last_day_of_the_lunar_year(sample):
+    """Taiwan's 2027 days off start on 02-04; 除夕, the last day of the lunar year, is 02-05."""
+    rows = due_json(sample, "--as-of", "2027-01-25", "--days", "26", "--reason", "holiday")
+    assert [(r["date"], r["name"]) for r in rows] == [
+        ("2027-02-05", "農曆除夕"), ("2027-02-06", "春節"), ("2027-02-20", "元宵節")]

@@ -5,7 +5,7 @@ The file holds data only, and none of it is believed before it is checked: a fil
 not JSON, of another version, or with one value of another shape than this module writes
 is ignored as a whole and rebuilt. Failing to write it is not an error::
 
-    {"version": 2,
+    {"version": 3,
      "holidays": {"TW": {"2026": {"made": "2026-11-28", "days": [["2026-12-25", "行憲紀念日"]]}}},
      "lunar": {"1962-08-15": {"2026": [["2026-09-05", 64]]},
                "10-25": {"2026": [["2026-12-03", null]]}}}
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rmnotes.periods import LunarMonthDay
 
 CACHE_FILE = "calendar.json"
-CACHE_VERSION = 2  # bump when the holiday or lunar rules change: old entries are dropped
+CACHE_VERSION = 3  # bump when the holiday or lunar rules change: old entries are dropped
 
 
 class CalendarCache:
