@@ -77,6 +77,7 @@ class Fact(NamedTuple):
     relation: str | None = None  # for a family member's birthday; None for the client
     number: int | None = None  # a follow-up's number
     lunar_day: LunarMonthDay | None = None  # a lunar birthday's month-day, when written out
+    link: str | None = None  # a family member's own client file (``client:``), for a birthday
 
 
 class Holdings(NamedTuple):
@@ -159,7 +160,7 @@ def facts_of(client: Client) -> list[Fact]:
     for m in client.family:
         if m.birthday or m.lunar_day:
             out.append(Fact("birthday", m.birthday, m.name, m.lunar_birthday, m.relation or "other",
-                            lunar_day=m.lunar_day))
+                            lunar_day=m.lunar_day, link=m.client))
     for a in client.assets:
         if a.maturity:
             out.append(Fact("maturity", a.maturity, a.name))

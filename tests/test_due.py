@@ -203,6 +203,59 @@ def test_lunar_table_records_answers_so_the_next_run_needs_no_conversion():
     assert LunarTable(data).between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30)) == answer
 
 
+# ---------------------------------------------------------------------- linked family members
+def _spouse(cid: str, name: str, born: str | None, spouse: str, spouse_id: str, spouse_born: str,
+            status: str = "active", tier: str = "A") -> str:
+    own = f"profile:\n  birthday: {born}\n" if born else ""
+    return (f"---\nname: {name}\ntier: {tier}\nstatus: {status}\n{own}family:\n"
+            f"  - name: {spouse}\n    relation: spouse\n    birthday: {spouse_born}\n"
+            f"    client: {spouse_id}\n---\n" + logged("2026-11-20 T x"))
+
+
+COUPLE = {"lin": _spouse("lin", "林志明", "1975-07-22", "陳美玲", "chen", "1978-12-03"),
+          "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22")}
+
+
+def test_a_linked_spouses_birthday_is_one_row_under_her_own_file():
+    result = due(date(2026, 11, 28), *(client(k, v) for k, v in COUPLE.items()), reasons=["birthday"])
+    assert rows(result) == [("chen", "birthday", "2026-12-03", 5, "陳美玲 turns 48")]
+
+
+def test_the_family_row_stands_when_the_linked_file_gives_no_birthday_or_is_closed():
+    no_birthday = {"lin": COUPLE["lin"],
+                   "chen": _spouse("chen", "陳美玲", None, "林志明", "lin", "1975-07-22")}
+    closed = {"lin": COUPLE["lin"],
+              "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22", status="closed")}
+    for book in (no_birthday, closed, {"lin": COUPLE["lin"]}):  # and a link to no file
+        result = due(date(2026, 11, 28), *(client(k, v) for k, v in book.items()), reasons=["birthday"])
+        assert rows(result) == [("lin", "birthday", "2026-12-03", 5, "陳美玲 (spouse) turns 48")]
+
+
+def test_the_row_lives_under_the_members_own_file_whatever_the_filter():
+    book = {"lin": COUPLE["lin"],
+            "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22", tier="B")}
+    clients = [client(k, v) for k, v in book.items()]
+    assert rows(due(date(2026, 11, 28), *clients, reasons=["birthday"], tiers=["A"])) == []
+    assert rows(due(date(2026, 11, 28), *clients, reasons=["birthday"], tiers=["B"])) == [
+        ("chen", "birthday", "2026-12-03", 5, "陳美玲 turns 48")]
+
+
+def test_the_index_drops_the_family_row_even_when_the_own_birthday_is_another_day(vault):
+    # the family entry says 12-03, her own file 06-01: her own date stands, outside the window
+    book = {"lin": COUPLE["lin"],  # and a risk assessment: a fact of hers that is no birthday
+            "chen": _spouse("chen", "陳美玲", "1978-06-01", "林志明", "lin", "1975-07-22").replace(
+                "family:", "risk:\n  assessed: 2025-12-05\nfamily:")}
+    for cid, text in book.items():
+        write_client(vault, cid, text)
+    index = Index.open(Vault(vault))
+    try:
+        found = agenda_from_index(index, CONFIG, date(2026, 11, 28))
+    finally:
+        index.close()
+    expected = due(date(2026, 11, 28), *(client(k, v) for k, v in book.items()))
+    assert found == expected and [r[:3] for r in rows(found)] == [("chen", "kyc", "2026-12-05")]
+
+
 # ---------------------------------------------------------------------- lunar month-days as written
 def _lunar(cid: str, profile: str, family: str = "") -> str:
     return f"---\nname: {cid}\nprofile:\n{profile}" + (f"family:\n{family}" if family else "") + "---\n"

@@ -131,3 +131,12 @@ def test_show_gives_the_solar_birthday_with_the_age_and_the_lunar_month_day(samp
     result = run(["show", "查美華", "--as-of", TODAY.isoformat()], vault=sample)
     assert result.exit_code == 0, result.output
     assert "birthday  1955-12-02 (70) 農曆 10-19" in result.stdout
+
+
+def test_a_couple_who_are_both_clients_have_one_birthday_row_each(sample):
+    result = run(["due", "--as-of", TODAY.isoformat(), "--reason", "birthday", "--json"], vault=sample)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    # 林志明 lists 陳美玲 (his wife, a client of her own) under family: her row is hers alone
+    assert [(r["client"], r["date"]) for r in rows if "陳美玲" in r["detail"]] == [
+        ("chen-mei-ling", "2026-12-03")]

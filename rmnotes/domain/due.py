@@ -9,6 +9,9 @@ Reasons (``REASONS``):
 - ``birthday``: the client's and each family member's birthday within the lookahead;
   Feb 29 falls on Feb 28 in common years; lunar birthdays follow :mod:`rmnotes.domain.lunar`
   (a lunar month-day written with no birth date has no age: "birthday (age unknown)").
+  A family member linked to a client file of their own (``client:``) has one row, that
+  client's own, when that file gives a birthday (:func:`linked_elsewhere`); otherwise the
+  row is under the client whose family lists them.
 - ``holiday``: public holidays of ``region`` within the lookahead (``client`` None), with
   how many active clients to greet.
 - ``maturity`` / ``premium``: an asset's maturity / a policy's next premium within the lookahead.
@@ -181,19 +184,34 @@ def agenda(clients: Iterable[ContactRow], facts: Iterable[tuple[str, Fact]], con
     ``reach`` tells how to reach the clients of the rows built; with ``limit``, only the
     most urgent ``limit`` rows are built (all are counted)."""
     rules = _Rules(config, today, days, reasons, lunar, holidays)
+    clients = list(clients)
+    facts = list(facts)
     people = {c.id: c for c in clients if _selected(c, tiers, tags)}
+    elsewhere = linked_elsewhere(clients, facts)
     rows: list[_Row] = []
     for c in people.values():
         rules.contact(rows, c)
     for cid, f in facts:
         c = people.get(cid)
-        if c is not None:
+        if c is not None and not elsewhere(f):
             rules.fact(rows, c, f)
     rules.holiday_rows(rows, sum(1 for c in people.values() if c.status == "active"))
     shown = sorted(rows) if limit is None else heapq.nsmallest(max(limit, 0), rows)
     how = reach({r[3] for r in shown if r[3]})
     items = tuple(_item(r, how, today) for r in shown)
     return Agenda(today, rules.until, items, len(rows), sum(1 for r in rows if r[0] < today))
+
+
+def linked_elsewhere(clients: Iterable[ContactRow], facts: Iterable[tuple[str, Fact]]
+                     ) -> Callable[[Fact], bool]:
+    """Whether a fact is a family member's birthday that belongs under the member's own file:
+    they are linked (``client:``) to a client of the book, not closed, whose file gives a
+    birthday of their own. That row stands and this one is dropped, so a couple who are both
+    clients, each listing the other, have one birthday row each. Decided over the whole
+    book, before any filter: the row lives with its person, whichever clients are shown."""
+    live = {c.id for c in clients if c.status != "closed"}
+    own = {cid for cid, f in facts if f.kind == "birthday" and f.relation is None and cid in live}
+    return lambda f: f.kind == "birthday" and f.link is not None and f.link in own
 
 
 def _item(row: _Row, how: Mapping[str, Reach], today: date) -> DueItem:
@@ -237,6 +255,9 @@ def agenda_from_index(index: Index, config: Config, today: date, *, days: int | 
         drift = timedelta(days=LUNAR_DRIFT)
         near = month_days(today - drift, until + drift)
         facts += index.birthdays(True, None if near is None else [(a, b) for _, a, b in near])
+        # the linked members' own birthdays, on any day: whether their own file gives one
+        have = {cid for cid, f in facts if f.kind == "birthday" and f.relation is None}
+        facts += index.own_birthdays({f.link for _, f in facts if f.link} - have)
     return agenda(index.contacts(), facts, config, today, reach=index.reach, days=days, tiers=tiers,
                   tags=tags, reasons=reasons, holidays=holidays, lunar=lunar, limit=limit)
 

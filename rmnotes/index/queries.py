@@ -255,13 +255,20 @@ class Index:
             params += [x for pair in month_days for x in pair]
         return self._facts(sql, params)
 
+    def own_birthdays(self, ids: Iterable[str]) -> list[tuple[str, Fact]]:
+        """``(client id, birthday)`` of the clients ``ids`` themselves (not their family
+        members'), of those that are not closed."""
+        return self._facts("SELECT * FROM facts WHERE kind = 'birthday' AND relation IS NULL"
+                           " AND client_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+
     def _facts(self, sql: str, params: Sequence) -> list[tuple[str, Fact]]:
         from rmnotes.facts import Fact
         from rmnotes.periods import LunarMonthDay
 
         return [(r["client_id"], Fact(r["kind"], _day(r["date"]), r["detail"], bool(r["lunar"]),
                                       r["relation"], r["number"],
-                                      LunarMonthDay.of_text(r["lunar_day"]) if r["lunar_day"] else None))
+                                      LunarMonthDay.of_text(r["lunar_day"]) if r["lunar_day"] else None,
+                                      r["link"]))
                 for r in self._rows(sql, params)]
 
     def entries(self, client_id: str | None = None, since: date | None = None,
