@@ -71,3 +71,13 @@ def test_every_option_of_a_command_appears_in_its_readme_entry(name):
                if opt not in documented and not re.search(re.escape(opt) + r"(?![\w-])", section)]
     assert not missing, f"README's entry for rmn {name} does not mention {missing}"
 
+
+def test_the_readmes_client_examples_find_chen_mei_ling_in_the_sample(sample):
+    """The paragraph on CLIENT arguments names 陳美玲 of the sample in every way it lists."""
+    paragraph = README[README.index("CLIENT arguments accept"):].split("\n\n", 1)[0]
+    examples = re.findall(r"`([^`]+)`", paragraph.split("An ambiguous", 1)[0])
+    assert len(examples) >= 6, examples
+    for text in examples:
+        result = run(["show", text, "--json"], vault=sample)
+        assert result.exit_code == 0, (text, result.output)
+        assert '"id": "chen-mei-ling"' in result.stdout, text
