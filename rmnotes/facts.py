@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, NamedTuple
 
+from rmnotes.periods import LunarMonthDay
+
 if TYPE_CHECKING:  # a warm command reads rows and builds no model class
     from rmnotes.model import Asset, Client
 
@@ -93,11 +95,13 @@ class Fact(NamedTuple):
     """A dated fact the agenda reads. ``kind``: birthday | maturity | premium | follow-up | kyc."""
 
     kind: str
-    date: date
+    date: date | None  # None only for a birthday known by its lunar month-day alone
     detail: str  # the member, asset, policy or promise
     lunar: bool = False  # a birthday kept on the lunar calendar
     relation: str | None = None  # for a family member's birthday; None for the client
     number: int | None = None  # a follow-up's number
+    lunar_day: LunarMonthDay | None = None  # a lunar birthday's month-day, when written out
+    link: str | None = None  # a family member's own client file (``client:``), for a birthday
 
 
 class Holdings(NamedTuple):
@@ -174,11 +178,13 @@ def holdings_of(assets: Iterable[Asset]) -> list[Holdings]:
 
 def facts_of(client: Client) -> list[Fact]:
     out: list[Fact] = []
-    if client.birthday:
-        out.append(Fact("birthday", client.birthday, client.name, client.lunar_birthday))
+    if client.birthday or client.lunar_day:
+        out.append(Fact("birthday", client.birthday, client.name, client.lunar_birthday,
+                        lunar_day=client.lunar_day))
     for m in client.family:
-        if m.birthday:
-            out.append(Fact("birthday", m.birthday, m.name, m.lunar_birthday, m.relation or "other"))
+        if m.birthday or m.lunar_day:
+            out.append(Fact("birthday", m.birthday, m.name, m.lunar_birthday, m.relation or "other",
+                            lunar_day=m.lunar_day, link=m.client))
     for a in client.assets:
         if a.maturity:
             out.append(Fact("maturity", a.maturity, a.name))

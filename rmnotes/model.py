@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping
 
-from rmnotes.periods import Period
+from rmnotes.periods import LunarMonthDay, Period
 
 CHANNELS: Mapping[str, str] = {
     "T": "telephone",
@@ -55,7 +55,8 @@ class FamilyMember:
     name: str
     relation: str | None = None
     birthday: date | None = None
-    lunar_birthday: bool = False
+    lunar_birthday: bool = False  # kept on the lunar calendar (either form of `lunar_birthday`)
+    lunar_day: LunarMonthDay | None = None  # the lunar month-day when written out
     occupation: str | None = None
     school: str | None = None
     client: str | None = None  # id of a linked client file (a link, never a shared ledger)
@@ -142,8 +143,9 @@ class Client:
     since: date | None = None
     cadence: Period | None = None
     tags: tuple[str, ...] = ()
-    birthday: date | None = None
-    lunar_birthday: bool = False
+    birthday: date | None = None  # the solar date of birth
+    lunar_birthday: bool = False  # kept on the lunar calendar (either form of `lunar_birthday`)
+    lunar_day: LunarMonthDay | None = None  # the lunar month-day when written out
     marital_status: str | None = None
     income: Decimal | None = None
     risk_profile: int | None = None

@@ -1,4 +1,5 @@
-"""Calendar arithmetic shared by every layer: cadences like ``1m`` and month-end-safe addition."""
+"""Calendar arithmetic shared by every layer: cadences like ``1m``, month-end-safe addition,
+and the lunar month-day a birthday may be written as."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 _PERIOD = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
 
@@ -89,3 +91,25 @@ def holding_period(start: date, end: date) -> str:
     if years:
         return f"{years}y"
     return f"{months}m"
+
+
+class LunarMonthDay(NamedTuple):
+    """A birthday's day of the lunar year, as the client states it (``lunar_birthday: 十月十九``)."""
+
+    month: int  # 1..12
+    day: int  # 1..30
+    leap: bool = False  # in a leap month (閏月)
+
+    def __str__(self) -> str:
+        """``10-19``, or ``閏4-15`` in a leap month: the form :meth:`of_text` reads back."""
+        return f"{'閏' if self.leap else ''}{self.month}-{self.day}"
+
+    @classmethod
+    def of_text(cls, text: str) -> LunarMonthDay | None:
+        """The month-day that :meth:`__str__` wrote; None for any other text."""
+        leap = text.startswith("閏")
+        month, sep, day = text[1:].partition("-") if leap else text.partition("-")
+        if not (sep and month.isascii() and month.isdigit() and day.isascii() and day.isdigit()):
+            return None
+        m, d = int(month), int(day)
+        return cls(m, d, leap) if 1 <= m <= 12 and 1 <= d <= 30 else None

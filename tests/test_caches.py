@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from conftest import run, write_client
 from rmnotes.config import Config
-from rmnotes.domain.calendar_cache import CalendarCache
+from rmnotes.domain.calendar_cache import CACHE_VERSION as CALENDAR_VERSION, CalendarCache
 from rmnotes.model import Issue
 from rmnotes.periods import Period
 from rmnotes.vault import CONFIG_CACHE, Vault, settings_from_json, settings_to_json
@@ -305,9 +305,9 @@ def _calendar(vault: Path, doc) -> None:
 
 def _planted_calendar() -> dict:
     made = date.today().isoformat()  # fresh on the real clock, so a sound entry is believed
-    return {"version": 1,
+    return {"version": CALENDAR_VERSION,
             "holidays": {"TW": {"2026": {"made": made, "days": [["2026-12-24", "planted"]]}}},
-            "lunar": {BORN: {"2026": [["2026-10-14", 99]]}}}
+            "lunar": {BORN: {"2026": [["2026-10-14", 99]]}, "10-25": {"2026": [["2026-12-03", None]]}}}
 
 
 def test_a_well_formed_calendar_cache_is_used(lunar_vault):
@@ -326,8 +326,8 @@ def _fault(path: tuple, value):
 
 
 BAD_CALENDARS = {
-    "other version": _fault(("version",), 2),
-    "version as text": _fault(("version",), "1"),
+    "an older version": _fault(("version",), CALENDAR_VERSION - 1),
+    "version as text": _fault(("version",), str(CALENDAR_VERSION)),
     "an extra section": _fault(("notes",), {}),
     "no lunar section": lambda: {k: v for k, v in _planted_calendar().items() if k != "lunar"},
     "age infinite": _fault(("lunar", BORN, "2026"), [["2026-10-14", 1e400]]),
@@ -337,6 +337,9 @@ BAD_CALENDARS = {
     "day not iso": _fault(("lunar", BORN, "2026"), [["20261014", 99]]),
     "row too long": _fault(("lunar", BORN, "2026"), [["2026-10-14", 99, 1]]),
     "born not a day": _fault(("lunar", "someday"), {"2026": []}),
+    "month-day not one": _fault(("lunar", "13-40"), {"2026": []}),
+    "month-day not as written": _fault(("lunar", "10-05"), {"2026": []}),
+    "month-day and born not a day": _fault(("lunar", "10-25 someday"), {"2026": []}),
     "year in wide digits": _fault(("lunar", BORN, "２０２６"), []),
     "holiday made a number": _fault(("holidays", "TW", "2026", "made"), 20261202),
     "holiday name a number": _fault(("holidays", "TW", "2026", "days"), [["2026-12-24", 1]]),
@@ -349,7 +352,7 @@ BAD_CALENDARS = {
 def test_a_calendar_cache_with_a_fault_is_rebuilt_and_the_answer_is_right(lunar_vault, planted):
     _calendar(lunar_vault, planted())
     assert _birthdays(lunar_vault) == [("2026-10-13", "查美華 turns 71, lunar")]
-    assert json.loads((lunar_vault / ".rmnotes" / "calendar.json").read_text(encoding="utf-8"))["version"] == 1
+    assert json.loads((lunar_vault / ".rmnotes" / "calendar.json").read_text(encoding="utf-8"))["version"] == CALENDAR_VERSION
     _calendar(lunar_vault, planted())
     assert _holidays(lunar_vault) == [("2026-12-25", "行憲紀念日")]
 
@@ -362,7 +365,7 @@ def test_a_calendar_cache_nested_past_reason_is_rebuilt(lunar_vault):
 def test_old_years_leave_the_calendar_cache(tmp_path):
     path = tmp_path / "calendar.json"
     cache = CalendarCache(path, clock=date(2026, 11, 28))
-    cache.lunar(date(1955, 10, 19), date(2024, 1, 1), date(2026, 12, 31))
+    cache.lunar(date(1955, 10, 19), None, date(2024, 1, 1), date(2026, 12, 31))
     cache.save()
     assert sorted(json.loads(path.read_text(encoding="utf-8"))["lunar"][BORN]) == ["2025", "2026"]
     assert os.stat(path).st_mode & 0o777 == 0o600

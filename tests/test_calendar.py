@@ -177,3 +177,46 @@ def test_xlsx_opens_back_with_letters_comments_panes_and_shading(book, tmp_path)
     assert shade.endswith("E7E6E6") and ws.cell(4, 2 + 1).fill.fgColor.rgb == shade
     assert ws.cell(3, 2 + 2).fill.fill_type is None
     assert ws.cell(6, 1).value.startswith("T telephone")
+
+
+def test_every_active_client_in_the_filter_gets_a_row_with_all():
+    entries = [("w", Entry(date(2026, 11, 3), "T", "x")), ("q", Entry(date(2026, 11, 4), "N", "note"))]
+    dormant = profile("d", "睡著", "A")._replace(status="dormant")
+    profiles = [profile("w", "王偉", "A", last=date(2026, 11, 3)), profile("q", "安靜", "A"),
+                profile("c", "陳", "B"), dormant]
+    some = contact_grid(profiles, entries, date(2026, 11, 1), date(2026, 11, 30), tiers=["A"])
+    assert [r.client_id for r in some.rows] == ["w"]
+    every = contact_grid(profiles, entries, date(2026, 11, 1), date(2026, 11, 30), tiers=["A"], every=True)
+    assert [(r.client_id, len(r.cells)) for r in every.rows] == [("q", 0), ("w", 1)]
+
+
+def test_with_a_tier_the_calendar_shows_the_clients_nobody_contacted(book):
+    import json
+
+    def ids(*args: str) -> list[str]:
+        result = run(["calendar", "--month", "2026-11", "--json", *args], vault=book)
+        assert result.exit_code == 0, result.output
+        return [c["id"] for c in json.loads(result.stdout)["clients"]]
+
+    assert ids() == ["chen-mei-ling", "wang-wei"]  # no filter: the clients contacted
+    assert ids("--tier", "A") == ["an-jing", "wang-wei"]  # 安靜 has only a note: no contact
+    assert ids("--tier", "A", "--contacted-only") == ["wang-wei"]
+    assert ids("--all") == ["an-jing", "chen-mei-ling", "wang-wei"]
+    data = json.loads(run(["calendar", "--month", "2026-11", "--json", "--tier", "A"], vault=book).stdout)
+    assert data["clients"][0] == {"id": "an-jing", "name": "安靜", "tier": "A", "last_contact": None, "days": {}}
+
+
+def test_xlsx_with_all_counts_the_clients_and_those_contacted(book, tmp_path):
+    out = tmp_path / "a.xlsx"
+    result = run(["calendar", "--month", "2026-11", "--all", "--xlsx", str(out)], vault=book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"wrote {out}: 3 clients, 2 contacted, 2026-11-01 to 2026-11-30\n"
+
+
+def test_xlsx_is_written_where_the_user_is(book, tmp_path, monkeypatch):
+    here = tmp_path / "desk"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = run(["calendar", "--month", "2026-11", "--xlsx", "11月.xlsx"], vault=book)
+    assert result.exit_code == 0, result.output
+    assert (here / "11月.xlsx").is_file() and not (book / "11月.xlsx").exists()

@@ -138,3 +138,27 @@ def test_file_name_that_is_not_an_id_is_a_warning(vault):
     result = run(["check"], vault)
     assert result.exit_code == 0
     assert "is not a lower-case ASCII id" in result.output
+
+
+def test_a_lunar_month_day_that_disagrees_with_the_birthday_is_a_warning(vault):
+    write_client(vault, "zha-mei-hua", """\
+        ---
+        name: 查美華
+        profile:
+          birthday: 1955-10-19   # the lunar date written as a solar one
+          lunar_birthday: 十月十九
+        family:
+          - name: 查志寧
+            birthday: 1984-09-19
+            lunar_birthday: 8-24
+          - name: 查志遠
+            birthday: 1981-02-08
+            lunar_birthday: true
+        ---
+    """)
+    result = run(["check"], vault)
+    assert result.exit_code == 0  # a warning, not an error
+    assert result.output.splitlines() == [
+        "clients/zha-mei-hua.md:5: warning: profile.lunar_birthday is lunar 10-19, but birthday "
+        "1955-10-19 was lunar 9-4; rmn due keeps 10-19: correct the one that is wrong",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,37 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test.sh" in ci
+
+
+SEGMENT_OPTIONS = ("--tier", "--tag", "--status", "--risk", "--holds", "--has-children",
+                   "--no-contact-since", "--aum")
+
+
+def _section(name: str) -> str:
+    """The README's reference entry of ``rmn name``: its heading down to the next heading."""
+    start = README.index(f"### `rmn {name}")
+    ends = [i for i in (README.find("\n### ", start + 1), README.find("\n## ", start + 1)) if i > 0]
+    return README[start:min(ends, default=len(README))]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_option_of_a_command_appears_in_its_readme_entry(name):
+    section = _section(name)
+    documented = set(SEGMENT_OPTIONS) if "[segment options]" in section else set()
+    command = cli.get_command(None, name)
+    options = [opt for p in command.params for opt in (*getattr(p, "opts", ()), *getattr(p, "secondary_opts", ()))
+               if opt.startswith("--")]
+    missing = [opt for opt in options
+               if opt not in documented and not re.search(re.escape(opt) + r"(?![\w-])", section)]
+    assert not missing, f"README's entry for rmn {name} does not mention {missing}"
+
+
+def test_the_readmes_client_examples_find_chen_mei_ling_in_the_sample(sample):
+    """The paragraph on CLIENT arguments names 陳美玲 of the sample in every way it lists."""
+    paragraph = README[README.index("CLIENT arguments accept"):].split("\n\n", 1)[0]
+    examples = re.findall(r"`([^`]+)`", paragraph.split("An ambiguous", 1)[0])
+    assert len(examples) >= 6, examples
+    for text in examples:
+        result = run(["show", text, "--json"], vault=sample)
+        assert result.exit_code == 0, (text, result.output)
+        assert '"id": "chen-mei-ling"' in result.stdout, text

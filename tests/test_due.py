@@ -24,6 +24,7 @@ from rmnotes.domain.due import (
 from rmnotes.domain.cadence import latest_start
 from rmnotes.domain.lunar import LunarTable, in_year, lunar_day, occurrences
 from rmnotes.index import Index
+from rmnotes.periods import LunarMonthDay
 from rmnotes.parse import parse_client
 from rmnotes.periods import Period, days_in_month, is_leap
 from rmnotes.vault import Vault
@@ -214,6 +215,113 @@ def test_lunar_table_records_answers_so_the_next_run_needs_no_conversion():
     assert LunarTable(data).between(date(1975, 6, 12), date(2026, 6, 1), date(2026, 6, 30)) == answer
 
 
+# ---------------------------------------------------------------------- linked family members
+def _spouse(cid: str, name: str, born: str | None, spouse: str, spouse_id: str, spouse_born: str,
+            status: str = "active", tier: str = "A") -> str:
+    own = f"profile:\n  birthday: {born}\n" if born else ""
+    return (f"---\nname: {name}\ntier: {tier}\nstatus: {status}\n{own}family:\n"
+            f"  - name: {spouse}\n    relation: spouse\n    birthday: {spouse_born}\n"
+            f"    client: {spouse_id}\n---\n" + logged("2026-11-20 T x"))
+
+
+COUPLE = {"lin": _spouse("lin", "林志明", "1975-07-22", "陳美玲", "chen", "1978-12-03"),
+          "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22")}
+
+
+def test_a_linked_spouses_birthday_is_one_row_under_her_own_file():
+    result = due(date(2026, 11, 28), *(client(k, v) for k, v in COUPLE.items()), reasons=["birthday"])
+    assert rows(result) == [("chen", "birthday", "2026-12-03", 5, "陳美玲 turns 48")]
+
+
+def test_the_family_row_stands_when_the_linked_file_gives_no_birthday_or_is_closed():
+    no_birthday = {"lin": COUPLE["lin"],
+                   "chen": _spouse("chen", "陳美玲", None, "林志明", "lin", "1975-07-22")}
+    closed = {"lin": COUPLE["lin"],
+              "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22", status="closed")}
+    for book in (no_birthday, closed, {"lin": COUPLE["lin"]}):  # and a link to no file
+        result = due(date(2026, 11, 28), *(client(k, v) for k, v in book.items()), reasons=["birthday"])
+        assert rows(result) == [("lin", "birthday", "2026-12-03", 5, "陳美玲 (spouse) turns 48")]
+
+
+def test_the_row_lives_under_the_members_own_file_whatever_the_filter():
+    book = {"lin": COUPLE["lin"],
+            "chen": _spouse("chen", "陳美玲", "1978-12-03", "林志明", "lin", "1975-07-22", tier="B")}
+    clients = [client(k, v) for k, v in book.items()]
+    assert rows(due(date(2026, 11, 28), *clients, reasons=["birthday"], tiers=["A"])) == []
+    assert rows(due(date(2026, 11, 28), *clients, reasons=["birthday"], tiers=["B"])) == [
+        ("chen", "birthday", "2026-12-03", 5, "陳美玲 turns 48")]
+
+
+def test_the_index_drops_the_family_row_even_when_the_own_birthday_is_another_day(vault):
+    # the family entry says 12-03, her own file 06-01: her own date stands, outside the window
+    book = {"lin": COUPLE["lin"],  # and a risk assessment: a fact of hers that is no birthday
+            "chen": _spouse("chen", "陳美玲", "1978-06-01", "林志明", "lin", "1975-07-22").replace(
+                "family:", "risk:\n  assessed: 2025-12-05\nfamily:")}
+    for cid, text in book.items():
+        write_client(vault, cid, text)
+    index = Index.open(Vault(vault))
+    try:
+        found = agenda_from_index(index, CONFIG, date(2026, 11, 28))
+    finally:
+        index.close()
+    expected = due(date(2026, 11, 28), *(client(k, v) for k, v in book.items()))
+    assert found == expected and [r[:3] for r in rows(found)] == [("chen", "kyc", "2026-12-05")]
+
+
+# ---------------------------------------------------------------------- lunar month-days as written
+def _lunar(cid: str, profile: str, family: str = "") -> str:
+    return f"---\nname: {cid}\nprofile:\n{profile}" + (f"family:\n{family}" if family else "") + "---\n"
+
+
+@pytest.mark.parametrize("written", ['"10-19"', "十月十九", "10/19", "農曆十月十九", "10月19日"])
+def test_a_lunar_month_day_as_written_is_the_birthday(written):
+    # born 1955-12-02 (solar) = lunar 1955-10-19; lunar 2026-10-19 is 2026-11-27
+    c = client("zha", _lunar("查美華", f"  birthday: 1955-12-02\n  lunar_birthday: {written}\n"))
+    assert rows(due(date(2026, 11, 20), c, reasons=["birthday"])) == [
+        ("zha", "birthday", "2026-11-27", 7, "查美華 turns 71, lunar")]
+
+
+def test_the_sample_case_the_lunar_date_in_birthday_and_the_month_day_written():
+    # `birthday` holds the lunar date as a solar one: the month-day written decides the day
+    c = client("zha", _lunar("查美華", "  birthday: 1955-10-19\n  lunar_birthday: 十月十九\n"))
+    assert [r[2] for r in rows(due(date(2026, 11, 20), c, reasons=["birthday"]))] == ["2026-11-27"]
+
+
+def test_a_lunar_month_day_without_a_birth_year_has_no_age():
+    c = client("wu", _lunar("吳淑惠", "  lunar_birthday: 十月廿五\n"))
+    assert rows(due(date(2026, 11, 28), c, reasons=["birthday"])) == [
+        ("wu", "birthday", "2026-12-03", 5, "吳淑惠 birthday (age unknown), lunar")]
+
+
+def test_a_family_members_lunar_month_day():
+    c = client("lin", _lunar("林志明", "  birthday: 1975-07-22\n",
+                             "  - name: 林陳金鳳\n    relation: parent\n    lunar_birthday: 正月初五\n"
+                             "  - name: 林阿公\n    relation: other\n    birthday: 1940-01-31\n"
+                             "    lunar_birthday: 臘月廿三\n"))
+    # lunar 2027-01-05 is 2027-02-10; lunar 2026-12-23 is 2027-01-30
+    assert rows(due(date(2027, 1, 25), c, reasons=["birthday"], days=20)) == [
+        ("lin", "birthday", "2027-01-30", 5, "林阿公 (other) turns 87, lunar"),
+        ("lin", "birthday", "2027-02-10", 16, "林陳金鳳 (parent) birthday (age unknown), lunar"),
+    ]
+
+
+def test_a_leap_month_as_written_is_kept_in_the_ordinary_month():
+    # 閏4-15: as a leap-month birth date is, in the ordinary 4th month (lunar 2026-04-15: 2026-05-31)
+    c = client("c", _lunar("閏", "  lunar_birthday: 閏4-15\n"))
+    assert [r[2] for r in rows(due(date(2026, 5, 25), c, reasons=["birthday"]))] == ["2026-05-31"]
+
+
+def test_lunar_table_records_lunar_month_days_too():
+    data: dict = {}
+    table = LunarTable(data)
+    day = LunarMonthDay(10, 25)
+    assert table.between(None, date(2026, 11, 1), date(2026, 12, 31), day) == [(date(2026, 12, 3), None)]
+    assert table.between(date(1950, 12, 4), date(2026, 11, 1), date(2026, 12, 31), day) == [
+        (date(2026, 12, 3), 76)]
+    assert LunarTable(data).between(None, date(2026, 11, 1), date(2026, 12, 31), day) == [
+        (date(2026, 12, 3), None)]
+
+
 # ---------------------------------------------------------------------- holidays
 def test_holiday_rows_name_the_holiday_and_count_active_clients_to_greet():
     a = client("a", "---\nname: A\n---\n" + logged("2026-09-20 T x"))
@@ -238,6 +346,46 @@ def test_public_holidays_come_from_the_holidays_package_in_the_local_language():
     assert not any("休息日" in n for _, n in cn)  # no swapped working days
     with pytest.raises(hol.UnknownRegion):
         hol.public_holidays("XX", 2026)
+
+
+# the festivals' own days by the lunar calendar: the last day of the lunar year (除夕), 1/1, 1/15,
+# 5/5, 8/15 and 9/9 (重陽: a public holiday in Hong Kong only)
+FESTIVAL_DAYS = {
+    2026: ("2026-02-16", "2026-02-17", "2026-03-03", "2026-06-19", "2026-09-25", "2026-10-18"),
+    2027: ("2027-02-05", "2027-02-06", "2027-02-20", "2027-06-09", "2027-09-15", "2027-10-08"),
+    2028: ("2028-01-25", "2028-01-26", "2028-02-09", "2028-05-28", "2028-10-03", "2028-10-26"),
+}
+FESTIVAL_NAMES = {
+    "TW": ("農曆除夕", "春節", "元宵節", "端午節", "中秋節", None),
+    "HK": ("除夕", "農曆年初一", "元宵節", "端午節", "中秋節", "重陽節"),
+    "CN": ("农历除夕", "春节", "元宵节", "端午节", "中秋节", None),
+}
+OTHER_DAYS = {  # public holidays that are no lunar festival stay as the holidays package has them
+    "TW": ("和平紀念日", "國慶日"), "HK": ("清明節", "中秋節翌日"), "CN": ("清明节", "国庆节"),
+}
+
+
+@pytest.mark.parametrize("year", sorted(FESTIVAL_DAYS))
+@pytest.mark.parametrize("region", sorted(FESTIVAL_NAMES))
+def test_lunar_festivals_are_greeted_on_their_own_day(region, year):
+    days = hol.public_holidays(region, year)
+    names = [n for _, n in days]
+    for name, day in zip(FESTIVAL_NAMES[region], FESTIVAL_DAYS[year]):
+        if name is None:
+            assert not any(n in ("重陽節", "重阳节") for n in names)
+        else:
+            assert [d for d, n in days if n == name] == [date.fromisoformat(day)], name
+    for name in OTHER_DAYS[region]:
+        assert names.count(name) == 1, name
+    # the new year's other days off are not greetings of their own
+    assert not any(n.startswith(("農曆年初二", "農曆年初三", "農曆年初四")) for n in names)
+    assert days == sorted(days, key=lambda d: d[0])
+
+
+def test_taiwans_new_years_eve_is_the_last_day_of_the_lunar_year_not_the_day_off_before_it():
+    tw = dict((n, d) for d, n in hol.public_holidays("TW", 2027))
+    assert tw["農曆除夕"] == date(2027, 2, 5)  # 2027-02-04 is a government day off, not 除夕
+    assert date(2027, 2, 4) not in {d for d, _ in hol.public_holidays("TW", 2027)}
 
 
 def test_holiday_table_caches_a_year_rebuilds_it_when_stale_and_reports_an_unknown_region():
@@ -421,8 +569,11 @@ def _random_client(rnd: random.Random, n: int) -> str:
              f"since: {day('2020-01-01', '2026-12-31')}", f"tags: [{rnd.choice(['golf', 'kids'])}]"]
     if rnd.random() < 0.2:
         lines.append(f"cadence: {rnd.choice(['2w', '10d', '2m'])}")
-    lines += ["profile:", f"  birthday: {rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])}",
-              f"  lunar_birthday: {str(rnd.random() < 0.3).lower()}",
+    lunar = rnd.choice(["false", "true", "true", f"{rnd.randint(1, 12)}-{rnd.randint(1, 30)}",
+                        f"閏{rnd.randint(1, 12)}-{rnd.randint(1, 30)}"] + ["false"] * 5)
+    born = rnd.choice([day('1940-01-01', '2005-12-31'), '1996-02-29'])
+    lines += ["profile:", f"  birthday: {born}" if rnd.random() < 0.9 or "-" not in lunar else "",
+              f"  lunar_birthday: {lunar}",
               "risk:", f"  assessed: {day('2024-06-01', '2026-12-31')}",
               "family:", "  - name: 家人", "    relation: child", f"    birthday: {day('1990-01-01', '2027-06-30')}",
               "assets:", "  - name: 定存", f"    maturity: {day('2026-10-01', '2027-04-30')}",
@@ -446,8 +597,8 @@ def test_the_most_urgent_rows_are_those_of_the_whole_agenda(vault):
     index = Index.open(Vault(vault))
     lunar_cache = LunarTable()
 
-    def lunar(born, start, end):
-        return lunar_cache.between(born, start, end)
+    def lunar(born, written, start, end):
+        return lunar_cache.between(born, start, end, written)
 
     try:
         for today in (date(2026, 11, 28), date(2026, 12, 25), date(2027, 1, 30), date(2027, 2, 20),

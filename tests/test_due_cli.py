@@ -15,6 +15,7 @@ from icalendar import Calendar
 from rich.cells import cell_len
 
 from conftest import run, write_client
+from rmnotes.domain.calendar_cache import CACHE_VERSION
 from rmnotes.domain.due import REASONS
 
 AS_OF = "2026-11-28"
@@ -200,7 +201,7 @@ def test_holidays_in_the_regions_language_with_the_clients_to_greet(sample):
                                         "date": "2026-12-25", "days": 5, "detail": "", "hint": ""}
     assert re.fullmatch(r"greet \d+ active clients", rows[0]["detail"])
     cache = json.loads((sample / ".rmnotes" / "calendar.json").read_text(encoding="utf-8"))
-    assert cache["version"] == 1 and "2026" in cache["holidays"]["TW"]
+    assert cache["version"] == CACHE_VERSION and "2026" in cache["holidays"]["TW"]
 
 
 def test_ics_has_one_all_day_event_per_row_with_stable_uids(sample, tmp_path):
@@ -283,3 +284,10 @@ def test_concurrent_due_runs_after_many_edits_all_answer_alike(vault):
         for cache in (vault / ".rmnotes").glob("index.sqlite*"):
             cache.unlink()
         assert run(["due", "--as-of", AS_OF, "--json"], vault=vault).stdout == expected
+
+
+def test_new_years_eve_is_greeted_on_the_last_day_of_the_lunar_year(sample):
+    """Taiwan's 2027 days off start on 02-04; 除夕, the last day of the lunar year, is 02-05."""
+    rows = due_json(sample, "--as-of", "2027-01-25", "--days", "26", "--reason", "holiday")
+    assert [(r["date"], r["name"]) for r in rows] == [
+        ("2027-02-05", "農曆除夕"), ("2027-02-06", "春節"), ("2027-02-20", "元宵節")]

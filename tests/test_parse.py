@@ -410,3 +410,35 @@ def test_the_fast_resolver_agrees_with_pyyaml(value):
 def test_the_two_resolver_differences_read_as_a_person_means():
     assert yamltree.load("k: 0912345678").value == {"k": "0912345678"}
     assert yamltree.load("k: 2026-1-5").value == {"k": date(2026, 1, 5)}
+
+
+@pytest.mark.parametrize("written, month, day, leap", [
+    ("true", None, None, False),
+    ('"10-19"', 10, 19, False),
+    ("10/19", 10, 19, False),
+    ("十月十九", 10, 19, False),
+    ("農曆十月廿五", 10, 25, False),
+    ("正月初五", 1, 5, False),
+    ("冬月初十", 11, 10, False),
+    ("臘月三十", 12, 30, False),
+    ("腊月廿三", 12, 23, False),
+    ("二月二十", 2, 20, False),
+    ("閏4-15", 4, 15, True),
+    ("闰四月十五", 4, 15, True),
+    ("１０月１９日", 10, 19, False),
+])
+def test_lunar_birthday_is_true_or_the_lunar_month_and_day(written, month, day, leap):
+    c = parse(f"---\nname: 查美華\nprofile:\n  lunar_birthday: {written}\n"
+              f"family:\n  - name: 查志寧\n    lunar_birthday: {written}\n---\n")
+    assert c.issues == ()
+    for who in (c.client, c.client.family[0]):
+        assert who.lunar_birthday is True
+        assert (who.lunar_day and tuple(who.lunar_day)) == ((month, day, leap) if month else None)
+
+
+@pytest.mark.parametrize("written", ["yes", "13-01", "10-31", "十月三十一", "someday", "閏"])
+def test_a_lunar_birthday_that_is_no_lunar_day_is_reported_at_its_line(written):
+    result = parse(f"---\nname: 查美華\nprofile:\n  birthday: 1955-12-02\n  lunar_birthday: {written}\n---\n")
+    assert [(i.line, i.severity) for i in result.issues] == [(5, "error")]
+    assert f'lunar_birthday "{written}" is not a lunar month and day' in result.issues[0].message
+    assert result.client.lunar_birthday is False and result.client.lunar_day is None

@@ -111,3 +111,32 @@ def test_book_gives_due_an_agenda(clients):
     days = [e.date for c in live for e in c.entries]
     assert min(days) <= date(2025, 1, 1) and max(days) <= TODAY
     assert {e.channel for c in live for e in c.entries} == {"T", "E", "M", "S", "N"}
+
+
+@pytest.mark.parametrize("client_id, as_of, day, detail", [
+    ("zha-mei-hua", "2025-12-01", "2025-12-08", "查美華 turns 70, lunar"),  # her log: 農曆生日祝福
+    ("zha-mei-hua", "2026-11-20", "2026-11-27", "查美華 turns 71, lunar"),
+    ("wu-shu-hui", "2025-12-10", "2025-12-14", "吳淑惠 turns 75, lunar"),  # 壽宴花籃
+    ("wu-shu-hui", "2026-11-28", "2026-12-03", "吳淑惠 turns 76, lunar"),  # the follow-up: 農曆十月廿五
+])
+def test_lunar_birthdays_fall_on_the_days_the_log_keeps_them(sample, client_id, as_of, day, detail):
+    result = run(["due", "--as-of", as_of, "--reason", "birthday", "--json"], vault=sample)
+    assert result.exit_code == 0, result.output
+    own = [(r["date"], r["detail"]) for r in json.loads(result.stdout)
+           if r["client"] == client_id and "(" not in r["detail"]]
+    assert own == [(day, detail)]
+
+
+def test_show_gives_the_solar_birthday_with_the_age_and_the_lunar_month_day(sample):
+    result = run(["show", "查美華", "--as-of", TODAY.isoformat()], vault=sample)
+    assert result.exit_code == 0, result.output
+    assert "birthday  1955-12-02 (70) 農曆 10-19" in result.stdout
+
+
+def test_a_couple_who_are_both_clients_have_one_birthday_row_each(sample):
+    result = run(["due", "--as-of", TODAY.isoformat(), "--reason", "birthday", "--json"], vault=sample)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    # 林志明 lists 陳美玲 (his wife, a client of her own) under family: her row is hers alone
+    assert [(r["client"], r["date"]) for r in rows if "陳美玲" in r["detail"]] == [
+        ("chen-mei-ling", "2026-12-03")]

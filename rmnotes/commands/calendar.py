@@ -17,17 +17,22 @@ from rmnotes.options import DATE, as_of_option, json_option, pass_app, tag_optio
 @click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the range (alone: from the start of its month).")
 @tier_option
 @tag_option
+@click.option("--all/--contacted-only", "every", default=None,
+              help="A row for every active client in the filter, also those nobody contacted "
+                   "in the range (default: on with --tier, else off).")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write an Excel workbook instead of printing the table.")
+              help="Write an Excel workbook instead of printing the table (FILE is relative "
+                   "to the current directory).")
 @json_option
 @as_of_option
 @pass_app
 def contact_calendar(app: App, month: str | None, since: date | None, until: date | None,
-                     tier: tuple[str, ...], tag: tuple[str, ...], xlsx: Path | None,
-                     as_json: bool, as_of: date | None) -> None:
+                     tier: tuple[str, ...], tag: tuple[str, ...], every: bool | None,
+                     xlsx: Path | None, as_json: bool, as_of: date | None) -> None:
     """The contact calendar: a row per client contacted in the range, a column per day,
     and in each cell the channel letters of that day's contacts (T E M S; notes N are
-    not contacts).
+    not contacts). --all adds a row for every active client in the filter that nobody
+    contacted; it is on when --tier is given (--contacted-only turns it off).
 
     In the terminal the month is split into as many pages of days as the width needs.
     --xlsx FILE writes a workbook with the same grid, the entries' text as cell
@@ -40,7 +45,7 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     start, end = date_range(today, month, since, until)
     app.warn_skipped()
     grid = contact_grid(app.index.clients(), app.index.entries(since=start, until=end),
-                        start, end, tier, tag)
+                        start, end, tier, tag, every=bool(tier) if every is None else every)
     if as_json:
         from rmnotes.render.jsonout import dumps
 
@@ -55,7 +60,9 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
         from rmnotes.vault import atomic_write
 
         atomic_write(xlsx, calendar_xlsx(grid, app.vault.config.owner))
-        click.echo(f"wrote {xlsx}: {len(grid.rows)} clients contacted, {span}", err=True)
+        counted = (f"{len(grid.rows)} clients contacted" if grid.contacted == len(grid.rows)
+                   else f"{len(grid.rows)} clients, {grid.contacted} contacted")
+        click.echo(f"wrote {xlsx}: {counted}, {span}", err=True)
         return
     if not grid.rows:
         click.echo(f"no contacts from {start} to {end}", err=True)

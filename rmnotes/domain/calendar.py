@@ -60,6 +60,11 @@ class Grid:
     rows: tuple[CalendarRow, ...]
 
     @property
+    def contacted(self) -> int:
+        """How many rows have a contact in the range."""
+        return sum(1 for r in self.rows if r.cells)
+
+    @property
     def days(self) -> list[date]:
         return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]
 
@@ -97,12 +102,16 @@ def date_range(today: date, month: str | None = None, since: date | None = None,
 
 def contact_grid(profiles: Iterable[ClientRow], entries: Iterable[tuple[str, Entry]],
                  start: date, end: date, tiers: Sequence[str] = (),
-                 tags: Sequence[str] = ()) -> Grid:
+                 tags: Sequence[str] = (), every: bool = False) -> Grid:
     """Rows for the clients with a contact in ``start..end`` (and the tiers/tags asked for),
-    sorted by id; ``entries`` are ``(client id, entry)`` pairs in any order."""
+    sorted by id; with ``every``, also a row for each active client nobody contacted (the
+    ones a manager most needs to see). ``entries`` are ``(client id, entry)`` pairs in any
+    order."""
     wanted = {p.id: p for p in profiles
               if (not tiers or p.tier in tiers) and set(tags) <= set(p.tags)}
     by_client: dict[str, dict[date, list[Entry]]] = {}
+    if every:
+        by_client = {cid: {} for cid, p in wanted.items() if p.status == "active"}
     for cid, e in entries:
         if cid in wanted and e.is_contact and start <= e.date <= end:
             by_client.setdefault(cid, {}).setdefault(e.date, []).append(e)

@@ -5,9 +5,10 @@ The file holds data only, and none of it is believed before it is checked: a fil
 not JSON, of another version, or with one value of another shape than this module writes
 is ignored as a whole and rebuilt. Failing to write it is not an error::
 
-    {"version": 1,
+    {"version": 3,
      "holidays": {"TW": {"2026": {"made": "2026-11-28", "days": [["2026-12-25", "行憲紀念日"]]}}},
-     "lunar": {"1962-08-15": {"2026": [["2026-09-05", 64]]}}}
+     "lunar": {"1962-08-15": {"2026": [["2026-09-05", 64]]},
+               "10-25": {"2026": [["2026-12-03", null]]}}}
 
 A holiday year may also hold ``"error"`` (the region is unknown); see
 :class:`~rmnotes.domain.holidays.HolidayTable` and :class:`~rmnotes.domain.lunar.LunarTable`
@@ -19,10 +20,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from rmnotes.periods import LunarMonthDay
 
 CACHE_FILE = "calendar.json"
-CACHE_VERSION = 1  # bump when the holiday or lunar rules change: old entries are dropped
+CACHE_VERSION = 3  # bump when the holiday or lunar rules change: old entries are dropped
 
 
 class CalendarCache:
@@ -59,12 +63,14 @@ class CalendarCache:
 
         return between
 
-    def lunar(self, born: date, start: date, end: date) -> list[tuple[date, int]]:
+    def lunar(self, born: date | None, written: LunarMonthDay | None, start: date,
+              end: date) -> list[tuple[date, int | None]]:
+        """Lunar birthdays, as :meth:`rmnotes.domain.lunar.LunarTable.between` answers them."""
         if self._lunar is None:
             from rmnotes.domain.lunar import LunarTable
 
             self._lunar = LunarTable(self.data["lunar"])
-        return self._lunar.between(born, start, end)
+        return self._lunar.between(born, start, end, written)
 
     def problems(self) -> list[str]:
         return list(self._holidays.problems) if self._holidays is not None else []
@@ -93,7 +99,7 @@ def well_formed(data: Any) -> bool:
     if type(data["version"]) is not int or data["version"] != CACHE_VERSION:
         return False
     return (_per_key_and_year(data["holidays"], _is_text, _is_holiday_year)
-            and _per_key_and_year(data["lunar"], _is_day, _is_lunar_year))
+            and _per_key_and_year(data["lunar"], _is_lunar_key, _is_lunar_year))
 
 
 def _per_key_and_year(section: Any, key_ok: Callable[[Any], bool], entry_ok: Callable[[Any], bool]) -> bool:
@@ -112,9 +118,23 @@ def _is_holiday_year(entry: Any) -> bool:
             and _is_rows(entry["days"], _is_text))
 
 
+def _is_lunar_key(value: Any) -> bool:
+    """A key :func:`rmnotes.domain.lunar.table_key` writes: ``1955-12-02``, ``10-19``,
+    ``閏4-15 1955-12-02``."""
+    if type(value) is not str:
+        return False
+    from rmnotes.periods import LunarMonthDay
+
+    head, _, born = value.partition(" ")
+    if _is_day(head) and not born:
+        return True
+    written = LunarMonthDay.of_text(head)
+    return written is not None and str(written) == head and (not born or _is_day(born))
+
+
 def _is_lunar_year(entry: Any) -> bool:
-    """``[[day, age in lunar years], ...]``"""
-    return _is_rows(entry, lambda age: type(age) is int)
+    """``[[day, age in lunar years or null], ...]``"""
+    return _is_rows(entry, lambda age: type(age) is int or age is None)
 
 
 def _is_rows(rows: Any, second_ok: Callable[[Any], bool]) -> bool:

@@ -23,6 +23,7 @@ from rmnotes.index import read_and_parse
 from rmnotes.model import Issue
 from rmnotes.parse import ParsedClient, yamltree
 from rmnotes.parse.client import client_id_from_path
+from rmnotes.periods import LunarMonthDay
 from rmnotes.vault import CONFIG_FILE, Vault
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
@@ -235,6 +236,32 @@ def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue
     return out
 
 
+def validate_lunar_birthdays(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """A lunar month-day written beside a solar ``birthday`` that was another lunar day: one
+    of the two is wrong (often the lunar date written into ``birthday``). A leap month
+    alone is no disagreement: a leap-month birthday is kept in the ordinary month."""
+    c = parsed.client
+    if c is None:
+        return []
+    from rmnotes.domain.lunar import lunar_day
+
+    people = [(("profile",), c.birthday, c.lunar_day)]
+    people += [(("family", i), m.birthday, m.lunar_day) for i, m in enumerate(c.family)]
+    out = []
+    for where, born, written in people:
+        if born is None or written is None:
+            continue
+        was = lunar_day(born)
+        if was is None or (was.month, was.day) == (written.month, written.day):
+            continue
+        key = where + ("lunar_birthday",)
+        was_text = LunarMonthDay(was.month, was.day, was.leap)
+        out.append(Issue(c.path, parsed.loaded.line(key),
+                         f"{label(key)} is lunar {written}, but birthday {born} was lunar {was_text}; "
+                         f"rmn due keeps {written}: correct the one that is wrong", "warning"))
+    return out
+
+
 def validate_unique_assets(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     c = parsed.client
     if c is None:
@@ -279,6 +306,7 @@ VALIDATORS: tuple[Validator, ...] = (
     validate_schema,
     validate_near_miss_keys,
     validate_family_links,
+    validate_lunar_birthdays,
     validate_unique_assets,
     validate_currencies,
     validate_file_name,

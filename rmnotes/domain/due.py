@@ -7,7 +7,11 @@ Reasons (``REASONS``):
 - ``never``: an active client or prospect with no contact at all, dated ``since``
   (today when ``since`` is unknown).
 - ``birthday``: the client's and each family member's birthday within the lookahead;
-  Feb 29 falls on Feb 28 in common years; lunar birthdays follow :mod:`rmnotes.domain.lunar`.
+  Feb 29 falls on Feb 28 in common years; lunar birthdays follow :mod:`rmnotes.domain.lunar`
+  (a lunar month-day written with no birth date has no age: "birthday (age unknown)").
+  A family member linked to a client file of their own (``client:``) has one row, that
+  client's own, when that file gives a birthday (:func:`linked_elsewhere`); otherwise the
+  row is under the client whose family lists them.
 - ``holiday``: public holidays of ``region`` within the lookahead (``client`` None), with
   how many active clients to greet.
 - ``maturity`` / ``premium``: an asset's maturity / a policy's next premium within the lookahead.
@@ -37,7 +41,7 @@ from rmnotes.domain.cadence import Cadences, latest_start, next_contact
 from rmnotes.domain.lunar import occurrences
 from rmnotes.facts import ContactGroup, ContactRow, Fact, FactGroup, Reach
 from rmnotes.index import Index
-from rmnotes.periods import anniversary, is_leap
+from rmnotes.periods import LunarMonthDay, anniversary, is_leap
 
 REASONS = ("cadence", "never", "birthday", "holiday", "maturity", "premium", "follow-up", "kyc")
 # on the same day: promises and compliance first, greetings last
@@ -51,7 +55,8 @@ MESSAGE_CHANNELS = ("line", "wechat", "sms", "whatsapp", "email")
 LUNAR_DRIFT = 40
 
 Holidays = Callable[[date, date], Sequence[tuple[date, str]]]  # (start, end) -> (day, name)
-LunarBirthdays = Callable[[date, date, date], Sequence[tuple[date, int]]]  # (born, start, end)
+# (born, lunar month-day as written, start, end) -> (day, age in lunar years or None)
+LunarBirthdays = Callable[[date | None, LunarMonthDay | None, date, date], Sequence[tuple[date, int | None]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,12 @@ class Agenda:
     @property
     def coming(self) -> int:
         return self.total - self.overdue
+
+
+def lunar_birthdays(born: date | None, written: LunarMonthDay | None, start: date,
+                    end: date) -> Sequence[tuple[date, int | None]]:
+    """Lunar birthdays worked out afresh (the CLI passes the cached ones instead)."""
+    return occurrences(born, start, end, written)
 
 
 # A row before it becomes a DueItem, in the agenda's order: (date, rank of the reason, name
@@ -143,8 +154,9 @@ class _Rules:
             if kind in self.wanted:
                 who = f"{f.detail} ({f.relation})" if f.relation else f.detail
                 tail = ", lunar" if f.lunar else ""
-                for when, age in self.birthdays(f.date, f.lunar):
-                    out.append((when, _RANK[kind], c.name, c.id, f"{who} turns {age}{tail}", kind))
+                for when, age in self.birthdays(f):
+                    turns = f"turns {age}" if age is not None else "birthday (age unknown)"
+                    out.append((when, _RANK[kind], c.name, c.id, f"{who} {turns}{tail}", kind))
             return
         day = self.fact_date(kind, f.date)
         if day is None:
@@ -157,10 +169,14 @@ class _Rules:
             detail = f.detail
         out.append((day, _RANK[kind], c.name, c.id, detail, kind))
 
-    def birthdays(self, born: date, lunar: bool) -> Sequence[tuple[date, int]]:
-        if lunar:
-            return self.lunar(born, self.today, self.until)
-        out = []
+    def birthdays(self, f: Fact) -> Sequence[tuple[date, int | None]]:
+        """``(day, age)`` of a birthday fact in the window (the age None when unknown)."""
+        if f.lunar:
+            return self.lunar(f.date, f.lunar_day, self.today, self.until)
+        born = f.date
+        if born is None:
+            return []
+        out: list[tuple[date, int | None]] = []
         for year in range(max(self.today.year, born.year + 1), self.until.year + 1):
             day = anniversary(born, year)
             if self.today <= day <= self.until:
@@ -187,12 +203,13 @@ class Book(Protocol):
     def facts_in(self, groups: Sequence[FactGroup]) -> Iterable[tuple[ContactRow, Fact]]: ...
     def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None
                        ) -> Iterable[tuple[ContactRow, Fact]]: ...
+    def own_birthdays(self, ids: Iterable[str]) -> set[str]: ...
     def reach(self, ids: Iterable[str]) -> Mapping[str, Reach]: ...
 
 
 def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
            tiers: Sequence[str] = (), tags: Sequence[str] = (), reasons: Sequence[str] = (),
-           holidays: Holidays | None = None, lunar: LunarBirthdays = occurrences,
+           holidays: Holidays | None = None, lunar: LunarBirthdays = lunar_birthdays,
            limit: int | None = None) -> Agenda:
     """The agenda of ``book`` as of ``today``; with ``limit``, only the most urgent
     ``limit`` rows are built, and every row is counted.
@@ -238,10 +255,13 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
         solar = month_days(today, until)
         drift = timedelta(days=LUNAR_DRIFT)
         near = month_days(today - drift, until + drift)
-        for lunar_flag, pieces in ((False, solar), (True, near)):
-            for c, f in book.birthday_facts(lunar_flag, None if pieces is None else [(a, b) for _, a, b in pieces]):
-                if selected(c.status, c.tier, c.tags):
-                    rules.fact(rows, c, f)
+        births = [pair for lunar_flag, pieces in ((False, solar), (True, near))
+                  for pair in book.birthday_facts(lunar_flag, None if pieces is None else
+                                                  [(a, b) for _, a, b in pieces])]
+        elsewhere = linked_elsewhere(book.own_birthdays({f.link for _, f in births if f.link}))
+        for c, f in births:
+            if selected(c.status, c.tier, c.tags) and not elsewhere(f):
+                rules.fact(rows, c, f)
     rules.holiday_rows(rows, active)
     total = len(rows) + sum(g.count for _, _, g in due)
     overdue = sum(1 for r in rows if r[0] < today) + sum(g.count for day, _, g in due if day < today)
@@ -261,6 +281,16 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
     how = book.reach({r[3] for r in shown if r[3]})
     items = tuple(_item(r, how, today) for r in shown)
     return Agenda(today, until, items, total, overdue)
+
+
+def linked_elsewhere(own_birthdays: set[str]) -> Callable[[Fact], bool]:
+    """Whether a fact is a family member's birthday that belongs under the member's own file:
+    the member is linked (``client:``) to a client of the book, not closed, whose file gives
+    a birthday of their own (``own_birthdays``: those clients). That row stands and this one
+    is dropped, so a couple who are both clients, each listing the other, have one birthday
+    row each. Decided over the whole book, before any filter: the row lives with its person,
+    whichever clients are shown."""
+    return lambda f: f.kind == "birthday" and f.link is not None and f.link in own_birthdays
 
 
 def _most_urgent(due: list[tuple[date, int, ContactGroup | FactGroup]], limit: int):

@@ -178,8 +178,9 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
         r.no_calls, r.best_time, r.marital_status, _text(r.income), r.income_currency)]
     rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
     rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
-        (c.id, f.kind, f.date.isoformat(), f.date.strftime("%m-%d"), f.detail, int(f.lunar),
-         f.relation, f.number, c.status, c.tier)
+        (c.id, f.kind, _iso(f.date), f.date.strftime("%m-%d") if f.date else "", f.detail,
+         int(f.lunar), f.relation, f.number, str(f.lunar_day) if f.lunar_day else None, f.link,
+         c.status, c.tier)
         for f in facts_of(c)] if c.status != "closed" else []
     rows["entries"] = [
         (c.id, e.date.isoformat(), e.time, e.channel, e.text,

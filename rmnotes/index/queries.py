@@ -19,6 +19,7 @@ from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach
 from rmnotes.index import build
 from rmnotes.index.schema import DB_NAME, connect, remove, unpack
+from rmnotes.periods import LunarMonthDay
 from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
 
 if TYPE_CHECKING:
@@ -253,11 +254,16 @@ class Index:
         ``(from, to)`` ranges."""
         where, params = "f.kind = 'birthday' AND f.lunar = ?", [int(lunar)]
         if month_days is not None:
-            if not month_days:
-                return []
-            where += " AND (" + " OR ".join(["f.md BETWEEN ? AND ?"] * len(month_days)) + ")"
+            ranges = ["f.md BETWEEN ? AND ?"] * len(month_days)
+            where += " AND (" + " OR ".join(["f.lunar_day IS NOT NULL", *ranges]) + ")"
             params += [x for pair in month_days for x in pair]
         return self._client_facts(where, params)
+
+    def own_birthdays(self, ids: Iterable[str]) -> set[str]:
+        """Which of the clients ``ids`` (not closed) have a birthday of their own in their file."""
+        return {r["client_id"] for r in self._rows(
+            "SELECT DISTINCT client_id FROM facts WHERE kind = 'birthday' AND relation IS NULL"
+            " AND client_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))}
 
     @staticmethod
     def _fact_window(kinds: Sequence[str], since: date | None, until: date | None) -> tuple[str, list]:
@@ -267,10 +273,13 @@ class Index:
     def _client_facts(self, where: str, params: Sequence) -> list[tuple[ContactRow, Fact]]:
         day = date.fromisoformat
         columns = ", ".join(f"c.{name}" for name in self._CONTACT.split(", "))
-        return [(_contact(r), Fact(kind, day(when), detail, bool(lunar), relation, number))
-                for *r, kind, when, detail, lunar, relation, number in self._conn.execute(
-                    f"SELECT {columns}, f.kind, f.date, f.detail, f.lunar, f.relation, f.number"
-                    f" FROM facts AS f JOIN clients AS c ON c.id = f.client_id WHERE {where}", params)]
+        written = LunarMonthDay.of_text
+        return [(_contact(r), Fact(kind, when and day(when), detail, bool(lunar), relation, number,
+                                   lunar_day and written(lunar_day), link))
+                for *r, kind, when, detail, lunar, relation, number, lunar_day, link in self._conn.execute(
+                    f"SELECT {columns}, f.kind, f.date, f.detail, f.lunar, f.relation, f.number,"
+                    f" f.lunar_day, f.link FROM facts AS f JOIN clients AS c ON c.id = f.client_id"
+                    f" WHERE {where}", params)]
 
     def reach(self, ids: Iterable[str]) -> dict[str, Reach]:
         """How to reach each of ``ids``."""

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 DB_NAME = "index.sqlite"
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
@@ -36,9 +36,9 @@ CREATE INDEX keys_key ON keys(key);
 CREATE INDEX keys_client ON keys(client_id);
 -- status and tier: the client's, so that facts group by them without a join
 CREATE TABLE facts (
-    client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT NOT NULL, md TEXT NOT NULL,
-    detail TEXT NOT NULL, lunar INTEGER NOT NULL, relation TEXT, number INTEGER,
-    status TEXT NOT NULL, tier TEXT
+    client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT, md TEXT NOT NULL,
+    detail TEXT NOT NULL, lunar INTEGER NOT NULL, relation TEXT, number INTEGER, lunar_day TEXT,
+    link TEXT, status TEXT NOT NULL, tier TEXT
 );
 CREATE INDEX facts_client ON facts(client_id);
 CREATE INDEX facts_kind_date ON facts(kind, date, status, tier);

@@ -84,6 +84,7 @@ def parse_client(text: str, path: str) -> ParsedClient:
     risk = coerce.mapping(meta.get("risk"))
     contact = coerce.mapping(meta.get("contact"))
 
+    lunar = coerce.lunar_birthday(profile.get("lunar_birthday"), reporter("profile", "lunar_birthday"))
     body = parse_body(parts.body, parts.body_line)
     for line, severity, message in body.problems:
         issues.append(Issue(path, line, message, severity))
@@ -99,7 +100,8 @@ def parse_client(text: str, path: str) -> ParsedClient:
         cadence=Period.parse(meta.get("cadence")),
         tags=coerce.texts(meta.get("tags")),
         birthday=coerce.day(profile.get("birthday"), "birthday", reporter("profile", "birthday")),
-        lunar_birthday=coerce.flag(profile.get("lunar_birthday")),
+        lunar_birthday=lunar[0],
+        lunar_day=lunar[1],
         marital_status=coerce.text(profile.get("marital_status")),
         income=coerce.money(profile.get("income")),
         risk_profile=coerce.integer(risk.get("profile")),
@@ -126,11 +128,13 @@ def _family(meta: dict, reporter, loaded: yamltree.Loaded) -> list[FamilyMember]
         name = coerce.text(m.get("name"))
         if not name:
             continue
+        lunar, lunar_day = coerce.lunar_birthday(m.get("lunar_birthday"), reporter("family", i, "lunar_birthday"))
         out.append(FamilyMember(
             name=name,
             relation=coerce.text(m.get("relation")),
             birthday=coerce.day(m.get("birthday"), "birthday", reporter("family", i, "birthday")),
-            lunar_birthday=coerce.flag(m.get("lunar_birthday")),
+            lunar_birthday=lunar,
+            lunar_day=lunar_day,
             occupation=coerce.text(m.get("occupation")),
             school=coerce.text(m.get("school")),
             client=coerce.link(m.get("client")),

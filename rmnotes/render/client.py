@@ -20,6 +20,13 @@ def _age(born: date | None, today: date) -> str:
     return f" ({years})"
 
 
+def _birthday(born: date | None, lunar: bool, lunar_day, today: date) -> str:
+    """``1955-12-02 (71) 農曆 10-19``; ``農曆 10-25`` when only the lunar month-day is known."""
+    mark = f"農曆 {lunar_day}" if lunar_day else ("農曆" if lunar else "")
+    solar = f"{born}{_age(born, today)}" if born else ""
+    return " ".join(part for part in (solar, mark) if part)
+
+
 def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, today: date,
                  recent: int = 5) -> Group:
     parts: list = []
@@ -39,9 +46,8 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     for key in ("mobile", "phone", "email", "address"):
         if profile.get(key) not in (None, ""):
             facts.add_row(key, str(profile[key]))
-    if client.birthday:
-        lunar = " 農曆" if client.lunar_birthday else ""
-        facts.add_row("birthday", f"{client.birthday}{lunar}{_age(client.birthday, today)}")
+    if client.birthday or client.lunar_day:
+        facts.add_row("birthday", _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
     if work:
         facts.add_row("work", work)
@@ -75,7 +81,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         for m in client.family:
             extra = m.school or m.occupation or ""
             link = f"→ {m.client}" if m.client else ""
-            fam.add_row(m.name, m.relation or "", f"{m.birthday or ''}{_age(m.birthday, today)}", extra, link)
+            fam.add_row(m.name, m.relation or "", _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today), extra, link)
         parts.append(fam)
 
     open_items = [f for f in client.followups if not f.done]
