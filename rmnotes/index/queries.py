@@ -251,7 +251,7 @@ class Index:
                        ) -> list[tuple[ContactRow, Fact]]:
         """Birthdays on the solar or the ``lunar`` calendar, with their clients (not closed);
         with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
-        ``(from, to)`` ranges."""
+        ``(from, to)`` ranges, and every birthday written as a lunar month-day."""
         where, params = "f.kind = 'birthday' AND f.lunar = ?", [int(lunar)]
         if month_days is not None:
             ranges = ["f.md BETWEEN ? AND ?"] * len(month_days)
