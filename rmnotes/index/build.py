@@ -62,9 +62,10 @@ def stamps_digest(stamps: Sequence[tuple[str, int, int]]) -> str:
 
 
 def refresh(conn: sqlite3.Connection, vault: Vault,
-            progress: Callable[[int], Progress | None] | None = None) -> int:
+            progress: Callable[[int], Progress | None] | None = None, parallel: bool = True) -> int:
     """Re-parse the files whose stamp changed, in one transaction; returns how many files
-    changed or went. ``progress(total)`` may return a callback for a long refresh."""
+    changed or went. ``progress(total)`` may return a callback for a long refresh. Without
+    ``parallel`` (an index in memory: no folder for the workers' parts) one process parses."""
     current = vault.stamps()
     digest = stamps_digest(current)
     row = conn.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
@@ -94,7 +95,7 @@ def refresh(conn: sqlite3.Connection, vault: Vault,
         if bulk:  # fill the tables, then index them: faster than row by row
             for name, _ in SECONDARY:
                 conn.execute(f"DROP INDEX IF EXISTS {name}")
-        workers = _workers(len(changed))
+        workers = _workers(len(changed)) if parallel else 1
         if workers > 1:
             attached = _parallel_build(conn, vault, changed, workers, not defer_fts, tick)
         else:
