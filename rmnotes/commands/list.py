@@ -8,6 +8,48 @@ from rmnotes.app import App
 from rmnotes.options import json_option, make_segment, pass_app, segment_options
 
 
+# the segment options as typed: (key in segment_args, flag)
+_FLAGS = (("tier", "--tier"), ("tag", "--tag"), ("status", "--status"), ("risk", "--risk"),
+          ("holds", "--holds"), ("has_children", "--has-children"),
+          ("no_contact", "--no-contact-since"), ("aum", "--aum"))
+
+
+def no_match(segment_args: dict, default_statuses: tuple[str, ...] = ()) -> str:
+    """What an empty selection says instead of an empty table: the filters that matched
+    nothing (and the statuses a command leaves out unless --status asks for them)."""
+    filters = " ".join(_flag_texts(segment_args))
+    left_out = "" if segment_args["status"] or not default_statuses else \
+        " (closed clients are left out unless --status asks for them)"
+    if filters:
+        return f"no clients match {filters}{left_out}"
+    if left_out:
+        return f"no clients{left_out}"
+    return "no clients yet: add one with 'rmn new NAME'"
+
+
+def _flag_texts(segment_args: dict):
+    import shlex
+
+    for key, flag in _FLAGS:
+        value = segment_args[key]
+        if value is True:
+            yield flag
+        elif value not in (None, False, ()):
+            for v in value if isinstance(value, tuple) else (value,):
+                yield f"{flag} {shlex.quote(_option_text(v))}"
+
+
+def _option_text(value) -> str:
+    from rmnotes.domain.segments import Condition
+
+    if isinstance(value, Condition):  # as parsed: 1m is 1000000
+        def amount(d) -> str:
+            return format(d.normalize(), "f")
+        return f"{amount(value.amount)}..{amount(value.high)}" if value.op == ".." else \
+            f"{value.op}{amount(value.amount)}"
+    return str(value)
+
+
 def select_clients(app: App, segment):
     """The index's clients in ``segment``; warnings for clients left out go to stderr."""
     from rmnotes.domain.segments import select_from_index
@@ -49,6 +91,11 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
             [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children,
               c.last_contact, " ".join(c.tags)] for c in clients],
         ), nl=False)
+        if not clients:
+            click.echo(no_match(segment_args), err=True)
+        return
+    if not clients:
+        click.echo(no_match(segment_args), err=True)
         return
     from rmnotes.render.book import client_grid
     from rmnotes.render.console import out
