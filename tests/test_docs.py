@@ -46,3 +46,34 @@ def test_readme_starts_with_the_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test.sh" in ci
+
+
+def _entry(name: str) -> str:
+    """The README's reference entry of ``rmn name``: its heading and text."""
+    import re
+
+    found = re.search(rf"\n### `rmn {re.escape(name)}[ `].*?(?=\n### |\n## |\Z)", README, re.S)
+    assert found, f"README's command reference lacks '### `rmn {name}'"
+    return found.group(0)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_option_appears_in_its_commands_readme_entry(name):
+    """Each option by one of its names; the segment options are explained once, under
+    `rmn list`, and an entry that says "[segment options]" takes them all."""
+    import re
+
+    import click
+
+    from rmnotes.options import SEGMENT_KEYS
+
+    entry = _entry(name)
+    missing = []
+    for param in cli.get_command(None, name).params:
+        if not isinstance(param, click.Option) or param.hidden:
+            continue
+        if param.name in SEGMENT_KEYS and "[segment options]" in entry:
+            continue
+        if not any(re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", entry) for opt in param.opts):
+            missing.append(param.opts[-1])
+    assert not missing, f"README's entry for rmn {name} does not mention {', '.join(missing)}"
