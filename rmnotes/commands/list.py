@@ -63,10 +63,13 @@ def select_clients(app: App, segment):
 
 @click.command(name="list")
 @segment_options
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for a spreadsheet) instead of a table.")
+@click.option("--csv", "csv_to", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
+              help="CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
+                   "mark, which Excel needs to read Chinese; alone or with '-', to stdout without "
+                   "it. Lines end in CRLF.")
 @json_option
 @pass_app
-def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> None:
+def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
     """List clients (id, name, tier, status, last contact, tags), sorted by id.
 
     Segment options combine (a client must pass them all), e.g.
@@ -83,14 +86,8 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
                            "tags": c.tags, "last_contact": c.last_contact,
                            "risk": c.risk_profile, "children": c.children} for c in clients]))
         return
-    if as_csv:
-        from rmnotes.render.book import csv_text
-
-        click.echo(csv_text(
-            ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"],
-            [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children,
-              c.last_contact, " ".join(c.tags)] for c in clients],
-        ), nl=False)
+    if csv_to is not None:
+        _csv(csv_to, clients)
         if not clients:
             click.echo(no_match(segment_args), err=True)
         return
@@ -102,3 +99,30 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
 
     out().print(client_grid(clients, app.today()), no_wrap=True, overflow="ignore",
                 crop=False)
+
+
+def _csv(to: str, clients) -> None:
+    """The clients as CSV on stdout (``to`` is ``-``) or in the file ``to``, owner-only."""
+    from rmnotes.render.book import csv_file, csv_text
+
+    header = ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"]
+    rows = [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
+            for c in clients]
+    if to == "-":
+        click.echo(csv_text(header, rows), nl=False)
+        return
+    from pathlib import Path
+
+    from rmnotes.errors import RmnotesError
+    from rmnotes.render.book import n_clients
+    from rmnotes.vault import atomic_write
+
+    target = Path(to)
+    if not target.parent.is_dir():
+        raise RmnotesError(f"{target}: the folder {target.parent} does not exist; create it or "
+                           "choose another place")
+    try:
+        atomic_write(target, csv_file(header, rows))
+    except OSError as exc:
+        raise RmnotesError(f"{target}: cannot write ({exc.strerror}); choose another place") from None
+    click.echo(f"wrote {target} ({n_clients(len(rows))})", err=True)
