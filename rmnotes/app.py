@@ -9,8 +9,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Generic, Protocol, TypeVar
 
+import click
+
 from rmnotes.errors import DataError
-from rmnotes.vault import Vault, atomic_write, find_root
+from rmnotes.vault import CACHE_DIR, Vault, atomic_write, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
@@ -51,7 +53,15 @@ class App:
     def index(self) -> Index:
         from rmnotes.index import Index
 
-        return Index.open(self.vault, progress=_progress_bar)
+        index = Index.open(self.vault, progress=_progress_bar)
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:  # closed when the command ends: the index is sealed (see Index.close)
+            ctx.find_root().call_on_close(index.close)
+        if index.unsaved is not None:
+            print(f"warning: the index cannot be saved in {CACHE_DIR}/ ({index.unsaved}); every "
+                  f"command reads all client files until {CACHE_DIR} is a folder rmn can write",
+                  file=sys.stderr)
+        return index
 
     @staticmethod
     def today() -> date:

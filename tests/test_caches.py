@@ -35,8 +35,9 @@ READS = (
 )
 # every name rmnotes reads or writes under .rmnotes/, and the old settings pickle
 CACHE_NAMES = ("config.pickle", "config.json", "calendar.json", "index.sqlite",
-               "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-journal", "lock")
-SIDE_FILES = ("config.pickle", "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-journal")
+               "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-journal", "index.seal", "lock")
+SIDE_FILES = ("config.pickle", "index.sqlite-wal", "index.sqlite-shm", "index.sqlite-journal",
+              "index.seal")
 GARBAGE = bytes(range(256)) * 64 + b"{\"version\": 1, [not json\n"
 
 

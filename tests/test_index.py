@@ -210,3 +210,58 @@ def test_a_busy_index_is_reported_and_kept(vault, monkeypatch):
     assert result.stderr.startswith("rmn: error: .rmnotes/index.sqlite: the index cannot be updated "
                                     "(database is locked)")
     assert run(["due", "--as-of", "2026-11-28"], vault).exit_code == 0  # the lock gone, it answers
+
+
+def _reaped() -> int:
+    """The pid of a process that is gone (and reaped)."""
+    import subprocess
+
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_build_of_a_small_vault_removes_the_folders_of_killed_builds(vault):
+    write_client(vault, "wang-wei", A)
+    cache = vault / ".rmnotes"
+    cache.mkdir(mode=0o700, exist_ok=True)
+    dead = cache / f"build-{_reaped()}"
+    dead.mkdir()
+    (dead / "part-0.sqlite").write_bytes(b"SQLite format 3\0" + bytes(4080))
+    alive = cache / f"build-{os.getpid()}"  # a build still running (this process)
+    alive.mkdir()
+    (cache / "build-notes").mkdir()  # not a name a build gives
+    assert run(["list"], vault).exit_code == 0
+    assert sorted(p.name for p in cache.glob("build-*")) == sorted([alive.name, "build-notes"])
+
+
+def test_a_killed_cold_build_leaves_nothing_after_the_next_command(tmp_path):
+    """kill -9 of a first build of 3,000 clients while its workers write their parts: the
+    parts are owner-only, and the next command (here on what is left of the vault after
+    most files went: the size does not matter) removes them."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO
+
+    root = tmp_path / "book"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(root), "--clients", "3000"],
+                   check=True, capture_output=True)
+    proc = subprocess.Popen([sys.executable, "-m", "rmnotes", "--vault", str(root), "list", "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    parts: list = []
+    while not parts and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        parts = list((root / ".rmnotes").glob("build-*/part-*.sqlite"))
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers
+    proc.wait()
+    assert parts, "the build ended before its parts could be seen"
+    assert {oct(p.stat().st_mode & 0o777) for p in parts if p.exists()} <= {"0o600"}
+    assert list((root / ".rmnotes").glob("build-*"))
+    for path in sorted((root / "clients").glob("*.md"))[20:]:
+        path.unlink()
+    assert run(["list", "--json"], root).exit_code == 0
+    assert list((root / ".rmnotes").glob("build-*")) == []

@@ -145,7 +145,8 @@ def test_the_table_marks_the_80_percent_line_and_counts_the_top(vault):
 def test_empty_vault(vault):
     assert rank_json(vault)[0] == []
     result = run(["rank"], vault)
-    assert result.exit_code == 0 and result.stdout == "no clients to rank\n"
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "no clients (closed clients are left out unless --status asks for them)\n"
 
 
 def test_closed_clients_are_left_out_unless_asked_for(vault):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from rmnotes.app import App
-from rmnotes.commands.list import select_clients
+from rmnotes.commands.list import no_match, select_clients
 from rmnotes.options import as_of_option, json_option, make_segment, pass_app, segment_options
 
 ACTIVE = ("active", "prospect", "dormant")
@@ -52,6 +52,9 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
         from rmnotes.render.jsonout import dumps
 
         click.echo(dumps(coverage_json(report)))
+        return
+    if not clients:
+        click.echo(no_match(segment_args, ACTIVE), err=True)
         return
     from rmnotes.render.book import coverage_summary, coverage_table, gap_lines
     from rmnotes.render.console import out

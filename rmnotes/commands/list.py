@@ -8,6 +8,48 @@ from rmnotes.app import App
 from rmnotes.options import json_option, make_segment, pass_app, segment_options
 
 
+# the segment options as typed: (key in segment_args, flag)
+_FLAGS = (("tier", "--tier"), ("tag", "--tag"), ("status", "--status"), ("risk", "--risk"),
+          ("holds", "--holds"), ("has_children", "--has-children"),
+          ("no_contact", "--no-contact-since"), ("aum", "--aum"))
+
+
+def no_match(segment_args: dict, default_statuses: tuple[str, ...] = ()) -> str:
+    """What an empty selection says instead of an empty table: the filters that matched
+    nothing (and the statuses a command leaves out unless --status asks for them)."""
+    filters = " ".join(_flag_texts(segment_args))
+    left_out = "" if segment_args["status"] or not default_statuses else \
+        " (closed clients are left out unless --status asks for them)"
+    if filters:
+        return f"no clients match {filters}{left_out}"
+    if left_out:
+        return f"no clients{left_out}"
+    return "no clients yet: add one with 'rmn new NAME'"
+
+
+def _flag_texts(segment_args: dict):
+    import shlex
+
+    for key, flag in _FLAGS:
+        value = segment_args[key]
+        if value is True:
+            yield flag
+        elif value not in (None, False, ()):
+            for v in value if isinstance(value, tuple) else (value,):
+                yield f"{flag} {shlex.quote(_option_text(v))}"
+
+
+def _option_text(value) -> str:
+    from rmnotes.domain.segments import Condition
+
+    if isinstance(value, Condition):  # as parsed: 1m is 1000000
+        def amount(d) -> str:
+            return format(d.normalize(), "f")
+        return f"{amount(value.amount)}..{amount(value.high)}" if value.op == ".." else \
+            f"{value.op}{amount(value.amount)}"
+    return str(value)
+
+
 def select_clients(app: App, segment):
     """The index's clients in ``segment``; warnings for clients left out go to stderr."""
     from rmnotes.domain.segments import select_from_index
@@ -21,10 +63,13 @@ def select_clients(app: App, segment):
 
 @click.command(name="list")
 @segment_options
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (for a spreadsheet) instead of a table.")
+@click.option("--csv", "csv_to", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
+              help="CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
+                   "mark, which Excel needs to read Chinese; alone or with '-', to stdout without "
+                   "it. Lines end in CRLF.")
 @json_option
 @pass_app
-def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> None:
+def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
     """List clients (id, name, tier, status, last contact, tags), sorted by id.
 
     Segment options combine (a client must pass them all), e.g.
@@ -40,17 +85,43 @@ def client_list(app: App, segment_args: dict, as_csv: bool, as_json: bool) -> No
 
         click.echo(dumps(list_json(clients)))
         return
-    if as_csv:
-        from rmnotes.render.book import csv_text
-
-        click.echo(csv_text(
-            ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"],
-            [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children,
-              c.last_contact, " ".join(c.tags)] for c in clients],
-        ), nl=False)
+    if csv_to is not None:
+        _csv(csv_to, clients)
+        if not clients:
+            click.echo(no_match(segment_args), err=True)
+        return
+    if not clients:
+        click.echo(no_match(segment_args), err=True)
         return
     from rmnotes.render.book import client_grid
     from rmnotes.render.console import out
 
     out().print(client_grid(clients, app.today()), no_wrap=True, overflow="ignore",
                 crop=False)
+
+
+def _csv(to: str, clients) -> None:
+    """The clients as CSV on stdout (``to`` is ``-``) or in the file ``to``, owner-only."""
+    from rmnotes.render.book import csv_file, csv_text
+
+    header = ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"]
+    rows = [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
+            for c in clients]
+    if to == "-":
+        click.echo(csv_text(header, rows), nl=False)
+        return
+    from pathlib import Path
+
+    from rmnotes.errors import RmnotesError
+    from rmnotes.render.book import n_clients
+    from rmnotes.vault import atomic_write
+
+    target = Path(to)
+    if not target.parent.is_dir():
+        raise RmnotesError(f"{target}: the folder {target.parent} does not exist; create it or "
+                           "choose another place")
+    try:
+        atomic_write(target, csv_file(header, rows))
+    except OSError as exc:
+        raise RmnotesError(f"{target}: cannot write ({exc.strerror}); choose another place") from None
+    click.echo(f"wrote {target} ({n_clients(len(rows))})", err=True)

@@ -9,6 +9,7 @@ from rmnotes.options import Parsed, as_of_option, json_option, make_segment, pas
 
 SHOW_ALL = 100  # a book this size is shown whole
 SHOW = 50
+STATUSES = ("active", "prospect", "dormant")  # unless --status asks for others
 PLAIN = {"no_wrap": True, "overflow": "ignore", "crop": False}  # long lines: the terminal wraps them
 
 
@@ -42,7 +43,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
 
     config = app.vault.config
     today = as_of or app.today()
-    segment = make_segment(segment_args, today, ("active", "prospect", "dormant"))
+    segment = make_segment(segment_args, today, STATUSES)
     app.warn_skipped()
     ranking = rank_from_index(app.index, config, today, segment, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:
@@ -52,6 +53,11 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
         from rmnotes.render.jsonout import dumps
 
         click.echo(dumps(rank_json(ranking)))
+        return
+    if not (ranking.rows or ranking.potential or ranking.warnings):  # the segment matched no one
+        from rmnotes.commands.list import no_match
+
+        click.echo(no_match(segment_args, STATUSES), err=True)
         return
     from rmnotes.render.book import potential_table, rank_summary, rank_table
     from rmnotes.render.console import out

@@ -100,7 +100,11 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
                                  f"review: {c.id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}"
                                  ).commit
         sha = f" ({commit.sha[:7]})" if commit.sha else ""
-        click.echo(f"recorded the review of {c.name} on {today} in {rel}{sha}", err=messages_to_stderr)
+        newest = max((e.date for e in c.entries), default=None)
+        below = (f"; it is dated before the log's newest entry ({newest}) and went at the end "
+                 "of the log, below newer entries") if newest is not None and newest > today else ""
+        click.echo(f"recorded the review of {c.name} on {today} in {rel}{sha}{below}",
+                   err=messages_to_stderr)
 
 
 def _inside_vault(app: App, path: Path) -> str | None:

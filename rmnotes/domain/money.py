@@ -30,8 +30,8 @@ def to_base(config: Config, amount: Decimal, currency: str | None, what: str) ->
     rate = config.rate(currency)
     if rate is None:
         raise MissingRate(
-            f"{what}: currency {currency} has no rate in rmnotes.yaml; add it under fx "
-            f"(units of {config.base_currency} per 1 {currency}), e.g. 'fx: {{{currency}: 31.2}}'"
+            f"{what}: currency {currency} has no rate in rmnotes.yaml; add a rate for {currency} "
+            f"under fx in rmnotes.yaml (units of {config.base_currency} per 1 {currency})"
         )
     return amount * rate
 

@@ -8,16 +8,19 @@ decides every row it returns.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach
-from rmnotes.index import build
+from rmnotes.index import build, schema
 from rmnotes.index.schema import DB_NAME, connect, remove, unpack
 from rmnotes.periods import LunarMonthDay
 from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
@@ -103,49 +106,85 @@ def _in(values: Sequence) -> str:
     return f"({','.join('?' * len(values))})"
 
 
-class Index:
-    """An open, fresh index. Use :meth:`open`."""
+def _answers(method):
+    """A question asked of the index: damage the file shows (a malformed page, a value that
+    does not decode) rebuilds the index from the client files, once, and asks again."""
 
-    def __init__(self, vault: Vault, conn: sqlite3.Connection):
+    @functools.wraps(method)
+    def asked(self: Index, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except _READ_ERRORS as exc:
+            trouble = _trouble(exc)
+            if trouble != "damaged":
+                raise _cannot_update(exc) from None
+            if self._rebuilt:
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise _damaged_again(exc) from None
+                raise
+        self._rebuild()
+        return method(self, *args, **kwargs)
+
+    return asked
+
+
+def _asking(cls: type) -> type:
+    """Every public method of ``cls`` but opening and closing is a question (:func:`_answers`)."""
+    for name, value in list(vars(cls).items()):
+        if inspect.isfunction(value) and not name.startswith("_") and name != "close":
+            setattr(cls, name, _answers(value))
+    return cls
+
+
+@_asking
+class Index:
+    """An open, fresh index. Use :meth:`open`.
+
+    A file changed behind rmn's back is rebuilt when it opens (:func:`schema.foreign`), but
+    damage may also come while it is in use, or from the disk itself, and show only when a
+    query reads the damaged page (``PRAGMA quick_check`` at every open would find some of
+    it, but costs 130 ms at 10,000 clients, most of a warm ``rmn due``). So every public
+    method is a question that rebuilds the index once when SQLite, or decoding a value,
+    finds damage, and asks again.
+
+    ``unsaved`` says why the index lives in memory for this run only (None: it is saved in
+    ``.rmnotes/``).
+    """
+
+    def __init__(self, vault: Vault, conn: sqlite3.Connection, unsaved: str | None = None,
+                 progress: Callable[[int], build.Progress | None] | None = None):
         self.vault = vault
+        self.unsaved = unsaved
         self._conn = conn
+        self._progress = progress
+        self._rebuilt = False
 
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, vault: Vault, progress: Callable[[int], build.Progress | None] | None = None) -> Index:
-        """Open (creating or rebuilding as needed) and refresh the index of ``vault``.
+        """Open (creating or rebuilding as needed) and refresh the index of ``vault``; an
+        index that cannot be written in ``.rmnotes/`` is built in memory (see ``unsaved``).
 
         ``progress(total)`` may return a callback for a long refresh.
         """
-        vault.cache_dir.mkdir(mode=DIR_MODE, exist_ok=True)
-        path = vault.cache_dir / DB_NAME
-        try:
-            return cls._opened(vault, path, progress)
-        except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
-            # busy or read-only: another rmn holds it, or the folder cannot be written; the
-            # cache is fine, so it must not be deleted under the other process
-            raise _busy(exc) from None
-        except sqlite3.DatabaseError:
-            # damaged or foreign bytes: the cache is disposable, build it anew
-            remove(path)
-            return cls._opened(vault, path, progress)
+        return cls(vault, *_connected(vault, progress), progress=progress)
 
-    @classmethod
-    def _opened(cls, vault: Vault, path, progress) -> Index:
-        index = cls(vault, connect(path))
-        try:
-            index.refresh(progress)
-        except BaseException:
-            index.close()
-            raise
-        return index
+    def _rebuild(self) -> None:
+        self._conn.close()
+        self._conn, self.unsaved = _connected(self.vault, self._progress, anew=True)
+        self._rebuilt = True
 
     def refresh(self, progress: Callable[[int], build.Progress | None] | None = None) -> int:
         """Re-read the files that changed since the index was opened; returns how many."""
-        return build.refresh(self._conn, self.vault, progress)
+        return build.refresh(self._conn, self.vault, progress, parallel=self.unsaved is None)
 
     def close(self) -> None:
-        self._conn.close()
+        """Close the index; a command's last act (see :func:`rmnotes.index.schema.close`)."""
+        schema.close(self._conn, self._path)
+
+    @property
+    def _path(self) -> Path | None:
+        return self.vault.cache_dir / DB_NAME if self.unsaved is None else None
 
     def _rows(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
         cursor = self._conn.cursor()
@@ -438,7 +477,74 @@ def _issues(path: str, blob: str) -> list[Issue]:
     return [Issue(path, line, message, severity) for line, severity, message in json.loads(blob)]
 
 
-def _busy(exc: sqlite3.Error) -> DataError:
+# What went wrong with the index, by SQLite's primary result code.
+_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another rmn holds it
+_UNWRITABLE = {3, 8, 10, 13, 14}  # SQLITE_PERM, _READONLY, _IOERR, _FULL, _CANTOPEN
+# What reading a damaged file may raise: SQLite's errors, and Python's for a value that does
+# not decode (a text that is not UTF-8, a date or a number that is not one).
+_READ_ERRORS = (sqlite3.DatabaseError, ValueError, TypeError, ArithmeticError)
+
+
+def _trouble(exc: BaseException) -> str:
+    """``busy`` (another rmn holds the index: keep it), ``unwritable`` (this folder cannot
+    hold it) or ``damaged`` (build it anew)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "busy"  # two first builds at once: the other one's rows are already in
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11 on
+    if code is not None:
+        code &= 0xFF
+        return "busy" if code in _BUSY else "unwritable" if code in _UNWRITABLE else "damaged"
+    if isinstance(exc, sqlite3.OperationalError) and "decode" not in str(exc):
+        return "busy"  # no code to tell (Python 3.10): keep the file
+    return "damaged"
+
+
+def _connected(vault: Vault, progress, anew: bool = False) -> tuple[sqlite3.Connection, str | None]:
+    """A refreshed connection to the index of ``vault``, and why it is in memory (None: it
+    is the file in ``.rmnotes/``). A damaged file is built anew, as is any file with ``anew``;
+    a folder that cannot hold it gives an index in memory, built from every client file."""
+    path = vault.cache_dir / DB_NAME
+    try:
+        vault.cache_dir.mkdir(mode=DIR_MODE, exist_ok=True)
+        if anew:
+            remove(path)
+        try:
+            return _refreshed(vault, path, progress), None
+        except _READ_ERRORS as exc:
+            if _trouble(exc) != "damaged":
+                raise
+        remove(path)  # damaged or foreign bytes: the cache is disposable, build it anew
+        return _refreshed(vault, path, progress), None
+    except OSError as exc:  # .rmnotes is a file, or cannot be written
+        unsaved = exc.strerror or str(exc)
+    except _READ_ERRORS as exc:
+        trouble = _trouble(exc)
+        if trouble == "busy":
+            # the cache is fine: it must not be deleted under the other process
+            raise _cannot_update(exc) from None
+        if trouble == "damaged":
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _damaged_again(exc) from None
+            raise
+        unsaved = str(exc)
+    return _refreshed(vault, None, progress), unsaved
+
+
+def _refreshed(vault: Vault, path: Path | None, progress) -> sqlite3.Connection:
+    conn = connect(path)
+    try:
+        build.refresh(conn, vault, progress, parallel=path is not None)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _cannot_update(exc: BaseException) -> DataError:
     return DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another rmn "
-                     f"is building it, try again in a moment; if {CACHE_DIR}/ cannot be written, "
-                     "make it writable (it is a cache: deleting it is safe)")
+                     "is building it, try again in a moment")
+
+
+def _damaged_again(exc: sqlite3.DatabaseError) -> DataError:
+    return DataError(f"{CACHE_DIR}/{DB_NAME}: the index was damaged again right after it was "
+                     f"built ({exc}); the disk may be failing: check it, and copy the vault elsewhere")

@@ -1,11 +1,13 @@
 """The index's tables, its version, and opening the SQLite file.
 
-The index is a disposable cache: a file of another version, or one SQLite cannot read, is
-deleted and built again by :mod:`rmnotes.index.build`. Nothing in it is ever executed.
+The index is a disposable cache: a file of another version, one SQLite cannot read, or one
+changed since rmn last closed it, is deleted and built again by :mod:`rmnotes.index.build`.
+Nothing in it is ever executed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,6 +16,7 @@ from pathlib import Path
 
 SCHEMA_VERSION = 19
 DB_NAME = "index.sqlite"
+SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
 # Every table holding a client's rows is keyed by its id (``clients`` by ``id``); the
@@ -118,11 +121,14 @@ def unpack(text: str) -> tuple[str, ...]:
     return tuple(text.split(SEPARATOR))
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the index at ``path``, creating it, or deleting and creating it when it is of
-    another version. Raises sqlite3.DatabaseError for a file SQLite cannot read."""
-    new = not path.exists()
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+def connect(path: Path | None) -> sqlite3.Connection:
+    """Open the index at ``path`` (None: one in memory, for this run only), creating it, or
+    deleting and creating it when it is of another version or :func:`foreign`. Raises
+    sqlite3.DatabaseError for a file SQLite cannot read."""
+    if path is not None and foreign(path):
+        remove(path)
+    new = path is None or not path.exists()
+    conn = sqlite3.connect(":memory:" if path is None else path, timeout=BUSY_TIMEOUT)
     try:
         _settings(conn)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -136,11 +142,56 @@ def connect(path: Path) -> sqlite3.Connection:
             # index at once each wait their turn, and the second finds it made
             conn.executescript(f"BEGIN IMMEDIATE; {_IF_NOT_EXISTS}; "
                                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-            os.chmod(path, 0o600)
+            if path is not None:
+                os.chmod(path, 0o600)
     except sqlite3.DatabaseError:
         conn.close()
         raise
     return conn
+
+
+def foreign(path: Path) -> bool:
+    """Whether the index file changed since rmn last closed it (see :func:`close`): another
+    program wrote it, or it was never closed. Damage inside the file may answer wrong
+    without an error (a misordered page of an index finds another client, and neither
+    ``PRAGMA quick_check`` nor a query notices), so such a file is never believed.
+
+    A file in use (its write-ahead log is there) is judged by SQLite alone: its changes may
+    be another rmn's, still running; a killed rmn also leaves the log, which SQLite reads
+    back. Costs two ``stat`` calls and a read of a few bytes."""
+    if not path.exists() or Path(f"{path}-wal").exists():
+        return False
+    try:
+        sealed = path.with_name(SEAL_NAME).read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return True
+    return sealed != _stat_text(path)
+
+
+def close(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Close the index and, when no other connection has it open (the last one removes the
+    write-ahead log), seal it: write down its stat, which :func:`foreign` compares."""
+    conn.close()
+    if path is None or Path(f"{path}-wal").exists():
+        return
+    seal = path.with_name(SEAL_NAME)
+    tmp = seal.with_name(f".{SEAL_NAME}.{os.getpid()}.tmp")
+    try:
+        text = _stat_text(path)
+        if seal.exists() and seal.read_text(encoding="ascii") == text:
+            return
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text)
+        os.replace(tmp, seal)  # no fsync: a seal lost in a crash only means a rebuild
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _stat_text(path: Path) -> str:
+    st = os.stat(path)
+    return f"{st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n"
 
 
 def _settings(conn: sqlite3.Connection) -> None:
