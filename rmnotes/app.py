@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
 
-from rmnotes.errors import DataError
+from rmnotes.errors import DataError, GitError, RmnotesError
 from rmnotes.vault import Vault, atomic_write, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
@@ -26,6 +27,7 @@ class NewBytes(Protocol):
 
 
 T = TypeVar("T", bound="bytes | NewBytes")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +80,22 @@ class App:
                             "(rmn check lists every problem)")
         return parsed.client
 
-    def commit_hand_edits(self) -> gitops.CommitResult:
-        from rmnotes import gitops
-
-        return gitops.commit_hand_edits(self.vault.root)
+    def commit_hand_edits(self, rel: str) -> gitops.CommitResult:
+        """Before ``rel`` is edited in an editor: under the vault lock, the hand edits
+        committed on their own. Refused, with nothing committed, when the repository is in
+        a state no tool may write in."""
+        with self._writing() as change:
+            _refuse(change.state())
+            return change.commit_hand_edits()
 
     def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
+        """Commit ``paths`` as they are (after ``rmn edit``); a repository in a state no tool
+        may write in leaves them uncommitted, and says so in the result."""
         from rmnotes import gitops
 
+        unsafe = gitops.repo_state(self.vault.root)
+        if unsafe is not None:
+            return gitops.CommitResult(None, message, str(unsafe))
         return gitops.commit(self.vault.root, paths, message)
 
     def change_file(self, rel: str, transform: Callable[[bytes | None], T],
@@ -100,19 +110,25 @@ class App:
         ``message`` may be a function of that value.
 
         ``git status``, which finds the hand edits, runs while the file is read and
-        transformed; nothing is written before the hand edits are committed.
+        transformed; nothing is written before the hand edits are committed. Nothing at all
+        is written, or committed, when the repository is in a state no tool may write in
+        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`).
         """
         from rmnotes import gitops
 
         path = self.vault.root / rel
-        with self.vault.lock(), gitops.Change(self.vault.root) as change:
+
+        def read_and_transform() -> tuple[bytes | None, T]:
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
                 if not create:
                     raise DataError(f"{rel}: the file is gone; nothing was written") from None
                 data = None
-            value = transform(data)
+            return data, transform(data)
+
+        with self._writing() as change:
+            data, value = _unless_unsafe(change, read_and_transform)
             new = value if isinstance(value, bytes) else value.data
             self.report_commit(change.commit_hand_edits(), "hand edits")
             if new == data:
@@ -123,11 +139,38 @@ class App:
         self.report_commit(result, rel)
         return Changed(value, result)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[gitops.Change]:
+        """The vault lock, and the git side of one write (its ``git status`` starts now)."""
+        from rmnotes import gitops
+
+        with self.vault.lock(), gitops.Change(self.vault.root) as change:
+            yield change
+
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""
         if not result.ok:
             print(f"warning: {what} was saved but not committed: {result.error}; "
                   "commit it with git in the vault", file=sys.stderr)
+
+
+def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:
+    """``step()``, then a refusal if the repository is in a state no tool may write in.
+    git is asked after the step, so that it answers while Python works; its answer also
+    wins over the step's own error, since a merge in progress explains a file that no
+    longer reads."""
+    try:
+        value = step()
+    except RmnotesError:
+        _refuse(change.state())
+        raise
+    _refuse(change.state())
+    return value
+
+
+def _refuse(unsafe: gitops.Unsafe | None) -> None:
+    if unsafe is not None:
+        raise GitError(f"{unsafe}; nothing was written")
 
 
 def _progress_bar(total: int):

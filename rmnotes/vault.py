@@ -330,14 +330,14 @@ def decode(data: bytes, rel: str) -> str:
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to a temp file beside ``path``, then replace: never a half-written file.
 
-    The file keeps its mode; a new file is created owner-only.
+    The file keeps its mode; a new file is created owner-only, in owner-only folders.
     """
     if mode is None:
         try:
             mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
             mode = FILE_MODE
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    make_folders(path.parent)
     import tempfile
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # owner-only
@@ -354,6 +354,19 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         raise
 
 
+def make_folders(folder: Path) -> None:
+    """``folder`` and any missing parents, each owner-only (``mkdir(parents=True)`` gives the
+    parents the umask's mode)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for f in reversed(missing):
+        f.mkdir(mode=DIR_MODE, exist_ok=True)
+
+
 def ensure_private(path: Path) -> None:
     """Owner-only modes for a vault's folders and files (0700 / 0600)."""
     for dirpath, dirnames, filenames in os.walk(path):
@@ -366,5 +379,5 @@ def ensure_private(path: Path) -> None:
 
 __all__ = [
     "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "RmnotesError", "Vault",
-    "atomic_write", "decode", "ensure_private", "find_root",
+    "atomic_write", "decode", "ensure_private", "find_root", "make_folders",
 ]
