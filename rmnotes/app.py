@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,13 +113,15 @@ class App:
         ``git status``, which finds the hand edits, runs while the file is read and
         transformed; nothing is written before the hand edits are committed. Nothing at all
         is written, or committed, when the repository is in a state no tool may write in
-        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`).
+        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`), or when
+        the file is a symbolic link.
         """
         from rmnotes import gitops
 
         path = self.vault.root / rel
 
         def read_and_transform() -> tuple[bytes | None, T]:
+            _refuse_link(path, rel)
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -171,6 +174,14 @@ def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:
 def _refuse(unsafe: gitops.Unsafe | None) -> None:
     if unsafe is not None:
         raise GitError(f"{unsafe}; nothing was written")
+
+
+def _refuse_link(path: Path, rel: str) -> None:
+    """rmn never writes through a symbolic link: the write would replace the link with a
+    file (or change a file outside the vault)."""
+    if path.is_symlink():
+        raise DataError(f"{rel} is a symbolic link (to {os.readlink(path)}); rmn does not write "
+                        "through links: put the file itself in its place; nothing was written")
 
 
 def _progress_bar(total: int):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -367,17 +368,35 @@ def make_folders(folder: Path) -> None:
         f.mkdir(mode=DIR_MODE, exist_ok=True)
 
 
-def ensure_private(path: Path) -> None:
-    """Owner-only modes for a vault's folders and files (0700 / 0600)."""
-    for dirpath, dirnames, filenames in os.walk(path):
+class ModeChange(NamedTuple):
+    rel: str  # vault-relative posix path; a folder's ends with '/'
+    old: int
+    new: int
+
+
+def ensure_private(path: Path) -> list[ModeChange]:
+    """Owner-only modes for a vault's folders and files (0700 / 0600), .git aside; returns
+    what it changed. A symbolic link is left alone, and so is what it points to."""
+    changed = []
+    for dirpath, dirnames, filenames in os.walk(path):  # never into a linked folder
         if ".git" in dirnames:
             dirnames.remove(".git")
-        os.chmod(dirpath, DIR_MODE)
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), FILE_MODE)
+        here = Path(dirpath)
+        rel = here.relative_to(path).as_posix()
+        entries = [(here, DIR_MODE, "" if rel == "." else rel + "/")]
+        entries += [(here / name, FILE_MODE, (here / name).relative_to(path).as_posix()) for name in filenames]
+        for item, mode, shown in entries:
+            st = os.lstat(item)
+            if stat.S_ISLNK(st.st_mode):
+                continue
+            old = stat.S_IMODE(st.st_mode)
+            if old != mode:
+                os.chmod(item, mode)
+                changed.append(ModeChange(shown or "./", old, mode))
+    return changed
 
 
 __all__ = [
-    "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "RmnotesError", "Vault",
+    "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "ModeChange", "RmnotesError", "Vault",
     "atomic_write", "decode", "ensure_private", "find_root", "make_folders",
 ]
