@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
 
 from rmnotes.errors import DataError, GitError, RmnotesError
-from rmnotes.vault import Vault, atomic_write, find_root
+from rmnotes.vault import Vault, atomic_create, atomic_write, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
@@ -141,6 +141,21 @@ class App:
             result = change.commit(rel, text, tracked=data is not None)
         self.report_commit(result, rel)
         return Changed(value, result)
+
+    def create_file(self, pick: Callable[[], str], data: bytes,
+                    message: Callable[[str], str]) -> tuple[str, gitops.CommitResult]:
+        """A new file, through the same door as :meth:`change_file`: ``pick`` chooses its
+        vault-relative path under the vault lock (so runs in parallel never choose the same
+        one), the file is created there only if nothing is (never replacing one), and
+        committed with ``message(rel)``. Returns the path and the commit."""
+        with self._writing() as change:
+            rel = _unless_unsafe(change, pick)
+            path = self.vault.root / rel
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            atomic_create(path, data)
+            result = change.commit(rel, message(rel), tracked=False)
+        self.report_commit(result, rel)
+        return rel, result
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[gitops.Change]:

@@ -338,6 +338,39 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
             mode = FILE_MODE
+    tmp = _written_beside(path, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_create(path: Path, data: bytes) -> None:
+    """A new owner-only file at ``path``, whole or not at all, and never in place of one:
+    FileExistsError when ``path`` is taken (the temp file is linked to it, the O_EXCL of
+    a complete file)."""
+    tmp = _written_beside(path, data, FILE_MODE)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create it exclusively instead
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _written_beside(path: Path, data: bytes, mode: int) -> str:
+    """A temp file of ``data`` and ``mode`` in ``path``'s folder (made, owner-only, if
+    missing), flushed to disk; removed again if anything fails."""
     make_folders(path.parent)
     import tempfile
 
@@ -348,11 +381,11 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    return tmp
 
 
 def make_folders(folder: Path) -> None:
@@ -398,5 +431,5 @@ def ensure_private(path: Path) -> list[ModeChange]:
 
 __all__ = [
     "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "ModeChange", "RmnotesError", "Vault",
-    "atomic_write", "decode", "ensure_private", "find_root", "make_folders",
+    "atomic_create", "atomic_write", "decode", "ensure_private", "find_root", "make_folders",
 ]

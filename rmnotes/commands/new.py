@@ -12,6 +12,7 @@ from rmnotes.app import App
 from rmnotes.commands.edit import commit_after_edit
 from rmnotes.errors import DataError
 from rmnotes.options import pass_app
+from rmnotes.parse.client import client_id_from_path
 
 TEMPLATE = """\
 ---
@@ -57,35 +58,51 @@ def unique_id(existing: set[str], name: str) -> str:
 @click.argument("name")
 @click.option("--tier", help="Contact cadence class (default: the vault's default_tier).")
 @click.option("--no-edit", is_flag=True, help="Do not open $EDITOR.")
+@click.option("--duplicate", is_flag=True,
+              help="Add the client even when a client of that name exists (a second file, -2).")
 @pass_app
-def client_new(app: App, name: str, tier: str | None, no_edit: bool) -> None:
+def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: bool) -> None:
     """Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
     edit it in $EDITOR and commit the edit.
 
     The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
-    -3, ... when taken. $EDITOR opens unless --no-edit or not at a terminal; afterwards
-    the file's problems are reported, as after 'rmn edit'.
+    -3, ... when taken. A client of the same name is refused unless --duplicate: then it
+    is a second client, in a file of its own. $EDITOR opens unless --no-edit or not at a
+    terminal; afterwards the file's problems are reported, as after 'rmn edit'.
     """
     name = name.strip()
     if not name:
         raise click.UsageError("NAME must not be empty")
     vault = app.vault
-    existing = {p.stem for p in vault.clients_dir.glob("*.md")}
-    client_id = unique_id(existing, name)
-    rel = vault.rel(vault.client_path(client_id))
     tier = tier or vault.config.default_tier or "B"
-    text = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat())
+    data = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat()).encode("utf-8")
 
-    def create(old: bytes | None) -> bytes:
-        if old is not None:
-            raise DataError(f"{rel} already exists; nothing was written")
-        return text.encode("utf-8")
+    def pick() -> str:
+        """Under the vault lock: no other rmn is creating a client meanwhile."""
+        if not duplicate:
+            same = same_name(app, name)
+            if same:
+                raise DataError(f"a client named {name} exists: {same}; add --duplicate to make a "
+                                "second client of that name; nothing was written")
+        existing = {p.stem for p in vault.clients_dir.glob("*.md")}
+        return vault.rel(vault.client_path(unique_id(existing, name)))
 
-    app.change_file(rel, create, f"new: {name} ({client_id})", create=True)
+    def message(rel: str) -> str:
+        return f"new: {name} ({client_id_from_path(rel)})"
+
+    rel, _ = app.create_file(pick, data, message)
+    client_id = client_id_from_path(rel)
     click.echo(f"created {rel}", err=True)
     if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
         click.edit(filename=str(vault.root / rel))
         commit_after_edit(app, rel, "edit", client_id, name)
+
+
+def same_name(app: App, name: str) -> str | None:
+    """The clients already named ``name`` (case and spaces aside), as 'name (id)', or None."""
+    key = names.normalise(name)
+    found = [f"{n} ({cid})" for cid, n in sorted(app.index.names().items()) if names.normalise(n) == key]
+    return ", ".join(found) or None
 
 
 def _yaml_text(text: str) -> str:
