@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from dataclasses import dataclass, field
@@ -85,7 +86,7 @@ class App:
         """Before ``rel`` is edited in an editor: under the vault lock, the hand edits
         committed on their own. Refused, with nothing committed, when the repository is in
         a state no tool may write in."""
-        with self._writing() as change:
+        with self._writing(rel) as change:
             _refuse(change.state())
             return change.commit_hand_edits()
 
@@ -113,8 +114,9 @@ class App:
         ``git status``, which finds the hand edits, runs while the file is read and
         transformed; nothing is written before the hand edits are committed. Nothing at all
         is written, or committed, when the repository is in a state no tool may write in
-        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`), or when
-        the file is a symbolic link.
+        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`), when the
+        file is a symbolic link, or when the file system refuses (read-only, full): each is
+        an error naming the file and what to do.
         """
         from rmnotes import gitops
 
@@ -130,13 +132,13 @@ class App:
                 data = None
             return data, transform(data)
 
-        with self._writing() as change:
+        with self._writing(rel) as change:
             data, value = _unless_unsafe(change, read_and_transform)
             new = value if isinstance(value, bytes) else value.data
             self.report_commit(change.commit_hand_edits(), "hand edits")
             if new == data:
                 return Changed(value, gitops.CommitResult())
-            atomic_write(path, new)
+            _or_error(rel, lambda: atomic_write(path, new))
             text = message if isinstance(message, str) else message(value)
             result = change.commit(rel, text, tracked=data is not None)
         self.report_commit(result, rel)
@@ -148,22 +150,23 @@ class App:
         vault-relative path under the vault lock (so runs in parallel never choose the same
         one), the file is created there only if nothing is (never replacing one), and
         committed with ``message(rel)``. Returns the path and the commit."""
-        with self._writing() as change:
+        with self._writing("clients/") as change:
             rel = _unless_unsafe(change, pick)
             path = self.vault.root / rel
             self.report_commit(change.commit_hand_edits(), "hand edits")
-            atomic_create(path, data)
+            _or_error(rel, lambda: atomic_create(path, data))
             result = change.commit(rel, message(rel), tracked=False)
         self.report_commit(result, rel)
         return rel, result
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[gitops.Change]:
+    def _writing(self, rel: str) -> Iterator[gitops.Change]:
         """The vault lock, and the git side of one write (its ``git status`` starts now)."""
         from rmnotes import gitops
 
-        with self.vault.lock(), gitops.Change(self.vault.root) as change:
-            yield change
+        with contextlib.ExitStack() as stack:
+            _or_error(rel, lambda: stack.enter_context(self.vault.lock()))
+            yield stack.enter_context(gitops.Change(self.vault.root))
 
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""
@@ -197,6 +200,25 @@ def _refuse_link(path: Path, rel: str) -> None:
     if path.is_symlink():
         raise DataError(f"{rel} is a symbolic link (to {os.readlink(path)}); rmn does not write "
                         "through links: put the file itself in its place; nothing was written")
+
+
+# what the file system said, and what to do about it
+_WRITE_ERRORS = {
+    errno.EROFS: ("the vault is on a read-only file system", "remount it writable or work in a writable copy"),
+    errno.EACCES: ("permission denied", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
+    errno.EPERM: ("not permitted", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
+    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space and run the command again"),
+}
+
+
+def _or_error(rel: str, write: Callable[[], V]) -> V:
+    """``write()``; an OSError becomes one line naming the file and what to do."""
+    try:
+        return write()
+    except OSError as exc:
+        why, then = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc), "check the vault folder and try again"))
+        raise RmnotesError(f"{rel}: cannot write ({why}); nothing was written: {then}") from None
 
 
 def _progress_bar(total: int):

@@ -370,11 +370,13 @@ def atomic_create(path: Path, data: bytes) -> None:
 
 def _written_beside(path: Path, data: bytes, mode: int) -> str:
     """A temp file of ``data`` and ``mode`` in ``path``'s folder (made, owner-only, if
-    missing), flushed to disk; removed again if anything fails."""
+    missing), flushed to disk; removed again if anything fails. Its name stays within the
+    255 bytes a file name may have, whatever the length of ``path``'s."""
     make_folders(path.parent)
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # owner-only
+    stem = path.name.encode("utf-8")[:64].decode("utf-8", "ignore")
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=path.parent)  # owner-only
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

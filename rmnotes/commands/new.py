@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from datetime import date
 
 import click
@@ -46,8 +47,15 @@ What matters to this client, cautions, history.
 """
 
 
+MAX_ID = 80  # characters of an id (ASCII): a file name has at most 255 bytes, and -2 ... must fit
+
+
 def unique_id(existing: set[str], name: str) -> str:
+    """The name's slug, cut to :data:`MAX_ID` at a word break, then -2, -3, ... when taken."""
     base = names.slug(name)
+    if len(base) > MAX_ID:
+        cut = base[:MAX_ID]
+        base = (cut[:cut.rfind("-")] if cut.rfind("-") > MAX_ID // 2 else cut).strip("-")
     candidate, n = base, 2
     while candidate in existing:
         candidate, n = f"{base}-{n}", n + 1
@@ -73,9 +81,14 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: 
     name = name.strip()
     if not name:
         raise click.UsageError("NAME must not be empty")
+    for what, text in (("NAME", name), ("--tier", tier or "")):
+        bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise click.UsageError(f"{what} holds a control character (U+{ord(bad):04X}); write it without")
     vault = app.vault
     tier = tier or vault.config.default_tier or "B"
-    data = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat()).encode("utf-8")
+    data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier),
+                           today=date.today().isoformat()).encode("utf-8")
 
     def pick() -> str:
         """Under the vault lock: no other rmn is creating a client meanwhile."""
@@ -105,11 +118,22 @@ def same_name(app: App, name: str) -> str | None:
     return ", ".join(found) or None
 
 
-def _yaml_text(text: str) -> str:
-    """Quote a name when YAML would read it as something else."""
+def yaml_value(key: str, text: str) -> str:
+    """``text`` as the value of ``key:`` in the template: plain when YAML reads it back as
+    that very text, else double-quoted (``*``, ``!``, ``&``, ``#``, ``: `` and the like
+    mean something to YAML)."""
+    from rmnotes.parse import yamltree
+
+    def reads_back(value: str) -> bool:
+        loaded = yamltree.load(f"{key}: {value}\n", 1)
+        return not loaded.problems and not loaded.fatal and loaded.value == {key: text}
+
+    if reads_back(text) and not text.startswith(("'", '"')):
+        return text
     import yaml
 
-    loaded = yaml.safe_load(text) if text else None
-    if isinstance(loaded, str) and loaded == text and not text.startswith(("[", "{", "'", '"')):
-        return text
-    return yaml.safe_dump(text, allow_unicode=True, default_style='"').strip().removesuffix("\n...")
+    quoted = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=1 << 30)
+    quoted = quoted.strip().removesuffix("...").strip()
+    if not reads_back(quoted):  # pragma: no cover - YAML's own quoting always reads back
+        raise DataError(f"{key} {text!r} cannot be written as YAML text; nothing was written")
+    return quoted
