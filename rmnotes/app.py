@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
 
 import click
 
-from rmnotes.errors import DataError
-from rmnotes.vault import CACHE_DIR, Vault, atomic_write, find_root
+from rmnotes.errors import DataError, GitError, RmnotesError
+from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
@@ -28,6 +31,7 @@ class NewBytes(Protocol):
 
 
 T = TypeVar("T", bound="bytes | NewBytes")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +92,22 @@ class App:
                             "(rmn check lists every problem)")
         return parsed.client
 
-    def commit_hand_edits(self) -> gitops.CommitResult:
-        from rmnotes import gitops
-
-        return gitops.commit_hand_edits(self.vault.root)
+    def commit_hand_edits(self, rel: str) -> gitops.CommitResult:
+        """Before ``rel`` is edited in an editor: under the vault lock, the hand edits
+        committed on their own. Refused, with nothing committed, when the repository is in
+        a state no tool may write in."""
+        with self._writing(rel) as change:
+            _refuse(change.state())
+            return change.commit_hand_edits()
 
     def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
+        """Commit ``paths`` as they are (after ``rmn edit``); a repository in a state no tool
+        may write in leaves them uncommitted, and says so in the result."""
         from rmnotes import gitops
 
+        unsafe = gitops.repo_state(self.vault.root)
+        if unsafe is not None:
+            return gitops.CommitResult(None, message, str(unsafe))
         return gitops.commit(self.vault.root, paths, message)
 
     def change_file(self, rel: str, transform: Callable[[bytes | None], T],
@@ -110,34 +122,113 @@ class App:
         ``message`` may be a function of that value.
 
         ``git status``, which finds the hand edits, runs while the file is read and
-        transformed; nothing is written before the hand edits are committed.
+        transformed; nothing is written before the hand edits are committed. Nothing at all
+        is written, or committed, when the repository is in a state no tool may write in
+        (a merge or rebase in progress, a detached HEAD: :class:`gitops.Unsafe`), when the
+        file is a symbolic link, or when the file system refuses (read-only, full): each is
+        an error naming the file and what to do.
         """
         from rmnotes import gitops
 
         path = self.vault.root / rel
-        with self.vault.lock(), gitops.Change(self.vault.root) as change:
+
+        def read_and_transform() -> tuple[bytes | None, T]:
+            _refuse_link(path, rel)
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
                 if not create:
                     raise DataError(f"{rel}: the file is gone; nothing was written") from None
                 data = None
-            value = transform(data)
+            return data, transform(data)
+
+        with self._writing(rel) as change:
+            data, value = _unless_unsafe(change, read_and_transform)
             new = value if isinstance(value, bytes) else value.data
             self.report_commit(change.commit_hand_edits(), "hand edits")
             if new == data:
                 return Changed(value, gitops.CommitResult())
-            atomic_write(path, new)
+            _or_error(rel, lambda: atomic_write(path, new))
             text = message if isinstance(message, str) else message(value)
             result = change.commit(rel, text, tracked=data is not None)
         self.report_commit(result, rel)
         return Changed(value, result)
+
+    def create_file(self, pick: Callable[[], str], data: bytes,
+                    message: Callable[[str], str]) -> tuple[str, gitops.CommitResult]:
+        """A new file, through the same door as :meth:`change_file`: ``pick`` chooses its
+        vault-relative path under the vault lock (so runs in parallel never choose the same
+        one), the file is created there only if nothing is (never replacing one), and
+        committed with ``message(rel)``. Returns the path and the commit."""
+        with self._writing("clients/") as change:
+            rel = _unless_unsafe(change, pick)
+            path = self.vault.root / rel
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            _or_error(rel, lambda: atomic_create(path, data))
+            result = change.commit(rel, message(rel), tracked=False)
+        self.report_commit(result, rel)
+        return rel, result
+
+    @contextlib.contextmanager
+    def _writing(self, rel: str) -> Iterator[gitops.Change]:
+        """The vault lock, and the git side of one write (its ``git status`` starts now)."""
+        from rmnotes import gitops
+
+        with contextlib.ExitStack() as stack:
+            _or_error(rel, lambda: stack.enter_context(self.vault.lock()))
+            yield stack.enter_context(gitops.Change(self.vault.root))
 
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""
         if not result.ok:
             print(f"warning: {what} was saved but not committed: {result.error}; "
                   "commit it with git in the vault", file=sys.stderr)
+
+
+def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:
+    """``step()``, then a refusal if the repository is in a state no tool may write in.
+    git is asked after the step, so that it answers while Python works; its answer also
+    wins over the step's own error, since a merge in progress explains a file that no
+    longer reads."""
+    try:
+        value = step()
+    except RmnotesError:
+        _refuse(change.state())
+        raise
+    _refuse(change.state())
+    return value
+
+
+def _refuse(unsafe: gitops.Unsafe | None) -> None:
+    if unsafe is not None:
+        raise GitError(f"{unsafe}; nothing was written")
+
+
+def _refuse_link(path: Path, rel: str) -> None:
+    """rmn never writes through a symbolic link: the write would replace the link with a
+    file (or change a file outside the vault)."""
+    if path.is_symlink():
+        raise DataError(f"{rel} is a symbolic link (to {os.readlink(path)}); rmn does not write "
+                        "through links: put the file itself in its place; nothing was written")
+
+
+# what the file system said, and what to do about it
+_WRITE_ERRORS = {
+    errno.EROFS: ("the vault is on a read-only file system", "remount it writable or work in a writable copy"),
+    errno.EACCES: ("permission denied", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
+    errno.EPERM: ("not permitted", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
+    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space and run the command again"),
+}
+
+
+def _or_error(rel: str, write: Callable[[], V]) -> V:
+    """``write()``; an OSError becomes one line naming the file and what to do."""
+    try:
+        return write()
+    except OSError as exc:
+        why, then = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc), "check the vault folder and try again"))
+        raise RmnotesError(f"{rel}: cannot write ({why}); nothing was written: {then}") from None
 
 
 def _progress_bar(total: int):

@@ -12,6 +12,14 @@ stages and commits the file in one process on the real index; ``git commit -- PA
 ``--only`` form, which builds a temporary index of the whole book and writes the index
 twice) is kept for when someone staged work of their own that must not be swept into the
 tool's commit. Nothing here reads ``.git`` by hand: it may be a file, the refs packed.
+
+Before anything is written, the repository's state is asked (:class:`Unsafe`): a merge,
+rebase, cherry-pick, revert or bisect in progress, unmerged files or a detached HEAD
+forbid the write. ``git status --branch`` tells the last two; the same ``git rev-parse``
+says where the files marking the others are. The check costs no process of its own:
+asking for eight paths instead of four left that ``rev-parse`` at 1.5 ms (it runs beside
+``git status``), and ``--branch`` left ``git status`` within its noise; looking for the
+seven files takes 0.03 ms (1,000 clients, 300 commits).
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from rmnotes.errors import GitError
 
@@ -108,23 +116,34 @@ class Status:
 
     changed: tuple[str, ...] = ()  # vault paths that differ from the last commit, sorted
     staged_elsewhere: bool = False  # something outside the vault paths is staged (or unmerged)
+    detached: bool = False  # HEAD names a commit, not a branch
+    unmerged: tuple[str, ...] = ()  # paths with a conflict not yet resolved, anywhere in the repository
 
 
-_STATUS = ("status", "--porcelain", "-z", "--untracked-files=all")
+_STATUS = ("status", "--porcelain", "-z", "--branch", "--untracked-files=all")
+# the XY of an unmerged path (git-status(1), "Short Format")
+_UNMERGED = frozenset({"DD", "AU", "UD", "UA", "DU", "AA", "UU"})
 
 
 def parse_status(out: str) -> Status:
-    """``git status --porcelain -z`` output: entries ``XY PATH``, a rename or copy followed
-    by its old path. X is the index against HEAD (`` `` unchanged, ``?`` untracked)."""
+    """``git status --porcelain -z --branch`` output: a ``## BRANCH`` header (``## HEAD (no
+    branch)`` when detached), then entries ``XY PATH``, a rename or copy followed by its old
+    path. X is the index against HEAD (`` `` unchanged, ``?`` untracked)."""
     changed: set[str] = set()
-    staged_elsewhere = False
+    unmerged: list[str] = []
+    staged_elsewhere = detached = False
     parts = out.split("\0")
     i = 0
     while i < len(parts):
         item = parts[i]
         i += 1
+        if item.startswith("## "):  # no entry starts so: X is never '#'
+            detached = item == "## HEAD (no branch)"
+            continue
         if len(item) < 4:
             continue
+        if item[:2] in _UNMERGED:
+            unmerged.append(item[3:])
         paths = [item[3:]]
         if item[0] in "RC":  # a staged rename or copy carries its old path next
             paths.append(parts[i] if i < len(parts) else "")
@@ -134,7 +153,7 @@ def parse_status(out: str) -> Status:
                 changed.add(path)
             elif path and item[0] not in " ?!":
                 staged_elsewhere = True
-    return Status(tuple(sorted(changed)), staged_elsewhere)
+    return Status(tuple(sorted(changed)), staged_elsewhere, detached, tuple(sorted(unmerged)))
 
 
 def status(root: Path) -> Status:
@@ -192,11 +211,108 @@ def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitR
     return commit(root, paths, message)
 
 
+# ---------------------------------------------------------------------- when not to write
+@dataclass(frozen=True, slots=True)
+class Unsafe:
+    """A state of the repository in which no tool may write: ``state`` is one of merge,
+    rebase, am, cherry-pick, revert, bisect, unmerged, detached; ``message`` names it and
+    the way out, in one line."""
+
+    state: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# The files that mark an operation in progress, in the order they are named (a rebase
+# stopped at a conflicted pick is a rebase, not a cherry-pick). git says where they are
+# (`git rev-parse --git-path`: a linked worktree keeps them in a folder of its own).
+_MARKERS = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD", "sequencer",
+            "MERGE_HEAD", "BISECT_LOG")
+_REPO = "the vault's git repository"
+
+
+def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsafe | None:
+    """What forbids a write, from the ``git status`` of :data:`_STATUS` and the paths git
+    gave for :data:`_GIT_PATHS`; None when a tool may write and commit."""
+    found = {name: paths[name] for name in _MARKERS if name in paths and os.path.lexists(paths[name])}
+    files = _listed(status.unmerged)
+    conflicts = f" (conflicts in {files})" if files else ""
+
+    def operation(state: str, what: str, command: str) -> Unsafe:
+        finish = "resolve them, 'git add' them and run" if files else "finish it with"
+        return Unsafe(state, f"{_REPO} is in the middle of {what}{conflicts}: {finish} "
+                             f"'{command} --continue', or undo it with '{command} --abort'")
+
+    if "rebase-merge" in found or "rebase-apply" in found:
+        folder = found.get("rebase-merge") or found["rebase-apply"]
+        if (folder / "applying").exists():
+            return operation("am", "'git am'", "git am")
+        branch = _read(folder / "head-name").removeprefix("refs/heads/")
+        of = f" of {branch}" if branch and branch != "detached HEAD" else ""
+        return operation("rebase", f"a rebase{of}", "git rebase")
+    if "CHERRY_PICK_HEAD" in found:
+        return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
+    if "REVERT_HEAD" in found:
+        return operation("revert", "a revert", "git revert")
+    if "sequencer" in found:  # a series of picks or reverts, stopped between two of them
+        if _read(found["sequencer"] / "todo").startswith("revert"):
+            return operation("revert", "a revert", "git revert")
+        return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
+    if "MERGE_HEAD" in found:
+        return operation("merge", "a merge", "git merge")
+    if "BISECT_LOG" in found:
+        return Unsafe("bisect", f"{_REPO} is in the middle of a bisect: end it with 'git bisect reset'")
+    if files:
+        return Unsafe("unmerged", f"{_REPO} has unmerged files ({files}): resolve the conflicts "
+                                  "and mark them resolved with 'git add'")
+    if status.detached:
+        at = run(root, "rev-parse", "--short", "HEAD", check=False).stdout.strip()
+        branch = _branch_to_return_to(root)
+        back = f"'git switch {branch}'" if branch else "'git switch BRANCH' ('git branch' lists them)"
+        return Unsafe("detached", f"HEAD is detached in {_REPO}{f' (at {at})' if at else ''}, so a "
+                                  f"commit would be on no branch: go back to one with {back}")
+    return None
+
+
+def repo_state(root: Path) -> Unsafe | None:
+    """What forbids a write now (two git processes); see :func:`unsafe_state`."""
+    st = parse_status(run(root, "status", "--porcelain", "-z", "--branch", "--untracked-files=no").stdout)
+    return unsafe_state(root, st, _git_paths(root, run(root, *_GIT_PATHS).stdout))
+
+
+def _listed(paths: Sequence[str], most: int = 3) -> str:
+    return ", ".join(paths[:most]) + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _branch_to_return_to(root: Path) -> str | None:
+    """The branch HEAD was on before it was detached, else the repository's only branch."""
+    previous = run(root, "rev-parse", "--symbolic-full-name", "@{-1}", check=False).stdout.strip()
+    if previous.startswith("refs/heads/"):
+        return previous.removeprefix("refs/heads/")
+    heads = run(root, "for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False).stdout.split()
+    return heads[0] if len(heads) == 1 else None
+
+
 # a commit now would conclude one of these (a partial commit is refused during them)
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
-# where this worktree keeps its index and those files (a linked worktree or a submodule
-# has a .git file, and its own index and MERGE_HEAD in a folder elsewhere)
-_GIT_PATHS = ("rev-parse", *(arg for name in ("index", *_IN_PROGRESS) for arg in ("--git-path", name)))
+# where this worktree keeps its index and the files of _MARKERS (a linked worktree or a
+# submodule has a .git file, and its own index and MERGE_HEAD in a folder elsewhere)
+_NAMED = ("index", *_MARKERS)
+_GIT_PATHS = ("rev-parse", *(arg for name in _NAMED for arg in ("--git-path", name)))
+
+
+def _git_paths(root: Path, out: str) -> dict[str, Path]:
+    """What ``git rev-parse`` of :data:`_GIT_PATHS` printed, by name (relative to ``root``)."""
+    return dict(zip(_NAMED, (root / line for line in out.splitlines())))
 
 
 def _start(root: Path, args: Sequence[str]) -> subprocess.Popen:
@@ -247,12 +363,18 @@ class Change:
         if self._status is None:
             assert self._proc is not None and self._where is not None, "Change used after it was closed"
             out = _finish(self.root, _STATUS, self._proc)
-            where = _finish(self.root, _GIT_PATHS, self._where).splitlines()
+            where = _finish(self.root, _GIT_PATHS, self._where)
             self._proc = self._where = None
-            self._paths = dict(zip(("index", *_IN_PROGRESS), (self.root / line for line in where)))
+            self._paths = _git_paths(self.root, where)
             self._status = parse_status(out)
             self._index = self._index_stamp()
         return self._status
+
+    def state(self) -> Unsafe | None:
+        """What forbids this write (a merge in progress, a detached HEAD, ...), or None: told
+        by the status and the paths git gave, with no process of its own."""
+        st = self.status()
+        return unsafe_state(self.root, st, self._paths)
 
     def commit_hand_edits(self) -> CommitResult:
         """What the user changed by hand in the vault, committed on its own (nothing: no commit)."""
@@ -281,7 +403,7 @@ class Change:
 
     def _in_progress(self) -> bool:
         """A merge, cherry-pick or revert waits to be concluded (or git did not say where)."""
-        if len(self._paths) != 1 + len(_IN_PROGRESS):
+        if len(self._paths) != len(_NAMED):
             return True
         return any(self._paths[name].exists() for name in _IN_PROGRESS)
 

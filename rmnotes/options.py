@@ -10,7 +10,8 @@ import click
 
 from rmnotes.app import App
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a client id as file stems are made (rmnotes.names.slug)
+# a client id as file stems are made (rmnotes.names.slug), short enough to be a file name
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
 
 
 class ClientType(click.ParamType):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -330,23 +331,15 @@ def decode(data: bytes, rel: str) -> str:
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to a temp file beside ``path``, then replace: never a half-written file.
 
-    The file keeps its mode; a new file is created owner-only.
+    The file keeps its mode; a new file is created owner-only, in owner-only folders.
     """
     if mode is None:
         try:
             mode = os.stat(path).st_mode & 0o7777
         except FileNotFoundError:
             mode = FILE_MODE
-    path.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # owner-only
+    tmp = _written_beside(path, data, mode)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -354,17 +347,91 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
         raise
 
 
-def ensure_private(path: Path) -> None:
-    """Owner-only modes for a vault's folders and files (0700 / 0600)."""
-    for dirpath, dirnames, filenames in os.walk(path):
+def atomic_create(path: Path, data: bytes) -> None:
+    """A new owner-only file at ``path``, whole or not at all, and never in place of one:
+    FileExistsError when ``path`` is taken (the temp file is linked to it, the O_EXCL of
+    a complete file)."""
+    tmp = _written_beside(path, data, FILE_MODE)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create it exclusively instead
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _written_beside(path: Path, data: bytes, mode: int) -> str:
+    """A temp file of ``data`` and ``mode`` in ``path``'s folder (made, owner-only, if
+    missing), flushed to disk; removed again if anything fails. Its name stays within the
+    255 bytes a file name may have, whatever the length of ``path``'s."""
+    make_folders(path.parent)
+    import tempfile
+
+    stem = path.name.encode("utf-8")[:64].decode("utf-8", "ignore")
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=path.parent)  # owner-only
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def make_folders(folder: Path) -> None:
+    """``folder`` and any missing parents, each owner-only (``mkdir(parents=True)`` gives the
+    parents the umask's mode)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for f in reversed(missing):
+        f.mkdir(mode=DIR_MODE, exist_ok=True)
+
+
+class ModeChange(NamedTuple):
+    rel: str  # vault-relative posix path; a folder's ends with '/'
+    old: int
+    new: int
+
+
+def ensure_private(path: Path) -> list[ModeChange]:
+    """Owner-only modes for a vault's folders and files (0700 / 0600), .git aside; returns
+    what it changed. A symbolic link is left alone, and so is what it points to."""
+    changed = []
+    for dirpath, dirnames, filenames in os.walk(path):  # never into a linked folder
         if ".git" in dirnames:
             dirnames.remove(".git")
-        os.chmod(dirpath, DIR_MODE)
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), FILE_MODE)
+        here = Path(dirpath)
+        rel = here.relative_to(path).as_posix()
+        entries = [(here, DIR_MODE, "" if rel == "." else rel + "/")]
+        entries += [(here / name, FILE_MODE, (here / name).relative_to(path).as_posix()) for name in filenames]
+        for item, mode, shown in entries:
+            st = os.lstat(item)
+            if stat.S_ISLNK(st.st_mode):
+                continue
+            old = stat.S_IMODE(st.st_mode)
+            if old != mode:
+                os.chmod(item, mode)
+                changed.append(ModeChange(shown or "./", old, mode))
+    return changed
 
 
 __all__ = [
-    "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "RmnotesError", "Vault",
-    "atomic_write", "decode", "ensure_private", "find_root",
+    "CACHE_DIR", "CLIENTS_DIR", "CONFIG_FILE", "FileStamp", "ModeChange", "RmnotesError", "Vault",
+    "atomic_create", "atomic_write", "decode", "ensure_private", "find_root", "make_folders",
 ]

@@ -48,8 +48,10 @@ def run(args: list[str], vault: Path | None = None, input: str | None = None):
 
 
 def write_client(vault: Path, client_id: str, text: str) -> Path:
+    """A client file, owner-only as rmn makes them (tests of modes set their own)."""
     path = vault / "clients" / f"{client_id}.md"
     path.write_text(textwrap.dedent(text), encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 

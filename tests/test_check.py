@@ -126,6 +126,7 @@ def test_settings_file_is_checked(vault):
 
 def test_non_utf8_file_is_reported_not_fatal(vault):
     (vault / "clients" / "big5.md").write_bytes("---\nname: 王偉\n---\n".encode("big5"))
+    (vault / "clients" / "big5.md").chmod(0o600)
     write_client(vault, "ok", "---\nname: 好\n---\n")
     result = run(["check"], vault)
     assert result.exit_code == 1

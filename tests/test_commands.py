@@ -90,7 +90,7 @@ def test_new_names_the_file_by_pinyin_and_commits(vault):
     assert "tier: A" in path.read_text(encoding="utf-8")
     assert messages(vault)[0] == "new: 測試客戶 (ce-shi-ke-hu)"
     assert run(["check"], vault).output == ""  # the template is valid
-    run(["new", "測試客戶", "--no-edit"], vault)
+    run(["new", "測試客戶", "--no-edit", "--duplicate"], vault)
     assert (vault / "clients" / "ce-shi-ke-hu-2.md").exists()
 
 

@@ -25,6 +25,14 @@ def test_every_command_has_help_and_a_readme_entry(name):
     assert run([name, "--help"]).exit_code == 0
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_every_option_appears_in_the_readme(name):
+    command = cli.get_command(None, name)
+    options = [opt for param in command.params for opt in getattr(param, "opts", []) if opt.startswith("--")]
+    missing = [opt for opt in options if opt not in README]
+    assert not missing, f"README does not mention rmn {name} {', '.join(missing)}"
+
+
 def test_every_command_module_is_registered_once():
     modules = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "rmnotes" / "commands").glob("*.py")
                      if p.stem != "__init__")

@@ -34,7 +34,6 @@ def client_edit(app: App, client: str) -> None:
     listed with their lines. A file too broken to read opens by its id, to be fixed.
     """
     rel = app.vault.rel(app.vault.client_path(client))
-    with app.vault.lock():
-        app.report_commit(app.commit_hand_edits(), "hand edits")
+    app.report_commit(app.commit_hand_edits(rel), "hand edits")  # refused mid-merge: no editor
     click.edit(filename=str(app.vault.root / rel))
     commit_after_edit(app, rel, "edit", client, client)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from rmnotes import gitops
+from rmnotes.errors import GitError
 from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
 
 CONFIG_TEMPLATE = """\
@@ -40,9 +41,12 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
     clients/, .gitignore and .gitattributes, and commits everything as the first commit.
     A folder that already holds rmnotes.yaml and client files is adopted as it is.
     """
+    root = directory.expanduser()
+    unsafe = gitops.repo_state(root) if gitops.is_repo(root) else None
+    if unsafe is not None:  # adopting would commit in the middle of it
+        raise GitError(f"{unsafe}; nothing was written")
     old_umask = os.umask(0o077)
     try:
-        root = directory.expanduser()
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         config = root / CONFIG_FILE
         adopted = config.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 from datetime import date
 
 import click
@@ -12,6 +13,7 @@ from rmnotes.app import App
 from rmnotes.commands.edit import commit_after_edit
 from rmnotes.errors import DataError
 from rmnotes.options import pass_app
+from rmnotes.parse.client import client_id_from_path
 
 TEMPLATE = """\
 ---
@@ -45,8 +47,15 @@ What matters to this client, cautions, history.
 """
 
 
+MAX_ID = 80  # characters of an id (ASCII): a file name has at most 255 bytes, and -2 ... must fit
+
+
 def unique_id(existing: set[str], name: str) -> str:
+    """The name's slug, cut to :data:`MAX_ID` at a word break, then -2, -3, ... when taken."""
     base = names.slug(name)
+    if len(base) > MAX_ID:
+        cut = base[:MAX_ID]
+        base = (cut[:cut.rfind("-")] if cut.rfind("-") > MAX_ID // 2 else cut).strip("-")
     candidate, n = base, 2
     while candidate in existing:
         candidate, n = f"{base}-{n}", n + 1
@@ -57,42 +66,74 @@ def unique_id(existing: set[str], name: str) -> str:
 @click.argument("name")
 @click.option("--tier", help="Contact cadence class (default: the vault's default_tier).")
 @click.option("--no-edit", is_flag=True, help="Do not open $EDITOR.")
+@click.option("--duplicate", is_flag=True,
+              help="Add the client even when a client of that name exists (a second file, -2).")
 @pass_app
-def client_new(app: App, name: str, tier: str | None, no_edit: bool) -> None:
+def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: bool) -> None:
     """Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
     edit it in $EDITOR and commit the edit.
 
     The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
-    -3, ... when taken. $EDITOR opens unless --no-edit or not at a terminal; afterwards
-    the file's problems are reported, as after 'rmn edit'.
+    -3, ... when taken. A client of the same name is refused unless --duplicate: then it
+    is a second client, in a file of its own. $EDITOR opens unless --no-edit or not at a
+    terminal; afterwards the file's problems are reported, as after 'rmn edit'.
     """
     name = name.strip()
     if not name:
         raise click.UsageError("NAME must not be empty")
+    for what, text in (("NAME", name), ("--tier", tier or "")):
+        bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise click.UsageError(f"{what} holds a control character (U+{ord(bad):04X}); write it without")
     vault = app.vault
-    existing = {p.stem for p in vault.clients_dir.glob("*.md")}
-    client_id = unique_id(existing, name)
-    rel = vault.rel(vault.client_path(client_id))
     tier = tier or vault.config.default_tier or "B"
-    text = TEMPLATE.format(name=_yaml_text(name), tier=tier, today=date.today().isoformat())
+    data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier),
+                           today=date.today().isoformat()).encode("utf-8")
 
-    def create(old: bytes | None) -> bytes:
-        if old is not None:
-            raise DataError(f"{rel} already exists; nothing was written")
-        return text.encode("utf-8")
+    def pick() -> str:
+        """Under the vault lock: no other rmn is creating a client meanwhile."""
+        if not duplicate:
+            same = same_name(app, name)
+            if same:
+                raise DataError(f"a client named {name} exists: {same}; add --duplicate to make a "
+                                "second client of that name; nothing was written")
+        existing = {p.stem for p in vault.clients_dir.glob("*.md")}
+        return vault.rel(vault.client_path(unique_id(existing, name)))
 
-    app.change_file(rel, create, f"new: {name} ({client_id})", create=True)
+    def message(rel: str) -> str:
+        return f"new: {name} ({client_id_from_path(rel)})"
+
+    rel, _ = app.create_file(pick, data, message)
+    client_id = client_id_from_path(rel)
     click.echo(f"created {rel}", err=True)
     if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
         click.edit(filename=str(vault.root / rel))
         commit_after_edit(app, rel, "edit", client_id, name)
 
 
-def _yaml_text(text: str) -> str:
-    """Quote a name when YAML would read it as something else."""
+def same_name(app: App, name: str) -> str | None:
+    """The clients already named ``name`` (case and spaces aside), as 'name (id)', or None."""
+    key = names.normalise(name)
+    found = [f"{n} ({cid})" for cid, n in sorted(app.index.names().items()) if names.normalise(n) == key]
+    return ", ".join(found) or None
+
+
+def yaml_value(key: str, text: str) -> str:
+    """``text`` as the value of ``key:`` in the template: plain when YAML reads it back as
+    that very text, else double-quoted (``*``, ``!``, ``&``, ``#``, ``: `` and the like
+    mean something to YAML)."""
+    from rmnotes.parse import yamltree
+
+    def reads_back(value: str) -> bool:
+        loaded = yamltree.load(f"{key}: {value}\n", 1)
+        return not loaded.problems and not loaded.fatal and loaded.value == {key: text}
+
+    if reads_back(text) and not text.startswith(("'", '"')):
+        return text
     import yaml
 
-    loaded = yaml.safe_load(text) if text else None
-    if isinstance(loaded, str) and loaded == text and not text.startswith(("[", "{", "'", '"')):
-        return text
-    return yaml.safe_dump(text, allow_unicode=True, default_style='"').strip().removesuffix("\n...")
+    quoted = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=1 << 30)
+    quoted = quoted.strip().removesuffix("...").strip()
+    if not reads_back(quoted):  # pragma: no cover - YAML's own quoting always reads back
+        raise DataError(f"{key} {text!r} cannot be written as YAML text; nothing was written")
+    return quoted

@@ -117,17 +117,15 @@ def _inside_vault(app: App, path: Path) -> str | None:
 
 
 def _write(app: App, path: Path, data: bytes, message: str) -> None:
-    """Owner-only files; inside the vault they go through the write door and are committed."""
-    from rmnotes.vault import DIR_MODE, atomic_write
+    """Owner-only files in owner-only folders; inside the vault they go through the write
+    door and are committed (nothing, not even a folder, when the door refuses)."""
+    from rmnotes.vault import atomic_write
 
     rel = _inside_vault(app, path)
+    if rel is not None:
+        app.change_file(rel, lambda _old: data, message, create=True)
+        return
     try:
-        missing = [p for p in reversed(path.parent.parents) if not p.exists()] + [path.parent]
-        for folder in missing:
-            folder.mkdir(mode=DIR_MODE, exist_ok=True)  # folders holding client data: owner-only
-        if rel is not None:
-            app.change_file(rel, lambda _old: data, message, create=True)
-            return
         atomic_write(path, data, mode=0o600)
     except OSError as exc:
         from rmnotes.errors import RmnotesError

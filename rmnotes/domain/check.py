@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +26,7 @@ from rmnotes.model import Issue
 from rmnotes.parse import ParsedClient, yamltree
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.periods import LunarMonthDay
-from rmnotes.vault import CONFIG_FILE, Vault
+from rmnotes.vault import CLIENTS_DIR, CONFIG_FILE, Vault
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -57,6 +59,7 @@ def check_vault(vault: Vault) -> list[Issue]:
     """Every issue in the vault, sorted by file and line."""
     issues: list[Issue] = list(vault.config_issues)
     issues += schema_issues(_config_loaded(vault), "config.schema.json", CONFIG_FILE)
+    issues += file_issues(vault)
     paths = sorted(rel for rel, _, _ in vault.stamps())
     ctx = CheckContext(vault.config, frozenset(client_id_from_path(rel) for rel in paths))
     for rel in paths:
@@ -67,6 +70,31 @@ def check_vault(vault: Vault) -> list[Issue]:
         for validator in VALIDATORS:
             issues += validator(ctx, parsed)
     return _unique_sorted(issues)
+
+
+def file_issues(vault: Vault) -> list[Issue]:
+    """What the file system says of the client files: a symbolic link (which rmn reads but
+    never writes through), and a file others may read or write (client data is private)."""
+    try:
+        entries = sorted(os.scandir(vault.clients_dir), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    out = []
+    for e in entries:
+        if not e.name.endswith(".md") or e.name.startswith("."):
+            continue
+        rel = f"{CLIENTS_DIR}/{e.name}"
+        if e.is_symlink():
+            target = os.readlink(e.path)
+            gone = "" if os.path.exists(e.path) else ", which does not exist"
+            out.append(Issue(rel, None, f"a symbolic link to {target}{gone}: rmn reads it but never "
+                                        "writes through it; put the file itself in its place", "warning"))
+            continue
+        mode = stat.S_IMODE(e.stat(follow_symlinks=False).st_mode)
+        if mode & 0o066:
+            out.append(Issue(rel, None, f"readable or writable by others (mode {mode:04o}); "
+                                        "'rmn check --fix-modes' makes it owner-only (0600)", "warning"))
+    return out
 
 
 def _config_loaded(vault: Vault) -> yamltree.Loaded:

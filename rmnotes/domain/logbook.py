@@ -57,10 +57,21 @@ def parse_time(text: str) -> str:
 
 
 def _utf8(text: str, what: str) -> None:
+    """Text a client file can keep: valid UTF-8, and no NUL or other control character
+    (tabs and line breaks aside), which no editor shows and no line of the file means."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise EntryError(f"{what} is not valid UTF-8 text; check your terminal's encoding") from None
+    bad = _CONTROL.search(text)
+    if bad:
+        what_char = "a NUL byte" if bad.group() == "\0" else f"a control character (U+{ord(bad.group()):04X})"
+        raise EntryError(f"{what} holds {what_char}, which a client file cannot keep; "
+                         "remove it and try again (nothing was written)")
+
+
+# C0 controls and DEL, except tab and what splitlines() reads as a line break
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)

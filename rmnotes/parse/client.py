@@ -54,8 +54,31 @@ def client_id_from_path(path: str) -> str:
     return stem[:-3] if stem.endswith(".md") else stem
 
 
+def conflict_markers(text: str) -> list[tuple[int, str]]:
+    """The lines of an unresolved git conflict: ``<<<<<<< ``, ``>>>>>>> `` anywhere, and
+    ``=======`` (and diff3's ``||||||| ``) between them, so that a Markdown heading's
+    underline elsewhere is not taken for one."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []
+    out = []
+    inside = False
+    for n, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        head, rest = line[:7], line[7:]
+        if head in ("<<<<<<<", ">>>>>>>") and rest[:1] in ("", " "):
+            inside = head == "<<<<<<<"
+        elif not inside or not (head == "|||||||" and rest[:1] in ("", " ")
+                                or head == "=======" and not rest.strip()):
+            continue
+        out.append((n, f"git conflict marker '{head}': the file holds both sides of a merge; keep "
+                       "the lines you mean, delete the marker lines, then 'git add' the file"))
+    return out
+
+
 def parse_client(text: str, path: str) -> ParsedClient:
     """Parse one client file. ``path`` is vault-relative (``clients/wang-wei.md``)."""
+    markers = conflict_markers(text)
+    if markers:  # both sides of a merge: what the file says is not yet decided
+        return ParsedClient(None, tuple(Issue(path, line, message) for line, message in markers))
     issues: list[Issue] = []
     parts = split(text)
     if parts.front is None:
