@@ -292,17 +292,19 @@ class Index:
         with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
         ``(from, to)`` ranges, and every birthday written as a lunar month-day."""
         where, params = "f.kind = 'birthday' AND f.lunar = ?", [int(lunar)]
-        if month_days is not None:
-            ranges = ["f.md BETWEEN ? AND ?"] * len(month_days)
-            where += " AND (" + " OR ".join(["f.lunar_day IS NOT NULL", *ranges]) + ")"
-            params += [x for pair in month_days for x in pair]
-        return self._client_facts(where, params)
+        if month_days is None:
+            return self._client_facts(where, params)
+        ranges = " OR ".join(["f.md BETWEEN ? AND ?"] * len(month_days)) or "0"
+        dated = self._client_facts(f"{where} AND f.lunar_day IS NULL AND ({ranges})",
+                                   params + [x for pair in month_days for x in pair])
+        return dated + self._client_facts(f"{where} AND f.lunar_day IS NOT NULL", params)
 
     def own_birthdays(self, ids: Iterable[str]) -> set[str]:
         """Which of the clients ``ids`` (not closed) have a birthday of their own in their file."""
         return {r["client_id"] for r in self._rows(
-            "SELECT DISTINCT client_id FROM facts WHERE kind = 'birthday' AND relation IS NULL"
-            " AND client_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))}
+            "SELECT DISTINCT f.client_id FROM json_each(?) AS j CROSS JOIN facts AS f"
+            " ON f.client_id = j.value WHERE f.kind = 'birthday' AND f.relation IS NULL",
+            (json.dumps(sorted(ids)),))}
 
     @staticmethod
     def _fact_window(kinds: Sequence[str], since: date | None, until: date | None) -> tuple[str, list]:

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 21
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
@@ -45,7 +45,8 @@ CREATE TABLE facts (
 );
 CREATE INDEX facts_client ON facts(client_id);
 CREATE INDEX facts_kind_date ON facts(kind, date, status, tier);
-CREATE INDEX facts_birthdays ON facts(kind, lunar, md);
+-- birthdays by calendar, then those written as a lunar month-day, then by month-day
+CREATE INDEX facts_birthdays ON facts(kind, lunar, lunar_day, md);
 CREATE TABLE entries (
     client_id TEXT NOT NULL, date TEXT NOT NULL, time TEXT, channel TEXT NOT NULL,
     text TEXT NOT NULL, attrs TEXT, line INTEGER
