@@ -10,7 +10,18 @@ itself so that:
 - decimals become :class:`Decimal`, never binary floats (money is exact);
 - only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text);
 - an impossible date such as ``1975-13-01`` becomes a :class:`BadDate` (a str) instead of
-  PyYAML's ValueError.
+  PyYAML's ValueError;
+- what a file may cost is bounded: YAML aliases are refused, nesting stops at
+  :data:`MAX_DEPTH` levels and a text over :data:`MAX_YAML_CHARS` is not read. Each is a
+  fatal problem at its line, never a hang, a RecursionError or a gigabyte of memory.
+
+Why refuse aliases rather than expand them up to a bound: a composed node tree shares the
+aliased node, so it is small, but every value built from it is a copy, and nine levels of
+ten aliases ("billion laughs") are 10**9 copies; an alias inside its own anchor
+(``a: &a [*a]``) never ends. Client files and ``rmnotes.yaml`` are written by hand and read
+by people, rmnotes never writes an anchor, and a value that lives in another part of the
+file is a trap for the next edit. So the simplest rule is also the clearest: write the
+value out.
 """
 
 from __future__ import annotations
@@ -37,6 +48,9 @@ _WORDS = frozenset(
 _NUMERIC_START = frozenset("-+.0123456789")
 _DATE_LIKE = re.compile(r"^\d{4}-\d\d?-\d\d?$")
 _STR_TAG = "tag:yaml.org,2002:str"
+
+MAX_YAML_CHARS = 256 * 1024  # a front-matter is a few KB; 256 KB of YAML costs ~50 MB to read
+MAX_DEPTH = 50  # levels of nested lists and mappings; a client file uses three
 
 
 class _Loader(_Base):
@@ -71,6 +85,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class BadDate(str):
@@ -112,9 +127,39 @@ def parse_date_text(text: str) -> date | None:
         return None
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
+def _first_alias(text: str) -> tuple[int, str] | None:
+    """The 0-based line and name of the first alias (``*name``) in ``text``, if any. Only
+    the scanner runs (no nodes are built); text it cannot scan is left to compose."""
+    try:
+        for token in yaml.scan(text, Loader=_Base):
+            if isinstance(token, yaml.AliasToken):
+                return token.start_mark.line, token.value
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def load(text: str, first_line: int = 1) -> Loaded:
     """Parse YAML ``text`` whose first line is line ``first_line`` of its file."""
     out = Loaded()
+    if len(text) > MAX_YAML_CHARS:
+        out.problems.append((first_line, f"{len(text) // 1024} KB of YAML, over the "
+                             f"{MAX_YAML_CHARS // 1024} KB rmnotes reads; move long text below "
+                             "the front-matter, or split the file"))
+        out.fatal = True
+        return out
+    alias = _first_alias(text) if "*" in text else None  # no alias can be written without '*'
+    if alias is not None:
+        line, name = alias
+        out.problems.append((first_line + line, f"YAML alias *{name}: rmnotes files do not use "
+                             "anchors and aliases; write the value out in full"))
+        out.fatal = True
+        return out
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -134,7 +179,13 @@ def load(text: str, first_line: int = 1) -> Loaded:
         out.lines[()] = first_line
         return out
     builder = _Builder(out, first_line)
-    out.value = builder.build(node, ())
+    try:
+        out.value = builder.build(node, ())
+    except _TooDeep as exc:
+        out.problems.append((exc.line, f"lists and mappings nested deeper than {MAX_DEPTH} levels; "
+                             "rmnotes files need only a few"))
+        out.fatal = True
+        return out
     out.lines.setdefault((), first_line + node.start_mark.line)
     return out
 
@@ -149,6 +200,8 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
+        if len(path) >= MAX_DEPTH:  # the path grows by one per level: a free depth count
+            raise _TooDeep(self.offset + node.start_mark.line)
         if isinstance(node, yaml.SequenceNode):
             items = []
             lines = self.out.lines
@@ -171,8 +224,8 @@ class _Builder:
             else:
                 self.out.problems.append((line, "a mapping key must be plain text"))
                 continue
-            if key == "<<":  # a merge key: take the merged keys that are not set here
-                merged = self.build(value_node, path)
+            if key_node.tag == _MERGE:  # a plain `<<`: take the merged keys not set here
+                merged = self.build(value_node, path + ("<<",))
                 for one in merged if isinstance(merged, list) else [merged]:
                     if isinstance(one, dict):
                         for k, v in one.items():
