@@ -29,6 +29,7 @@ CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the most rmnotes reads of one file: years of log fit in 1 MB
 
 
 def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
@@ -90,6 +91,8 @@ class Vault:
             cached = None
         if cached is not None:
             return cached
+        if st.st_size > MAX_FILE_BYTES:
+            raise DataError(f"{CONFIG_FILE}: {_too_big()}")
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -141,8 +144,12 @@ class Vault:
         return out
 
     def read_text(self, rel: str) -> str:
-        """A vault file as text (BOM kept); raises DataError if it is not UTF-8."""
-        data = (self.root / rel).read_bytes()
+        """A vault file as text (BOM kept); raises DataError if it is not UTF-8 or is over
+        :data:`MAX_FILE_BYTES` (never reading more than that)."""
+        with open(self.root / rel, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise DataError(f"{rel}: {_too_big()}")
         return decode(data, rel)
 
     @contextlib.contextmanager
@@ -316,6 +323,11 @@ def _value_from_json(value: Any) -> Any:
         return _decimal(inner)
     _expect(tag == "mapping")
     return {k: _value_from_json(v) for k, v in _object(inner).items()}
+
+
+def _too_big() -> str:
+    return (f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, the most rmnotes reads of one "
+            "file; split it or move old material out of the vault")
 
 
 def decode(data: bytes, rel: str) -> str:
