@@ -166,6 +166,8 @@ def load(text: str, first_line: int = 1) -> Loaded:
         # "while parsing a flow sequence" points where the trouble began: prefer it
         mark = exc.context_mark or exc.problem_mark
         line = first_line + mark.line if mark else first_line
+        if mark and not text[mark.index:].strip():  # the text ended too soon (`tiers: [`):
+            line = first_line + text[:mark.index].rstrip().count("\n")  # its last line
         problem = exc.problem or exc.context or "not valid YAML"
         context = f" ({exc.context} that starts here)" if exc.context and exc.problem else ""
         out.problems.append((line, f"YAML syntax error: {problem}{context}"))
