@@ -276,6 +276,17 @@ def validate_currencies(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     return out
 
 
+def validate_tier(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """A tier rmnotes.yaml does not define would give the client the default cadence."""
+    c = parsed.client
+    cfg = ctx.config
+    if c is None or cfg is None or not cfg.tiers or c.tier is None or c.tier in cfg.tiers:
+        return []
+    return [Issue(c.path, parsed.loaded.line(("tier",)),
+                  f"tier '{c.tier}' is not one of the tiers in rmnotes.yaml ({', '.join(cfg.tiers)}); "
+                  f"use one of them, or add '{c.tier}' under tiers")]
+
+
 def validate_file_name(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     c = parsed.client
     if c is None or _SLUG.match(c.id):
@@ -290,5 +301,6 @@ VALIDATORS: tuple[Validator, ...] = (
     validate_family_links,
     validate_unique_assets,
     validate_currencies,
+    validate_tier,
     validate_file_name,
 )

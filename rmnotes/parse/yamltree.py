@@ -11,6 +11,10 @@ itself so that:
 - only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text);
 - an impossible date such as ``1975-13-01`` becomes a :class:`BadDate` (a str) instead of
   PyYAML's ValueError;
+- an explicit tag other than YAML's own scalar ones (``!!str``, ``!!int``, ``!!float``,
+  ``!!bool``, ``!!null``, ``!!timestamp``), such as ``!!python/object`` or ``!custom``, is a
+  problem at its line, and the value is read as the text it holds: nothing is ever built
+  from a tag;
 - what a file may cost is bounded: YAML aliases are refused, nesting stops at
   :data:`MAX_DEPTH` levels and a text over :data:`MAX_YAML_CHARS` is not read. Each is a
   fatal problem at its line, never a hang, a RecursionError or a gigabyte of memory.
@@ -86,6 +90,10 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"  # what the resolver makes of a plain `=`
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_YAML_TAG = "tag:yaml.org,2002:"
 
 
 class BadDate(str):
@@ -205,6 +213,8 @@ class _Builder:
         if len(path) >= MAX_DEPTH:  # the path grows by one per level: a free depth count
             raise _TooDeep(self.offset + node.start_mark.line)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.tag_problem(node)
             items = []
             lines = self.out.lines
             offset = self.offset
@@ -216,6 +226,8 @@ class _Builder:
         return self.mapping(node, path)
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+        if node.tag != _MAP:
+            self.tag_problem(node)
         result: dict = {}
         lines = self.out.lines
         offset = self.offset
@@ -267,7 +279,18 @@ class _Builder:
             return None
         if tag == _TIMESTAMP:
             return self.timestamp(node, path)
+        if not ((tag == _MERGE and raw == "<<") or (tag == _VALUE and raw == "=")):  # implicit
+            self.tag_problem(node)
         return raw
+
+    def tag_problem(self, node: yaml.Node) -> None:
+        tag = node.tag
+        shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+        if not shown.startswith("!"):
+            shown = f"!<{shown}>"  # a verbatim tag
+        self.out.problems.append((self.offset + node.start_mark.line, f"YAML tag {shown} is not allowed: "
+                                  "rmnotes files hold plain text, numbers, dates, lists and mappings; "
+                                  "remove the tag"))
 
     def timestamp(self, node: yaml.ScalarNode, path: Path) -> Any:
         raw = node.value
