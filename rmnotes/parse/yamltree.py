@@ -310,6 +310,43 @@ class _Builder:
             return BadDate(raw)
 
 
+def _kept_as_written(code: int) -> bool:
+    """Whether a character stands for itself inside a double-quoted YAML scalar on one line:
+    printable, and not one of YAML's line breaks (NEL, LS, PS), a tab or the BOM."""
+    if 0x20 <= code <= 0x7E:
+        return True
+    if code < 0xA0 or code in (0x2028, 0x2029, 0xFEFF):
+        return False
+    return code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}
+
+
+def quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar on one line that reads back as exactly
+    ``text``: quotes and backslashes, line breaks of every kind, tabs, control characters,
+    the BOM and non-characters are escaped. Raises ValueError for a lone surrogate, which no
+    UTF-8 file can hold."""
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif _kept_as_written(code):
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"{text!r} holds a lone surrogate (U+{code:04X}), which no UTF-8 file can hold")
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")  # U+0100..U+FFFF: the rest were kept as written
+    out.append('"')
+    return "".join(out)
+
+
 def _last_key(path: Path) -> str | None:
     for part in reversed(path):
         if isinstance(part, str):
