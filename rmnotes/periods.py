@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
+_PERIOD = re.compile(r"^\s*(\d{1,6})\s*([dwmy])\s*$", re.IGNORECASE)
+_MOST = {"d": 36525, "w": 5218, "m": 1200, "y": 100}  # 100 years: past that, dates overflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +23,12 @@ class Period:
         if not isinstance(text, str):
             return None
         m = _PERIOD.match(text)
-        if not m or int(m.group(1)) == 0:
+        if not m:
             return None
-        return cls(int(m.group(1)), m.group(2).lower())
+        count, unit = int(m.group(1)), m.group(2).lower()
+        if not 0 < count <= _MOST[unit]:
+            return None
+        return cls(count, unit)
 
     def after(self, start: date) -> date:
         return add_period(start, self)

@@ -7,7 +7,9 @@ itself so that:
 - duplicate keys are reported instead of silently overwritten;
 - numbers that would not come back as written stay strings (``0912345678``,
   ``+886...``, ``0712`` which YAML 1.1 reads as octal, ``12:30`` which it reads as base 60);
-- decimals become :class:`Decimal`, never binary floats (money is exact);
+- decimals become :class:`Decimal`, never binary floats (money is exact); a number of more
+  than 40 digits or beyond 10**±40 (``1e999999999``) stays text, so that nothing downstream
+  ever builds a number with a billion digits;
 - only ``true``/``false`` are booleans (``no``, ``on``, ``NO`` stay text);
 - an impossible date such as ``1975-13-01`` becomes a :class:`BadDate` (a str) instead of
   PyYAML's ValueError;
@@ -55,6 +57,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 MAX_YAML_CHARS = 256 * 1024  # a front-matter is a few KB; 256 KB of YAML costs ~50 MB to read
 MAX_DEPTH = 50  # levels of nested lists and mappings; a client file uses three
+MAX_DIGITS = 40  # digits of a number read as a number (money needs 20 at most)
 
 
 class _Loader(_Base):
@@ -118,6 +121,13 @@ class Loaded:
         return self.lines.get((), default)
 
 
+def number_in_range(number: Decimal) -> bool:
+    """A finite number of at most :data:`MAX_DIGITS` digits within 10**±MAX_DIGITS: what
+    rmnotes reads as a number (anything else would cost without end to print or convert)."""
+    return (number.is_finite() and len(number.as_tuple().digits) <= MAX_DIGITS
+            and -MAX_DIGITS <= number.adjusted() <= MAX_DIGITS)
+
+
 def parse_date_text(text: str) -> date | None:
     """``"2026-11-28"`` -> date; anything else (including impossible dates) -> None."""
     if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the common case, in C
@@ -136,20 +146,49 @@ def parse_date_text(text: str) -> date | None:
 
 
 class _TooDeep(Exception):
-    def __init__(self, line: int):
-        self.line = line
+    def __init__(self, mark: yaml.Mark):
+        self.mark = mark
 
 
-def _first_alias(text: str) -> tuple[int, str] | None:
-    """The 0-based line and name of the first alias (``*name``) in ``text``, if any. Only
-    the scanner runs (no nodes are built); text it cannot scan is left to compose."""
+def _first_alias(text: str) -> tuple[yaml.Mark, str] | None:
+    """The place and name of the first alias (``*name``) in ``text``, if any. Only the
+    scanner runs (no nodes are built); text it cannot scan is left to compose."""
     try:
         for token in yaml.scan(text, Loader=_Base):
             if isinstance(token, yaml.AliasToken):
-                return token.start_mark.line, token.value
+                return token.start_mark, token.value
     except yaml.YAMLError:
         return None
     return None
+
+
+# YAML ends a line at NEL, LS and PS too (U+0085, U+2028, U+2029); editors do not, and
+# issues name the lines an editor shows: those end at LF, CRLF or a lone CR only.
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+_FILE_BREAK = re.compile("\r\n|[\n\r]")
+
+
+def _file_line_at(text: str, index: int) -> int:
+    """The 0-based editor line of character ``index`` of ``text``."""
+    return len(_FILE_BREAK.findall(text, 0, index))
+
+
+def _to_file_lines(out: Loaded, text: str, first_line: int) -> None:
+    """Turn the YAML lines the builder recorded into editor lines (only for a text that holds
+    a NEL, LS or PS: elsewhere they are the same)."""
+    table = [0]  # YAML's 0-based line -> the editor's
+    line = 0
+    for m in _YAML_BREAK.finditer(text):
+        if not _YAML_ONLY_BREAK.fullmatch(m.group()):
+            line += 1
+        table.append(line)
+
+    def fix(n: int) -> int:
+        return first_line + table[min(n - first_line, len(table) - 1)]
+
+    out.lines = {path: fix(n) for path, n in out.lines.items()}
+    out.problems = [(fix(n), message) for n, message in out.problems]
 
 
 def load(text: str, first_line: int = 1) -> Loaded:
@@ -163,8 +202,8 @@ def load(text: str, first_line: int = 1) -> Loaded:
         return out
     alias = _first_alias(text) if "*" in text else None  # no alias can be written without '*'
     if alias is not None:
-        line, name = alias
-        out.problems.append((first_line + line, f"YAML alias *{name}: rmnotes files do not use "
+        mark, name = alias
+        out.problems.append((first_line + _file_line_at(text, mark.index), f"YAML alias *{name}: rmnotes files do not use "
                              "anchors and aliases; write the value out in full"))
         out.fatal = True
         return out
@@ -173,9 +212,12 @@ def load(text: str, first_line: int = 1) -> Loaded:
     except yaml.MarkedYAMLError as exc:
         # "while parsing a flow sequence" points where the trouble began: prefer it
         mark = exc.context_mark or exc.problem_mark
-        line = first_line + mark.line if mark else first_line
-        if mark and not text[mark.index:].strip():  # the text ended too soon (`tiers: [`):
-            line = first_line + text[:mark.index].rstrip().count("\n")  # its last line
+        line = first_line
+        if mark:
+            index = mark.index
+            if not text[index:].strip():  # the text ended too soon (`tiers: [`): its last line
+                index = len(text[:index].rstrip())
+            line += _file_line_at(text, index)
         problem = exc.problem or exc.context or "not valid YAML"
         context = f" ({exc.context} that starts here)" if exc.context and exc.problem else ""
         out.problems.append((line, f"YAML syntax error: {problem}{context}"))
@@ -192,11 +234,13 @@ def load(text: str, first_line: int = 1) -> Loaded:
     try:
         out.value = builder.build(node, ())
     except _TooDeep as exc:
-        out.problems.append((exc.line, f"lists and mappings nested deeper than {MAX_DEPTH} levels; "
+        out.problems.append((first_line + _file_line_at(text, exc.mark.index), f"lists and mappings nested deeper than {MAX_DEPTH} levels; "
                              "rmnotes files need only a few"))
         out.fatal = True
         return out
     out.lines.setdefault((), first_line + node.start_mark.line)
+    if _YAML_ONLY_BREAK.search(text):
+        _to_file_lines(out, text, first_line)
     return out
 
 
@@ -211,7 +255,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if len(path) >= MAX_DEPTH:  # the path grows by one per level: a free depth count
-            raise _TooDeep(self.offset + node.start_mark.line)
+            raise _TooDeep(node.start_mark)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self.tag_problem(node)
@@ -235,6 +279,8 @@ class _Builder:
             line = offset + key_node.start_mark.line
             if isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value if key_node.tag == _STR else self.scalar(key_node, path)
+                if key is not None and not isinstance(key, (str, int)):  # int: bool too
+                    key = key_node.value  # a date or a decimal key stays as written (JSON keys)
             else:
                 self.out.problems.append((line, "a mapping key must be plain text"))
                 continue
@@ -260,13 +306,14 @@ class _Builder:
         if tag == _STR:
             return raw
         if tag == _INT_TAG:
-            return int(raw) if _INT.match(raw) else raw
+            return int(raw) if len(raw) <= MAX_DIGITS and _INT.match(raw) else raw
         if tag == _FLOAT:
-            if _DECIMAL.match(raw):
+            if len(raw) <= 2 * MAX_DIGITS and _DECIMAL.match(raw):
                 try:
-                    return Decimal(raw)
+                    number = Decimal(raw)
                 except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
                     return raw
+                return number if number_in_range(number) else raw
             return raw
         if tag == _BOOL:
             low = raw.lower()
