@@ -175,3 +175,20 @@ def test_due_beside_a_billion_laughs_file_answers_fast_in_little_memory(tmp_path
     assert result.returncode == 0
     assert result.stderr.startswith(f"warning: skipped clients/laughs.md:{LAUGHS_ALIAS_LINE}: YAML alias *lol1")
     assert result.stdout == expected.stdout and expected.stdout.strip()
+
+
+def test_a_self_referencing_alias_in_the_settings_stops_due_at_its_line(vault):
+    with open(vault / "rmnotes.yaml", "a", encoding="utf-8") as f:
+        f.write("coverage: &c {more: *c}\n")
+    line = (vault / "rmnotes.yaml").read_text(encoding="utf-8").count("\n")
+    result = run(["due"], vault)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rmn: error: rmnotes.yaml:{line}: YAML alias *c: ")
+    assert run(["check"], vault).stdout.startswith(f"rmnotes.yaml:{line}: YAML alias *c: ")
+
+
+def test_a_self_referencing_alias_in_a_log_attribute_is_listed_by_check(vault):
+    write_client(vault, "wang-wei", "---\nname: 王偉\n---\n## Log\n- 2026-11-01 M 見面\n  products: &p [*p]\n")
+    assert run(["show", "王偉"], vault).exit_code == 0
+    result = run(["check"], vault)
+    assert (result.exit_code, result.stdout.split(": ")[:3]) == (1, ["clients/wang-wei.md:6", "log attribute", "YAML alias *p"])
