@@ -81,6 +81,8 @@ def test_a_self_referencing_alias_in_the_settings_is_an_error_at_its_line():
 def test_a_merge_key_is_read_only_when_it_is_plain():
     assert yamltree.load("a:\n  <<: {x: 1}\n  y: 2\n").value == {"a": {"x": 1, "y": 2}}
     assert yamltree.load("a:\n  '<<': {x: 1}\n").value == {"a": {"<<": {"x": 1}}}
+    tagged = yamltree.load("!!merge x: 1\n")
+    assert tagged.value == {"x": 1} and "YAML tag !!merge is not allowed" in tagged.problems[0][1]
 
 
 # ---------------------------------------------------------------------- depth and size
