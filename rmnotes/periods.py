@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-_PERIOD = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
+_PERIOD = re.compile(r"^\s*(\d{1,6})\s*([dwmy])\s*$", re.IGNORECASE)
+_MOST = {"d": 36525, "w": 5218, "m": 1200, "y": 100}  # 100 years: past that, dates overflow
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +26,12 @@ class Period:
         if not isinstance(text, str):
             return None
         m = _PERIOD.match(text)
-        if not m or int(m.group(1)) == 0:
+        if not m:
             return None
-        return cls(int(m.group(1)), m.group(2).lower())
+        count, unit = int(m.group(1)), m.group(2).lower()
+        if not 0 < count <= _MOST[unit]:
+            return None
+        return cls(count, unit)
 
     def after(self, start: date) -> date:
         return add_period(start, self)

@@ -24,12 +24,13 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.json"
-CONFIG_CACHE_VERSION = 1  # bump when the layout below or the rules of parse_config change
+CONFIG_CACHE_VERSION = 2  # bump when the layout below or the rules of parse_config change
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the most rmnotes reads of one file: years of log fit in 1 MB
 
 
 def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
@@ -77,10 +78,10 @@ class Vault:
 
     @cached_property
     def _config(self) -> tuple[Config, tuple[Issue, ...]]:
-        """The parsed settings. Kept in ``.rmnotes/config.json`` with the file's mtime and
-        size, so a warm command neither imports the YAML parser nor parses the file: about
-        0.2 ms with the cache, 20 ms without it (mostly importing PyYAML and the parse
-        modules)."""
+        """The parsed settings and their issues; never raises for what the file holds. Kept
+        in ``.rmnotes/config.json`` with the file's mtime and size, so a warm command neither
+        imports the YAML parser nor parses the file: about 0.2 ms with the cache, 20 ms
+        without it (mostly importing PyYAML and the parse modules)."""
         path = self.root / CONFIG_FILE
         st = path.stat()
         stamp = [st.st_mtime_ns, st.st_size]
@@ -91,13 +92,24 @@ class Vault:
             cached = None
         if cached is not None:
             return cached
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{CONFIG_FILE}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
-        from rmnotes.parse.config import parse_config
+        line, problem = None, None
+        if st.st_size > MAX_FILE_BYTES:
+            problem = _too_big()
+        else:
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = data.count(b"\n", 0, exc.start) + 1
+                problem = f"byte {exc.start} is not UTF-8; save the file as UTF-8"
+        if problem is not None:
+            from rmnotes.model import Issue
 
-        config, issues = parse_config(text)
+            config, issues = Config(), (Issue(CONFIG_FILE, line, problem),)
+        else:
+            from rmnotes.parse.config import parse_config
+
+            config, issues = parse_config(text)
         data = settings_to_json(stamp, config, issues)
         if data is not None:
             try:
@@ -107,8 +119,22 @@ class Vault:
         return config, issues
 
     @property
+    def settings(self) -> tuple[Config, tuple[Issue, ...]]:
+        """The settings as far as they could be read (defaults for the rest) and every issue
+        of rmnotes.yaml: for ``rmn check``, which lists them all. Commands use :attr:`config`."""
+        return self._config
+
+    @property
     def config(self) -> Config:
-        return self._config[0]
+        """The settings. An error in rmnotes.yaml is a setting the user wrote that is not
+        being used, so it raises DataError naming its line rather than answer with a default
+        in its place; warnings do not."""
+        config, issues = self._config
+        for issue in issues:
+            if issue.is_error:
+                raise DataError(f"{issue}; fix {CONFIG_FILE}, then run the command again "
+                                "(rmn check lists every problem)")
+        return config
 
     @property
     def config_issues(self) -> tuple[Issue, ...]:
@@ -142,8 +168,12 @@ class Vault:
         return out
 
     def read_text(self, rel: str) -> str:
-        """A vault file as text (BOM kept); raises DataError if it is not UTF-8."""
-        data = (self.root / rel).read_bytes()
+        """A vault file as text (BOM kept); raises DataError if it is not UTF-8 or is over
+        :data:`MAX_FILE_BYTES` (never reading more than that)."""
+        with open(self.root / rel, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise DataError(f"{rel}: {_too_big()}")
         return decode(data, rel)
 
     @contextlib.contextmanager
@@ -317,6 +347,11 @@ def _value_from_json(value: Any) -> Any:
         return _decimal(inner)
     _expect(tag == "mapping")
     return {k: _value_from_json(v) for k, v in _object(inner).items()}
+
+
+def _too_big() -> str:
+    return (f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, the most rmnotes reads of one "
+            "file; split it or move old material out of the vault")
 
 
 def decode(data: bytes, rel: str) -> str:

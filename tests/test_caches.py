@@ -21,7 +21,7 @@ from rmnotes.config import Config
 from rmnotes.domain.calendar_cache import CACHE_VERSION as CALENDAR_VERSION, CalendarCache
 from rmnotes.model import Issue
 from rmnotes.periods import Period
-from rmnotes.vault import CONFIG_CACHE, Vault, settings_from_json, settings_to_json
+from rmnotes.vault import CONFIG_CACHE, CONFIG_CACHE_VERSION, Vault, settings_from_json, settings_to_json
 
 AS_OF = "2026-11-28"
 READS = (
@@ -96,7 +96,7 @@ def test_a_planted_settings_cache_is_rebuilt_from_the_yaml(sample):
     _plant(sample, GARBAGE, (CONFIG_CACHE,))
     assert Vault(sample).config.owner == "陳經理"
     rebuilt = json.loads((sample / ".rmnotes" / CONFIG_CACHE).read_bytes())
-    assert rebuilt["config"]["owner"] == "陳經理" and rebuilt["version"] == 1
+    assert rebuilt["config"]["owner"] == "陳經理" and rebuilt["version"] == CONFIG_CACHE_VERSION
 
 
 # ------------------------------------------------------------------ the settings cache
@@ -135,7 +135,7 @@ def _cache(root: Path) -> Path:
 def test_settings_and_their_issues_come_back_from_the_cache_exactly(tmp_path):
     root = _settings_file(tmp_path)
     first = Vault(root)
-    parsed = (first.config, first.config_issues)
+    parsed = first.settings  # the settings hold two errors: commands would refuse them
     assert [i.message for i in parsed[1]] == [
         "fx rate for JPY must be a positive number, not -1",
         "tier C cadence 'weekly' is not a period like 2w, 1m, 3m or 1y",
@@ -145,13 +145,12 @@ def test_settings_and_their_issues_come_back_from_the_cache_exactly(tmp_path):
     # repr shows every type: Decimal('31.20') is not Decimal('31.2'), True is not 1
     assert repr(cached) == repr(parsed)
     assert cached[0].coverage["notes"]["codes"] == [1, "01", Decimal("2.0")]
-    again = Vault(root)
-    assert repr((again.config, again.config_issues)) == repr(parsed)
+    assert repr(Vault(root).settings) == repr(parsed)
 
 
 def test_settings_follow_edits_of_the_yaml(tmp_path):
     root = _settings_file(tmp_path)
-    assert Vault(root).config.owner == "林經理"
+    assert Vault(root).settings[0].owner == "林經理"
     (root / "rmnotes.yaml").write_text("owner: 陳經理\nfx: {USD: 30}\n", encoding="utf-8")
     config = Vault(root).config
     assert (config.owner, config.fx, config.tiers) == ("陳經理", {"USD": Decimal(30)}, {})
@@ -164,7 +163,7 @@ def test_settings_with_a_date_under_coverage_are_read_but_not_cached(tmp_path):
 
 
 def _good_doc(root: Path) -> dict:
-    Vault(root).config  # noqa: B018 - writes the cache
+    Vault(root).settings  # noqa: B018 - writes the cache
     doc = json.loads(_cache(root).read_bytes())
     doc["config"]["owner"] = "planted"
     return doc
@@ -189,7 +188,7 @@ def _drop(path: tuple):
 
 
 BAD_SETTINGS = {
-    "other version": _set(("version",), 2),
+    "other version": _set(("version",), CONFIG_CACHE_VERSION + 1),
     "version true": _set(("version",), True),
     "other rmnotes": _set(("rmnotes",), "0.0.1"),
     "other stamp": _set(("stamp",), [0, 0]),
@@ -222,7 +221,7 @@ def test_a_well_formed_cache_of_the_right_stamp_is_used(tmp_path):
     """The control for the next test: without a fault, the planted owner is believed."""
     root = _settings_file(tmp_path)
     _cache(root).write_text(json.dumps(_good_doc(root)), encoding="utf-8")
-    assert Vault(root).config.owner == "planted"
+    assert Vault(root).settings[0].owner == "planted"
 
 
 @pytest.mark.parametrize("fault", BAD_SETTINGS.values(), ids=BAD_SETTINGS.keys())
@@ -231,10 +230,10 @@ def test_a_settings_cache_with_a_fault_is_rebuilt_and_the_answer_is_right(tmp_pa
     doc = _good_doc(root)
     fault(doc)
     _cache(root).write_text(json.dumps(doc), encoding="utf-8")
-    vault = Vault(root)
-    assert vault.config.owner == "林經理"
-    assert vault.config.fx == {"USD": Decimal("31.20")} and vault.config.lookahead_days == 21
-    assert len(vault.config_issues) == 2
+    config, issues = Vault(root).settings
+    assert config.owner == "林經理"
+    assert config.fx == {"USD": Decimal("31.20")} and config.lookahead_days == 21
+    assert len(issues) == 2
     assert json.loads(_cache(root).read_bytes())["config"]["owner"] == "林經理"  # rewritten
 
 
@@ -247,7 +246,7 @@ def test_a_settings_cache_that_is_not_ours_is_ignored(tmp_path, raw):
 def test_an_unwritable_cache_folder_is_not_an_error(tmp_path):
     root = _settings_file(tmp_path)
     (root / ".rmnotes").write_text("not a folder", encoding="utf-8")
-    assert Vault(root).config.owner == "林經理"
+    assert Vault(root).settings[0].owner == "林經理"
 
 
 _SCALARS = (st.none() | st.booleans() | st.integers() | st.text(max_size=8)

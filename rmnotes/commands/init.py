@@ -50,6 +50,10 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         config = root / CONFIG_FILE
         adopted = config.exists()
+        if adopted:
+            from rmnotes.vault import Vault
+
+            Vault(root).config  # noqa: B018 - broken settings stop here, before anything is written
         if not adopted:
             name = owner or _default_owner()
             atomic_write(config, CONFIG_TEMPLATE.format(owner=name, currency=currency.upper(),

@@ -97,11 +97,12 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
         raise
+    config = app.vault.config  # needed below: broken settings stop the command before it writes
     rel = app.vault.rel(app.vault.client_path(client_id))
     # the file is parsed in the transform only, under the lock, while git status runs
     logged = app.change_file(rel, lambda data: logbook.apply_entry(data, rel, entry, next_step),
                              lambda logged: logbook.log_message(logged.client, entry, next_step)).value
-    due = logbook.next_due(logged.client, app.vault.config)
+    due = logbook.next_due(logged.client, config)
     click.echo(logged_line(logged.client, entry, due, next_step), err=True)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from rmnotes.config import Config
+from rmnotes.errors import DataError
 from rmnotes.index import read_and_parse
 from rmnotes.model import Issue
 from rmnotes.parse import ParsedClient, yamltree
@@ -48,7 +49,7 @@ def load_schema(name: str) -> dict:
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    config: Config
+    config: Config | None  # None when rmnotes.yaml cannot be read: nothing is checked against it
     client_ids: frozenset[str]
 
 
@@ -57,11 +58,14 @@ Validator = Callable[[CheckContext, ParsedClient], Iterable[Issue]]
 
 def check_vault(vault: Vault) -> list[Issue]:
     """Every issue in the vault, sorted by file and line."""
-    issues: list[Issue] = list(vault.config_issues)
-    issues += schema_issues(_config_loaded(vault), "config.schema.json", CONFIG_FILE)
+    config, config_issues = vault.settings
+    issues: list[Issue] = list(config_issues)
+    loaded = _config_loaded(vault)
+    issues += schema_issues(loaded, "config.schema.json", CONFIG_FILE)
+    readable = not loaded.fatal and (loaded.value is None or isinstance(loaded.value, dict))
     issues += file_issues(vault)
     paths = sorted(rel for rel, _, _ in vault.stamps())
-    ctx = CheckContext(vault.config, frozenset(client_id_from_path(rel) for rel in paths))
+    ctx = CheckContext(config if readable else None, frozenset(client_id_from_path(rel) for rel in paths))
     for rel in paths:
         parsed = read_and_parse(vault, rel)
         issues += parsed.issues
@@ -98,8 +102,13 @@ def file_issues(vault: Vault) -> list[Issue]:
 
 
 def _config_loaded(vault: Vault) -> yamltree.Loaded:
-    text = (vault.root / CONFIG_FILE).read_text(encoding="utf-8-sig")
-    return yamltree.load(text, 1)
+    """rmnotes.yaml's values and lines; fatal when it cannot be read (the settings' issues
+    say why)."""
+    try:
+        text = vault.read_text(CONFIG_FILE)
+    except (DataError, OSError):
+        return yamltree.Loaded(fatal=True)
+    return yamltree.load(text.removeprefix("\ufeff"), 1)
 
 
 def _unique_sorted(issues: Iterable[Issue]) -> list[Issue]:
@@ -308,10 +317,10 @@ def validate_unique_assets(ctx: CheckContext, parsed: ParsedClient) -> list[Issu
 
 def validate_currencies(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     c = parsed.client
-    if c is None:
+    cfg = ctx.config
+    if c is None or cfg is None:
         return []
     out = []
-    cfg = ctx.config
     for kind, items in (("asset", c.assets), ("policy", c.policies)):
         for item in items:
             if item.currency and cfg.rate(item.currency) is None:
@@ -320,6 +329,17 @@ def validate_currencies(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
                     f"{kind} '{item.name}': currency {item.currency} has no rate in rmnotes.yaml; "
                     f"add it under fx (units of {cfg.base_currency} per 1 {item.currency})"))
     return out
+
+
+def validate_tier(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """A tier rmnotes.yaml does not define would give the client the default cadence."""
+    c = parsed.client
+    cfg = ctx.config
+    if c is None or cfg is None or not cfg.tiers or c.tier is None or c.tier in cfg.tiers:
+        return []
+    return [Issue(c.path, parsed.loaded.line(("tier",)),
+                  f"tier '{c.tier}' is not one of the tiers in rmnotes.yaml ({', '.join(cfg.tiers)}); "
+                  f"use one of them, or add '{c.tier}' under tiers")]
 
 
 def validate_file_name(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
@@ -337,5 +357,6 @@ VALIDATORS: tuple[Validator, ...] = (
     validate_lunar_birthdays,
     validate_unique_assets,
     validate_currencies,
+    validate_tier,
     validate_file_name,
 )

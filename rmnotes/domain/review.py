@@ -23,7 +23,6 @@ The ``review:`` attribute (written by ``rmn review --record``; see
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,6 +32,7 @@ from rmnotes.config import Config
 from rmnotes.domain.coverage import Rules, covers_critical_illness
 from rmnotes.domain.money import ZERO, asset_value_base
 from rmnotes.domain.money import totals as money_totals
+from rmnotes.errors import DataError
 from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, Asset, Client, Entry, Policy
 from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import holding_period
@@ -394,30 +394,56 @@ def _number(value: Any) -> Decimal | None:
 
 def record_lines(sheet: ReviewSheet, channel: str = "M") -> list[str]:
     """The log entry ``rmn review --record`` appends: its line and the ``review:`` attribute
-    (values exact, in the base currency; whole numbers written as integers)."""
+    (values exact, in the base currency; whole numbers written as integers). Whatever it
+    writes parses back as the sheet's keys and values; a name that cannot be written so
+    raises DataError before anything is written."""
     lines = [f"- {sheet.as_of.isoformat()} {channel} {ENTRY_TEXT} 總資產 "
              f"{sheet.totals.assets:,.0f} {sheet.currency}",
              "  review:",
              f"    total: {number_text(sheet.totals.assets)}"]
     valued = [r for r in sheet.rows if r.value is not None]
+    seen: set[str] = set()
+    for r in valued:
+        if r.key in seen:  # assets "a", "a" and "a #2": the second "a" is keyed "a #2" too
+            raise DataError(f"{sheet.client_id}: two assets would be recorded as '{r.key}'; "
+                            f"rename one in the client file (rmn edit {sheet.client_id}), then record")
+        seen.add(r.key)
     if valued:
         lines.append("    assets:")
-        lines += [f"      {yaml_key(r.key)}: {number_text(r.value_base)}" for r in valued]
+        for r in valued:
+            key = yaml_key(r.key)
+            if len(key) < _SIMPLE_KEY_MAX:
+                lines.append(f"      {key}: {number_text(r.value_base)}")
+            else:  # YAML reads a `key:` of at most 1024 characters; longer: `? key` / `: value`
+                lines += [f"      ? {key}", f"      : {number_text(r.value_base)}"]
     else:
         lines.append("    assets: {}")
     return lines
 
 
+_SIMPLE_KEY_MAX = 1000
+
+
 def number_text(value: Decimal) -> str:
-    """Exact: ``93600000.0`` -> ``93600000``; ``38518.272`` stays as written."""
+    """Exact, with no exponent and no rounding: ``93600000.0`` -> ``93600000``; ``38518.272``
+    stays as written; ``0.50`` -> ``0.5``."""
     if value == value.to_integral_value():
         return str(int(value))
-    return format(value.normalize(), "f")
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def yaml_key(name: str) -> str:
-    """``name`` as a YAML mapping key: plain when it reads back as itself, else quoted."""
-    loaded = yamltree.load(f"{name}: 0")
-    if not loaded.problems and isinstance(loaded.value, dict) and list(loaded.value) == [name]:
-        return name
-    return json.dumps(name, ensure_ascii=False)
+    """``name`` as a YAML mapping key on one line: plain when it reads back as itself, else
+    double-quoted with everything YAML would not keep as written escaped. A name that no file
+    can hold (a lone surrogate) raises DataError."""
+    if name and name == name.strip() and "\t" not in name and all(
+            yamltree._kept_as_written(ord(ch)) for ch in name):
+        loaded = yamltree.load(f"{name}: 0")
+        if not loaded.problems and isinstance(loaded.value, dict) and list(loaded.value) == [name]:
+            return name
+    try:
+        return yamltree.quoted(name)
+    except ValueError:
+        raise DataError(f"asset name {name!r} cannot be written: it holds a character no UTF-8 "
+                        "file can hold; fix the name in the client file") from None

@@ -53,18 +53,22 @@ def day(value: Any, label: str, report: Report) -> date | None:
 
 
 def money(value: Any) -> Decimal | None:
+    """An amount: a finite number of reasonable size (:func:`yamltree.number_in_range`);
+    ``NaN``, ``Infinity`` and ``1e999999999`` are not amounts."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, str) and len(value) <= 4 * yamltree.MAX_DIGITS:
         try:
-            return Decimal(value.replace(",", "").replace("_", "").strip())
+            number = Decimal(value.replace(",", "").replace("_", "").strip())
         except InvalidOperation:
             return None
-    return None
+    else:
+        return None
+    return number if yamltree.number_in_range(number) else None
 
 
 def integer(value: Any) -> int | None:

@@ -1,7 +1,14 @@
-"""``rmnotes.yaml`` text -> :class:`Config` + issues."""
+"""``rmnotes.yaml`` text -> :class:`Config` + issues.
+
+Every *error* here is a setting the user wrote that is not being used (the file is not
+YAML, not a mapping, or a value cannot be read), so the vault refuses to answer with the
+defaults in its place (see :attr:`rmnotes.vault.Vault.config`). A *warning* (a key that
+nearly spells a known one) leaves the answers as the file says.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from rmnotes.config import Config
@@ -10,6 +17,11 @@ from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import Period
 
 CONFIG_FILE = "rmnotes.yaml"  # the vault layer names it too; parse cannot import it
+
+# the keys rmnotes reads, and the ones the format names for what comes next
+KNOWN_KEYS = ("owner", "base_currency", "fx", "tiers", "default_tier", "region", "lookahead_days",
+              "kyc_valid", "coverage", "language", "date_style")
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issue, ...]]:
@@ -24,6 +36,16 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
 
     def problem(key, message: str) -> None:
         issues.append(Issue(path, loaded.line((key,), 1), message))
+
+    unknown = [key for key in data if key not in KNOWN_KEYS]
+    if unknown:
+        import difflib
+
+        for key in unknown:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1, cutoff=0.75)
+            if close:
+                issues.append(Issue(path, loaded.line((key,), 1),
+                                    f"unknown key '{key}': did you mean '{close[0]}'?", "warning"))
 
     fx: dict[str, Decimal] = {}
     for cur, rate in coerce.mapping(data.get("fx")).items():
@@ -58,7 +80,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         if Period.parse(data.get("kyc_valid")) is None:
             problem("kyc_valid", f"kyc_valid {data.get('kyc_valid')!r} is not a period like 1y or 18m")
 
-    base = (coerce.text(data.get("base_currency")) or "TWD").upper()
+    base = coerce.text(data.get("base_currency")) or "TWD"
+    if not _CURRENCY.fullmatch(base):  # it is written into log lines: never anything but a code
+        problem("base_currency", f'base_currency "{base}" is not a 3-letter currency code like TWD or USD')
+        base = "TWD"
+    base = base.upper()
     config = Config(
         owner=coerce.text(data.get("owner")),
         base_currency=base,
