@@ -9,6 +9,7 @@ Feb 28). Only T, E, M and S entries are contacts; N notes are not.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rmnotes.config import Config
 from rmnotes.periods import Period
@@ -46,8 +47,12 @@ def silent_since(cadence: Period | None, last_contact: date | None, since: date 
     ref = last_contact or since
     if cadence is None or ref is None:
         return None
-    two = Period(cadence.count * 2, cadence.unit)
-    return ref if ref < two.before(today) else None
+    return ref if ref < _two_before(cadence, today) else None
+
+
+@lru_cache(maxsize=64)  # a book has a handful of cadences: 10,000 clients, a few computations
+def _two_before(cadence: Period, today: date) -> date:
+    return Period(cadence.count * 2, cadence.unit).before(today)
 
 
 def latest_start(period: Period, until: date) -> date:
