@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from conftest import run, write_client
 
-from rmnotes.config import Config
 from rmnotes.domain.money import totals
 from rmnotes.domain.segments import (Condition, Range, Segment, totals_by_client, parse_amount,
                                      parse_condition, parse_range, parse_since, select)

@@ -9,7 +9,6 @@ import gc
 import os
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
