@@ -85,9 +85,12 @@ class Ranking:
         return len(self.rows)
 
 
+_FIELDS = {"aum": "aum", "assets": "assets", "net-worth": "net_worth"}
+
+
 def value_of(totals: Totals, by: str) -> Decimal:
     """A holdings measure (``aum``, ``assets``, ``net-worth``) of a client's totals."""
-    return {"aum": totals.aum, "assets": totals.assets, "net-worth": totals.net_worth}[by]
+    return getattr(totals, _FIELDS[by])
 
 
 def ranked(values: Iterable[tuple[str, str, Decimal]], share: Decimal = CUT) -> tuple[tuple[RankRow, ...], Decimal, int]:
