@@ -178,6 +178,21 @@ class App:
             _or_error(rel, lambda: stack.enter_context(self.vault.lock()))
             yield stack.enter_context(gitops.Change(self.vault.root))
 
+    @staticmethod
+    def write_export(target: str | Path, data: bytes) -> Path:
+        """Write a file the user asked for (a workbook, a CSV, a calendar) outside the
+        vault's history: owner-only, atomically, into a folder that exists; a path that
+        cannot be written is one clear error, never a traceback."""
+        path = Path(target)
+        if not path.parent.is_dir():
+            raise RmnotesError(f"{path}: the folder {path.parent} does not exist; create it or "
+                               "choose another place")
+        try:
+            atomic_write(path, data, mode=0o600)
+        except OSError as exc:
+            raise RmnotesError(f"{path}: cannot write ({exc.strerror}); choose another place") from None
+        return path
+
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""
         if not result.ok:

@@ -152,7 +152,7 @@ def test_json_calendar(book):
 def test_xlsx_opens_back_with_letters_comments_panes_and_shading(book, tmp_path):
     from openpyxl import load_workbook
 
-    out = tmp_path / "out" / "contacts.xlsx"
+    out = tmp_path / "contacts.xlsx"
     result = run(["calendar", "--month", "2026-11", "--xlsx", str(out)], vault=book)
     assert result.exit_code == 0, result.output
     assert result.stderr == f"wrote {out}: 2 clients contacted, 2026-11-01 to 2026-11-30\n"

@@ -257,6 +257,10 @@ def test_xlsx_has_one_row_per_client_with_gap_comments(vault, tmp_path):
 
     client(vault, "a", "  - {name: 壽險, kind: life, sum_assured: 1000000, premium: 100, premium_frequency: monthly}\n")
     target = tmp_path / "out" / "coverage.xlsx"
+    refused = run(["coverage", "--xlsx", str(target)], vault)  # no such folder: said, not made
+    assert refused.exit_code == 1 and f"the folder {target.parent} does not exist" in refused.stderr
+    assert not target.parent.exists()
+    target.parent.mkdir()
     result = run(["coverage", "--xlsx", str(target)], vault)
     assert result.exit_code == 0 and f"wrote {target} (1 client)" in result.stderr
     ws = load_workbook(target).active

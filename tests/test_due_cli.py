@@ -291,3 +291,20 @@ def test_new_years_eve_is_greeted_on_the_last_day_of_the_lunar_year(sample):
     rows = due_json(sample, "--as-of", "2027-01-25", "--days", "26", "--reason", "holiday")
     assert [(r["date"], r["name"]) for r in rows] == [
         ("2027-02-05", "農曆除夕"), ("2027-02-06", "春節"), ("2027-02-20", "元宵節")]
+
+
+def test_ics_leaves_the_table_as_it_was(sample, tmp_path):
+    """--ics FILE holds every row; the table beside it still shows the most urgent 50."""
+    plain = run(["due", "--as-of", AS_OF], vault=sample)
+    with_ics = run(["due", "--as-of", AS_OF, "--ics", str(tmp_path / "due.ics")], vault=sample)
+    assert with_ics.exit_code == 0 and with_ics.stdout == plain.stdout
+    assert (tmp_path / "due.ics").read_bytes().count(b"BEGIN:VEVENT") > 50
+
+
+def test_an_export_into_a_path_that_cannot_be_written_is_one_clear_error(sample, tmp_path):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    for args in (["due", "--ics"], ["coverage", "--xlsx"], ["calendar", "--month", "2026-11", "--xlsx"],
+                 ["list", "--csv"]):
+        result = run([*args, str(tmp_path / "a-file" / "out")], vault=sample)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith(f"rmn: error: {tmp_path / 'a-file' / 'out'}: "), (args, result.stderr)

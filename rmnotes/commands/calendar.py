@@ -57,9 +57,8 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     span = f"{start} to {end}"
     if xlsx is not None:
         from rmnotes.render.calendar import calendar_xlsx
-        from rmnotes.vault import atomic_write
 
-        atomic_write(xlsx, calendar_xlsx(grid, app.vault.config.owner))
+        app.write_export(xlsx, calendar_xlsx(grid, app.vault.config.owner))
         counted = (f"{len(grid.rows)} clients contacted" if grid.contacted == len(grid.rows)
                    else f"{len(grid.rows)} clients, {grid.contacted} contacted")
         click.echo(f"wrote {xlsx}: {counted}, {span}", err=True)

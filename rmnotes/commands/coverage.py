@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import click
 
@@ -42,10 +41,8 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
         click.echo(warning, err=True)
     if xlsx:
         from rmnotes.render.book import coverage_xlsx, n_clients
-        from rmnotes.vault import atomic_write
 
-        target = Path(xlsx)
-        atomic_write(target, coverage_xlsx(report))
+        target = app.write_export(xlsx, coverage_xlsx(report))
         click.echo(f"wrote {target} ({n_clients(len(report.rows))})", err=True)
     if as_json:
         from rmnotes.render.book import coverage_json

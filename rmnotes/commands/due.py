@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import click
 
 from rmnotes.app import App
 from rmnotes.domain.calendar_cache import CACHE_FILE, CalendarCache
 from rmnotes.domain.due import REASONS
-from rmnotes.errors import RmnotesError
 from rmnotes.options import as_of_option, json_option, pass_app, tag_option, tier_option
 
 TABLE_ROWS = 50  # the table's most urgent rows; --all shows every row
@@ -49,7 +48,7 @@ def client_due(app: App, as_of: date | None, days: int | None, tier: tuple[str, 
     app.warn_skipped()
     config = app.vault.config
     cache = CalendarCache(app.vault.cache_dir / CACHE_FILE, clock=app.today())
-    everything = show_all or as_json or ics is not None
+    everything = show_all or as_json or ics is not None  # the table alone shows the first rows
     agenda = agenda_from_index(
         app.index, config, as_of or app.today(), days=days, tiers=tier, tags=tag, reasons=reasons,
         holidays=cache.holidays(config.region) if config.region else None, lunar=cache.lunar,
@@ -66,18 +65,14 @@ def client_due(app: App, as_of: date | None, days: int | None, tier: tuple[str, 
         sys.stdout.buffer.flush()
         return
     if ics is not None:
-        from rmnotes.vault import atomic_write
-
-        try:
-            atomic_write(Path(ics), render.agenda_ics(agenda))
-        except OSError as exc:
-            raise RmnotesError(f"{ics}: cannot write the calendar ({exc.strerror}); "
-                               "choose another FILE") from None
+        app.write_export(ics, render.agenda_ics(agenda))
         click.echo(f"wrote {len(agenda.items)} events to {ics}", err=True)
     if as_json:
         click.echo(render.agenda_json(agenda))
         return
     from rmnotes.render.console import out
 
+    if not show_all:  # --ics asked for every row; the table still shows the most urgent
+        agenda = replace(agenda, items=agenda.items[:TABLE_ROWS])
     console = out()
     console.print(render.agenda_table(agenda, console.width), soft_wrap=True)

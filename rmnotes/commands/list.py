@@ -110,18 +110,7 @@ def _csv(to: str, clients) -> None:
     if to == "-":
         click.echo(csv_text(header, rows), nl=False)
         return
-    from pathlib import Path
-
-    from rmnotes.errors import RmnotesError
     from rmnotes.render.book import n_clients
-    from rmnotes.vault import atomic_write
 
-    target = Path(to)
-    if not target.parent.is_dir():
-        raise RmnotesError(f"{target}: the folder {target.parent} does not exist; create it or "
-                           "choose another place")
-    try:
-        atomic_write(target, csv_file(header, rows))
-    except OSError as exc:
-        raise RmnotesError(f"{target}: cannot write ({exc.strerror}); choose another place") from None
+    target = App.write_export(to, csv_file(header, rows))
     click.echo(f"wrote {target} ({n_clients(len(rows))})", err=True)
