@@ -34,11 +34,12 @@ import heapq
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
 from rmnotes.domain.lunar import occurrences
+from rmnotes.domain.segments import Segment
 from rmnotes.facts import ContactGroup, ContactRow, Fact, FactGroup, Reach
 from rmnotes.index import Index
 from rmnotes.periods import LunarMonthDay, anniversary, is_leap
@@ -96,9 +97,16 @@ def lunar_birthdays(born: date | None, written: LunarMonthDay | None, start: dat
     return occurrences(born, start, end, written)
 
 
-# A row before it becomes a DueItem, in the agenda's order: (date, rank of the reason, name
-# (the client's or the holiday's), client id ("" for a holiday), detail, reason).
-_Row = tuple[date, int, str, str, str, str]
+class AgendaRow(NamedTuple):
+    """A row before it becomes a :class:`DueItem`; its fields in the agenda's order, so
+    rows sort as they are."""
+
+    date: date
+    rank: int  # of the reason: on the same day, promises and compliance first
+    name: str  # the client's, or the holiday's
+    client: str  # "" for a holiday
+    detail: str
+    reason: str
 
 
 class _Rules:
@@ -130,11 +138,11 @@ class _Rules:
                 return due, "cadence", f"last contact {last_contact}, every {period}"
         return None
 
-    def contact(self, out: list[_Row], c: ContactRow) -> None:
+    def contact(self, out: list[AgendaRow], c: ContactRow) -> None:
         found = self.contact_due(c.status, c.tier, c.cadence, c.last_contact, c.since)
         if found is not None:
             day, reason, detail = found
-            out.append((day, _RANK[reason], c.name, c.id, detail, reason))
+            out.append(AgendaRow(day, _RANK[reason], c.name, c.id, detail, reason))
 
     def fact_date(self, kind: str, day: date) -> date | None:
         """The day a dated fact (not a birthday) is on the agenda, if it is."""
@@ -147,7 +155,7 @@ class _Rules:
             return due if due <= self.until else None
         return day if self.today <= day <= self.until else None  # maturity, premium
 
-    def fact(self, out: list[_Row], c: ContactRow, f: Fact) -> None:
+    def fact(self, out: list[AgendaRow], c: ContactRow, f: Fact) -> None:
         """The rows of one dated fact (a birthday may fall twice in a long window)."""
         kind = f.kind
         if kind == "birthday":
@@ -156,7 +164,7 @@ class _Rules:
                 tail = ", lunar" if f.lunar else ""
                 for when, age in self.birthdays(f):
                     turns = f"turns {age}" if age is not None else "birthday (age unknown)"
-                    out.append((when, _RANK[kind], c.name, c.id, f"{who} {turns}{tail}", kind))
+                    out.append(AgendaRow(when, _RANK[kind], c.name, c.id, f"{who} {turns}{tail}", kind))
             return
         day = self.fact_date(kind, f.date)
         if day is None:
@@ -167,7 +175,7 @@ class _Rules:
             detail = f"risk assessed {f.date}, valid {self.config.kyc_valid}"
         else:
             detail = f.detail
-        out.append((day, _RANK[kind], c.name, c.id, detail, kind))
+        out.append(AgendaRow(day, _RANK[kind], c.name, c.id, detail, kind))
 
     def birthdays(self, f: Fact) -> Sequence[tuple[date, int | None]]:
         """``(day, age)`` of a birthday fact in the window (the age None when unknown)."""
@@ -183,12 +191,12 @@ class _Rules:
                 out.append((day, year - born.year))
         return out
 
-    def holiday_rows(self, out: list[_Row], active: int) -> None:
+    def holiday_rows(self, out: list[AgendaRow], active: int) -> None:
         if self.holidays is None or "holiday" not in self.wanted:
             return
         greet = f"greet {active} active client{'s' if active != 1 else ''}"
         for day, name in self.holidays(self.today, self.until):
-            out.append((day, _RANK["holiday"], name, "", greet, "holiday"))
+            out.append(AgendaRow(day, _RANK["holiday"], name, "", greet, "holiday"))
 
 
 class Book(Protocol):
@@ -222,15 +230,16 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
     wanted, until = rules.wanted, rules.until
     by_tags = bool(tags)
 
-    def selected(status: str, tier: str | None, client_tags: tuple[str, ...]) -> bool:
-        if status == "closed" or (tiers and tier not in tiers):
-            return False
-        return not tags or all(t in client_tags for t in tags)
+    chosen = Segment(tiers=tuple(tiers), tags=tuple(tags)).predicates()  # --tier, --tag as everywhere
+
+    def selected(c: ContactRow | ContactGroup | FactGroup) -> bool:
+        """Not closed (a closed client is never due), and in the segment."""
+        return c.status != "closed" and all(p(c) for p in chosen)
 
     due: list[tuple[date, int, ContactGroup | FactGroup]] = []  # groups with a row each member
     active = 0
     for g in book.contact_groups(by_tags):
-        if not selected(g.status, g.tier, g.tags):
+        if not selected(g):
             continue
         if g.status == "active":
             active += g.count
@@ -246,11 +255,11 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
         windows.append(([k for k in ("maturity", "premium") if k in wanted], today, until))
     for kinds, since, last in windows:
         for g in book.fact_groups(kinds, since, last, by_tags):
-            day = rules.fact_date(g.kind, g.date) if selected(g.status, g.tier, g.tags) else None
+            day = rules.fact_date(g.kind, g.date) if selected(g) else None
             if day is not None:
                 due.append((day, _RANK[g.kind], g))
 
-    rows: list[_Row] = []
+    rows: list[AgendaRow] = []
     if "birthday" in wanted:  # few, and each its own: decided row by row
         solar = month_days(today, until)
         drift = timedelta(days=LUNAR_DRIFT)
@@ -260,25 +269,25 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
                                                   [(a, b) for _, a, b in pieces])]
         elsewhere = linked_elsewhere(book.own_birthdays({f.link for _, f in births if f.link}))
         for c, f in births:
-            if selected(c.status, c.tier, c.tags) and not elsewhere(f):
+            if selected(c) and not elsewhere(f):
                 rules.fact(rows, c, f)
     rules.holiday_rows(rows, active)
     total = len(rows) + sum(g.count for _, _, g in due)
-    overdue = sum(1 for r in rows if r[0] < today) + sum(g.count for day, _, g in due if day < today)
+    overdue = sum(1 for r in rows if r.date < today) + sum(g.count for day, _, g in due if day < today)
 
     opened = _most_urgent(due, limit) if limit is not None else due
     contact_groups = [g for _, _, g in opened if isinstance(g, ContactGroup)]
     fact_groups = [g for _, _, g in opened if isinstance(g, FactGroup)]
     if contact_groups:
         for c in book.contacts_in(None if limit is None else contact_groups):
-            if selected(c.status, c.tier, c.tags):
+            if selected(c):
                 rules.contact(rows, c)
     if fact_groups:
         for c, f in book.facts_in(fact_groups):
-            if selected(c.status, c.tier, c.tags):
+            if selected(c):
                 rules.fact(rows, c, f)
     shown = sorted(rows) if limit is None else heapq.nsmallest(max(limit, 0), rows)
-    how = book.reach({r[3] for r in shown if r[3]})
+    how = book.reach({r.client for r in shown if r.client})
     items = tuple(_item(r, how, today) for r in shown)
     return Agenda(today, until, items, total, overdue)
 
@@ -305,18 +314,18 @@ def _most_urgent(due: list[tuple[date, int, ContactGroup | FactGroup]], limit: i
         covered += g.count
         if covered >= limit:
             end = i + 1
-            while end < len(due) and due[end][:2] == (day, rank):
+            while end < len(due) and (due[end][0], due[end][1]) == (day, rank):
                 end += 1
             return due[:end]
     return due
 
 
-def _item(row: _Row, how: Mapping[str, Reach], today: date) -> DueItem:
-    day, _rank, name, cid, detail, reason = row
-    if not cid:
-        return DueItem(None, name, reason, day, (day - today).days, detail, "")
-    r = how.get(cid, Reach())
-    return DueItem(cid, name, reason, day, (day - today).days, detail,
+def _item(row: AgendaRow, how: Mapping[str, Reach], today: date) -> DueItem:
+    days = (row.date - today).days
+    if not row.client:
+        return DueItem(None, row.name, row.reason, row.date, days, row.detail, "")
+    r = how.get(row.client, Reach())
+    return DueItem(row.client, row.name, row.reason, row.date, days, row.detail,
                    contact_hint(r.prefer, r.no_calls, r.best_time))
 
 
