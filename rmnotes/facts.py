@@ -137,16 +137,6 @@ def client_row(client: Client) -> ClientRow:
     )
 
 
-def contact_row(client: Client) -> ContactRow:
-    return ContactRow(client.id, client.name, client.status, client.tier,
-                      str(client.cadence) if client.cadence else None, client.last_contact,
-                      client.since, client.tags)
-
-
-def reach_of(client: Client) -> Reach:
-    return Reach(client.prefer, client.no_calls, client.best_time)
-
-
 def income_currency(client: Client) -> str | None:
     """``profile.currency``: the currency of ``income`` when it is not the base currency."""
     profile = client.meta.get("profile")

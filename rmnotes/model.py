@@ -21,14 +21,9 @@ CHANNELS: Mapping[str, str] = {
 }
 CONTACT_CHANNELS = frozenset("TEMS")
 STATUSES = ("active", "prospect", "dormant", "closed")
-RELATIONS = ("spouse", "child", "parent", "sibling", "other")
 ASSET_TYPES = ("deposit", "fund", "stock", "bond", "wmp", "structured", "insurance",
                "property", "cash", "other")
 LIABILITY_TYPES = ("mortgage", "loan")
-POLICY_KINDS = ("life", "critical_illness", "medical", "accident", "annuity",
-                "investment_linked", "long_term_care", "other")
-PREMIUM_FREQUENCIES = ("annual", "semiannual", "quarterly", "monthly", "single")
-CONTACT_PREFS = ("phone", "sms", "line", "wechat", "email", "meeting")
 
 
 @dataclass(frozen=True, slots=True)

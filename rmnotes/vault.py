@@ -198,7 +198,7 @@ class Vault:
 # file that is not JSON, of another version or rmnotes, for another stamp of rmnotes.yaml,
 # or with one value of an unexpected type is ignored, and the settings are parsed again.
 #
-#   {"version": 1, "rmnotes": "0.1.0", "stamp": [mtime_ns, size],
+#   {"version": 2, "rmnotes": "0.1.0", "stamp": [mtime_ns, size],
 #    "config": {"owner": ..., "fx": {"USD": "31.2"}, "tiers": {"A": "1m"}, ...,
 #               "coverage": <value>},
 #    "issues": [[path, line or null, message, "error" or "warning"], ...]}

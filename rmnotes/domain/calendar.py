@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Iterable, Sequence
 
 from rmnotes.errors import RmnotesError
+from rmnotes.domain.segments import Segment
 from rmnotes.facts import ClientRow
 from rmnotes.model import Entry
 
@@ -54,7 +55,7 @@ class CalendarRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Grid:
+class ContactGrid:
     start: date
     end: date
     rows: tuple[CalendarRow, ...]
@@ -100,15 +101,15 @@ def date_range(today: date, month: str | None = None, since: date | None = None,
     return since, until
 
 
-def contact_grid(profiles: Iterable[ClientRow], entries: Iterable[tuple[str, Entry]],
+def contact_grid(clients: Iterable[ClientRow], entries: Iterable[tuple[str, Entry]],
                  start: date, end: date, tiers: Sequence[str] = (),
-                 tags: Sequence[str] = (), every: bool = False) -> Grid:
+                 tags: Sequence[str] = (), every: bool = False) -> ContactGrid:
     """Rows for the clients with a contact in ``start..end`` (and the tiers/tags asked for),
     sorted by id; with ``every``, also a row for each active client nobody contacted (the
     ones a manager most needs to see). ``entries`` are ``(client id, entry)`` pairs in any
     order."""
-    wanted = {p.id: p for p in profiles
-              if (not tiers or p.tier in tiers) and set(tags) <= set(p.tags)}
+    chosen = Segment(tiers=tuple(tiers), tags=tuple(tags)).predicates()  # --tier, --tag as everywhere
+    wanted = {p.id: p for p in clients if all(f(p) for f in chosen)}
     by_client: dict[str, dict[date, list[Entry]]] = {}
     if every:
         by_client = {cid: {} for cid, p in wanted.items() if p.status == "active"}
@@ -125,4 +126,4 @@ def contact_grid(profiles: Iterable[ClientRow], entries: Iterable[tuple[str, Ent
         cells = {d: Cell(tuple(sorted(es, key=lambda e: (e.time or "", e.line or 0))))
                  for d, es in sorted(by_client[cid].items())}
         rows.append(CalendarRow(cid, label, p.tier, p.last_contact, cells))
-    return Grid(start, end, tuple(rows))
+    return ContactGrid(start, end, tuple(rows))

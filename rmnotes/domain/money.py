@@ -2,7 +2,7 @@
 is an error naming the holding, never a silent zero.
 
 :func:`sum_holdings` is the one rule for a client's totals: every view (show, review,
-list --aum, rank, coverage) gets them from it, over the holdings summed per currency
+list --aum, rank) gets them from it, over the holdings summed per currency
 (:func:`rmnotes.facts.holdings_of`), from a parsed file or from the index.
 """
 

@@ -7,7 +7,7 @@ any client tied with that one (a tie at the cut never depends on the order of id
 Dormant potential (the article's 沉睡的潛力客戶): a client with more financial assets
 elsewhere than at this bank, and a large sum (property aside: a home is not money that
 could move here); a client marked dormant who still holds large assets; or a client not
-contacted for two cadences. "Large" defaults to the median AUM of the book.
+contacted for two cadences. "Large" defaults to the median AUM of the clients ranked.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import math
 from datetime import date
 from io import BytesIO
 
-from rmnotes.domain.calendar import Grid
+from rmnotes.domain.calendar import ContactGrid
 from rmnotes.model import CHANNELS
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -21,12 +21,12 @@ def _cell_len(text: str) -> int:
     return cell_len(text)
 
 
-def _day_width(grid: Grid, day: date) -> int:
+def _day_width(grid: ContactGrid, day: date) -> int:
     widths = [len(r.cells[day].letters) for r in grid.rows if day in r.cells]
     return max([2, *widths])
 
 
-def pages(grid: Grid, width: int) -> list[list[date]]:
+def pages(grid: ContactGrid, width: int) -> list[list[date]]:
     """The days split into as few, as even, runs of columns as fit in ``width`` cells."""
     days = grid.days
     name_w = min(NAME_MAX, max([6, *(_cell_len(r.label) for r in grid.rows)]))
@@ -43,7 +43,7 @@ def pages(grid: Grid, width: int) -> list[list[date]]:
     return [[d] for d in days]
 
 
-def calendar_tables(grid: Grid, width: int, today: date | None = None):
+def calendar_tables(grid: ContactGrid, width: int, today: date | None = None):
     """One table per page of days: clients down, days across, channel letters in the cells."""
     from rich import box
     from rich.console import Group
@@ -84,7 +84,7 @@ def _comment_size(text: str) -> tuple[int, int]:
     return min(480, max(160, widest * 7 + 20)), min(400, max(40, 20 * len(lines) + 10))
 
 
-def calendar_xlsx(grid: Grid, owner: str | None = None) -> bytes:
+def calendar_xlsx(grid: ContactGrid, owner: str | None = None) -> bytes:
     """An .xlsx workbook: the grid with a comment per non-empty cell holding the entries'
     text, names and dates frozen, weekends shaded, and each client's last contact date."""
     from openpyxl import Workbook

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -155,5 +155,3 @@ def png_bytes(fig: Figure, fonts: FontSetup, dpi: int = 150) -> bytes:
     return buf.getvalue()
 
 
-def date_label(day: date) -> str:
-    return day.isoformat()

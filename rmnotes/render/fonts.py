@@ -36,7 +36,6 @@ INSTALL_HINT = (
     "include one)"
 )
 
-TRADITIONAL_REGIONS = frozenset({"TW", "HK", "MO"})
 SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 
 # Family name -> the glyph forms it draws: TC (Traditional, Taiwan), HK, SC (Simplified),
@@ -173,11 +172,6 @@ def _fallback(ranked: list[CJKFace]) -> list[str]:
 
 
 _FORMS = dict(KNOWN_FAMILIES)
-
-
-def forms_of(family: str) -> str | None:
-    """The glyph forms of a CJK family name, or None if it is not a known CJK family."""
-    return _FORMS.get(family)
 
 
 def is_truetype(path: str, index: int = 0) -> bool:
