@@ -344,3 +344,12 @@ def test_a_closed_client_is_never_potential():
     gone = ClientRow("gone", "Gone", None, "closed", None, date(2020, 1, 1), None, None, 0, (), (), (),
                      None, None, None, None, None)
     assert potential_of(gone, MissingRate("no rate"), Period(1, "m"), date(2026, 11, 28), None) is None
+
+
+def test_the_by_option_offers_exactly_the_measures():
+    """The command spells the choices out (its module loads for --help, the rules do not)."""
+    from rmnotes.commands.rank import book_rank
+    from rmnotes.domain.rank import MEASURES
+
+    by = next(p for p in book_rank.params if p.name == "by")
+    assert tuple(by.type.choices) == MEASURES

@@ -6,10 +6,10 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
+from rmnotes.domain.segments import OPEN_STATUSES
 from rmnotes.commands.list import no_match, select_clients
 from rmnotes.options import as_of_option, json_option, make_segment, pass_app, segment_options
 
-ACTIVE = ("active", "prospect", "dormant")
 
 
 @click.command(name="coverage")
@@ -34,7 +34,7 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
 
     today = as_of or app.today()
     rules = Rules.from_config(app.vault.config.coverage)
-    clients = select_clients(app, make_segment(segment_args, today, ACTIVE))
+    clients = select_clients(app, make_segment(segment_args, today, OPEN_STATUSES))
     report = coverage(clients, app.index.policies(), app.index.family(), app.vault.config, rules,
                       today, gaps_only=gaps_only)
     for warning in report.warnings:
@@ -51,7 +51,7 @@ def book_coverage(app: App, segment_args: dict, gaps_only: bool, as_json: bool, 
         click.echo(dumps(coverage_json(report)))
         return
     if not clients:
-        click.echo(no_match(segment_args, ACTIVE), err=True)
+        click.echo(no_match(segment_args, OPEN_STATUSES), err=True)
         return
     from rmnotes.render.book import coverage_summary, coverage_table, gap_lines
     from rmnotes.render.console import out

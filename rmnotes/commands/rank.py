@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
+from rmnotes.domain.segments import OPEN_STATUSES
 from rmnotes.options import Parsed, as_of_option, json_option, make_segment, pass_app, segment_options
 
 SHOW_ALL = 100  # a book this size is shown whole
 SHOW = 50
-STATUSES = ("active", "prospect", "dormant")  # unless --status asks for others
 PLAIN = {"no_wrap": True, "overflow": "ignore", "crop": False}  # long lines: the terminal wraps them
 
 
@@ -43,7 +43,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
 
     config = app.vault.config
     today = as_of or app.today()
-    segment = make_segment(segment_args, today, STATUSES)
+    segment = make_segment(segment_args, today, OPEN_STATUSES)
     app.warn_skipped()
     ranking = rank_from_index(app.index, config, today, segment, by=by, elsewhere_min=elsewhere_min)
     for warning in ranking.warnings:
@@ -57,7 +57,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     if not (ranking.rows or ranking.potential or ranking.warnings):  # the segment matched no one
         from rmnotes.commands.list import no_match
 
-        click.echo(no_match(segment_args, STATUSES), err=True)
+        click.echo(no_match(segment_args, OPEN_STATUSES), err=True)
         return
     from rmnotes.render.book import potential_table, rank_summary, rank_table
     from rmnotes.render.console import out

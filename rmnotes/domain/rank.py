@@ -167,8 +167,6 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
                     elsewhere_min: Decimal | None = None) -> Ranking:
     """:func:`rank` over the index's clients in ``segment``, with the warnings of the
     selection first."""
-    if by not in MEASURES:
-        raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
     chosen = select_from_index(index, config, segment, with_totals=True)
     policies = index.policies() if by == "premium" else None
     ranking = rank(chosen.clients, chosen.totals, config, today, by, elsewhere_min, policies)

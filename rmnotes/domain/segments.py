@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 Predicate = Callable[[ClientRow], bool]
 
+# the clients the book-wide views (coverage, rank) show unless --status asks for others
+OPEN_STATUSES = ("active", "prospect", "dormant")
+
 
 # ------------------------------------------------------------------ option values
 @dataclass(frozen=True, slots=True)

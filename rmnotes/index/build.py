@@ -56,8 +56,9 @@ def read_and_parse(vault: Vault, rel: str) -> ParsedClient:
 
 
 def client_id(rel: str) -> str:
-    stem = rel.rsplit("/", 1)[-1]
-    return stem[:-3] if stem.endswith(".md") else stem
+    from rmnotes.parse.client import client_id_from_path
+
+    return client_id_from_path(rel)
 
 
 def stamps_bytes(stamps: Sequence[tuple[str, int, int]]) -> bytes:

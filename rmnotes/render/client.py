@@ -9,15 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from rmnotes.config import Config
+from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.model import Client
 
 
 def _age(born: date | None, today: date) -> str:
-    if not born:
-        return ""
-    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    return f" ({years})"
+    return f" ({age(born, today)})" if born else ""
 
 
 def _birthday(born: date | None, lunar: bool, lunar_day, today: date) -> str:
