@@ -47,6 +47,21 @@ def run(args: list[str], vault: Path | None = None, input: str | None = None):
     return runner.invoke(cli, prefix + list(args), input=input, catch_exceptions=False)
 
 
+# a small client file with a holding, a follow-up and a log (indented: write_client dedents)
+SMALL_CLIENT = """\
+    ---
+    name: 王偉
+    assets:
+      - {name: 定存, type: deposit, institution: ours, value: 1000000}
+    ---
+    ## Follow-ups
+    - [ ] 2026-12-01 寄送保險提案
+
+    ## Log
+    - 2026-11-05 M 季度資產回顧
+"""
+
+
 def write_client(vault: Path, client_id: str, text: str) -> Path:
     """A client file, owner-only as rmn makes them (tests of modes set their own)."""
     path = vault / "clients" / f"{client_id}.md"

@@ -13,21 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SMALL_CLIENT as WANG
 from conftest import git, run, write_client
 from rmnotes.parse import parse_client
 
-WANG = """\
-    ---
-    name: 王偉
-    assets:
-      - {name: 定存, type: deposit, institution: ours, value: 1000000}
-    ---
-    ## Follow-ups
-    - [ ] 2026-12-01 寄送保險提案
-
-    ## Log
-    - 2026-11-05 M 季度資產回顧
-"""
 
 
 def commit_all(vault: Path, message: str = "setup") -> None:
