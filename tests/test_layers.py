@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "rmnotes"
 STDLIB = set(sys.stdlib_module_names)
 
-BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model"}
+BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model", "rmnotes.i18n"}
 PARSE = BASE | {"rmnotes.parse"}
 VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.names", "rmnotes.facts"}
 INDEX = VAULT | {"rmnotes.index"}
@@ -25,6 +25,7 @@ RENDER = DOMAIN | {"rmnotes.render"}
 # layer -> (rmnotes modules it may import, outside libraries it may import)
 RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.errors": (set(), set()),
+    "rmnotes.i18n": (set(), set()),
     "rmnotes.periods": (set(), set()),
     "rmnotes.config": (BASE, set()),
     "rmnotes.model": (BASE, set()),

@@ -1,0 +1,89 @@
+"""The interface language: gettext catalogs chosen once per run. Standard library only.
+
+Every message a person reads goes through :func:`_` (or :func:`ngettext`); machine output
+(``--json``, ``check``'s ``file:line:`` form, exit codes) never does. The language is chosen
+by :func:`use`, else read from the locale variables' text (``LANGUAGE``, ``LC_ALL``,
+``LC_MESSAGES``, ``LANG``) without calling ``setlocale``, so a machine with only the ``C``
+locale installed still speaks Chinese when asked to. A language without a catalog, or a
+catalog that is missing, speaks English (gettext's fallback).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("zh_TW", "zh_HK", "zh_CN", "en")
+DOMAIN = "rmnotes"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_translations: _gettext.NullTranslations | None = None
+_language: str | None = None
+
+
+def normalise(text: str | None) -> str | None:
+    """``zh_TW.UTF-8``, ``zh-tw``, ``zh_Hant_TW`` -> ``zh_TW``; ``en_US`` -> ``en``; else None."""
+    if not text:
+        return None
+    tag = text.split(".")[0].split("@")[0].replace("-", "_").lower()
+    if tag in ("c", "posix"):
+        return None
+    parts = tag.split("_")
+    if parts[0] == "en":
+        return "en"
+    if parts[0] != "zh":
+        return None
+    rest = set(parts[1:])
+    if rest & {"tw", "hant"} and "hk" not in rest and "mo" not in rest:
+        return "zh_TW"
+    if rest & {"hk", "mo"}:
+        return "zh_HK"
+    if rest & {"cn", "sg", "hans"}:
+        return "zh_CN"
+    return "zh_CN" if not rest else None
+
+
+def from_environment(environ: dict[str, str] | None = None) -> str | None:
+    """The first language the locale variables name, read as text."""
+    env = os.environ if environ is None else environ
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if not value:
+            continue
+        for part in value.split(":"):  # LANGUAGE may list several: zh_TW:en
+            found = normalise(part)
+            if found:
+                return found
+        if var != "LANGUAGE":  # LC_ALL=C means C; LANGUAGE is only a list of wishes
+            return None
+    return None
+
+
+def use(language: str | None) -> str:
+    """Speak ``language`` (one of :data:`LANGUAGES`) from now on; None: the environment's,
+    else English. Returns the language chosen."""
+    global _translations, _language
+    chosen = language if language in LANGUAGES else from_environment() or "en"
+    _language = chosen
+    _translations = _gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[chosen],
+                                         fallback=True)
+    return chosen
+
+
+def language() -> str:
+    if _language is None:
+        use(None)
+    return _language  # type: ignore[return-value]
+
+
+def _(message: str) -> str:
+    if _translations is None:
+        use(None)
+    return _translations.gettext(message)  # type: ignore[union-attr]
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if _translations is None:
+        use(None)
+    return _translations.ngettext(singular, plural, n)  # type: ignore[union-attr]
