@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("coverage", "coverage", "book_coverage"),
     ("rank", "rank", "book_rank"),
     ("tags", "tags", "book_tags"),
+    ("export", "export", "book_export"),
     ("new", "new", "client_new"),
     ("edit", "edit", "client_edit"),
     ("check", "check", "vault_check"),

@@ -35,9 +35,9 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.vault": (PARSE, set()),
     "rmnotes.textedit": (PARSE, set()),
     "rmnotes.index": (INDEX, set()),
-    "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),
+    "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml", "vobject"}),
     "rmnotes.gitops": (BASE, {"git"}),
-    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl"}),
+    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")
 
