@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
+from rmnotes.render import redact
 
 HEADERS = ("date", "days", "reason", "client", "detail", "how")
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
@@ -27,8 +28,8 @@ def agenda_table(agenda: Agenda, width: int = 160):
     out = Text(summary(agenda), style="bold")
     if not agenda.items:
         return out
-    cells = [(i.date.isoformat(), days_text(i.days), i.reason, i.name, i.detail, i.hint)
-             for i in agenda.items]
+    cells = [(i.date.isoformat(), days_text(i.days), i.reason, i.name, redact.text(i.detail),
+              redact.text(i.hint)) for i in agenda.items]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
     room = max(width - fixed - len(GAP), 20)  # for detail + how
@@ -116,7 +117,7 @@ def agenda_rows(agenda: Agenda) -> list[dict]:
 
 def agenda_json(agenda: Agenda) -> str:
     """A JSON list, one object per line (fast for thousands of rows, easy to grep)."""
-    rows = agenda_rows(agenda)
+    rows = redact.json_value(agenda_rows(agenda))
     if not rows:
         return "[]"
     return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]"
@@ -129,6 +130,7 @@ def uid(item: DueItem) -> str:
     return hashlib.sha1(item.key.encode("utf-8")).hexdigest()[:24] + "@rmnotes"
 
 
+@redact.for_a_file
 def agenda_ics(agenda: Agenda) -> bytes:
     """One all-day event per row. An overdue row is placed on the as-of day (where a phone
     shows it) and says when it fell due; its UID still names its own due date."""

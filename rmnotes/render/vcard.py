@@ -14,10 +14,12 @@ from typing import Iterable
 from rmnotes.i18n import _
 from rmnotes.model import Client
 from rmnotes.names import split_name
+from rmnotes.render import redact
 
 PRODID = "-//rmnotes//rmn export vcf//EN"
 
 
+@redact.for_a_file
 def client_card(client: Client, uid: str):
     """The client's vCard (a vobject component)."""
     import vobject
