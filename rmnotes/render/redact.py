@@ -98,6 +98,7 @@ _PATTERN = re.compile(
         # amounts: with a currency, a unit (萬, 億) or a money word, or thousands separators
         rf"(?P<amount>{_CURRENCY}\s*{_NUMBER}(?:\s*{_UNITS})?"
         rf"|{_NUMBER}\s*{_UNITS}\s*{_MONEY_WORD}?|{_NUMBER}\s*{_MONEY_WORD}"
+        rf"|{_NUMBER}\s*(?:NTD|TWD|USD|HKD|CNY|RMB|EUR|JPY|SGD)\b"
         # in Chinese numerals: 一千萬, 四萬美元, 兩萬, 一千多萬 (not 萬華, not 千萬不要)
         rf"|[一二三四五六七八九十兩两幾几][零〇一二三四五六七八九十兩两百千]*多?[萬万億亿]多?{_MONEY_WORD}?"
         r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?)",
@@ -135,7 +136,7 @@ CONTACT_KEYS = frozenset({"mobile", "phone", "email", "address"})
 # numbers under these keys (and anything nested in them) are amounts
 AMOUNT_KEYS = re.compile(
     r"^(?:value|value_base|sum_assured|\w*sums|premium\w*|income|assets|liabilities|net_worth"
-    r"|aum\w*|elsewhere|total|previous|change|dormant_assets|amount|review|single\w*)$")
+    r"|aum\w*|elsewhere|total\w*|previous|change|dormant_assets|amount|review|single\w*)$")
 # numbers that are never amounts, wherever they are
 PLAIN_KEYS = frozenset({
     "risk", "risk_profile", "profile", "count", "rank", "days", "children", "term_years",
