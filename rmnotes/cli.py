@@ -28,11 +28,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("coverage", "coverage", "book_coverage"),
     ("rank", "rank", "book_rank"),
     ("tags", "tags", "book_tags"),
-    ("export", "export", "book_export"),
     ("new", "new", "client_new"),
     ("edit", "edit", "client_edit"),
     ("check", "check", "vault_check"),
     ("history", "history", "client_history"),
+    ("export", "export", "book_export"),
     ("init", "init", "init_vault"),
     ("shell-init", "shell_init", "shell_init"),
 )

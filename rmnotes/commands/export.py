@@ -9,6 +9,7 @@ from typing import Callable, Sequence
 import click
 
 from rmnotes.app import App
+from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, ngettext
 from rmnotes.options import make_segment, pass_app, segment_options
 
@@ -20,13 +21,13 @@ def export_vcf(app: App, clients: Sequence, target: str) -> str:
     from rmnotes.render.vcard import client_card, vcard_file
 
     key = vault_key(gitops.first_commit(app.vault.root), str(app.vault.root))
-    cards = [client_card(app.load(c.id), card_uid(key, c.id)) for c in clients]
+    cards = [client_card(c, card_uid(key, c.id)) for c in clients]
     path = app.write_export(target, vcard_file(cards))
     return ngettext("wrote {path}: {n} contact", "wrote {path}: {n} contacts",
                     len(cards)).format(path=path, n=len(cards))
 
 
-# format -> its writer; `rmn export FORMAT` offers exactly these
+# format -> its writer (the app, the selected clients as parsed, the target): what it wrote
 FORMATS: dict[str, Callable[[App, Sequence, str], str]] = {
     "vcf": export_vcf,
 }
@@ -49,8 +50,13 @@ def book_export(app: App, fmt: str, target: str, segment_args: dict) -> None:
     """
     from rmnotes.commands.list import no_match, select_clients
 
-    clients = select_clients(app, make_segment(segment_args, app.today()))
-    if not clients:
+    rows = select_clients(app, make_segment(segment_args, app.today()))
+    if not rows:
         click.echo(no_match(segment_args), err=True)
-        return
+    clients = []
+    for row in rows:
+        try:
+            clients.append(app.load(row.id))
+        except RmnotesError as exc:
+            click.echo(_("warning: {why}; left out").format(why=exc), err=True)
     click.echo(FORMATS[fmt](app, clients, target), err=True)
