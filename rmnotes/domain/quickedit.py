@@ -205,3 +205,36 @@ def _new_issues(ctx: CheckContext, rel: str, old: bytes, new: bytes) -> tuple[Is
 def message(verb: str, client: Client, what: str) -> str:
     """The commit message of a quick edit: ``set: 王偉 (wang-wei) profile.mobile``."""
     return f"{verb}: {client.name} ({client.id}) {what}"
+
+
+# -- review day -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewUpdate:
+    """The file with the holdings' new values and the review's log entry (``data``), the
+    review sheet of the new values, and the new warnings of ``rmn check``."""
+
+    data: bytes
+    sheet: Any  # rmnotes.domain.review.ReviewSheet
+    warnings: tuple[Issue, ...] = ()
+
+
+def review_update(ctx: CheckContext, rel: str, data: bytes, values: dict[str, Any], today: date,
+                  channel: str = "M") -> ReviewUpdate:
+    """Each holding named in ``values`` gets its new value (by the front-matter editor), and
+    the review of the new values is recorded in the log as ``rmn review --record`` records it;
+    both in one set of bytes, so in one commit. Raises DataError (nothing to write) when a
+    value would fail ``rmn check``."""
+    from rmnotes.domain.review import build_review, record_lines
+    from rmnotes.textedit import append_log
+
+    if ctx.config is None:
+        raise DataError(_("rmnotes.yaml cannot be read; fix it (rmn check) before the review"))
+    changes = [fmedit.Set(("assets", fmedit.Named(name), "value"), value) for name, value in values.items()]
+    edited = checked_edit(ctx, rel, data, changes)
+    parsed = parse_client(edited.data.decode("utf-8"), rel)
+    if parsed.client is None:  # pragma: no cover - checked_edit refused every new error
+        raise DataError(_("{rel}: the edited file does not parse; nothing was written").format(rel=rel))
+    sheet = build_review(parsed.client, ctx.config, today)
+    return ReviewUpdate(append_log(edited.data, record_lines(sheet, channel)), sheet, edited.warnings)
