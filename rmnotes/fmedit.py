@@ -29,7 +29,6 @@ line, and the caller writes nothing.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,10 +124,11 @@ def edit(data: bytes, changes: Sequence[Change]) -> bytes:
     front = "".join(lay.lines[1:lay.body_start - 1])
     tail = "".join(lay.lines[lay.body_start - 1:])
     before = _read(front)
-    expected = copy.deepcopy(before.value) if before.value is not None else {}
+    expected = _copy(before.value) if before.value is not None else {}
     if not isinstance(expected, dict):
         raise EditError(_("the front-matter is not a mapping of 'key: value' lines"), 2)
     text = front
+    current = before  # the values and nodes of ``text``
     for change in changes:
         if not isinstance(change, (Set, Unset, Append)):
             raise TypeError(f"not a change: {change!r}")
@@ -138,12 +138,16 @@ def edit(data: bytes, changes: Sequence[Change]) -> bytes:
         if isinstance(change, Set) and isinstance(path[-1], Named) and isinstance(change.value, dict):
             change = Set(path, _named_item(path[-1], change.value))  # the item keeps its name
         _check_value(change)
-        text = _Editor(text, lay.newline).apply(change)
+        if _unchanged(current.value, change):
+            continue
+        new = _Editor(text, lay.newline).apply(change, current)
         _apply_value(expected, change)
+        if new != text:
+            text = new
+            current = _read(text, changed=True)
     if text == front:
         return data
-    after = _read(text, changed=True)
-    _verify(before, after, expected, changes)
+    _verify(before, current, expected, changes)
     return lay.bom + (head + text + tail).encode("utf-8")
 
 
@@ -242,7 +246,7 @@ def scalar_text(value: Any, flow: bool = False) -> str:
 
 
 def _read(text: str, changed: bool = False) -> yamltree.Loaded:
-    loaded = yamltree.load(text, 2)
+    loaded = yamltree.load(text, 2, keep_nodes=True)
     if loaded.fatal:
         line, message = loaded.problems[0]
         if changed:  # pragma: no cover - every value written is checked to read back
@@ -312,6 +316,28 @@ def _difference(a: Any, b: Any, path: tuple) -> tuple | None:
                 return where
         return None if len(a) == len(b) else path + (min(len(a), len(b)),)
     return None if a == b else path
+
+
+def _copy(value: Any) -> Any:
+    """A copy of parsed values to change (the scalars are immutable)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _unchanged(document: Any, change: Change) -> bool:
+    """Whether ``change`` leaves ``document`` as it is (found without editing anything)."""
+    if isinstance(change, Append):
+        return False
+    try:
+        found, value = lookup(document, change.path)
+    except EditError:  # two items of one name: the edit names the line
+        return False
+    if isinstance(change, Unset):
+        return not found
+    return found and _same(value, _normal(change.value))
 
 
 def _normal(value: Any) -> Any:
@@ -555,10 +581,11 @@ class _Editor:
 
     # -- apply one change ----------------------------------------------------------------
 
-    def apply(self, change: Change) -> str:
-        loaded = yamltree.load(self.text, 2)
-        root = yamltree.compose(self.text)
-        place = _Place(root, loaded.value if loaded.value is not None else {})
+    def apply(self, change: Change, loaded: yamltree.Loaded | None = None) -> str:
+        """The text with ``change`` made; ``loaded``: this text's values and nodes."""
+        if loaded is None:
+            loaded = yamltree.load(self.text, 2, keep_nodes=True)
+        place = _Place(loaded.node, loaded.value if loaded.value is not None else {})
         path = change.path
         for n, part in enumerate(path):
             node, value = place.node, place.value
