@@ -28,7 +28,7 @@ def test_update_writes_the_new_values_and_records_the_review_in_one_commit(sampl
     n = commits(sample)
     # a new value, Enter, a bad answer asked again, a new value, a new value, Enter
     result = run(["review", "蕭淑娟", "--update", "--as-of", "2026-12-04"], sample,
-                 input="1,400,000\n\nabc\n700000\n2100000\n\n")
+                 input="1,400,000\n\nabc\n70萬\n2100000\n\n")
     assert result.exit_code == 0, result.output
     for name, last in zip(HOLDINGS, ["1,350,000", "860,000", "640,000", "2,000,000", "19,000,000"]):
         assert f"{name} (TWD) [{last}]: " in result.stderr

@@ -171,6 +171,10 @@ def test_typed_value_follows_the_schema():
     assert quickedit.typed_value(("policies", Named("x"), "next_premium"), "2027-01-01") == date(2027, 1, 1)
     assert quickedit.typed_value(("policies", Named("x"), "sum_assured"), "1,000,000") == 1000000
     assert quickedit.typed_value(("assets", 0, "risk"), "4") == 4
+    assert quickedit.typed_value(("assets", Named("x"), "value"), "320萬") == 3200000
+    assert quickedit.typed_value(("assets", Named("x"), "value"), "1.5m") == 1500000
+    assert quickedit.typed_value(("assets", Named("x"), "value"), "12.50") == Decimal("12.50")
+    assert quickedit.typed_value(("assets", Named("x"), "value"), "很多") == "很多"
     assert quickedit.typed_value(("profile", "lunar_birthday"), "true") is True
     assert quickedit.typed_value(("profile", "lunar_birthday"), "十月十九") == "十月十九"
     assert quickedit.typed_value(("tags",), "golf, wine") == ["golf", "wine"]

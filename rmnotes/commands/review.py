@@ -136,7 +136,7 @@ def _update(app: App, client: str, today, channel: str) -> None:
             value = quickedit.typed_value(path, text, a.value) if text else None
             if not text or isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 break
-            click.echo(_("'{text}' is not an amount; write a number such as 3200000 or 3,200,000, "
+            click.echo(_("'{text}' is not an amount; write a number such as 3200000, 3,200,000 or 320萬, "
                          "or press Enter to keep {last}").format(text=text, last=last), err=True)
         if value is not None and value != a.value:
             values[a.name] = value

@@ -19,7 +19,7 @@ from rmnotes.domain.check import CheckContext, client_issues, load_schema
 from rmnotes.errors import DataError
 from rmnotes.i18n import _
 from rmnotes.model import Client, Issue
-from rmnotes.parse import coerce, parse_client, yamltree
+from rmnotes.parse import parse_client, yamltree
 
 _SCHEMA = "client.schema.json"
 _DATE_REF = "#/$defs/date"
@@ -71,7 +71,7 @@ def _types(schema: dict, node: dict) -> set[str]:
 
 def typed_value(path: fmedit.KeyPath, text: str, current: Any = None) -> Any:
     """``text`` as the value the key at ``path`` holds, by the client file's schema:
-    a date for a date (``2026-12-01``), a number for an amount (``3,200,000``), a whole
+    a date for a date (``2026-12-01``), a number for an amount (``3,200,000``, ``320萬``), a whole
     number for a level, true/false where the schema allows it, a list for a list
     (``a, b``), else the text itself (a phone number stays text). A text that is not what
     the schema wants stays text, and the check that follows names the problem.
@@ -104,7 +104,7 @@ def _scalar(schema: dict, node: dict, text: str) -> Any:
     if "boolean" in types and stripped in ("true", "false"):
         return stripped == "true"
     if "integer" in types or "number" in types:
-        number = coerce.money(stripped)
+        number = _amount(stripped)
         if number is not None:
             if number == number.to_integral_value():
                 return int(number)
@@ -113,10 +113,23 @@ def _scalar(schema: dict, node: dict, text: str) -> Any:
     return text
 
 
+def _amount(text: str) -> Decimal | None:
+    """An amount as typed on the command line (``3,200,000``, ``320萬``, ``1.5m``), the way
+    the segment options read one, or None."""
+    from rmnotes.domain.segments import parse_amount
+
+    try:
+        number = parse_amount(text)
+    except ValueError:
+        return None
+    return number if yamltree.number_in_range(number) else None
+
+
 def _like(current: Any, text: str) -> Any:
     if isinstance(current, bool):
         return text.strip() == "true" if text.strip() in ("true", "false") else text
-    if isinstance(current, (int, Decimal)) and (number := coerce.money(text.strip())) is not None:
+    if isinstance(current, (int, Decimal)) and not isinstance(current, bool) and (
+            number := _amount(text.strip())) is not None:
         return int(number) if number == number.to_integral_value() else number
     if isinstance(current, date) and (day := yamltree.parse_date_text(text.strip())) is not None:
         return day
