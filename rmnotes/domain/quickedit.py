@@ -91,8 +91,7 @@ def typed_value(path: fmedit.KeyPath, text: str, current: Any = None) -> Any:
         if item_node is None:
             for alternative in (_resolved(schema, node) or {}).get("oneOf", ()):
                 item_node = alternative.get("items", item_node)
-        return [typed_value(path + (i,), t) if item_node is None else _scalar(schema, item_node, t)
-                for i, t in enumerate(items) if t]
+        return [_scalar(schema, item_node or {"type": "string"}, t) for t in items if t]
     return _scalar(schema, node, text)
 
 
