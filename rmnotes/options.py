@@ -44,15 +44,25 @@ class ClientType(click.ParamType):
 
 
 class DateType(click.ParamType):
+    """DATE: a date as people write it (:func:`rmnotes.parse.dates.read_date`): ``2026-11-30``,
+    ``2026/11/30``, ``115/11/30``, ``民國115年11月30日``, ``11/30``, ``明天``, ``下週一``. The
+    forms without a year or counting days count from today; ``ahead``: a month and day that
+    has passed this year is next year's."""
+
     name = "date"
+
+    def __init__(self, ahead: bool = False):
+        self.ahead = ahead
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        from rmnotes.parse.dates import DateInputError, read_date
+
         try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(f"{value!r} is not a date; write YYYY-MM-DD (e.g. 2026-11-28)", param, ctx)
+            return read_date(str(value), today=App.today(), ahead=self.ahead)
+        except DateInputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class ChannelType(click.ParamType):
@@ -85,7 +95,8 @@ def client_argument(required: bool = True):
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
-    help="Answer as if today were DATE (YYYY-MM-DD), for reproducible runs.",
+    help="Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
+         "for reproducible runs.",
 )
 tier_option = click.option("--tier", multiple=True, help="Only clients of this tier (repeatable).")
 tag_option = click.option("--tag", multiple=True, help="Only clients with this tag (repeatable).")

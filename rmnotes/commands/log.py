@@ -19,16 +19,20 @@ def _usage(message: str) -> click.UsageError:
 @client_argument(required=False)
 @click.argument("channel", metavar="[CH]", type=CHANNEL, required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
-@click.option("--date", "day", type=DATE, metavar="YYYY-MM-DD", help="The day of the contact (default: today).")
+@click.option("--date", "day", type=DATE, metavar="DATE",
+              help="The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
+                   "民國115年11月30日, 11/30, 昨天.")
 @click.option("--time", "at", metavar="HH:MM", help="The time of the contact.")
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help="A family member who was there (repeatable): a 'with:' line.")
-@click.option("--next", "next_", metavar='"YYYY-MM-DD TEXT"',
-              help="Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups.")
+@click.option("--next", "next_", metavar='"DATE TEXT"',
+              help="Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
+                   "--date, counted from the contact's day and looking ahead: '12/20 寄資料', "
+                   "'下週一 回電'.")
 @click.option("--edit", is_flag=True, help="Write the text in $EDITOR (several lines allowed).")
 @click.option("--future", is_flag=True, help="Allow a date after today (a planned contact).")
-@click.option("--since", type=DATE, metavar="YYYY-MM-DD", help="Reading: entries from this day.")
-@click.option("--until", type=DATE, metavar="YYYY-MM-DD", help="Reading: entries up to this day.")
+@click.option("--since", type=DATE, metavar="DATE", help="Reading: entries from this day.")
+@click.option("--until", type=DATE, metavar="DATE", help="Reading: entries up to this day.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Reading: only the N newest entries.")
 @json_option
 @pass_app
@@ -92,7 +96,7 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
     text = _text(words, edit)
     try:
         entry = logbook.make_entry(text, channel, app.today(), day, at, with_, future)
-        next_step = logbook.parse_next(next_) if next_ else None
+        next_step = logbook.parse_next(next_, entry.date) if next_ else None
     except logbook.EntryError:
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
