@@ -15,7 +15,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
 
 
 class ClientType(click.ParamType):
-    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; converts to the client id.
+    """CLIENT: id, name, alias, pinyin or Wade-Giles, Traditional or Simplified, a family
+    member's name (said on stderr), or an unambiguous prefix; converts to the client id.
 
     An id whose file exists is taken as it is, without the index: a write never waits for
     an index refresh, and a file too broken to index is still found, so the command can
@@ -33,14 +34,17 @@ class ClientType(click.ParamType):
         key = value.strip()
         if _ID.match(key) and app.vault.client_path(key).is_file():
             return key
-        from rmnotes.domain.resolve import resolve
+        from rmnotes.domain.resolve import find_client, relative_line
         from rmnotes.errors import ClientNotFound
 
         try:
-            return resolve(app.index, value)
+            found = find_client(app.index, value)
         except ClientNotFound:
             app.warn_skipped()  # a file the index could not read may be the one meant
             raise
+        if found.via is not None:  # 林淑芬 is 王偉's spouse: the client's file it is
+            click.echo(relative_line(found.via), err=True)
+        return found.client_id
 
 
 class DateType(click.ParamType):
