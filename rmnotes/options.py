@@ -61,6 +61,12 @@ class DateType(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        text = str(value).strip()
+        if len(text) == 10 and text[4] == text[7] == "-":  # YYYY-MM-DD, without importing the reader
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass  # the reader says how it was read
         from rmnotes.parse.dates import DateInputError, read_date
 
         try:

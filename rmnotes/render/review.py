@@ -243,11 +243,15 @@ def review_json(sheet: ReviewSheet) -> dict[str, Any]:
 
 # ---- terminal ------------------------------------------------------------------------
 
-def review_console(sheet: ReviewSheet):
-    """The sheet as rich renderables for the manager's terminal."""
+def review_console(sheet: ReviewSheet, width: int = 160):
+    """The sheet as rich renderables for the manager's terminal, its tables fitted to
+    ``width`` cells: columns are dropped by rank (the change in percent first; the name,
+    amount, currency and amount in the base currency never), no name or amount is cut."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
+
+    from rmnotes.render.fit import Column, fit_table
 
     cur = sheet.currency
     t = sheet.totals
@@ -261,11 +265,11 @@ def review_console(sheet: ReviewSheet):
     else:
         head.append(" · first review (no review recorded before)", style="dim")
 
-    table = Table(box=None, padding=(0, 1), header_style="bold", show_footer=False)
-    for col, justify in (("name", "left"), ("type", "left"), ("institution", "left"),
-                         ("held", "left"), ("risk", "right"), ("value", "right"), ("", "left"),
-                         (cur, "right"), ("weight", "right"), ("change", "right"), ("%", "right")):
-        table.add_column(col, justify=justify, no_wrap=col in ("value", cur, "change"))
+    columns = (Column("name"), Column("type", drop=4), Column("institution", drop=5, short="inst."),
+               Column("held", drop=6), Column("risk", "right", drop=2), Column("value", "right"),
+               Column(""), Column(cur, "right"), Column("weight", "right", drop=3, short="wt"),
+               Column("change", "right", drop=1), Column("%", "right", drop=7))
+    rows: list[tuple] = []
     for r in ordered_rows(sheet):
         risk = Text(str(r.risk) if r.risk is not None else "")
         if r.suitable is False:
@@ -279,8 +283,9 @@ def review_console(sheet: ReviewSheet):
             change = Text(signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        table.add_row(name, r.type, r.institution or "", r.held, risk, amount(r.value),
-                      r.currency, amount(r.value_base), percent(r.weight), change, pct)
+        rows.append((name, r.type, r.institution or "", r.held, risk, amount(r.value),
+                     r.currency, amount(r.value_base), percent(r.weight), change, pct))
+    table = fit_table(columns, rows, width)
 
     subs = Table(box=None, padding=(0, 1), header_style="bold", title="by type",
                  title_justify="left", title_style="bold")
@@ -318,17 +323,17 @@ def review_console(sheet: ReviewSheet):
     if notes:
         parts += [Text(""), *notes]
 
-    pol = Table(box=None, padding=(0, 1), header_style="bold", title="protection",
-                title_justify="left", title_style="bold")
-    for col, justify in (("policy", "left"), ("insurer", "left"), ("kind", "left"),
-                         ("insured", "left"), ("sum assured", "right"), ("premium", "right"),
-                         ("", "left"), ("CI", "left")):
-        pol.add_column(col, justify=justify)
+    pol_columns = (Column("policy"), Column("insurer", drop=2), Column("kind", drop=3),
+                   Column("insured", drop=1), Column("sum assured", "right", short="sum"),
+                   Column("premium", "right"), Column("", drop=4), Column("CI", drop=5))
+    pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{amount(p.premium)} {p.currency}" if p.premium is not None else ""
-        pol.add_row(p.name, p.insurer or "", p.kind, p.insured,
-                    f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
-                    premium, p.premium_frequency, "yes" if p.critical_illness else "")
+        pol_rows.append((p.name, p.insurer or "", p.kind, p.insured,
+                         f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
+                         premium, p.premium_frequency, "yes" if p.critical_illness else ""))
+    pol = fit_table(pol_columns, pol_rows, width, title="protection", title_justify="left",
+                    title_style="bold")
     parts.append(Text(""))
     if sheet.protection.policies:
         parts.append(pol)
