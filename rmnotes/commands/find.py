@@ -42,4 +42,4 @@ def book_find(app: App, text: tuple[str, ...], limit: int, as_json: bool) -> Non
     from rmnotes.render.console import out
 
     console = out()
-    console.print(find_table(found, console.width))
+    console.print(find_table(found, console.width, app.date_style))

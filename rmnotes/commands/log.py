@@ -107,7 +107,7 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
     logged = app.change_file(rel, lambda data: logbook.apply_entry(data, rel, entry, next_step),
                              lambda logged: logbook.log_message(logged.client, entry, next_step)).value
     due = logbook.next_due(logged.client, config)
-    click.echo(logged_line(logged.client, entry, due, next_step), err=True)
+    click.echo(logged_line(logged.client, entry, due, next_step, config.date_style), err=True)
 
 
 # ---------------------------------------------------------------------- reading
@@ -138,4 +138,4 @@ def _read(app: App, client_id: str | None, since: date | None, until: date | Non
         who = f"{names[client_id]} ({client_id})" if client_id else None
         click.echo(render.no_entries(who, since, until), err=True)
     else:
-        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None)))
+        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None, style=app.date_style)))

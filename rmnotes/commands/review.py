@@ -65,7 +65,7 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
         from rmnotes.render.review import review_console
 
         console = out()
-        console.print(review_console(sheet, console.width))
+        console.print(review_console(sheet, console.width, app.date_style))
 
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts

@@ -369,12 +369,14 @@ def rank_json(ranking: Ranking) -> list[dict]:
 WINDOW = 60
 
 
-def where_label(hit: Hit) -> str:
+def where_label(hit: Hit, style: str = "iso") -> str:
+    from rmnotes.render.dates import show_date
+
     if hit.where == "log":
-        return " ".join(x for x in ("log", str(hit.date), hit.time, hit.channel) if x)
+        return " ".join(x for x in ("log", show_date(hit.date, style), hit.time, hit.channel) if x)
     if hit.where == "follow-up":
         box = "[x]" if hit.channel == "x" else "[ ]"
-        return f"follow-up {box} {hit.date or ''}".rstrip()
+        return f"follow-up {box} {show_date(hit.date, style)}".rstrip()
     if hit.where == "family":
         return f"family ({hit.channel})" if hit.channel else "family"
     if hit.where == "name" and hit.pinyin:
@@ -417,13 +419,13 @@ def snippet(hit: Hit, window: int = WINDOW, cells: int | None = None) -> Text:
     return text
 
 
-def find_table(found: Found, width: int = 160) -> Table:
+def find_table(found: Found, width: int = 160, style: str = "iso") -> Table:
     """The hits fitted to ``width`` cells, one line each: the client's name is never cut (its
     id is left out when room is short), and the text is a window around the match sized to
     the room left, so the match is never cut out of its row."""
     from rmnotes.render.fit import Column, fit_table, width_of
 
-    wheres = [Text(where_label(h)) for h in found.hits]
+    wheres = [Text(where_label(h, style)) for h in found.hits]
 
     def names(with_id: bool) -> list[Text]:
         out = []

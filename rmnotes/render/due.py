@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
+from rmnotes.render.dates import show_date
 
 HEADERS = ("date", "days", "reason", "client", "detail", "how")
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
@@ -13,7 +14,7 @@ GAP = "  "
 SIDE_BY_SIDE = 48  # cells for detail and how together, below which how goes under detail
 
 
-def agenda_table(agenda: Agenda, width: int = 160):
+def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     """A rich Text: a summary line, then one aligned line per row (Chinese names count two
     cells), the detail and how-to-reach columns wrapped to fit ``width``, and a line saying
     how many rows are not shown. Dates, days, reasons and names are never cut; when the
@@ -26,10 +27,10 @@ def agenda_table(agenda: Agenda, width: int = 160):
     from rich.cells import cell_len
     from rich.text import Text
 
-    out = Text(summary(agenda), style="bold")
+    out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(i.date.isoformat(), days_text(i.days), i.reason, i.name, i.detail, i.hint)
+    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, i.detail, i.hint)
              for i in agenda.items]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
@@ -122,8 +123,8 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def summary(agenda: Agenda) -> str:
-    span = f"{agenda.as_of.isoformat()} to {agenda.until.isoformat()}"
+def summary(agenda: Agenda, style: str = "iso") -> str:
+    span = f"{show_date(agenda.as_of, style)} to {show_date(agenda.until, style)}"
     if not agenda.total:
         return f"nothing due from {span}"
     return f"due from {span}: {agenda.overdue} overdue, {agenda.coming} coming"

@@ -243,7 +243,7 @@ def review_json(sheet: ReviewSheet) -> dict[str, Any]:
 
 # ---- terminal ------------------------------------------------------------------------
 
-def review_console(sheet: ReviewSheet, width: int = 160):
+def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     """The sheet as rich renderables for the manager's terminal, its tables fitted to
     ``width`` cells: columns are dropped by rank (the change in percent first; the name,
     amount, currency and amount in the base currency never), no name or amount is cut."""
@@ -251,17 +251,18 @@ def review_console(sheet: ReviewSheet, width: int = 160):
     from rich.table import Table
     from rich.text import Text
 
+    from rmnotes.render.dates import show_date
     from rmnotes.render.fit import Column, fit_table
 
     cur = sheet.currency
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
     head.append(f"  {sheet.client_id}", style="dim")
-    head.append(f"   asset review {sheet.as_of}")
+    head.append(f"   asset review {show_date(sheet.as_of, style)}")
     if sheet.risk_profile is not None:
         head.append(f" · risk profile {sheet.risk_profile}/5")
     if sheet.last_review is not None:
-        head.append(f" · last review {sheet.last_review.date}", style="dim")
+        head.append(f" · last review {show_date(sheet.last_review.date, style)}", style="dim")
     else:
         head.append(" · first review (no review recorded before)", style="dim")
 
@@ -303,7 +304,7 @@ def review_console(sheet: ReviewSheet, width: int = 160):
     sums.add_column(style="dim")
     change = ""
     if t.change is not None:
-        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {sheet.last_review.date}"
+        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {show_date(sheet.last_review.date, style)}"
     sums.add_row("total assets", f"{amount(t.assets)} {cur}", change)
     sums.add_row("at our bank", f"{amount(t.aum)} {cur}", "")
     sums.add_row("liabilities", f"{amount(t.liabilities)} {cur}", "")
@@ -317,7 +318,8 @@ def review_console(sheet: ReviewSheet, width: int = 160):
                           style="red"))
     if sheet.removed:
         names = ", ".join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
-        notes.append(Text(f"no longer held since {sheet.last_review.date}: {names}", style="dim"))
+        notes.append(Text(f"no longer held since {show_date(sheet.last_review.date, style)}: {names}",
+                          style="dim"))
     if sheet.fx:
         notes.append(Text("fx: " + ", ".join(f"{c} {r}" for c, r in sheet.fx.items()), style="dim"))
     if notes:
