@@ -87,6 +87,12 @@ CREATE TABLE texts (
 CREATE INDEX texts_client ON texts(client_id);
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
+-- each client's totals as money.sum_holdings worked them out, with the rates it used
+-- (money.rates_key); a file's rows go with its other rows, other rates are not these
+CREATE TABLE totals (
+    client_id TEXT PRIMARY KEY, rates TEXT NOT NULL, assets TEXT NOT NULL,
+    liabilities TEXT NOT NULL, aum TEXT NOT NULL, elsewhere TEXT NOT NULL
+);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
 -- the reading of names seen (rmnotes.names.Reading.text), kept across files
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, reading TEXT NOT NULL);
