@@ -208,17 +208,16 @@ def normalise(text: str) -> str:
 
 
 def latin_keys(r: Reading) -> set[str]:
-    """The Latin spellings of a name read as ``r``: pinyin, Wade-Giles, a Wade-Giles or
-    Taiwanese surname with a pinyin given name, each also with the surname last."""
+    """The Latin spellings of a name read as ``r``: pinyin and Wade-Giles, each also with
+    the surname last, and a Wade-Giles surname with a pinyin given name (Taiwanese
+    passports since 2009 keep the family's old spelling): 張志明 -> zhangzhiming,
+    zhimingzhang, changchihming, chihmingchang, changzhiming."""
     n = r.surname
-    surnames = {"".join(r.pinyin[:n]), "".join(r.wade_giles[:n])}
-    givens = {"".join(r.pinyin[n:]), "".join(r.wade_giles[n:])}
-    keys = {"".join(r.pinyin), "".join(r.wade_giles)}
-    for surname in surnames:
-        for given in givens:
-            keys.add(surname + given)
-            if given:
-                keys.add(given + surname)
+    keys = {"".join(r.wade_giles[:n] + r.pinyin[n:])}
+    for syllables in (r.pinyin, r.wade_giles):
+        keys.add("".join(syllables))
+        if syllables[n:]:
+            keys.add("".join(syllables[n:] + syllables[:n]))
     return keys
 
 
