@@ -53,6 +53,9 @@ def test_human_output_shows_roc_dates(roc):
     assert log.splitlines()[0].startswith("115/11/20 14:30 T ")
     assert run(["find", "續作"], roc).stdout.splitlines()[1].split()[2:4] == ["log", "115/11/20"]
     assert "asset review 115/11/28 " in run(["review", "wang", "--as-of", "2026-11-28"], roc).stdout
+    assert "115/11/20 (" in run(["list"], roc).stdout
+    calendar = run(["calendar", "--month", "2026-11", "--as-of", "2026-11-28"], roc).stdout
+    assert calendar.startswith("115/11/01 – ") and "115/11/20" in calendar
 
 
 def test_json_and_files_keep_iso(roc, tmp_path):

@@ -70,4 +70,4 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     from rmnotes.render.console import out
 
     console = out()
-    console.print(calendar_tables(grid, console.width, today))
+    console.print(calendar_tables(grid, console.width, today, app.date_style))

@@ -519,11 +519,14 @@ def list_json(clients: Iterable) -> list[dict]:
              "risk": c.risk_profile, "children": c.children} for c in clients]
 
 
-def client_grid(profiles: Iterable, today: date) -> Text:
+def client_grid(profiles: Iterable, today: date, style: str = "iso") -> Text:
     """``rmn list``: id, name, tier, status, last contact and tags, one line per client
     (the same columns as the client table, drawn fast enough for a whole branch)."""
+    from rmnotes.render.dates import show_date
+
     rows = []
     for p in profiles:
-        last = f"{p.last_contact} ({(today - p.last_contact).days}d)" if p.last_contact else "never"
+        last = (f"{show_date(p.last_contact, style)} ({(today - p.last_contact).days}d)"
+                if p.last_contact else "never")
         rows.append([p.id, p.name, p.tier or "", p.status, last, " ".join(p.tags)])
     return grid(["id", "name", "tier", "status", "last contact", "tags"], rows, "llllll")
