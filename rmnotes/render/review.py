@@ -251,6 +251,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     from rich.table import Table
     from rich.text import Text
 
+    from rmnotes.i18n import _
     from rmnotes.render.dates import show_date
     from rmnotes.render.fit import Column, fit_table
 
@@ -266,9 +267,9 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     else:
         head.append(" · first review (no review recorded before)", style="dim")
 
-    columns = (Column("name"), Column("type", drop=4), Column("institution", drop=5, short="inst."),
+    columns = (Column("name"), Column("type", drop=4), Column("institution", drop=5, short=_("inst.")),
                Column("held", drop=6), Column("risk", "right", drop=2), Column("value", "right"),
-               Column(""), Column(cur, "right"), Column("weight", "right", drop=3, short="wt"),
+               Column(""), Column(cur, "right"), Column("weight", "right", drop=3, short=_("wt")),
                Column("change", "right", drop=1), Column("%", "right", drop=7))
     rows: list[tuple] = []
     for r in ordered_rows(sheet):
@@ -326,7 +327,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
         parts += [Text(""), *notes]
 
     pol_columns = (Column("policy"), Column("insurer", drop=2), Column("kind", drop=3),
-                   Column("insured", drop=1), Column("sum assured", "right", short="sum"),
+                   Column("insured", drop=1), Column("sum assured", "right", short=_("sum")),
                    Column("premium", "right"), Column("", drop=4), Column("CI", drop=5))
     pol_rows = []
     for p in sheet.protection.policies:
