@@ -120,7 +120,7 @@ def test_what_to_talk_about(sample):
     events = brief_json(sample, "周文雄", "--as-of", AS_OF)["talk"]["life_events"]
     assert {"date": "2026-01-20", "channel": "T", "text": "新年問候，太太住院中", "matched": "住院"} in events
     # a year later it is no longer recent
-    assert not brief_json(sample, "周文雄", "--as-of", "2027-02-01")["talk"]["life_events"]
+    assert not brief_json(sample, "周文雄", "--as-of", "2027-09-30")["talk"]["life_events"]
 
 
 def test_each_section_on_screen_at_80_and_120_columns(sample):
