@@ -271,21 +271,20 @@ def batch_fonts(fonts: FontSetup, text: str, folder: str) -> FontSetup:
                             "FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc",
                             "cidg", "fdsc", "feat", "fmtx", "fond", "just", "kerx", "ltag", "morx",
                             "trak", "xref"]
+    family = f"{face.family} rmnotes batch"
+    path = os.path.join(folder, "batch-face.ttf")
     try:
-        font = subset.load_font(face.path, options, lazy=True)
-    except Exception:  # noqa: BLE001 - a font fontTools cannot read: the batch uses the full faces
+        with subset.load_font(face.path, options, lazy=True) as font:
+            cutter = subset.Subsetter(options)
+            cutter.populate(text="".join(sorted(set(text))))
+            cutter.subset(font)
+            for record in font["name"].names:
+                if record.nameID in (1, 4, 16):
+                    record.string = family
+                elif record.nameID == 6:
+                    record.string = family.replace(" ", "-")
+            font.save(path)
+        font_manager.fontManager.addfont(path)
+    except Exception:  # noqa: BLE001 - a face fontTools cannot cut: each PDF reads the full one
         return fonts
-    with font:
-        cutter = subset.Subsetter(options)
-        cutter.populate(text="".join(sorted(set(text))))
-        cutter.subset(font)
-        family = f"{face.family} rmnotes batch"
-        for record in font["name"].names:
-            if record.nameID in (1, 4, 16):
-                record.string = family
-            elif record.nameID == 6:
-                record.string = family.replace(" ", "-")
-        path = os.path.join(folder, "batch-face.ttf")
-        font.save(path)
-    font_manager.fontManager.addfont(path)
     return replace(fonts, pdf_families=(family, *fonts.pdf_families))
