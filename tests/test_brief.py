@@ -95,6 +95,7 @@ def test_change_since_the_last_recorded_review(sample):
     earlier = brief_json(sample, "陳美玲", "--as-of", "2026-11-17")["standing"]  # before that review
     assert earlier["last_review"] == "2026-05-19"
     assert earlier["change"] == 6726000 - 6390000
+    assert "since review  +336,000 (+5.26%) since 2026-05-19" in brief_text(sample, "陳美玲", "--as-of", "2026-11-17")
 
 
 def test_what_was_said(sample):
@@ -131,6 +132,7 @@ def test_each_section_on_screen_at_80_and_120_columns(sample):
         assert "陳美玲  chen-mei-ling   47 years · tier A · client since 2016-04-11" in out
         assert "美元定存 80,000 USD" in out and "真全意住院醫療 28,600 TWD" in out
         assert "total assets  6,726,000" in out and "net worth     6,726,000" in out
+        assert "since review  no change since 2026-11-17" in out
         assert "2027-04-18 林品妤 turns 18" in out
         assert "none in clients/chen-mei-ling/" in out
         widest = max(cell_len(line.rstrip()) for line in out.splitlines())

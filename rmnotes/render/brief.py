@@ -81,6 +81,8 @@ def brief_console(brief: Brief):
         stand.add_row(_("net worth"), _money(t.net_worth))
         if s.last_review is None:
             stand.add_row(_("since review"), Text(_("no review recorded yet"), style="dim"))
+        elif s.change == 0:
+            stand.add_row(_("since review"), _("no change since {date}").format(date=s.last_review))
         elif s.change is not None:
             pct = f" ({_signed(s.change_pct)}%)" if s.change_pct is not None else ""
             stand.add_row(_("since review"), _("{change}{pct} since {date}").format(
