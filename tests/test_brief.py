@@ -288,3 +288,13 @@ def test_the_marker_test_can_fail(couple):
     """The planted markers are where the test looks: the spouse's own brief shows them."""
     out = run(["brief", "lin-shufen", "--as-of", AS_OF, "--days", "60", "--json"], vault=couple).stdout
     assert sum(s in out for s in SECRETS) >= 15
+
+
+def test_dates_on_screen_follow_date_style(sample):
+    config = sample / "rmnotes.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "date_style: roc\n", encoding="utf-8")
+    out = brief_text(sample, "陳美玲", "--as-of", AS_OF)
+    assert "115/12/03  +5" in out and "client since 105/04/11" in out
+    assert "no change since 115/11/17" in out
+    assert "2026-12-03" not in out
+    assert brief_json(sample, "陳美玲", "--as-of", AS_OF)["coming"][0]["date"] == "2026-12-03"  # JSON: ISO

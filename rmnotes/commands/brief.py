@@ -44,4 +44,4 @@ def client_brief(app: App, client: str, as_of, days: int, as_json: bool) -> None
     from rmnotes.render.brief import brief_console
     from rmnotes.render.console import out
 
-    out().print(brief_console(brief))
+    out().print(brief_console(brief, config.date_style))

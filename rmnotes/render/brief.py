@@ -10,6 +10,7 @@ from rmnotes.domain.brief import Brief
 from rmnotes.domain.money import money_text
 from rmnotes.i18n import _, ngettext
 from rmnotes.render.client import size_text
+from rmnotes.render.dates import show_date
 from rmnotes.render.due import agenda_rows, days_text, detail_text
 
 
@@ -21,9 +22,10 @@ def _signed(amount: Decimal) -> str:
     return ("+" if amount > 0 else "") + _money(amount)
 
 
-def brief_console(brief: Brief):
+def brief_console(brief: Brief, style: str = "iso"):
     """Rich renderables: who, what is coming, where the client stands, what was said, what
-    to talk about, documents. Long cells wrap to the terminal's width."""
+    to talk about, documents. Long cells wrap to the terminal's width; dates in ``style``
+    (``date_style`` of rmnotes.yaml)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -46,7 +48,7 @@ def brief_console(brief: Brief):
     bits = [_("{age} years").format(age=w.age) if w.age is not None else "",
             _("tier {tier}").format(tier=w.tier) if w.tier else "",
             w.status if w.status != "active" else "",
-            _("client since {date}").format(date=w.since) if w.since else ""]
+            _("client since {date}").format(date=show_date(w.since, style)) if w.since else ""]
     head.append("   " + " · ".join(b for b in bits if b))
     parts.append(head)
     facts = grid(False, True)
@@ -58,12 +60,12 @@ def brief_console(brief: Brief):
     parts.append(facts)
 
     section(_("Coming up to {date} ({days} days)").format(
-        date=brief.until, days=(brief.until - brief.as_of).days))
+        date=show_date(brief.until, style), days=(brief.until - brief.as_of).days))
     if brief.coming:
         coming = grid(False, False, False, True)
         for item in brief.coming:
-            style = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
-            coming.add_row(item.date.isoformat(), Text(days_text(item.days), style=style),
+            urgency = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
+            coming.add_row(show_date(item.date, style), Text(days_text(item.days), style=urgency),
                            item.reason, detail_text(item))
         parts.append(coming)
     else:
@@ -82,11 +84,11 @@ def brief_console(brief: Brief):
         if s.last_review is None:
             stand.add_row(_("since review"), Text(_("no review recorded yet"), style="dim"))
         elif s.change == 0:
-            stand.add_row(_("since review"), _("no change since {date}").format(date=s.last_review))
+            stand.add_row(_("since review"), _("no change since {date}").format(date=show_date(s.last_review, style)))
         elif s.change is not None:
             pct = f" ({_signed(s.change_pct)}%)" if s.change_pct is not None else ""
             stand.add_row(_("since review"), _("{change}{pct} since {date}").format(
-                change=_signed(s.change), pct=pct, date=s.last_review))
+                change=_signed(s.change), pct=pct, date=show_date(s.last_review, style)))
     if s.above_risk:
         listed = ", ".join(_("{name} (risk {risk})").format(name=a.name, risk=a.risk) for a in s.above_risk)
         stand.add_row(_("above risk"), Text(_("profile {profile}: {items}").format(
@@ -101,7 +103,7 @@ def brief_console(brief: Brief):
         log = grid(False, False, True)
         for c in said.contacts:
             text = c.text + (" " + _("(with {names})").format(names="、".join(c.present)) if c.present else "")
-            log.add_row(f"{c.date} {c.time or ''}".rstrip(), c.channel, text)
+            log.add_row(f"{show_date(c.date, style)} {c.time or ''}".rstrip(), c.channel, text)
         parts.append(log)
     else:
         parts.append(Text(_("no contact logged"), style="dim"))
@@ -110,7 +112,7 @@ def brief_console(brief: Brief):
         notes.add_row(_("internal"), ngettext("{n} note marked internal (N)", "{n} notes marked internal (N)",
                                               said.internal_notes).format(n=said.internal_notes))
     if said.products:
-        notes.add_row(_("products"), ", ".join(f"{p.name} ({p.last})" for p in said.products))
+        notes.add_row(_("products"), ", ".join(f"{p.name} ({show_date(p.last, style)})" for p in said.products))
     if notes.row_count:
         parts.append(notes)
 
@@ -126,9 +128,9 @@ def brief_console(brief: Brief):
     for m in talk.milestones:
         what = (_("{name} starts university").format(name=m.name) if m.what == "university"
                 else _("{name} turns 18").format(name=m.name))
-        topics.add_row(_("milestone"), Text(f"{m.date} {what}", style="bold"))
+        topics.add_row(_("milestone"), Text(f"{show_date(m.date, style)} {what}", style="bold"))
     for e in talk.life_events:
-        topics.add_row(_("life event"), f"{e.date} {e.channel} {e.text}")
+        topics.add_row(_("life event"), f"{show_date(e.date, style)} {e.channel} {e.text}")
     if topics.row_count:
         parts.append(topics)
     else:
@@ -138,7 +140,7 @@ def brief_console(brief: Brief):
     if brief.documents:
         docs = grid(False, False, True)
         for d in brief.documents:
-            docs.add_row(datetime.fromtimestamp(d.modified).strftime("%Y-%m-%d"), size_text(d.size), d.name)
+            docs.add_row(show_date(datetime.fromtimestamp(d.modified).date(), style), size_text(d.size), d.name)
         parts.append(docs)
     else:
         parts.append(Text(_("none in {folder}").format(folder=f"clients/{w.id}/"), style="dim"))
