@@ -104,7 +104,7 @@ def test_a_client_without_a_rate_is_named_and_left_out(vault, tmp_path):
 
 def test_without_client_only_pdfs_and_segments_with_a_client_are_usage_errors(sample, tmp_path):
     for args in (["review"], ["review", "--tier", "A"], ["review", "--pdf", "--json"],
-                 ["review", "--pdf", "--record"], ["review", "--out", str(tmp_path)],
+                 ["review", "--pdf", "--record"], ["review", "--update"], ["review", "--out", str(tmp_path)],
                  ["review", "王偉", "--tier", "A"]):
         result = run(args, vault=sample)
         assert result.exit_code == 2, (args, result.output)

@@ -204,7 +204,7 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     a folder. A client whose sheet cannot be made (a missing rate) is named and left out."""
     if pdf is None or single_only:
         raise click.UsageError(_("without CLIENT, review renders PDFs for a segment: rmn review "
-                                 "[--tier T ...] --pdf [DIR]; --json, --out and --record need a CLIENT"))
+                                 "[--tier T ...] --pdf [DIR]; --json, --out, --record and --update need a CLIENT"))
     import tempfile
 
     from rmnotes.commands.list import no_match, select_clients
