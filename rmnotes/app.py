@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequence, TypeVar
 
 import click
 
@@ -174,6 +174,55 @@ class App:
             result = change.commit(rel, message(rel), tracked=False)
         self.report_commit(result, rel)
         return rel, result
+
+    def write_files(self, files: Sequence[tuple[str, bytes]], message: str,
+                    replace: bool = False) -> gitops.CommitResult:
+        """Several whole files through the same door as :meth:`change_file`, in ONE commit:
+        under the vault lock, the checks first (a repository in a state no tool may write in,
+        a symbolic link on the way, a file that exists when ``replace`` is off: each refuses
+        the whole batch, nothing written), the hand edits committed on their own, then each
+        file written atomically (a new one owner-only, in owner-only folders) and exactly
+        these files committed. A write that fails undoes the batch's earlier writes."""
+        from rmnotes import gitops
+
+        if not files:
+            return gitops.CommitResult()
+        root = self.vault.root
+
+        def check() -> dict[str, bytes | None]:
+            before: dict[str, bytes | None] = {}
+            for rel, _data in files:
+                path = root / rel
+                for step in [*reversed(path.relative_to(root).parents[:-1]), Path(rel)]:
+                    _refuse_link(root / step, step.as_posix())
+                if path.exists() and not replace:
+                    raise DataError(f"{rel} exists already; rename the new file or remove the old "
+                                    "one; nothing was written")
+                before[rel] = path.read_bytes() if path.exists() else None
+            return before
+
+        with self._writing(files[0][0]) as change:
+            before = _unless_unsafe(change, check)
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            done: list[str] = []
+            try:
+                for rel, data in files:
+                    path = root / rel
+                    _or_error(rel, lambda: atomic_write(path, data) if replace and before[rel] is not None
+                              else atomic_create(path, data))
+                    done.append(rel)
+            except BaseException:
+                for rel in done:  # the batch is whole or not at all
+                    old = before[rel]
+                    with contextlib.suppress(OSError):
+                        if old is None:
+                            (root / rel).unlink()
+                        else:
+                            atomic_write(root / rel, old)
+                raise
+            result = gitops.commit(root, done, message)
+        self.report_commit(result, ", ".join(done) if len(done) < 4 else f"{len(done)} files")
+        return result
 
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
