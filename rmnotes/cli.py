@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("check", "check", "vault_check"),
     ("history", "history", "client_history"),
     ("init", "init", "init_vault"),
+    ("merge-file", "merge_file", "merge_file"),
     ("shell-init", "shell_init", "shell_init"),
 )
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}

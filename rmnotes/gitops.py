@@ -425,3 +425,65 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
             text = repo.git.show(c.hexsha, "--format=", "--patch", "--", rel)
         out.append(HistoryItem(c.hexsha, c.committed_datetime, c.message.strip(), text))
     return out
+
+
+# ---------------------------------------------------------------------- three-way text merge
+def merge_text(base: bytes, ours: bytes, theirs: bytes,
+               labels: tuple[str, str, str] = ("ours", "base", "theirs")) -> tuple[bytes, bool]:
+    """git's own three-way merge of three texts (``git merge-file -p``): the merged bytes,
+    with standard conflict markers where both sides changed the same lines, and whether it
+    merged cleanly. Runs anywhere, in a repository or not."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="rmnotes-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            names.append(str(path))
+        args = ["merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *names]
+        try:
+            proc = subprocess.run(_argv(args), cwd=folder, env=_env(), capture_output=True)
+        except FileNotFoundError:
+            raise GitError(_NO_GIT) from None
+    # the exit status is the number of conflicts; a negative one (255 here) is an error
+    if proc.returncode < 0 or proc.returncode >= 128:
+        raise GitError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    return proc.stdout, proc.returncode == 0
+
+
+# ---------------------------------------------------------------------- the merge driver
+MERGE_ATTRIBUTE = "clients/*.md merge=rmnotes"
+MERGE_DRIVER_NAME = "rmnotes client files: log and follow-ups as unions, front-matter key by key"
+
+
+def merge_driver_command() -> str:
+    """What git runs to merge a client file (``%O %A %B %P``: base, ours, theirs, path),
+    with the Python that runs rmnotes now, so that it works without ``rmn`` on the PATH."""
+    import shlex
+    import sys
+
+    return f"{shlex.quote(sys.executable)} -m rmnotes merge-file %O %A %B %P"
+
+
+def register_merge_driver(root: Path) -> bool:
+    """Define the ``rmnotes`` merge driver in the repository's config (a clone does not
+    carry it) unless it is defined so already; True when it had to be written."""
+    command = merge_driver_command()
+    current = run(root, "config", "--local", "--get", "merge.rmnotes.driver", check=False).stdout.strip()
+    if current == command:
+        return False
+    run(root, "config", "--local", "merge.rmnotes.name", MERGE_DRIVER_NAME)
+    run(root, "config", "--local", "merge.rmnotes.driver", command)
+    return True
+
+
+def with_merge_attribute(text: str | None) -> str | None:
+    """``.gitattributes`` with the line that names the merge driver for client files added
+    at its end, or None when it names it already."""
+    text = text or ""
+    if any(line.split() == MERGE_ATTRIBUTE.split() for line in text.splitlines()):
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + "# client files merge by meaning: rmn merge-file\n" + MERGE_ATTRIBUTE + "\n"

@@ -42,6 +42,13 @@ LOG_TITLES = frozenset({"log"})
 FOLLOWUP_TITLES = frozenset({"follow-ups", "followups", "follow ups", "follow-up"})
 
 
+def task_box(line: str) -> tuple[int, bool] | None:
+    """A follow-up line's box: the index of its mark (the character inside ``[ ]``) and
+    whether it is ticked; None for a line that is not a task."""
+    m = _TASK.match(line)
+    return None if m is None else (m.start("mark"), m.group("mark") != " ")
+
+
 def section_kind(title: str) -> str | None:
     low = title.strip().lower()
     if low in LOG_TITLES:
