@@ -14,9 +14,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import git, run, write_client
 from rmnotes import gitops
+from rmnotes.app import App, driver_registered_message
 from rmnotes.domain.merge import entry_texts, merge_client
 from rmnotes.parse import parse_client
 
@@ -265,3 +268,49 @@ def test_notes_merge_as_text_and_a_clash_is_marked_there_only():
     clean = merge_client(notes, notes.replace(b"1\n", b"one\n") + b"- 2026-11-02 T o\n",
                          notes.replace(b"5\n", b"five\n", 1), gitops.merge_text)
     assert clean.clean and b"one\n2\n3\n4\nfive\n\n## Log\n- 2026-11-01 T one\n- 2026-11-02 T o\n" in clean.data
+
+
+def test_ensure_merge_driver_registers_only_what_is_missing(vault):
+    app = App(vault_option=str(vault))
+    assert app.ensure_merge_driver() == []  # rmn init did both
+    git(vault, "config", "--unset", "merge.rmnotes.driver")
+    (vault / ".gitattributes").write_text("* -text\n", encoding="utf-8")
+    commit_all(vault, "an older vault's attributes")
+    done = app.ensure_merge_driver()
+    assert done == [driver_registered_message(), f"added '{gitops.MERGE_ATTRIBUTE}' to .gitattributes"]
+    assert git(vault, "config", "merge.rmnotes.driver").strip() == gitops.merge_driver_command()
+    assert (vault / ".gitattributes").read_text(encoding="utf-8").endswith(gitops.MERGE_ATTRIBUTE + "\n")
+    assert git(vault, "status", "--porcelain") == ""  # committed
+    assert git(vault, "check-attr", "merge", CLIENT).strip() == f"{CLIENT}: merge: rmnotes"
+    assert app.ensure_merge_driver() == []
+
+
+# ---------------------------------------------------------------------- a property
+HEAD = "---\nname: 王偉\n---\n\n## Follow-ups\n- [ ] 2026-12-01 寄送保險提案\n\n## Log\n"
+
+entry = st.builds(
+    lambda day, time, ch, text, extra: (f"- 2026-11-{day:02d}{' ' + time if time else ''} {ch} {text}\n"
+                                        + (f"  {extra}\n" if extra else "")),
+    st.integers(1, 4), st.sampled_from([None, "09:00", "14:30"]), st.sampled_from("TEMSN"),
+    st.text(alphabet="甲乙丙ab ", min_size=1, max_size=4).map(str.strip).filter(bool),
+    st.sampled_from([None, "with: [林淑芬]", "續："]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(entry, max_size=4), st.lists(entry, max_size=5), st.lists(entry, max_size=5))
+def test_random_entries_appended_on_two_sides_merge_to_exactly_their_union(old, mine, other):
+    base = (HEAD + "".join(old)).encode()
+    ours = (HEAD + "".join(old + mine)).encode()
+    theirs = (HEAD + "".join(old + other)).encode()
+    one = merge_client(base, ours, theirs, gitops.merge_text)
+    two = merge_client(base, theirs, ours, gitops.merge_text)
+    assert one.clean and two.clean
+    assert one.data == two.data  # the same whichever side is ours
+    got = entry_texts(one.data)
+    new_mine, new_other = Counter(e.rstrip("\n") for e in mine), Counter(e.rstrip("\n") for e in other)
+    assert Counter(got) == Counter(e.rstrip("\n") for e in old) + (new_mine | new_other)
+    assert got[:len(old)] == [e.rstrip("\n") for e in old]  # the base's entries stay first, in place
+    if mine and other and mine != other:
+        added = parse_client(one.data.decode(), CLIENT).client.entries[len(old):]
+        assert [e.sort_key for e in added] == sorted(e.sort_key for e in added)

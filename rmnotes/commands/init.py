@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from rmnotes import gitops
+from rmnotes.app import driver_registered_message
 from rmnotes.errors import GitError
-from rmnotes.i18n import _
 from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
 
 CONFIG_TEMPLATE = """\
@@ -85,8 +85,7 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
     what = f"adopted {count} client files in" if adopted else "created vault"
     click.echo(f"{what} {root.resolve()}", err=True)
     if registered and adopted:
-        click.echo(_("registered the merge driver for client files (rmn merge-file) in this "
-                     "clone's git config"), err=True)
+        click.echo(driver_registered_message(), err=True)
 
 
 def _default_owner() -> str:
