@@ -231,7 +231,7 @@ class App:
 
 def driver_registered_message() -> str:
     """What `rmn init` and `rmn sync` say when they registered the merge driver."""
-    return _("registered the merge driver for client files (rmn merge-file) in this clone's git config")
+    return _("registered the merge driver for client files (rmn merge-file) in the repository's git config")
 
 
 def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:

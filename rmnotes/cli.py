@@ -30,6 +30,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("new", "new", "client_new"),
     ("edit", "edit", "client_edit"),
     ("check", "check", "vault_check"),
+    ("verify", "verify", "vault_verify"),
     ("history", "history", "client_history"),
     ("init", "init", "init_vault"),
     ("merge-file", "merge_file", "merge_file"),

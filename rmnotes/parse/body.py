@@ -42,6 +42,13 @@ LOG_TITLES = frozenset({"log"})
 FOLLOWUP_TITLES = frozenset({"follow-ups", "followups", "follow ups", "follow-up"})
 
 
+def entry_head(line: str) -> tuple[str, str | None, str | None] | None:
+    """The date, time and channel a log line starts with, as written; None for a line that
+    is not an entry."""
+    m = _ENTRY.match(line)
+    return None if m is None else (m.group("date"), m.group("time"), m.group("ch"))
+
+
 def task_box(line: str) -> tuple[int, bool] | None:
     """A follow-up line's box: the index of its mark (the character inside ``[ ]``) and
     whether it is ticked; None for a line that is not a task."""
