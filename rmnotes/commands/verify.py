@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from rmnotes.app import App
@@ -20,16 +22,14 @@ def vault_verify(app: App) -> None:
     file deleted in a commit is a warning on stderr.
     """
     from rmnotes import gitops
-    from rmnotes.domain.merge import entry_texts
-    from rmnotes.domain.verify import SHORT, verify
+    from rmnotes.domain.verify import SHORT, blob_order, verify
     from rmnotes.vault import is_client_file
 
     root = app.vault.root
     commits, changes = gitops.file_changes(root, "clients/")
     changes = [c for c in changes if is_client_file(c.path)]
-    blobs = sorted({blob for c in changes for blob in (c.old, c.new) if blob})
-    entries = {blob: None if data is None else entry_texts(data) for blob, data in gitops.read_blobs(root, blobs)}
-    result = verify(commits, changes, entries)
+    with contextlib.closing(gitops.read_blobs(root, blob_order(changes))) as blobs:  # one git process
+        result = verify(commits, changes, blobs)
     for gone in result.deleted:
         click.echo(_("warning: {sha} {path}: the file was deleted with {count} log entries "
                      "(a client who left the book?)").format(sha=gone.commit[:SHORT], path=gone.path,

@@ -42,7 +42,7 @@ from datetime import date
 from typing import Any, Callable, Sequence
 
 from rmnotes.parse import yamltree
-from rmnotes.parse.body import parse_body, task_box
+from rmnotes.parse.body import entry_when, parse_body, task_box
 from rmnotes.textedit import Layout, layout, section_spans, split_lines
 
 # (base, ours, theirs) -> (merged, clean): a line-based three-way merge with git's markers
@@ -173,15 +173,7 @@ def log_blocks(content: Sequence[str]) -> tuple[list[str], list[Block]]:
     """The log's blocks, each with the date and time of its entry (a block that is not an
     entry, such as a ``### 2026`` heading, sorts with the entry after it)."""
     lead, found = blocks(content)
-    if not found:
-        return lead, found
-    bare = ["## Log", *(_bare(line) for line in content)]
-    when = {e.line - 1: e.sort_key for e in parse_body(bare, 0).entries}  # content index -> key
-    keys: list[tuple[date, str] | None] = []
-    i = len(lead)
-    for block in found:
-        keys.append(when.get(i))
-        i += len(block.lines)
+    keys = [entry_when(block.key.split("\n", 1)[0]) for block in found]
     following: tuple[date, str] | None = None
     for n in range(len(found) - 1, -1, -1):
         if keys[n] is None:
@@ -311,7 +303,7 @@ def _merge_log(b: Sequence[str], o: Sequence[str], t: Sequence[str]) -> tuple[st
         return tuple(o)
     if o == b:
         return tuple(t)
-    lead, base = log_blocks(b)
+    lead, base = blocks(b)  # where they sort does not matter: they stay first
     o_lead, mine = log_blocks(o)
     t_lead, other = log_blocks(t)
     if o_lead != lead:

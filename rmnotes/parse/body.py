@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from rmnotes.model import CHANNELS, Entry, FollowUp
 from rmnotes.parse import yamltree
@@ -47,6 +48,22 @@ def entry_head(line: str) -> tuple[str, str | None, str | None] | None:
     is not an entry."""
     m = _ENTRY.match(line)
     return None if m is None else (m.group("date"), m.group("time"), m.group("ch"))
+
+
+def entry_when(line: str) -> tuple[date, str] | None:
+    """What a log line sorts by, as :attr:`Entry.sort_key` (date, ``HH:MM`` or ``""``);
+    None for a line that is not an entry with a real date."""
+    m = _ENTRY.match(line)
+    if m is None:
+        return None
+    when = yamltree.parse_date_text(m.group("date"))
+    if when is None:
+        return None
+    time = m.group("time")
+    if time is None:
+        return when, ""
+    hh, mm = time.split(":")
+    return when, f"{int(hh):02d}:{mm}"
 
 
 def task_box(line: str) -> tuple[int, bool] | None:
