@@ -702,12 +702,14 @@ def _mark_conflicts(m: list[str], t: list[str], conflicts: list,
     vm, vt = _value(lm), _value(lt)
     regions = []  # (m_start, m_end, t_start, t_end, [conflicts])
     for path, ours, theirs in conflicts:
-        common = path
-        while common and (_index_path(vm, common) is None or _index_path(vt, common) is None):
-            common = common[:-1]
-        ms = _span(m, lm, _index_path(vm, common) or ())
-        ts = _span(t, lt, _index_path(vt, common) or ())
-        regions.append([ms[0], ms[1], ts[0], ts[1], [(path, ours, theirs)]])
+        spans = _item_spans(m, lm, vm, t, lt, vt, path)
+        if spans is None:
+            common = path
+            while common and (_index_path(vm, common) is None or _index_path(vt, common) is None):
+                common = common[:-1]
+            spans = _span(m, lm, _index_path(vm, common) or ()), _span(t, lt, _index_path(vt, common) or ())
+        (ms, me), (ts, te) = spans
+        regions.append([ms, me, ts, te, [(path, ours, theirs)]])
     regions.sort(key=lambda r: (r[0], r[1]))
     joined: list = []
     for region in regions:
@@ -734,6 +736,45 @@ def _mark_conflicts(m: list[str], t: list[str], conflicts: list,
         pos = me
     out.extend(m[pos:])
     return out, found
+
+
+def _item_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt: yamltree.Loaded, vt: Any,
+                path: KeyPath) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """For a list item (a ``Named`` step) present on one side only: its lines on that side,
+    and on the other the empty place where it would stand (after the nearest item before it
+    that both sides have). None for any other path."""
+    if not path or not isinstance(path[-1], Named):
+        return None
+    im, it = _index_path(vm, path), _index_path(vt, path)
+    if (im is None) == (it is None):
+        return None
+    parent = path[:-1]
+    pm, pt = _index_path(vm, parent), _index_path(vt, parent)
+    if pm is None or pt is None:
+        return None
+    lines, loaded, value, here = (t, lt, vt, it) if im is None else (m, lm, vm, im)
+    o_lines, o_loaded, o_value, o_parent = (m, lm, vm, pm) if im is None else (t, lt, vt, pt)
+    items = _at(value, here[:-1])
+    others = _at(o_value, o_parent)
+    place = None
+    for item in reversed(items[:here[-1]]):
+        if isinstance(item, dict) and "name" in item:
+            before = _index_path(o_value, parent + (Named(item["name"]),))
+            if before is not None:
+                place = _span(o_lines, o_loaded, before)[1]
+                break
+    if place is None:
+        if not others:
+            return None
+        place = _span(o_lines, o_loaded, o_parent + (0,))[0]
+    present = _span(lines, loaded, here)
+    return ((place, place), present) if im is None else (present, (place, place))
+
+
+def _at(value: Any, path: tuple) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def key_text(path: KeyPath) -> str:

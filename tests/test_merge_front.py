@@ -1,0 +1,119 @@
+"""The front-matter merges key by key: byte-exact where a side's lines can be taken as they
+are, through the front-matter editor where the two sides' changed lines touch, and with
+conflict markers around the lines of a key set to two values only."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from rmnotes import gitops
+from rmnotes.domain.merge import merge_client
+from rmnotes.parse import parse_client
+
+BASE = textwrap.dedent("""\
+    ---
+    name: 王偉
+    tier: A   # cadence
+    status: active
+    tags: [golf, has-kids]
+    profile:
+      mobile: "0912345678"
+      email: wang@example.com
+    assets:
+      - name: 台幣定存
+        type: deposit
+        value: 3000000
+      - name: 富邦台灣科技基金
+        type: fund
+        value: 1200000
+    ---
+
+    Notes.
+
+    ## Log
+    - 2026-11-05 M 季度資產回顧
+""")
+
+
+def merge(base: str, ours: str, theirs: str):
+    return merge_client(base.encode(), ours.encode(), theirs.encode(), gitops.merge_text)
+
+
+def meta(data: bytes) -> dict:
+    parsed = parse_client(data.decode("utf-8"), "clients/wang-wei.md")
+    assert parsed.client is not None and not parsed.errors, parsed.issues
+    return parsed.client.meta
+
+
+def test_changes_on_neighbouring_lines_merge_byte_for_byte_in_either_order():
+    ours = BASE.replace("tier: A   # cadence", "tier: B   # cadence")
+    theirs = BASE.replace("status: active", "status: dormant")
+    one, two = merge(BASE, ours, theirs), merge(BASE, theirs, ours)
+    assert one.clean and one.data == two.data
+    assert one.data.decode() == BASE.replace("tier: A", "tier: B").replace("active", "dormant")
+
+
+def test_an_asset_value_changed_and_an_asset_added():
+    ours = BASE.replace("value: 1200000", "value: 1350000")
+    theirs = BASE.replace("    ---\n", "", 0).replace(
+        "    value: 1200000\n---", "    value: 1200000\n  - name: 美元定存\n    type: deposit\n    value: 50000\n---")
+    merged = merge(BASE, ours, theirs)
+    assert merged.clean
+    assets = meta(merged.data)["assets"]
+    assert [(a["name"], a["value"]) for a in assets] == [("台幣定存", 3000000), ("富邦台灣科技基金", 1350000),
+                                                          ("美元定存", 50000)]
+
+
+def test_both_sides_add_a_different_asset_and_a_different_tag():
+    """Two insertions at one place: the editor makes theirs' on ours."""
+    pytest.importorskip("rmnotes.fmedit")  # the front-matter editor, landing beside this
+    def adding(name: str, tag: str) -> str:
+        return BASE.replace("has-kids]", f"has-kids, {tag}]").replace(
+            "    value: 1200000\n---", f"    value: 1200000\n  - name: {name}\n    type: fund\n    value: 1000\n---")
+    merged = merge(BASE, adding("甲基金", "vip"), adding("乙基金", "likes-new-funds"))
+    assert merged.clean, merged.conflicts
+    got = meta(merged.data)
+    assert [a["name"] for a in got["assets"]] == ["台幣定存", "富邦台灣科技基金", "甲基金", "乙基金"]
+    assert got["tags"] == ["golf", "has-kids", "vip", "likes-new-funds"]
+    text = merged.data.decode()
+    assert text.startswith("---\nname: 王偉\ntier: A   # cadence\n")  # untouched lines as they were
+    assert text.endswith("\nNotes.\n\n## Log\n- 2026-11-05 M 季度資產回顧\n")
+
+
+def test_one_key_set_to_two_values_is_marked_around_its_own_line_only():
+    ours = BASE.replace('"0912345678"', '"0922000111"').replace("tier: A", "tier: B")
+    theirs = BASE.replace('"0912345678"', '"0933000222"').replace("status: active", "status: dormant")
+    merged = merge(BASE, ours, theirs)
+    assert len(merged.conflicts) == 1
+    conflict = merged.conflicts[0]
+    assert (conflict.key, conflict.ours, conflict.theirs) == ("profile.mobile", "0922000111", "0933000222")
+    lines = merged.data.decode().splitlines()
+    at = lines.index("<<<<<<< ours")
+    assert conflict.line == at + 1
+    assert lines[at:at + 5] == ["<<<<<<< ours", '  mobile: "0922000111"', "=======", '  mobile: "0933000222"',
+                                ">>>>>>> theirs"]
+    # both sides' other changes are made, outside the markers
+    assert "tier: B   # cadence" in lines and "status: dormant" in lines
+    assert sum(line.startswith(("<<<<<<<", "=======", ">>>>>>>")) for line in lines) == 3
+    # keeping either side gives a file that parses, with everything else merged
+    kept = "\n".join(lines[:at] + [lines[at + 3]] + lines[at + 5:]) + "\n"
+    assert meta(kept.encode())["profile"]["mobile"] == "0933000222"
+
+
+def test_an_asset_removed_on_one_side_and_changed_on_the_other_is_a_conflict():
+    ours = BASE.replace("  - name: 富邦台灣科技基金\n    type: fund\n    value: 1200000\n", "")
+    theirs = BASE.replace("value: 1200000", "value: 1350000")
+    merged = merge(BASE, ours, theirs)
+    assert [c.key for c in merged.conflicts] == ["assets.富邦台灣科技基金"]
+    assert merged.conflicts[0].ours == "(removed)"
+    text = merged.data.decode()
+    assert "=======\n  - name: 富邦台灣科技基金\n    type: fund\n    value: 1350000\n>>>>>>> theirs\n" in text
+
+
+def test_the_same_change_on_both_sides_is_no_conflict():
+    both = BASE.replace("tier: A   # cadence", "tier: B   # cadence") + "- 2026-11-06 T 一\n"
+    merged = merge(BASE, both.replace("一", "二"), both)
+    assert merged.clean
+    assert meta(merged.data)["tier"] == "B"
