@@ -314,3 +314,33 @@ def test_random_entries_appended_on_two_sides_merge_to_exactly_their_union(old, 
     if mine and other and mine != other:
         added = parse_client(one.data.decode(), CLIENT).client.entries[len(old):]
         assert [e.sort_key for e in added] == sorted(e.sort_key for e in added)
+
+
+def test_follow_ups_created_on_both_sides_a_deletion_and_a_late_entry():
+    base = b"---\nname: A\n---\n\nNotes.\n\n## Log\n### 2026\n- 2026-11-01 T one\n"
+    ours = base.replace(b"## Log", b"## Follow-ups\n- [ ] 2026-12-01 ours\n\n## Log") + b"- 2026-11-03 T o\n"
+    theirs = (base.replace(b"## Log", b"## Follow-ups\n- [ ] 2026-12-02 theirs\n\n## Log")
+              + b"- 2026-11-04 T t\n- 2026-10-30 N late, logged after\n")
+    one, two = (merge_client(base, ours, theirs, gitops.merge_text), merge_client(base, theirs, ours, gitops.merge_text))
+    assert one.clean and one.data == two.data
+    assert one.data == (b"---\nname: A\n---\n\nNotes.\n\n## Follow-ups\n- [ ] 2026-12-01 ours\n- [ ] 2026-12-02 theirs\n\n"
+                        b"## Log\n### 2026\n- 2026-11-01 T one\n- 2026-10-30 N late, logged after\n"
+                        b"- 2026-11-03 T o\n- 2026-11-04 T t\n")
+    # a follow-up deleted on one side while the other ticked another: deleted, and ticked
+    fu = b"---\nname: A\n---\n\n## Follow-ups\n- [ ] 2026-12-01 a\n- [ ] 2026-12-02 b\n\n## Log\n- 2026-11-01 T one\n"
+    gone = fu.replace(b"- [ ] 2026-12-01 a\n", b"") + b"- 2026-11-02 T x\n"
+    ticked = fu.replace(b"[ ] 2026-12-02 b", b"[x] 2026-12-02 b") + b"- 2026-11-03 T y\n"
+    merged = merge_client(fu, gone, ticked, gitops.merge_text)
+    assert merged.clean
+    assert b"## Follow-ups\n- [x] 2026-12-02 b\n\n## Log\n" in merged.data
+
+
+def test_no_final_line_break_and_a_file_that_cannot_be_cut_into_parts():
+    base = b"---\nname: A\n---\n\n## Log\n- 2026-11-01 T one"
+    merged = merge_client(base, base + b"\n- 2026-11-02 T o", base + b"\n- 2026-11-03 T t", gitops.merge_text)
+    assert merged.clean and merged.data == base + b"\n- 2026-11-02 T o\n- 2026-11-03 T t"
+    twice = b"---\nname: A\n---\n\n## Log\n- 2026-11-01 T one\n\n## Log\n- 2026-11-02 T two\n"
+    text = merge_client(twice, twice.replace(b"one", b"ONE"), twice.replace(b"two", b"TWO"), gitops.merge_text)
+    assert text.clean and b"ONE" in text.data and b"TWO" in text.data  # git's line merge
+    clash = merge_client(twice, twice.replace(b"one", b"1"), twice.replace(b"one", b"I"), gitops.merge_text)
+    assert [c.key for c in clash.conflicts] == ["file"] and b"<<<<<<< ours\n- 2026-11-01 T 1\n" in clash.data
