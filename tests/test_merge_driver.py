@@ -138,6 +138,8 @@ def two_devices(origin: Path, tmp_path: Path, name: str, first: str, how: str) -
         assert gitops.status(repo).unmerged == ()
         check = run(["check"], vault=repo)
         assert check.exit_code == 0 and check.output == "", check.output
+        verified = run(["verify"], vault=repo)
+        assert verified.exit_code == 0 and "every log entry kept" in verified.stdout, verified.output
     return (desk / CLIENT).read_bytes(), (laptop / CLIENT).read_bytes()
 
 
@@ -344,3 +346,26 @@ def test_no_final_line_break_and_a_file_that_cannot_be_cut_into_parts():
     assert text.clean and b"ONE" in text.data and b"TWO" in text.data  # git's line merge
     clash = merge_client(twice, twice.replace(b"one", b"1"), twice.replace(b"one", b"I"), gitops.merge_text)
     assert [c.key for c in clash.conflicts] == ["file"] and b"<<<<<<< ours\n- 2026-11-01 T 1\n" in clash.data
+
+
+KEYS = [f"k{n}" for n in range(8)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(KEYS), st.sampled_from(["x", "y", "0912", "2026-01-02", "no"]), max_size=5),
+       st.dictionaries(st.sampled_from(KEYS), st.sampled_from(["x", "z", "1.50", "true"]), max_size=5))
+def test_keys_changed_on_two_sides_merge_to_both_changes_in_either_order(mine, other):
+    """Each side sets some keys (a key set on both sides to two values is a conflict)."""
+    def front(values: dict) -> bytes:
+        return ("---\nname: A\n" + "".join(f"{k}: {values.get(k, 'v')}\n" for k in KEYS)
+                + "---\n\n## Log\n- 2026-11-01 T one\n").encode()
+
+    base = front({})
+    one = merge_client(base, front(mine), front(other), gitops.merge_text)
+    two = merge_client(base, front(other), front(mine), gitops.merge_text)
+    clash = sorted(k for k in mine.keys() & other.keys() if mine[k] != other[k] and mine[k] != "v" != other[k])
+    assert sorted(c.key for c in one.conflicts) == clash
+    if not clash:
+        assert one.data == two.data
+        want = {k: other.get(k, "v") if mine.get(k, "v") == "v" else mine[k] for k in KEYS}
+        assert one.data == front(want)

@@ -572,8 +572,16 @@ def merge_lines(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str) -
 
 
 def _hunks(b: Sequence[str], x: Sequence[str], side: int) -> list[tuple[int, int, tuple[str, ...], int]]:
+    """The changes from ``b`` to ``x``; lines replaced one for one are a change each, so that
+    a side that set two neighbouring keys and one that set one of them the same way agree."""
     matcher = difflib.SequenceMatcher(None, b, x, autojunk=False)
-    return [(i1, i2, tuple(x[j1:j2]), side) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    out = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.extend((i1 + k, i1 + k + 1, (x[j1 + k],), side) for k in range(i2 - i1) if b[i1 + k] != x[j1 + k])
+        elif tag != "equal":
+            out.append((i1, i2, tuple(x[j1:j2]), side))
+    return out
 
 
 def _apply(b: Sequence[str], start: int, end: int, hunks: list) -> list[str]:
