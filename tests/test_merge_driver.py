@@ -369,3 +369,23 @@ def test_keys_changed_on_two_sides_merge_to_both_changes_in_either_order(mine, o
         assert one.data == two.data
         want = {k: other.get(k, "v") if mine.get(k, "v") == "v" else mine[k] for k in KEYS}
         assert one.data == front(want)
+
+
+def test_a_section_heading_changed_on_both_sides_and_a_text_merge_that_loses_a_section():
+    base = b"---\nname: A\n---\n\nNotes.\n\n## Log\n- 2026-11-01 T one\n"
+    ours = base.replace(b"## Log", b"## log") + b"- 2026-11-02 T o\n"
+    theirs = base.replace(b"## Log", b"## LOG") + b"- 2026-11-03 T t\n"
+    merged = merge_client(base, ours, theirs, gitops.merge_text)
+    assert [c.key for c in merged.conflicts] == ["notes"]  # the heading line, marked; the log merged
+    assert merged.data.endswith(b"<<<<<<< ours\n## log\n=======\n## LOG\n>>>>>>> theirs\n"
+                                b"- 2026-11-01 T one\n- 2026-11-02 T o\n- 2026-11-03 T t\n")
+
+    def doubling(b: bytes, o: bytes, t: bytes) -> tuple[bytes, bool]:
+        """A text merge that puts a section's place in twice (as a clash around it could)."""
+        return (o + o, False) if b"\x1e" in o else gitops.merge_text(b, o, t)
+
+    notes = ours.replace(b"Notes.", b"Ours.")
+    merged = merge_client(base, notes, theirs.replace(b"Notes.", b"Theirs."), doubling)
+    assert {c.key for c in merged.conflicts} == {"file"}  # git's line merge of the whole file:
+    for entry in (b"- 2026-11-01 T one\n", b"- 2026-11-02 T o\n", b"- 2026-11-03 T t\n"):  # nothing lost
+        assert entry in merged.data

@@ -212,6 +212,11 @@ def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge)
 
     front, front_conflicts = merge_front(b.front, o.front, t.front, nl)
     skeleton, clean = _three(b.skeleton, o.skeleton, t.skeleton, merge_text)
+    places = Counter(kind for kind in map(_placeholder_kind, skeleton) if kind is not None)
+    if any(places[kind] != (1 if kind in o.sections or kind in t.sections else 0) for kind in _KINDS):
+        # the text merge lost a section's place or doubled it (a heading changed on both
+        # sides, inside a conflict): merged as text, where no entry can disappear unmarked
+        return _as_text(base, ours, theirs, merge_text)
     sections = {}
     for kind in _KINDS:
         merge_section = _merge_log if kind == "log" else _merge_followups
