@@ -753,12 +753,12 @@ def group_merge(ctx: Context) -> None:
 
 def group_verify(ctx: Context, workdir: Path, seed: int) -> None:
     rmn = ctx.rmn
-    what = f"`rmn verify` ({VERIFY_CLIENTS:,} clients, {VERIFY_COMMITS:,} commits)"
+    clients, commits = (100, 50) if ctx.settings.quick else (VERIFY_CLIENTS, VERIFY_COMMITS)
+    what = f"`rmn verify` ({clients:,} clients, {commits:,} commits)"
     if not rmn.has("verify"):
         ctx.rows.append(not_available(None, what, "verify"))
         return
-    commits = 50 if ctx.settings.quick else VERIFY_COMMITS
-    v = vault_for(workdir / "verify", VERIFY_CLIENTS, seed, commits, ctx.settings)
+    v = vault_for(workdir / "verify", clients, seed, commits, ctx.settings)
     got = ctx.attempt(None, "verify", [
         Spec("rmn verify", rmn(v, "verify")),
         Spec("git log --raw", ["git", "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames",
