@@ -30,12 +30,11 @@ def merge_file(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
     the same thing was changed differently on both sides: OURS then holds git's conflict
     markers around those lines only, and each conflict is listed on stderr.
     """
-    from rmnotes import gitops
     from rmnotes.domain.merge import merge_client
     from rmnotes.vault import atomic_write
 
     versions = [_read(p) for p in (base, ours, theirs)]
-    merged = merge_client(*versions, merge_text=gitops.merge_text)
+    merged = merge_client(*versions, merge_text=_merge_text)
     if merged.data != versions[1]:
         try:
             atomic_write(ours, merged.data)
@@ -47,6 +46,14 @@ def merge_file(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
         click.echo(f"{name}:{conflict}", err=True)
     if merged.conflicts:
         raise click.exceptions.Exit(1)
+
+
+def _merge_text(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
+    """git's text merge, for the notes; the git module is loaded only when both sides
+    changed them (most merges need no git process)."""
+    from rmnotes import gitops
+
+    return gitops.merge_text(base, ours, theirs)
 
 
 def _read(path: Path) -> bytes:

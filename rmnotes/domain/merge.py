@@ -39,11 +39,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from rmnotes.parse import yamltree
 from rmnotes.parse.body import entry_when, parse_body, task_box
 from rmnotes.textedit import Layout, layout, section_spans, split_lines
+
+if TYPE_CHECKING:  # the YAML parser loads only when both sides changed the front-matter
+    from rmnotes.parse import yamltree
 
 # (base, ours, theirs) -> (merged, clean): a line-based three-way merge with git's markers
 TextMerge = Callable[[bytes, bytes, bytes], "tuple[bytes, bool]"]
@@ -501,6 +503,8 @@ def _plain_list(value: Any) -> bool:
 
 
 def _load(lines: Sequence[str]) -> yamltree.Loaded | None:
+    from rmnotes.parse import yamltree
+
     loaded = yamltree.load("".join(lines), 0)
     if loaded.fatal or not isinstance(loaded.value, (dict, type(None))):
         return None

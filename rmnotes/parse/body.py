@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rmnotes.model import CHANNELS, Entry, FollowUp
-from rmnotes.parse import yamltree
+from rmnotes.parse.dates import parse_date_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ENTRY = re.compile(
@@ -56,7 +56,7 @@ def entry_when(line: str) -> tuple[date, str] | None:
     m = _ENTRY.match(line)
     if m is None:
         return None
-    when = yamltree.parse_date_text(m.group("date"))
+    when = parse_date_text(m.group("date"))
     if when is None:
         return None
     time = m.group("time")
@@ -143,7 +143,7 @@ def _parse_followups(lines: list[str], start: int, end: int, first_line: int, bo
         when = None
         text = rest
         if dm:
-            when = yamltree.parse_date_text(dm.group("date"))
+            when = parse_date_text(dm.group("date"))
             text = (dm.group("text") or "").strip()
             if when is None:
                 body.problems.append((line, "error", f'follow-up date "{dm.group("date")}" is not a date'))
@@ -200,7 +200,7 @@ def _parse_log(lines: list[str], start: int, end: int, first_line: int, body: Bo
 def _make_entry(i: int, m: re.Match, cont: list[tuple[int, str]], first_line: int, body: Body) -> Entry | None:
     line = first_line + i
     raw_date = m.group("date")
-    when = yamltree.parse_date_text(raw_date)
+    when = parse_date_text(raw_date)
     if when is None:
         body.problems.append((line, "error", f'log date "{raw_date}" is not a date'))
         return None
@@ -242,6 +242,8 @@ def _continuation(cont: list[tuple[int, str]], first_line: int, body: Body) -> t
             if simple is not None:
                 attrs.update(simple)
                 return
+        from rmnotes.parse import yamltree  # only here: most attributes are simple lists
+
         loaded = yamltree.load("\n".join(t for _, t in block), first_line + start)
         for pline, msg in loaded.problems:
             body.problems.append((pline, "error", f"log attribute: {msg}"))
