@@ -429,10 +429,12 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
 
 # ---------------------------------------------------------------------- three-way text merge
 def merge_text(base: bytes, ours: bytes, theirs: bytes,
-               labels: tuple[str, str, str] = ("ours", "base", "theirs")) -> tuple[bytes, bool]:
+               labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+               favor: str | None = None) -> tuple[bytes, bool]:
     """git's own three-way merge of three texts (``git merge-file -p``): the merged bytes,
     with standard conflict markers where both sides changed the same lines, and whether it
-    merged cleanly. Runs anywhere, in a repository or not."""
+    merged cleanly; ``favor`` (``"ours"``, ``"theirs"``) takes that side's lines there
+    instead. Runs anywhere, in a repository or not."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="rmnotes-merge-") as folder:
@@ -441,7 +443,8 @@ def merge_text(base: bytes, ours: bytes, theirs: bytes,
             path = Path(folder) / name
             path.write_bytes(data)
             names.append(str(path))
-        args = ["merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *names]
+        args = ["merge-file", "-p", *([f"--{favor}"] if favor in ("ours", "theirs") else []),
+                "-L", labels[0], "-L", labels[1], "-L", labels[2], *names]
         try:
             proc = subprocess.run(_argv(args), cwd=folder, env=_env(), capture_output=True)
         except FileNotFoundError:

@@ -117,3 +117,22 @@ def test_the_same_change_on_both_sides_is_no_conflict():
     merged = merge(BASE, both.replace("一", "二"), both)
     assert merged.clean
     assert meta(merged.data)["tier"] == "B"
+
+
+def test_a_side_preferred_settles_every_conflict_and_merges_the_rest():
+    """What `rmn sync --ours/--theirs CLIENT` asks for: one side's values where both sides
+    changed the same thing, the union of everything else."""
+    base = BASE.replace("Notes.", "Notes.\nline two")
+    ours = (base.replace('"0912345678"', '"0922000111"').replace("tier: A", "tier: B")
+            .replace("line two", "ours' line") + "- 2026-11-06 T 一\n")
+    theirs = (base.replace('"0912345678"', '"0933000222"').replace("status: active", "status: dormant")
+              .replace("line two", "theirs' line") + "- 2026-11-07 T 二\n")
+    assert {c.key for c in merge(base, ours, theirs).conflicts} == {"profile.mobile", "notes"}
+    for side, mobile, line in (("ours", "0922000111", "ours' line"), ("theirs", "0933000222", "theirs' line")):
+        merged = merge_client(base.encode(), ours.encode(), theirs.encode(), gitops.merge_text, prefer=side)
+        assert merged.clean
+        got = meta(merged.data)
+        assert (got["profile"]["mobile"], got["tier"], got["status"]) == (mobile, "B", "dormant")
+        text = merged.data.decode()
+        assert f"Notes.\n{line}\n" in text
+        assert text.endswith("- 2026-11-05 M 季度資產回顧\n- 2026-11-06 T 一\n- 2026-11-07 T 二\n")

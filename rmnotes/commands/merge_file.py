@@ -48,12 +48,12 @@ def merge_file(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
         raise click.exceptions.Exit(1)
 
 
-def _merge_text(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
+def _merge_text(base: bytes, ours: bytes, theirs: bytes, favor: str | None = None) -> tuple[bytes, bool]:
     """git's text merge, for the notes; the git module is loaded only when both sides
     changed them (most merges need no git process)."""
     from rmnotes import gitops
 
-    return gitops.merge_text(base, ours, theirs)
+    return gitops.merge_text(base, ours, theirs, favor=favor)
 
 
 def _read(path: Path) -> bytes:

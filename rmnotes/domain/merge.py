@@ -33,6 +33,7 @@ conflicting keys) and is listed in :attr:`Merged.conflicts`.
 from __future__ import annotations
 
 import difflib
+import functools
 import heapq
 import json
 import re
@@ -200,8 +201,16 @@ def entry_texts(data: bytes) -> list[str] | None:
 
 
 # ---------------------------------------------------------------------- the merge
-def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge) -> Merged:
-    """The three versions of a client file merged by meaning (see the module's text)."""
+def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge,
+                 prefer: str | None = None) -> Merged:
+    """The three versions of a client file merged by meaning (see the module's text).
+
+    ``prefer`` (``"ours"`` or ``"theirs"``) settles every conflict for that side: its value
+    of each key set to two values, its lines where both sides changed the same lines of
+    the notes (``merge_text`` is then called with ``favor=prefer``); everything else merges
+    as always. The result has no conflicts."""
+    if prefer is not None:
+        merge_text = functools.partial(merge_text, favor=prefer)
     if ours == theirs or theirs == base:
         return Merged(ours)
     if ours == base:
@@ -212,7 +221,7 @@ def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge)
     nl = o.newline
     conflicts: list[tuple[int, Conflict]] = []  # (0-based line in its part, conflict)
 
-    front, front_conflicts = merge_front(b.front, o.front, t.front, nl)
+    front, front_conflicts = merge_front(b.front, o.front, t.front, nl, prefer)
     skeleton, clean = _three(b.skeleton, o.skeleton, t.skeleton, merge_text)
     places = Counter(kind for kind in map(_placeholder_kind, skeleton) if kind is not None)
     if any(places[kind] != (1 if kind in o.sections or kind in t.sections else 0) for kind in _KINDS):
@@ -423,10 +432,11 @@ class Named:
 KeyPath = tuple  # of str | int | Named
 
 
-def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | None = None) -> Any:
+def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | None = None,
+                 prefer: str | None = None) -> Any:
     """The three-way merge of two front-matter values (:data:`MISSING` for a key that is not
     there). Conflicts, ``(path, ours, theirs)``, are added to ``conflicts``; ours stands in
-    the result where they are."""
+    the result where they are (theirs, with ``prefer="theirs"``)."""
     if conflicts is None:
         conflicts = []
     if _same(o, t):
@@ -440,7 +450,7 @@ def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | N
         out = {}
         for key in [*o, *(k for k in t if k not in o)]:
             value = merge_values(base.get(key, MISSING), o.get(key, MISSING), t.get(key, MISSING),
-                                 path + (key,), conflicts)
+                                 path + (key,), conflicts, prefer)
             if value is not MISSING:
                 out[key] = value
         return out
@@ -450,7 +460,7 @@ def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | N
         out_list = []
         for name in [*on, *(n for n in tn if n not in on)]:
             value = merge_values(bn.get(name, MISSING), on.get(name, MISSING), tn.get(name, MISSING),
-                                 path + (Named(name),), conflicts)
+                                 path + (Named(name),), conflicts, prefer)
             if value is not MISSING:
                 out_list.append(value)
         return out_list
@@ -463,7 +473,7 @@ def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | N
                 out_list.append(x)
         return out_list
     conflicts.append((path, o, t))
-    return o
+    return t if prefer == "theirs" else o
 
 
 def _same(x: Any, y: Any) -> bool:
@@ -515,30 +525,32 @@ def _value(loaded: yamltree.Loaded) -> dict:
     return loaded.value if isinstance(loaded.value, dict) else {}
 
 
-def merge_front(b: Sequence[str], o: Sequence[str], t: Sequence[str],
-                nl: str) -> tuple[list[str], list[tuple[int, Conflict]]]:
+def merge_front(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str,
+                prefer: str | None = None) -> tuple[list[str], list[tuple[int, Conflict]]]:
     """The front-matter's lines (between the fences) merged key by key, and its conflicts
-    with their 0-based lines in the result."""
+    with their 0-based lines in the result (none with ``prefer``: see :func:`merge_client`)."""
     if o == t or t == b:
         return list(o), []
     if o == b:
         return list(t), []
     loaded = [_load(x) for x in (b, o, t)]
     if any(x is None for x in loaded):  # YAML that does not read: merged as lines
-        merged = merge_lines(b, o, t, nl)
+        merged = merge_lines(b, o, t, nl, prefer)
         return merged, _marked(merged, 0, "front-matter")
     lb, lo, lt = loaded
     conflicts: list = []
-    expected = merge_values(_value(lb), _value(lo), _value(lt), (), conflicts)
+    expected = merge_values(_value(lb), _value(lo), _value(lt), (), conflicts, prefer)
+    if prefer is not None:
+        conflicts = []  # settled
     if not conflicts:
-        merged = merge_lines(b, o, t, nl)
+        merged = merge_lines(b, o, t, nl, prefer)
         if not any(line.startswith(MARKERS[0]) for line in merged):
             check = _load(merged)
             if check is not None and _same(_value(check), expected):
                 return merged, []
     edited = _edit(o, _value(lo), expected, nl)
     if edited is None:  # the editor could not make the changes: merged as lines
-        merged = merge_lines(b, o, t, nl)
+        merged = merge_lines(b, o, t, nl, prefer)
         marked = _marked(merged, 0, "front-matter")
         if len(marked) == len(conflicts):  # one region per conflicting key: name them
             ordered = sorted(conflicts, key=lambda c: lo.line(_index_path(_value(lo), c[0]) or (), 0) or 0)
@@ -550,11 +562,13 @@ def merge_front(b: Sequence[str], o: Sequence[str], t: Sequence[str],
     return _mark_conflicts(edited, list(t), conflicts, nl)
 
 
-def merge_lines(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str) -> list[str]:
+def merge_lines(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str,
+                prefer: str | None = None) -> list[str]:
     """A line-based three-way merge in which changes of the two sides may touch (a change to
     ``tier`` on one side and to ``status`` on the next line on the other merge cleanly);
     changes to the same lines, or two different insertions at one place, are marked as
-    conflicts, as git marks them. The same change on both sides is made once."""
+    conflicts, as git marks them (or take the ``prefer`` side's lines). The same change on
+    both sides is made once."""
     hunks = sorted([*_hunks(b, o, 0), *_hunks(b, t, 1)], key=lambda h: (h[0], h[1], h[2], h[3]))
     out: list[str] = []
     pos = i = 0
@@ -569,6 +583,8 @@ def merge_lines(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str) -
         out.extend(b[pos:start])
         if len({h[:3] for h in group}) == 1:  # one change, or the same on both sides
             out.extend(group[0][2])
+        elif prefer is not None:
+            out.extend(_apply(b, start, end, [h for h in group if h[3] == (1 if prefer == "theirs" else 0)]))
         else:
             out.append(f"{MARKERS[0]} {LABELS[0]}{nl}")
             out.extend(_apply(b, start, end, [h for h in group if h[3] == 0]))
