@@ -515,8 +515,8 @@ def file_changes(root: Path, prefix: str) -> tuple[int, list[FileChange]]:
     oldest commit first."""
     if _head(root) is None:
         return 0, []
-    out = run(root, "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames", "--reverse",
-              "--format=%x01%H %P").stdout
+    out = run(root, "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames", "--reverse", "--no-color",
+              "--no-show-signature", "--format=%x01%H %P").stdout
     commits = 0
     changes: list[FileChange] = []
     seen: dict[str, int] = {}  # commit -> how many of its parents' diffs came so far
