@@ -95,4 +95,4 @@ def test_a_deleted_client_file_is_a_warning(vault):
     assert result.exit_code == 0
     assert result.stdout.startswith("verify: ")
     assert result.stderr == (f"warning: {gone[:7]} clients/chen-mei-ling.md: the file was deleted with 1 "
-                             "log entries (a client who left the book?)\n")
+                             "log entry (a client who left the book?)\n")

@@ -31,18 +31,22 @@ def vault_verify(app: App) -> None:
     with contextlib.closing(gitops.read_blobs(root, blob_order(changes))) as blobs:  # one git process
         result = verify(commits, changes, blobs)
     for gone in result.deleted:
-        click.echo(_("warning: {sha} {path}: the file was deleted with {count} log entries "
-                     "(a client who left the book?)").format(sha=gone.commit[:SHORT], path=gone.path,
-                                                             count=gone.entries), err=True)
-    for finding in result.findings:
+        click.echo(ngettext("warning: {sha} {path}: the file was deleted with {n} log entry (a client "
+                            "who left the book?)",
+                            "warning: {sha} {path}: the file was deleted with {n} log entries (a client "
+                            "who left the book?)", gone.entries).format(
+            sha=gone.commit[:SHORT], path=gone.path, n=gone.entries), err=True)
+    for finding in result.findings:  # the machine form, like check's FILE:LINE: lines
         click.echo(str(finding))
     if result.findings:
-        shas = {f.commit for f in result.findings}
-        click.echo(ngettext("verify: {n} log entry changed or removed", "verify: {n} log entries changed or removed",
-                            len(result.findings)).format(n=len(result.findings))
-                   + ngettext(" in {c} commit", " in {c} commits", len(shas)).format(c=len(shas))
-                   + _("; the log is append-only: add a correcting entry instead"), err=True)
+        commits = len({f.commit for f in result.findings})
+        click.echo(_("verify: {entries} in {commits}; the log is append-only: a correction is a new "
+                     "entry").format(
+            entries=ngettext("{n} log entry changed or removed", "{n} log entries changed or removed",
+                             len(result.findings)).format(n=len(result.findings)),
+            commits=ngettext("{n} commit", "{n} commits", commits).format(n=commits)), err=True)
         raise SystemExit(1)
-    click.echo(ngettext("verify: {n} commit checked", "verify: {n} commits checked", result.commits).format(
-        n=result.commits) + ngettext(", {c} client-file change", ", {c} client-file changes", result.changes).format(
-        c=result.changes) + _(": every log entry kept"))
+    click.echo(_("verify: {commits} checked, {changes}: every log entry kept").format(
+        commits=ngettext("{n} commit", "{n} commits", result.commits).format(n=result.commits),
+        changes=ngettext("{n} client-file change", "{n} client-file changes", result.changes).format(
+            n=result.changes)))
