@@ -34,6 +34,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.names": (BASE, {"pypinyin"}),
     "rmnotes.vault": (PARSE, set()),
     "rmnotes.textedit": (PARSE, set()),
+    "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),
     "rmnotes.gitops": (BASE, {"git"}),

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from rmnotes import gitops
 from rmnotes.domain.merge import merge_client
 from rmnotes.parse import parse_client
@@ -68,7 +66,6 @@ def test_an_asset_value_changed_and_an_asset_added():
 
 def test_both_sides_add_a_different_asset_and_a_different_tag():
     """Two insertions at one place: the editor makes theirs' on ours."""
-    pytest.importorskip("rmnotes.fmedit")  # the front-matter editor, landing beside this
     def adding(name: str, tag: str) -> str:
         return BASE.replace("has-kids]", f"has-kids, {tag}]").replace(
             "    value: 1200000\n---", f"    value: 1200000\n  - name: {name}\n    type: fund\n    value: 1000\n---")
