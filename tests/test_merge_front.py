@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import textwrap
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rmnotes import gitops
 from rmnotes.domain.merge import merge_client
 from rmnotes.parse import parse_client
@@ -133,3 +136,50 @@ def test_a_side_preferred_settles_every_conflict_and_merges_the_rest():
         text = merged.data.decode()
         assert f"Notes.\n{line}\n" in text
         assert text.endswith("- 2026-11-05 M 季度資產回顧\n- 2026-11-06 T 一\n- 2026-11-07 T 二\n")
+
+
+# ---------------------------------------------------------------------- random edits on both sides
+def _ops(s: str, picks: list[tuple[int, int]]) -> str:
+    """Edits a person makes by hand or with rmn, each with a small choice of values."""
+    edits = [
+        lambda v: s.replace("tier: A", "tier: " + "BC"[v % 2]),
+        lambda v: s.replace("status: active", "status: " + ("dormant", "closed")[v % 2]),
+        lambda v: s.replace('"0912345678"', f'"09{v:08d}"'),
+        lambda v: s.replace("value: 1200000", f"value: {v % 9 + 1}00000"),
+        lambda v: s.replace("  - name: 富邦台灣科技基金\n    type: fund\n    value: 1200000\n", ""),
+        lambda v: s.replace("    value: 1200000\n---", f"    value: 1200000\n  - name: {'甲乙'[v % 2]}\n    type: fund\n"
+                                                     "    value: 5\n---"),
+        lambda v: s.replace("has-kids]", f"has-kids, {('vip', 'new')[v % 2]}]"),
+        lambda v: s.replace("  email: wang@example.com\n", f"  email: wang@example.com\n  birthday: 1975-06-1{v % 9}\n"),
+        lambda v: s.replace("Notes.", f"Notes {v % 3}."),
+        lambda v: s + f"- 2026-11-{v % 20 + 6:02d} T call {v % 3}\n",
+        lambda v: s.replace("## Log", f"## Follow-ups\n- [ ] 2026-12-{v % 20 + 2:02d} new {v % 3}\n\n## Log"),
+    ]
+    for which, value in picks:
+        s = edits[which % len(edits)](value)
+    return s
+
+
+picks = st.lists(st.tuples(st.integers(0, 10), st.integers(0, 99)), min_size=1, max_size=5, unique_by=lambda p: p[0])
+
+
+@settings(max_examples=80, deadline=None)
+@given(picks, picks, st.booleans())
+def test_random_edits_on_both_sides_never_lose_an_entry_and_one_side_settles_every_conflict(mine, other, notepad):
+    def saved(text: str) -> bytes:
+        return ("\ufeff" + text.replace("\n", "\r\n")).encode() if notepad else text.encode()
+
+    base, ours, theirs = BASE, _ops(BASE, mine), _ops(BASE, other)
+    entries = {line for line in (ours + theirs).splitlines() if line.startswith("- 2026-11")}
+    for prefer in (None, "ours", "theirs"):
+        merged = merge_client(saved(base), saved(ours), saved(theirs), gitops.merge_text, prefer=prefer)
+        text = merged.data.decode("utf-8-sig")
+        assert merged.data.startswith(b"\xef\xbb\xbf") == notepad
+        assert ("\r\n" in text) == notepad and text.count("\n") == text.count("\r\n") if notepad else "\r" not in text
+        assert all(entry in text for entry in entries)
+        if prefer is not None:
+            assert merged.clean
+        if merged.clean:
+            meta(text.replace("\r\n", "\n").encode())  # parses, without errors
+        else:
+            assert all(text.splitlines()[c.line - 1].startswith("<<<<<<<") for c in merged.conflicts)

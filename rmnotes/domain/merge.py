@@ -43,7 +43,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rmnotes.parse.body import entry_when, parse_body, task_box
-from rmnotes.textedit import Layout, layout, section_spans, split_lines
+from rmnotes.textedit import TITLES, Layout, layout, section_spans, split_lines
 
 if TYPE_CHECKING:  # the YAML parser loads only when both sides changed the front-matter
     from rmnotes.parse import yamltree
@@ -222,12 +222,8 @@ def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge,
     conflicts: list[tuple[int, Conflict]] = []  # (0-based line in its part, conflict)
 
     front, front_conflicts = merge_front(b.front, o.front, t.front, nl, prefer)
-    skeleton, clean = _three(b.skeleton, o.skeleton, t.skeleton, merge_text)
-    places = Counter(kind for kind in map(_placeholder_kind, skeleton) if kind is not None)
-    if any(places[kind] != (1 if kind in o.sections or kind in t.sections else 0) for kind in _KINDS):
-        # the text merge lost a section's place or doubled it (a heading changed on both
-        # sides, inside a conflict): merged as text, where no entry can disappear unmarked
-        return _as_text(base, ours, theirs, merge_text)
+    skeleton, clean = _three(b.skeleton, o.skeleton, t.skeleton, merge_text, nl)
+    skeleton = _one_place_each(skeleton, [k for k in _KINDS if k in o.sections or k in t.sections], nl)
     sections = {}
     for kind in _KINDS:
         merge_section = _merge_log if kind == "log" else _merge_followups
@@ -303,14 +299,52 @@ def _placeholder_kind(line: str) -> str | None:
     return None
 
 
-def _three(b: Sequence[str], o: Sequence[str], t: Sequence[str], merge_text: TextMerge) -> tuple[list[str], bool]:
-    """Lines merged as text; one side unchanged: the other side's lines, with no process."""
+def _three(b: Sequence[str], o: Sequence[str], t: Sequence[str], merge_text: TextMerge,
+           nl: str) -> tuple[list[str], bool]:
+    """Lines merged as text, by git; one side unchanged: the other side's lines, with no
+    process. Where git sees a conflict only because the two sides' changes touch, or one
+    side made a change the other also made (git marks "Notes." changed the same way on both
+    sides and a section added under it on one as a conflict), :func:`merge_lines` merges
+    them."""
     if o == t or t == b:
         return list(o), True
     if o == b:
         return list(t), True
     data, clean = merge_text(*("".join(x).encode("utf-8") for x in (b, o, t)))
+    if not clean:
+        lines = merge_lines(b, o, t, nl)
+        if not any(line.startswith(MARKERS[0]) for line in lines):
+            return lines, True
     return split_lines(data.decode("utf-8")), clean
+
+
+def _one_place_each(skeleton: list[str], kinds: list[str], nl: str) -> list[str]:
+    """The skeleton with one place for each section a side has: a place a conflict doubled
+    is kept once (its first), and one that a side's lines settling a conflict left out is
+    put back with its heading (the follow-ups before the log, the log at the end), so that
+    no entry or follow-up is ever lost or doubled."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for line in skeleton:
+        kind = _placeholder_kind(line)
+        if kind is not None:
+            if kind not in kinds or kind in seen:
+                continue
+            seen.add(kind)
+        out.append(line)
+    for kind in kinds:
+        if kind in seen:
+            continue
+        block = [nl, TITLES[kind] + nl, _PLACEHOLDER.format(kind=kind) + nl]
+        at = next((i for i, line in enumerate(out) if _placeholder_kind(line) == "log"), None)
+        if kind == "followups" and at is not None:
+            at -= 1  # before the log's heading
+            out[at:at] = block[1:] + [nl]
+        else:
+            if out and not _ENDING.search(out[-1]):
+                out[-1] += nl
+            out.extend(block)
+    return out
 
 
 # ---------------------------------------------------------------------- log and follow-ups
@@ -597,13 +631,17 @@ def merge_lines(b: Sequence[str], o: Sequence[str], t: Sequence[str], nl: str,
 
 
 def _hunks(b: Sequence[str], x: Sequence[str], side: int) -> list[tuple[int, int, tuple[str, ...], int]]:
-    """The changes from ``b`` to ``x``; lines replaced one for one are a change each, so that
-    a side that set two neighbouring keys and one that set one of them the same way agree."""
+    """The changes from ``b`` to ``x``; lines replaced one for one are a change each (and the
+    lines a replacement adds or removes beyond those, one more), so that a side that set two
+    neighbouring keys and one that set one of them the same way agree."""
     matcher = difflib.SequenceMatcher(None, b, x, autojunk=False)
     out = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            out.extend((i1 + k, i1 + k + 1, (x[j1 + k],), side) for k in range(i2 - i1) if b[i1 + k] != x[j1 + k])
+        if tag == "replace":  # line for line, then what is left added (or removed) after them
+            n = min(i2 - i1, j2 - j1)
+            out.extend((i1 + k, i1 + k + 1, (x[j1 + k],), side) for k in range(n) if b[i1 + k] != x[j1 + k])
+            if i2 - i1 != j2 - j1:
+                out.append((i1 + n, i2, tuple(x[j1 + n:j2]), side))
         elif tag != "equal":
             out.append((i1, i2, tuple(x[j1:j2]), side))
     return out
