@@ -456,14 +456,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
-    """A path step: the item of a list of mappings whose ``name`` is this."""
-
-    name: Any
-
-
-KeyPath = tuple  # of str | int | Named
+KeyPath = tuple  # of str | int | fmedit.Named: the front-matter editor's key paths
 
 
 def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | None = None,
@@ -471,6 +464,8 @@ def merge_values(b: Any, o: Any, t: Any, path: KeyPath = (), conflicts: list | N
     """The three-way merge of two front-matter values (:data:`MISSING` for a key that is not
     there). Conflicts, ``(path, ours, theirs)``, are added to ``conflicts``; ours stands in
     the result where they are (theirs, with ``prefer="theirs"``)."""
+    from rmnotes.fmedit import Named
+
     if conflicts is None:
         conflicts = []
     if _same(o, t):
@@ -661,11 +656,9 @@ def _apply(b: Sequence[str], start: int, end: int, hunks: list) -> list[str]:
 
 def _edit(o: Sequence[str], ours: dict, expected: dict, nl: str) -> list[str] | None:
     """Ours' front-matter lines changed to hold ``expected``, by the front-matter editor;
-    None when it cannot make the change byte-safely (or is not there)."""
-    try:
-        from rmnotes import fmedit
-    except ImportError:
-        return None
+    None when it cannot make the change byte-safely."""
+    from rmnotes import fmedit
+
     changes = _changes(ours, expected, (), fmedit)
     doc = ("---" + nl + "".join(o) + "---" + nl).encode("utf-8")
     try:
@@ -682,35 +675,34 @@ def _edit(o: Sequence[str], ours: dict, expected: dict, nl: str) -> list[str] | 
 
 def _changes(x: Any, y: Any, path: KeyPath, fmedit: Any) -> list:
     """The editor's changes that turn value ``x`` into ``y``."""
-    def step(p: KeyPath) -> tuple:
-        return tuple(fmedit.Named(s.name) if isinstance(s, Named) else s for s in p)
-
     if _same(x, y):
         return []
     if isinstance(x, dict) and isinstance(y, dict):
         out = []
         for key, value in y.items():
             if key not in x:
-                out.append(fmedit.Set(step(path + (key,)), value))
+                out.append(fmedit.Set(path + (key,), value))
             else:
                 out.extend(_changes(x[key], value, path + (key,), fmedit))
-        out.extend(fmedit.Unset(step(path + (key,))) for key in x if key not in y)
+        out.extend(fmedit.Unset(path + (key,)) for key in x if key not in y)
         return out
     xn, yn = _named(x), _named(y)
     if xn is not None and yn is not None and xn and yn:
         out = []
         for name, item in yn.items():
             if name not in xn:
-                out.append(fmedit.Append(step(path), item))
+                out.append(fmedit.Append(path, item))
             else:
-                out.extend(_changes(xn[name], item, path + (Named(name),), fmedit))
-        out.extend(fmedit.Unset(step(path + (Named(name),))) for name in xn if name not in yn)
+                out.extend(_changes(xn[name], item, path + (fmedit.Named(name),), fmedit))
+        out.extend(fmedit.Unset(path + (fmedit.Named(name),)) for name in xn if name not in yn)
         return out
-    return [fmedit.Set(step(path), y)]
+    return [fmedit.Set(path, y)]
 
 
 def _index_path(value: Any, path: KeyPath) -> tuple | None:
     """``path`` with list items named by position in ``value``; None when it is not there."""
+    from rmnotes.fmedit import Named
+
     out = []
     for stepped in path:
         if isinstance(stepped, Named):
@@ -814,6 +806,8 @@ def _item_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt: ya
     """For a list item (a ``Named`` step) present on one side only: its lines on that side,
     and on the other the empty place where it would stand (after the nearest item before it
     that both sides have). None for any other path."""
+    from rmnotes.fmedit import Named
+
     if not path or not isinstance(path[-1], Named):
         return None
     im, it = _index_path(vm, path), _index_path(vt, path)
@@ -850,6 +844,8 @@ def _at(value: Any, path: tuple) -> Any:
 
 def key_text(path: KeyPath) -> str:
     """``("assets", Named("台幣定存"), "value")`` -> ``assets.台幣定存.value``."""
+    from rmnotes.fmedit import Named
+
     return ".".join(str(s.name if isinstance(s, Named) else s) for s in path) or "front-matter"
 
 
