@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rmnotes.model import CHANNELS, Entry, FollowUp
-from rmnotes.parse.dates import parse_date_text
+from rmnotes.parse.isodate import parse_date_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ENTRY = re.compile(

@@ -40,8 +40,8 @@ from typing import Any
 
 import yaml
 
-from rmnotes.parse.dates import DATE as _DATE
-from rmnotes.parse.dates import parse_date_text  # noqa: F401 - coerce and logbook read it from here
+from rmnotes.parse.isodate import DATE as _DATE
+from rmnotes.parse.isodate import parse_date_text  # noqa: F401 - coerce and logbook read it from here
 
 try:
     _Base = yaml.CSafeLoader
