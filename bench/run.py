@@ -21,6 +21,10 @@ peer measured in the same run, interleaved run by run so both see the same machi
 - ``rmn review --pdf`` (and ``--out`` PNGs) vs a bare matplotlib script drawing the same
   two charts (``peers/bare_charts.py``);
 - ``rmn --help`` and ``rmn --version`` start-up;
+- ``rmn merge-file`` (git's merge driver) on a client file of 200 log entries changed on
+  both sides, vs ``git merge-file --union`` of the same three files and ``rmn --version``;
+- ``rmn verify`` of a 1,000-client vault with 5,000 commits (made by ``generate.py`` with
+  ``git fast-import``), vs the ``git log --raw`` it reads;
 - ``rmn list`` warm and cold, ``rmn find`` and ``rmn rank`` warm;
 - warm ``rmn brief CLIENT`` vs warm ``rmn show CLIENT`` (the same client);
 - ``rmn review --pdf DIR`` of a 40-client book in one process vs one ``rmn review CLIENT
@@ -60,6 +64,10 @@ import generate  # noqa: E402  (bench/generate.py, beside this file)
 AS_OF = generate.AS_OF.isoformat()
 GENERATOR_VERSION = 2  # bump when generate.py's output changes, so --workdir regenerates
 HELP_GOAL_MS = 150
+MERGE_GOAL_MS = 100  # rmn merge-file of a client file with 200 log entries
+MERGE_ENTRIES = 200
+VERIFY_GOAL_S = 10  # rmn verify of this history:
+VERIFY_CLIENTS, VERIFY_COMMITS = 1_000, 5_000
 MEMORY_GOAL_MB = 500
 MEMORY_GOAL_SIZE = 100_000
 GOAL_SIZE = 10_000  # the goals of the speed claims are judged on a book of this size
@@ -460,7 +468,8 @@ def chart_data(vault: Path, person: generate.Person, out: Path) -> Path:
 
 
 # --------------------------------------------------------------------------- groups
-GROUPS = ("startup", "cold", "warm", "list", "find", "rank", "review", "log", "brief", "batch")
+GROUPS = ("startup", "cold", "warm", "list", "find", "rank", "review", "log", "merge", "verify",
+          "brief", "batch")
 BATCH_CLIENTS = 40  # the month's review sheets of the important clients
 
 
@@ -761,6 +770,76 @@ def group_batch(ctx: Context, workdir: Path, seed: int) -> None:
                             "one process per PDF, CPU time", Sample(one.cpu, None), goal, check))
 
 
+def merge_versions(out: Path, seed: int) -> tuple[Path, Path, Path, bytes]:
+    """Base, ours and theirs of a client file with 200 log entries, as git hands them to
+    the driver: each side logged a call and changed the front-matter (the tier on one side,
+    the mobile on the other), one added a follow-up and the other ticked one."""
+    from datetime import timedelta
+
+    everyone = generate.people(10, seed)
+    head = generate.client_file(0, everyone, generate.couples(10), seed).head
+    first = generate.AS_OF - timedelta(days=3 * MERGE_ENTRIES)
+    entries = "".join(f"- {(first + timedelta(days=3 * k)).isoformat()} {'TEMS'[k % 4]} 第 {k} 次聯絡，討論資產配置\n"
+                      + ("  with: [家人]\n" if k % 10 == 0 else "") for k in range(MERGE_ENTRIES - 2))
+    base = head + entries
+    ours = (re.sub(r"(?m)^tier: .*$", "tier: C", head, count=1)
+            .replace("\n## Log", f"- [ ] {AS_OF} 寄送保單副本\n\n## Log", 1)
+            + entries + f"- {AS_OF} T 桌機：電話確認\n")
+    theirs = (re.sub(r'(?m)^  mobile: .*$', '  mobile: "0912-000-111"', head, count=1)
+              .replace("- [ ] ", "- [x] ", 1) + entries + f"- {AS_OF} 14:30 M 筆電：家訪\n")
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        path = out / f".merge_file_{name}"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1], paths[2], ours.encode("utf-8")
+
+
+def group_merge(ctx: Context) -> None:
+    rmn = ctx.rmn
+    if not rmn.has("merge-file"):
+        ctx.rows.append(not_available(None, "`rmn merge-file`", "merge-file"))
+        return
+    base, ours, theirs, ours_bytes = merge_versions(ctx.scratch / "merge", generate.DEFAULT_SEED)
+    union = ctx.scratch / "merge" / ".merge_file_union"
+
+    def restore(path: Path) -> Callable[[], None]:  # the driver writes its result into OURS
+        return lambda: path.write_bytes(ours_bytes)
+
+    union.write_bytes(ours_bytes)
+    got = ctx.attempt(None, "merge-file", [
+        Spec("rmn merge-file", rmn(None, "merge-file", str(base), str(ours), str(theirs), "clients/x.md"),
+             before=restore(ours), cwd=ctx.scratch),
+        Spec("git merge-file --union", ["git", "merge-file", "--union", str(union), str(base), str(theirs)],
+             before=restore(union), cwd=ctx.scratch),
+        Spec("rmn --version", rmn(None, "--version"), cwd=ctx.scratch),
+    ])
+    if got:
+        goal, check = under_ms(MERGE_GOAL_MS)
+        ctx.rows.append(Row(None, f"`rmn merge-file` (a client file of {MERGE_ENTRIES} log entries, "
+                                  "both sides changed)", got[0], "git merge-file --union", got[1], goal, check))
+        ctx.rows.append(Row(None, "`rmn merge-file` against rmn's own start-up", got[0], "rmn --version", got[2]))
+
+
+def group_verify(ctx: Context, workdir: Path, seed: int) -> None:
+    rmn = ctx.rmn
+    clients, commits = (100, 50) if ctx.settings.quick else (VERIFY_CLIENTS, VERIFY_COMMITS)
+    what = f"`rmn verify` ({clients:,} clients, {commits:,} commits)"
+    if not rmn.has("verify"):
+        ctx.rows.append(not_available(None, what, "verify"))
+        return
+    v = vault_for(workdir / "verify", clients, seed, commits, ctx.settings)
+    got = ctx.attempt(None, "verify", [
+        Spec("rmn verify", rmn(v, "verify")),
+        Spec("git log --raw", ["git", "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames",
+                               "--reverse", "--format=%x01%H %P"], cwd=v),
+    ])
+    if got:
+        goal, check = under_ms(VERIFY_GOAL_S * 1000)
+        ctx.rows.append(Row(None, what, got[0], "the git log --raw it reads", got[1], goal, check))
+
+
 # --------------------------------------------------------------------------- main
 def _shown(args: list[str]) -> list[str]:
     """The command line as it can be published: folders and files become placeholders."""
@@ -940,6 +1019,12 @@ def main(argv: list[str] | None = None) -> int:
         if "startup" in groups:
             group_startup(ctx)
         per_size = ("cold", "warm", "list", "find", "rank", "review", "log", "brief")
+        if "merge" in groups:
+            group_merge(ctx)
+        if "verify" in groups:
+            (workdir / "verify").mkdir(exist_ok=True)
+            group_verify(ctx, workdir, args.seed)
+        per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
         for n in sizes if any(g in groups for g in per_size) else ():
             vault = vault_for(workdir, n, args.seed, commits, settings)
             st = SizeState(n, vault, generate.people(n, args.seed))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequenc
 import click
 
 from rmnotes.errors import DataError, GitError, RmnotesError
+from rmnotes.i18n import _
 from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
@@ -224,6 +225,34 @@ class App:
         self.report_commit(result, ", ".join(done) if len(done) < 4 else f"{len(done)} files")
         return result
 
+    def ensure_merge_driver(self) -> list[str]:
+        """rmnotes' merge driver for client files, registered where it is missing: defined
+        in the repository's config (a clone does not carry it), and named for
+        ``clients/*.md`` in ``.gitattributes`` (committed). Returns one line per thing done,
+        for the command to say."""
+        from rmnotes import gitops
+
+        done = []
+        if gitops.register_merge_driver(self.vault.root):
+            done.append(driver_registered_message())
+        path = self.vault.root / ".gitattributes"
+        try:
+            current = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RmnotesError(_(".gitattributes: cannot read it ({why}); fix or remove it").format(why=exc)) from None
+        if gitops.with_merge_attribute(current) is not None:
+            def add(data: bytes | None) -> bytes | None:
+                text = gitops.with_merge_attribute(None if data is None else data.decode("utf-8"))
+                return data if text is None else text.encode("utf-8")
+
+            changed = self.change_file(".gitattributes", add, "gitattributes: client files merge by meaning "
+                                       "(rmn merge-file)", create=True)
+            if changed.commit.sha:
+                done.append(_("added '{line}' to .gitattributes").format(line=gitops.MERGE_ATTRIBUTE))
+        return done
+
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
         """The vault lock, and the git side of one write (its ``git status`` starts now)."""
@@ -253,6 +282,11 @@ class App:
         if not result.ok:
             print(f"warning: {what} was saved but not committed: {result.error}; "
                   "commit it with git in the vault", file=sys.stderr)
+
+
+def driver_registered_message() -> str:
+    """What `rmn init` and `rmn sync` say when they registered the merge driver."""
+    return _("registered the merge driver for client files (rmn merge-file) in the repository's git config")
 
 
 def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:

@@ -34,8 +34,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("set", "set_value", "client_set"),
     ("tag", "tag", "client_tag"),
     ("check", "check", "vault_check"),
+    ("verify", "verify", "vault_verify"),
     ("history", "history", "client_history"),
     ("init", "init", "init_vault"),
+    ("merge-file", "merge_file", "merge_file"),
     ("shell-init", "shell_init", "shell_init"),
 )
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}

@@ -33,6 +33,13 @@ DIR_MODE = 0o700
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the most rmnotes reads of one file: years of log fit in 1 MB
 
 
+def is_client_file(rel: str) -> bool:
+    """``clients/<id>.md``, as :meth:`Vault.stamps` finds client files (inlined there: it
+    runs once per file on every command)."""
+    folder, _, name = rel.partition("/")
+    return folder == CLIENTS_DIR and "/" not in name and name[-3:] == ".md" and name[:1] not in (".", "")
+
+
 def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
     """``--vault PATH``, else ``$RMNOTES_VAULT``, else walk up from ``cwd`` to ``rmnotes.yaml``."""
     if explicit:
