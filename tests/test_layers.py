@@ -38,7 +38,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml", "vobject"}),
     "rmnotes.gitops": (BASE, {"git"}),
-    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject"}),
+    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")
 

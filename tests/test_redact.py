@@ -1,5 +1,6 @@
-"""--redact: a screen safe to share. Every human view of the sample book is scanned for the
-phone numbers, emails and amounts its files hold; none may show."""
+"""--redact: a screen safe to share. Every human view of the sample book (due, brief, show,
+list, review, find, coverage, rank, the log, the calendar) is scanned for the phone
+numbers, emails and amounts its files hold; none may show."""
 
 from __future__ import annotations
 
@@ -137,6 +138,7 @@ def test_the_scan_finds_what_an_unmasked_screen_shows(book):
     """Without --redact the same views show the secrets: the scan is not blind."""
     shown = "".join(run(args, book).stdout for args in
                     (["show", "wang-wei"], ["review", "wang-wei", "--as-of", AS_OF], ["find", "萬"],
+                     ["brief", "wang-wei", "--as-of", AS_OF],
                      ["rank", "--top", "0"], ["coverage", "--as-of", AS_OF]))
     leaks = _leaks(shown)
     assert "phone +886 912 345 678" in leaks and "email wang.wei@example.com" in leaks
@@ -146,7 +148,8 @@ def test_the_scan_finds_what_an_unmasked_screen_shows(book):
 def test_every_client_shown_and_reviewed_redacted(book, monkeypatch):
     for client in _ids(book):
         for args in (["show", client, "--as-of", AS_OF], ["review", client, "--as-of", AS_OF],
-                     ["log", client, "--since", "2000-01-01"]):
+                     ["log", client, "--since", "2000-01-01"], ["due", client, "--as-of", AS_OF],
+                     ["brief", client, "--as-of", AS_OF, "--days", "365"]):
             masked = run(["--redact", *args], book)
             assert masked.exit_code == 0, (args, masked.output)
             assert _leaks(masked.stdout) == [], args
@@ -158,7 +161,7 @@ def test_every_client_shown_and_reviewed_redacted(book, monkeypatch):
 
 
 JSON_VIEWS = [
-    ["show", "wang-wei"], ["review", "zeng-guo-qiang", "--as-of", AS_OF], ["due", "--as-of", AS_OF],
+    ["show", "wang-wei"], ["brief", "zeng-guo-qiang", "--as-of", AS_OF, "--days", "365"], ["review", "zeng-guo-qiang", "--as-of", AS_OF], ["due", "--as-of", AS_OF],
     ["list"], ["find", "萬"], ["find", "美元"], ["coverage", "--as-of", AS_OF], ["rank"],
     ["log", "--since", "2000-01-01"], ["calendar", "--month", "2026-11"],
 ]
