@@ -305,3 +305,26 @@ def _birthday(text: str, omitted_year: str = "") -> date | None:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+def import_records(text: str, source: str, key: str):
+    """The cards as the import pipeline's records (:mod:`rmnotes.domain.importing`), to be
+    planned in its contacts mode (fill empty fields only, new clients as prospects). A card
+    this vault exported names its client by its UID (``key``: :func:`vault_key`); its note
+    (the tier) is not a note about the person. What a card holds that has no place in a
+    client file is kept under ``imported: {vcard: ...}``."""
+    from rmnotes.domain.importing import Cell, ClientRecord, Problem, Records
+
+    read = read_contacts(text, source)
+    out = Records(problems=[Problem(f"{i.path}:{i.line}" if i.line else i.path, i.message)
+                            for i in read.issues])
+    for card in read.records:
+        client_id = client_of_uid(card.uid, key)
+        record = ClientRecord(card.place, client_id, card.name)
+        record.fields = {path: Cell(value, card.place) for path, value in card.values.items()}
+        if card.note and client_id is None:
+            record.notes = Cell(card.note, card.place)
+        if card.left_out:
+            record.imported = {"vcard": Cell("; ".join(card.left_out), card.place)}
+        out.clients.append(record)
+    return out
