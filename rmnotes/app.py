@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequence, TypeVar
 
 import click
 
@@ -41,6 +41,26 @@ class Changed(Generic[T]):
 
     value: T
     commit: gitops.CommitResult
+
+
+@dataclass(frozen=True, slots=True)
+class FileWrite:
+    """One file of :meth:`App.write_files`: its vault-relative path, the function from its
+    bytes (None: no such file) to the new bytes, and whether it is a new file."""
+
+    rel: str
+    transform: Callable[[bytes | None], bytes]
+    create: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What :meth:`App.write_files` did: the files written, those left alone with the
+    reason, and the commit (None when nothing was written)."""
+
+    paths: list[str]
+    failed: dict[str, str]
+    commit: gitops.CommitResult | None
 
 
 @dataclass
@@ -168,6 +188,63 @@ class App:
             result = change.commit(rel, message(rel), tracked=False)
         self.report_commit(result, rel)
         return rel, result
+
+    def write_files(self, writes: Sequence[FileWrite], message: str | Callable[[list[str]], str],
+                    progress: Callable[[int, int], None] | None = None) -> Written:
+        """Many files through the same door as :meth:`change_file`, under one lock and in one
+        commit (an import): each write's ``transform`` gets the file's bytes (None when it
+        does not exist) and returns the new bytes. Every transform runs before anything is
+        written; one that raises RmnotesError leaves its file alone and is reported in
+        :attr:`Written.failed`, the others are written. A new file (``create``) is created
+        only where nothing is. Then hand edits are committed first, the files are written
+        atomically and committed together with ``message`` (or ``message(paths)``).
+        Refused, with nothing written, in the states :meth:`change_file` refuses."""
+        failed: dict[str, str] = {}
+
+        def transform_all() -> list[tuple[str, bytes | None, bytes, bool]]:
+            out = []
+            for n, w in enumerate(writes, 1):
+                path = self.vault.root / w.rel
+                try:
+                    _refuse_link(path, w.rel)
+                    try:
+                        data = path.read_bytes()
+                    except FileNotFoundError:
+                        data = None
+                    if w.create and data is not None:
+                        raise DataError(f"{w.rel} appeared while the import ran; nothing was written to it")
+                    if not w.create and data is None:
+                        raise DataError(f"{w.rel}: the file is gone; nothing was written")
+                    new = w.transform(data)
+                except RmnotesError as exc:
+                    failed[w.rel] = str(exc)
+                    continue
+                if progress is not None:
+                    progress(n, len(writes))
+                if new != data:
+                    out.append((w.rel, data, new, w.create))
+            return out
+
+        with self._writing("clients/") as change:
+            todo = _unless_unsafe(change, transform_all)
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            written: list[str] = []
+            problem: RmnotesError | None = None
+            for rel, _old, new, create in todo:
+                path = self.vault.root / rel
+                try:
+                    _or_error(rel, lambda: atomic_create(path, new) if create else atomic_write(path, new))
+                except RmnotesError as exc:  # commit what was written, then say what was not
+                    problem = exc
+                    break
+                written.append(rel)
+            text = message if isinstance(message, str) else message(written)
+            result = change.commit_paths(written, text) if written else None
+        if result is not None:
+            self.report_commit(result, f"{len(written)} files")
+        if problem is not None:
+            raise RmnotesError(f"{problem}; {len(written)} of {len(todo)} files were written and committed")
+        return Written(written, failed, result)
 
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
