@@ -244,6 +244,29 @@ def load(text: str, first_line: int = 1) -> Loaded:
     return out
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` as :func:`load` reads it (the same resolver), with the exact
+    character span of every node (``start_mark.index``/``end_mark.index``): what the
+    front-matter editor edits. Call it only on a text :func:`load` read without a fatal
+    problem (no alias, not too long, not too deep)."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+def reads_as_text(scalar: str, flow: bool = False) -> bool:
+    """Whether ``scalar`` written plain (unquoted) reads back as exactly that text, as the
+    value of a key (``flow``: as an item of a flow list ``[...]``)."""
+    if not scalar or scalar != scalar.strip() or not all(_kept_as_written(ord(ch)) for ch in scalar):
+        return False
+    try:
+        node = yaml.compose(f"[{scalar}]" if flow else f"k: {scalar}", Loader=_Loader)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) or len(node.value) != 1:
+        return False
+    one = node.value[0] if flow else node.value[0][1]
+    return isinstance(one, yaml.ScalarNode) and one.tag == _STR and not one.style and one.value == scalar
+
+
 class _Builder:
     __slots__ = ("out", "offset")
 
