@@ -31,6 +31,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("edit", "edit", "client_edit"),
     ("check", "check", "vault_check"),
     ("history", "history", "client_history"),
+    ("import", "import_book", "book_import"),
+    ("export", "export", "book_export"),
     ("init", "init", "init_vault"),
     ("shell-init", "shell_init", "shell_init"),
 )

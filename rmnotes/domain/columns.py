@@ -381,12 +381,17 @@ def recognise(rows: Sequence[Sequence[Any]], mapping: Mapping[str, str] | None =
     return Layout(kind, r, columns, headers)
 
 
+SKIP = Column("skip", "skip", ("", "", ""), marker=False)  # --map: a column to leave out
+
+
 def _column(kind: str, cell: Any, extra: Mapping[str, str]) -> Column | None:
     if not isinstance(cell, str) or not cell.strip():
         return None
     k = header_key(cell)
     if k in extra:
         wanted = extra[k]
+        if wanted == "skip":
+            return SKIP
         return next((c for c in COLUMNS[kind] if c.key == wanted), None)
     return _TABLES[kind].get(k)
 

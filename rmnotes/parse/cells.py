@@ -102,7 +102,7 @@ CURRENCY_WORDS: Mapping[str, str] = {
     "日圓": "JPY", "日元": "JPY", "日幣": "JPY", "歐元": "EUR", "欧元": "EUR", "澳幣": "AUD",
     "澳元": "AUD", "€": "EUR", "£": "GBP", "S$": "SGD", "新加坡幣": "SGD", "$": "",
 }
-_CODE = re.compile(r"^([A-Za-z]{3})\b\s*|\s*\b([A-Za-z]{3})$")
+_CODE = re.compile(r"^([A-Za-z]{3})(?=[\d.])|(?<=[\d.萬万億亿千仟佰百])([A-Za-z]{3})$")
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([萬万億亿千仟佰百]*)")
 
 
