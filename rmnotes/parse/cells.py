@@ -190,10 +190,14 @@ def day(value: Any, label: str) -> date | None:
         found = _digits_date(t)
         if found is not None:
             return found
+    if len(re.findall(r"\d+", t)) < 3:  # a cell is a whole date: no month-day alone, no 明天
+        raise CellError(_('{label} "{value}" is not a date (write the year too, e.g. 1975-06-12)').format(
+            label=label, value=shown(value)))
     try:
         return read_date(t)
     except DateInputError as exc:
-        raise CellError(_('{label} {why}').format(label=label, why=exc)) from None
+        raise CellError(_('{label} "{value}" is not a date ({why})').format(
+            label=label, value=shown(value), why=exc)) from None
 
 
 def _digits_date(t: str) -> date | None:
