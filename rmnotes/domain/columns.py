@@ -122,7 +122,7 @@ POLICY_COLUMNS: tuple[Column, ...] = (
        path=("insurer",)),
     _c("kind", "choice", ("險種", "险种", "kind"),
        "類別|类别|保險類別|保险类别|保險種類|保险种类|種類|种类|類型|类型|type|category", path=("kind",), choices="kind"),
-    _c("insured", "text", ("被保險人", "被保险人", "insured"), "被保人|insured person", path=("insured",)),
+    _c("insured", "insured", ("被保險人", "被保险人", "insured"), "被保人|insured person", path=("insured",)),
     _c("sum_assured", "amount", ("保額", "保额", "sum assured"),
        "保險金額|保险金额|投保金額|投保金额|保障額度|保障额度|sum insured|coverage|face amount",
        path=("sum_assured",)),
@@ -260,6 +260,8 @@ RISK_WORDS: tuple[tuple[str, int], ...] = (
 )
 OURS_WORDS = ("本行", "本銀行", "本银行", "我行", "ours")
 OURS_LABEL = ("本行", "本行", "ours")
+SELF_WORDS = ("本人", "自己", "要保人本人", "self")
+SELF_LABEL = ("本人", "本人", "self")
 YEARLY_DIVISOR: Mapping[str, int] = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}
 
 

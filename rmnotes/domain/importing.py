@@ -338,17 +338,14 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
     if kind == "choice":
         assert column.choices is not None
         return cells.choice(raw, label, C.WORDS[column.choices], C.ALLOWED[column.choices])
-    if kind == "channels":
-        items = cells.texts(raw) or []
-        return [cells.choice(t, label, C.WORDS["channel"], C.ALLOWED["channel"]) for t in items] or None
-    if kind == "riders":
-        items = cells.texts(raw) or []
+    if kind in ("channels", "riders"):  # known words as the format's, others as written
+        vocabulary = "channel" if kind == "channels" else "kind"
         out = []
-        for t in items:
+        for t in cells.texts(raw) or []:
             try:
-                out.append(cells.choice(t, label, C.WORDS["kind"], C.ALLOWED["kind"]))
+                out.append(cells.choice(t, label, C.WORDS[vocabulary], C.ALLOWED[vocabulary]))
             except cells.CellError:
-                out.append(t)
+                out.append(t.lower() if kind == "channels" else t)
         return out or None
     if kind == "currency":
         t = cells.text(raw)
@@ -359,11 +356,12 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
         if not code:
             raise cells.CellError(_('currency "{value}" is not a currency code (TWD, USD, CNY, HKD, ...)').format(value=t))
         return code
-    if kind == "institution":
+    if kind in ("institution", "insured"):  # 本行 is ours; 本人 is self
         t = cells.text(raw)
         if t is None:
             return None
-        return "ours" if cells.key(t) in {cells.key(w) for w in C.OURS_WORDS} else t
+        words, meant = (C.OURS_WORDS, "ours") if kind == "institution" else (C.SELF_WORDS, "self")
+        return meant if cells.key(t) in {cells.key(w) for w in words} else t
     if kind == "lunar":
         t = cells.text(raw)
         if t is None:
