@@ -83,7 +83,12 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
     if column.key == "notes":
         return client.notes.strip() or None
     value = _get(client.meta, column.path)
-    return _cell(column, value, config, lang)
+    cell = _cell(column, value, config, lang)
+    if column.key == "income" and isinstance(cell, (int, Decimal)):
+        currency = coerce.text(_get(client.meta, ("profile", "currency")))
+        if currency and currency.upper() != config.base_currency:
+            return f"{currency.upper()} {cell}"  # the sheet has no currency column of its own
+    return cell
 
 
 def _get(meta: Mapping, path: Sequence[str]) -> Any:

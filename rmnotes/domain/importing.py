@@ -269,8 +269,8 @@ def _item(kind: str, where: str, client_id: str | None, client_name: str | None,
 
 
 def _no_rate(currency: str) -> str:
-    return _('currency {currency} has no rate in rmnotes.yaml; add it under fx: (e.g. fx: {{{currency}: 31.2}})').format(
-        currency=currency)
+    return _('currency {currency} has no rate in rmnotes.yaml; add its rate under fx: (units of the base '
+             'currency per one {currency})').format(currency=currency)
 
 
 def _spoil(out: Records, problems: list[Problem], client_id: str | None, name: str | None) -> None:
