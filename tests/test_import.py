@@ -376,3 +376,51 @@ def test_policies_sheet_alone_updates_existing_clients_and_adds_new_ones(vault, 
         ("終身壽險", 120000, 5000000), ("醫療險", 20000, None)]
     assert client(vault, "lin-fang").policies[0].kind == "accident"
     assert run(["check"], vault).exit_code == 0
+
+
+def test_columns_of_policy_and_holding_rows_nobody_knows_are_kept_in_the_item(vault, tmp_path):
+    sheet = workbook(tmp_path / "i.xlsx", {"p": [["客戶姓名", "保單名稱", "險種", "保單號碼"],
+                                                 ["王偉", "終身壽險", "壽險", "A-123"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "columns kept under imported: 保單號碼" in result.stdout
+    assert client(vault, "wang-wei").meta["policies"][0]["imported"] == {"保單號碼": "A-123"}
+    assert run(["check"], vault).exit_code == 0
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_two_new_clients_of_one_name_are_told_apart_by_their_ids(vault, tmp_path):
+    sheet = workbook(tmp_path / "t.xlsx", {"c": [["客戶代號", "姓名", "職業"], ["chen-mei-ling", "陳美玲", "教師"],
+                                                 ["chen-mei-ling-2", "陳美玲", "醫師"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert client(vault, "chen-mei-ling-2").meta["profile"]["occupation"] == "醫師"
+    same = workbook(tmp_path / "s.xlsx", {"c": [["姓名", "職業"], ["林芳", "教師"], ["林芳", "醫師"]]})
+    result = run(["import", str(same)], vault)
+    assert result.exit_code == 1 and f"{same}:c!3: the same client as {same}:c!2" in result.stdout
+
+
+def test_contacts_mode_fills_only_empty_fields_and_never_changes_the_status(vault):
+    """The plan as a phone's contacts use it: records built by the source, not by a sheet."""
+    from rmnotes.domain import importing
+    from rmnotes.index import Index
+    from rmnotes.vault import Vault
+
+    write_client(vault, "wang-wei", "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\"}\n---\n")
+    v = Vault(vault)
+    cell = lambda value: importing.Cell(value, "contacts.vcf:card 1")  # noqa: E731
+    known = importing.ClientRecord("contacts.vcf:card 1", name="王偉", fields={
+        ("profile", "mobile"): cell("0987654321"), ("profile", "email"): cell("w@example.com"),
+        ("status",): cell("active")})
+    new = importing.ClientRecord("contacts.vcf:card 2", name="林芳", fields={("profile", "mobile"): cell("0911000111")})
+    records = importing.Records(clients=[known, new])
+    plan = importing.make_plan(records, importing.VaultBook(v, Index.open(v)), v.config, importing.CONTACTS,
+                               today=date(2026, 11, 28))
+    updated, created = plan.clients
+    assert [(c.field, c.old, c.new) for c in updated.changes] == [("profile.email", None, "w@example.com")]
+    assert created.action == "new"
+    text = importing.file_bytes(created, None).decode("utf-8")
+    assert "status: prospect" in text and "since: 2026-11-28" in text
+    edited = importing.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
+    assert edited == "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\", email: w@example.com}\n---\n"

@@ -53,6 +53,10 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
     with _progress(_("planning")) as tick:
         plan = importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
                                    today=app.today(), progress=tick)
+    if app.index.skipped():
+        app.warn_skipped()
+        click.echo(_("warning: a client in a file that cannot be read is not matched, and may be imported as a "
+                     "new client; fix those files first (rmn check)"), err=True)
     commit = None
     if not dry_run and plan.writes:
         writes = [FileWrite(c.rel, partial(importing.file_bytes, c), create=c.action == "new")

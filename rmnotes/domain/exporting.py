@@ -164,20 +164,25 @@ def item_sheet(kind: str, clients: Sequence[Client], config: Config, lang: str) 
     columns = [c for c in C.COLUMNS[kind] if c.key != "premium_yearly"]
     rows = []
     meta_key = "policies" if kind == "policies" else "assets"
-    for client in clients:
-        for item in coerce.items(client.meta.get(meta_key)):
-            if not isinstance(item, dict) or coerce.text(item.get("name")) is None:
-                continue
-            row = []
-            for column in columns:
-                if column.key == "id":
-                    row.append(client.id)
-                elif column.key == "client":
-                    row.append(client.name)
-                elif column.key == "currency":
-                    row.append((coerce.text(item.get("currency")) or config.base_currency).upper())
-                else:
-                    row.append(_cell(column, item.get(column.path[0]), config, lang))
-            rows.append(row)
-    return SheetRows(kind, _title(kind, lang), [c.label(lang) for c in columns],
-                     [_fmt(c) for c in columns], rows)
+    items = [(client, item) for client in clients for item in coerce.items(client.meta.get(meta_key))
+             if isinstance(item, dict) and coerce.text(item.get("name")) is not None]
+    extra: list[str] = []  # the items' imported: keys, as extra columns at the end
+    for _client, item in items:
+        for key in coerce.mapping(item.get("imported")):
+            if str(key) not in extra:
+                extra.append(str(key))
+    for client, item in items:
+        row = []
+        for column in columns:
+            if column.key == "id":
+                row.append(client.id)
+            elif column.key == "client":
+                row.append(client.name)
+            elif column.key == "currency":
+                row.append((coerce.text(item.get("currency")) or config.base_currency).upper())
+            else:
+                row.append(_cell(column, item.get(column.path[0]), config, lang))
+        imported = coerce.mapping(item.get("imported"))
+        rows.append(row + [_plain(imported.get(key)) for key in extra])
+    return SheetRows(kind, _title(kind, lang), [c.label(lang) for c in columns] + extra,
+                     [_fmt(c) for c in columns] + ["text"] * len(extra), rows)

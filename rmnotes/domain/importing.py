@@ -74,6 +74,7 @@ class ItemRecord:
     client_name: str | None
     fields: dict[str, Cell]  # key in the policy/asset mapping -> value; "name" always
     notes: list[str] = field(default_factory=list)  # what the reading did (a yearly premium divided)
+    imported: dict[str, Cell] = field(default_factory=dict)  # header -> value, kept under the item's imported:
 
     @property
     def name(self) -> str:
@@ -262,10 +263,7 @@ def _item(kind: str, where: str, client_id: str | None, client_name: str | None,
         if divisor != 1:
             notes.append(_("{where}: yearly premium {amount} is {per} per {freq} payment").format(
                 where=yearly.where, amount=amount, per=per, freq=freq))
-    for header, cell in unknown.items():
-        notes.append(_("{where}: column {header} of a {kind} row is not kept (only client rows keep other columns)").format(
-            where=cell.where, header=header, kind=kind))
-    return ItemRecord(kind, where, client_id, client_name, fields, notes)
+    return ItemRecord(kind, where, client_id, client_name, fields, notes, dict(unknown))
 
 
 def _no_rate(currency: str) -> str:
@@ -524,7 +522,8 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             records.spoiled.update(spoil_keys(record.id, record.name))
             continue
         client_id, how = found
-        twin = (by_key.get(f"id:{client_id}") if client_id else None) or (by_key.get(f"name:{key_name}") if key_name else None)
+        ident = client_id or record.id  # rows with ids are told apart by them, others by name
+        twin = by_key.get(f"id:{ident}") if ident else (by_key.get(f"name:{key_name}") if key_name else None)
         if twin is not None:
             problems.append(Problem(record.where, _("the same client as {where}; keep one row per client").format(
                 where=twin.record.where)))
@@ -534,7 +533,7 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
         if client_id:
             by_key[f"id:{client_id}"] = target
         if key_name:
-            by_key[f"name:{key_name}"] = target
+            by_key.setdefault(f"name:{key_name}", target)
         if record.id and not client_id:
             by_key[f"id:{record.id}"] = target
 
@@ -743,6 +742,13 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
                     continue
                 plan.changes.append(FieldChange(f"{kind}[{exact}].{key}", old, cell.value, cell.where))
                 plan.edits.append(Set((kind, Named(exact), key), cell.value))
+            kept = coerce.mapping(current.get("imported"))
+            for header, cell in item.imported.items():
+                old = kept.get(header)
+                if (mode.fill_only and not _empty(old)) or (not _empty(old) and _same_imported(old, cell.value)):
+                    continue
+                plan.changes.append(FieldChange(f"{kind}[{exact}].imported.{header}", old, cell.value, cell.where))
+                plan.edits.append(Set((kind, Named(exact), "imported", header), cell.value))
     for header, cell in record.imported.items():
         old = _get(meta, ("imported", header))
         if mode.fill_only and not _empty(old):
@@ -789,7 +795,7 @@ def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mo
 
 
 def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
-    out = {}
+    out: dict[str, Any] = {}
     for key in keys:
         cell = item.fields.get(key)
         if cell is None:
@@ -797,6 +803,8 @@ def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
         if key == "currency" and cell.value == base:
             continue  # a person writes no currency for the base currency
         out[key] = cell.value
+    if item.imported:
+        out["imported"] = {header: cell.value for header, cell in item.imported.items()}
     return out
 
 
