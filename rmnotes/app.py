@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequenc
 import click
 
 from rmnotes.errors import DataError, GitError, RmnotesError
-from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, find_root
+from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, atomic_write_many, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
@@ -228,22 +228,14 @@ class App:
         with self._writing("clients/") as change:
             todo = _unless_unsafe(change, transform_all)
             self.report_commit(change.commit_hand_edits(), "hand edits")
-            written: list[str] = []
-            problem: RmnotesError | None = None
-            for rel, _old, new, create in todo:
-                path = self.vault.root / rel
-                try:
-                    _or_error(rel, lambda: atomic_create(path, new) if create else atomic_write(path, new))
-                except RmnotesError as exc:  # commit what was written, then say what was not
-                    problem = exc
-                    break
-                written.append(rel)
+            written = [rel for rel, _old, _new, _create in todo]
+            where = f"{len(written)} files in clients/"
+            _or_error(where, lambda: atomic_write_many([(self.vault.root / rel, new, create)
+                                                        for rel, _old, new, create in todo]))
             text = message if isinstance(message, str) else message(written)
             result = change.commit_paths(written, text) if written else None
         if result is not None:
             self.report_commit(result, f"{len(written)} files")
-        if problem is not None:
-            raise RmnotesError(f"{problem}; {len(written)} of {len(todo)} files were written and committed")
         return Written(written, failed, result)
 
     @contextlib.contextmanager

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -47,6 +48,7 @@ class Table:
         return f"{self.source}:{self.name}!{cell}"
 
 
+@lru_cache(maxsize=1024)
 def column_letters(col: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
     out = ""

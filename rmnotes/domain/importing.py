@@ -14,8 +14,9 @@ A pipeline of four steps, each usable on its own:
    :class:`Mode` decides what may change: everything the sheet says, or (for contacts)
    only fields the file leaves empty, never the status.
 3. **plan -> bytes** (:func:`file_bytes`): a new client's file as a person writes one by
-   hand, or an existing file edited in place by the one front-matter editor
-   (:mod:`rmnotes.fmedit`), every other byte kept.
+   hand (values written by the front-matter editor's rule, read back before use), or an
+   existing file edited in place by the one front-matter editor (:mod:`rmnotes.fmedit`),
+   every other byte kept.
 4. **apply**: the command writes all files under one lock in one commit
    (:meth:`rmnotes.app.App.write_files`).
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
@@ -301,6 +303,10 @@ def _as_is(raw: Any) -> Any:
     return str(raw)  # a time or a duration: as text
 
 
+_OURS = frozenset(cells.key(w) for w in C.OURS_WORDS)
+_SELF = frozenset(cells.key(w) for w in C.SELF_WORDS)
+
+
 def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> Any:
     """One cell as the value its column holds (raises :class:`cells.CellError`)."""
     label = column.key
@@ -358,8 +364,8 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
         t = cells.text(raw)
         if t is None:
             return None
-        words, meant = (C.OURS_WORDS, "ours") if kind == "institution" else (C.SELF_WORDS, "self")
-        return meant if cells.key(t) in {cells.key(w) for w in words} else t
+        words, meant = (_OURS, "ours") if kind == "institution" else (_SELF, "self")
+        return meant if cells.key(t) in words else t
     if kind == "lunar":
         t = cells.text(raw)
         if t is None:
@@ -464,7 +470,8 @@ class ClientPlan:
     where: str
     matched_by: str | None = None  # "id" | "name" | "mobile" | None (new)
     changes: list[FieldChange] = field(default_factory=list)
-    edits: list = field(default_factory=list)  # rmnotes.fmedit changes, in order
+    edits: list = field(default_factory=list)  # rmnotes.fmedit changes, in order (an update)
+    document: dict = field(default_factory=dict)  # a new client's front-matter, in order
     notes: str | None = None  # a new client's free notes
     held_back: list[FieldChange] = field(default_factory=list)  # shown, not applied (the notes)
     counts: dict[str, int] = field(default_factory=dict)  # new client: policies, holdings, family
@@ -710,7 +717,10 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
         change(path, ".".join(path), old, cell)
     _plan_family(plan, record, meta, mode)
     for kind, items, keys in (("policies", record.policies, POLICY_KEYS), ("assets", record.holdings, ASSET_KEYS)):
-        existing = [x for x in coerce.items(meta.get(kind)) if isinstance(x, dict)]
+        existing: dict[str, list[dict]] = {}
+        for x in coerce.items(meta.get(kind)):
+            if isinstance(x, dict):
+                existing.setdefault(names.normalise(str(x.get("name", ""))), []).append(x)
         seen: dict[str, ItemRecord] = {}
         for item in items:
             k = names.normalise(item.name)
@@ -718,7 +728,7 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
                 raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
                     client=client.name, what=_what(kind), name=item.name, where=seen[k].where)))
             seen[k] = item
-            same_name = [x for x in existing if names.normalise(str(x.get("name", ""))) == k]
+            same_name = existing.get(k, [])
             if len(same_name) > 1:
                 raise _RowProblem(Problem(item.where, _("{file} has {n} {what} named {name}; rename one so the import knows which").format(
                     file=client.path, n=len(same_name), what=_what(kind), name=item.name)))
@@ -809,8 +819,6 @@ def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
 
 
 def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode, today: date) -> ClientPlan:
-    from rmnotes.fmedit import Append, Set
-
     name = (record.name or "").strip()
     if not name:
         raise _RowProblem(Problem(record.where, _("no client {id} in the vault, and the row gives no name to create it with").format(
@@ -824,21 +832,20 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
     fields.setdefault(("tier",), Cell(config.default_tier or "B", record.where))
     fields.setdefault(("status",), Cell("active", record.where))
     fields.setdefault(("since",), Cell(today, record.where))
-    for path in _NEW_ORDER:
-        cell = fields.pop(path, None)
-        if cell is None or (path[-1] == "currency" and cell.value == base):
+    document: dict[str, Any] = {"name": name}
+    ordered = [p for p in _NEW_ORDER if p in fields] + [p for p in fields if p not in _NEW_ORDER]
+    for path in ordered:
+        cell = fields[path]
+        if path[-1] == "currency" and cell.value == base:
             continue
-        plan.edits.append(Set(path, cell.value))
-        plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
-    for path, cell in fields.items():  # anything a source adds beyond the sheet's columns
-        plan.edits.append(Set(path, cell.value))
+        _put(document, path, cell.value)
         plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
     seen: set[str] = set()
     for relation, cell in record.family:
         if names.normalise(cell.value) in seen:
             continue
         seen.add(names.normalise(cell.value))
-        plan.edits.append(Append(("family",), {"name": cell.value, "relation": relation}))
+        document.setdefault("family", []).append({"name": cell.value, "relation": relation})
     for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
         names_seen: dict[str, ItemRecord] = {}
         for item in items:
@@ -847,12 +854,20 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
                 raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
                     client=name, what=_what(kind), name=item.name, where=names_seen[k].where)))
             names_seen[k] = item
-            plan.edits.append(Append((kind,), _item_mapping(item, keys, base)))
+            document.setdefault(kind, []).append(_item_mapping(item, keys, base))
     for header, cell in record.imported.items():
-        plan.edits.append(Set(("imported", header), cell.value))
+        _put(document, ("imported", header), cell.value)
+    plan.document = document
     plan.notes = record.notes.value.strip() if record.notes is not None else None
     plan.counts = {"family": len(seen), "holdings": len(record.holdings), "policies": len(record.policies)}
     return plan
+
+
+def _put(document: dict, path: Sequence[str], value: Any) -> None:
+    here = document
+    for key in path[:-1]:
+        here = here.setdefault(key, {})
+    here[path[-1]] = value
 
 
 # the front-matter of a new client, in the order of the format's example (and of `rmn new`)
@@ -867,20 +882,69 @@ _NEW_ORDER: tuple[tuple[str, ...], ...] = (
 
 
 # ---------------------------------------------------------------------- bytes
-def new_file_start(name: str, notes: str | None) -> bytes:
-    """The file a person starts a client with: the name, the free notes, the two sections
-    (as ``rmn new`` writes them); the import's values are then set into it."""
+def new_file_text(name: str, document: Mapping[str, Any], notes: str | None) -> str:
+    """A new client's file as a person writes one by hand (and as ``rmn new``'s template
+    lays it out): block mappings indented by two, lists of words in brackets, each policy,
+    holding and family member a ``- name: ...`` item; the free notes, then the two
+    sections. Values are written by the front-matter editor's own rule
+    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used."""
+    from rmnotes.errors import DataError
+
+    lines = ["---", *_yaml_lines(document, 0, _scalar), "---"]
+    front = "\n".join(lines[1:-1])
+    loaded = yamltree.load(front, 2)
+    if loaded.fatal or loaded.problems or loaded.value != document:
+        raise DataError(_("the file for {name} would not read back as the sheet says; nothing was written for it").format(
+            name=name))
     body = f"\n{notes}\n" if notes else ""
-    return (f"---\nname: {yamltree.plain_value('name', name)}\n---\n{body}\n## Follow-ups\n\n## Log\n").encode("utf-8")
+    return "\n".join(lines) + f"\n{body}\n## Follow-ups\n\n## Log\n"
+
+
+def _scalar(value: Any, flow: bool = False) -> str:
+    """:func:`rmnotes.fmedit.scalar_text`, remembered for text (deciding whether text may
+    be written plain costs a YAML parse; a book repeats its words thousands of times)."""
+    if type(value) is str:
+        return _text_scalar(value, flow)
+    from rmnotes.fmedit import scalar_text
+
+    return scalar_text(value, flow)
+
+
+@lru_cache(maxsize=100_000)
+def _text_scalar(value: str, flow: bool) -> str:
+    from rmnotes.fmedit import scalar_text
+
+    return scalar_text(value, flow)
+
+
+def _yaml_lines(mapping: Mapping[str, Any], indent: int, scalar: Callable[..., str]) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    for key, value in mapping.items():
+        k = scalar(str(key))
+        if isinstance(value, dict):
+            out.append(f"{pad}{k}:")
+            out.extend(_yaml_lines(value, indent + 2, scalar))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            out.append(f"{pad}{k}:")
+            for item in value:
+                inner = _yaml_lines(item, indent + 4, scalar)
+                out.append(f"{pad}  - {inner[0].lstrip()}")
+                out.extend(inner[1:])
+        elif isinstance(value, list):
+            out.append(f"{pad}{k}: [{', '.join(scalar(v, flow=True) for v in value)}]")
+        else:
+            out.append(f"{pad}{k}: {scalar(value)}")
+    return out
 
 
 def file_bytes(plan: ClientPlan, data: bytes | None) -> bytes:
-    """The new bytes of the plan's file: an existing one (``data``) edited in place, or a
-    new one written from the start."""
+    """The new bytes of the plan's file: a new one written as by hand, or an existing one
+    (``data``) edited in place by the one front-matter editor."""
     from rmnotes.fmedit import edit
 
     if plan.action == "new":
-        return edit(new_file_start(plan.name, plan.notes), plan.edits)
+        return new_file_text(plan.name, plan.document, plan.notes).encode("utf-8")
     if data is None:
         from rmnotes.errors import DataError
 

@@ -9,6 +9,7 @@ date``); the caller puts the cell's place in front. Pure: no I/O.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -226,17 +227,25 @@ def choice(value: Any, label: str, words: Sequence[tuple[str, str]], allowed: Se
     if t is None:
         return None
     k = key(t)
-    for item in allowed:
-        if k == key(item):
-            return item
-    for word, meant in words:
-        if k == key(word):
-            return meant
-    for word, meant in words:
-        if key(word) in k:
+    whole, parts = _keyed(tuple(words), tuple(allowed))
+    if k in whole:
+        return whole[k]
+    for word, meant in parts:
+        if word in k:
             return meant
     raise CellError(_('{label} "{value}" is not one of: {allowed}').format(
         label=label, value=t, allowed=", ".join(allowed)))
+
+
+@lru_cache(maxsize=64)
+def _keyed(words: tuple[tuple[str, str], ...], allowed: tuple[str, ...]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A vocabulary as compared: whole cells (the values themselves first), and parts."""
+    whole: dict[str, str] = {}
+    for item in allowed:
+        whole.setdefault(key(item), item)
+    for word, meant in words:
+        whole.setdefault(key(word), meant)
+    return whole, [(key(word), meant) for word, meant in words]
 
 
 _RISK = re.compile(r"^(?:rr|r|c|kyc)?([1-5])(?:級|级|型)?$")
