@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequenc
 import click
 
 from rmnotes.errors import DataError, GitError, RmnotesError
+from rmnotes.i18n import _
 from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, atomic_write_many, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
@@ -212,9 +213,9 @@ class App:
                     except FileNotFoundError:
                         data = None
                     if w.create and data is not None:
-                        raise DataError(f"{w.rel} appeared while the import ran; nothing was written to it")
+                        raise DataError(_("{rel} appeared meanwhile; nothing was written to it").format(rel=w.rel))
                     if not w.create and data is None:
-                        raise DataError(f"{w.rel}: the file is gone; nothing was written")
+                        raise DataError(_("{rel}: the file is gone; nothing was written").format(rel=w.rel))
                     new = w.transform(data)
                 except RmnotesError as exc:
                     failed[w.rel] = str(exc)
@@ -229,13 +230,13 @@ class App:
             todo = _unless_unsafe(change, transform_all)
             self.report_commit(change.commit_hand_edits(), "hand edits")
             written = [rel for rel, _old, _new, _create in todo]
-            where = f"{len(written)} files in clients/"
+            where = _("{n} files in clients/").format(n=len(written))
             _or_error(where, lambda: atomic_write_many([(self.vault.root / rel, new, create)
                                                         for rel, _old, new, create in todo]))
             text = message if isinstance(message, str) else message(written)
             result = change.commit_paths(written, text) if written else None
         if result is not None:
-            self.report_commit(result, f"{len(written)} files")
+            self.report_commit(result, _("{n} files").format(n=len(written)))
         return Written(written, failed, result)
 
     @contextlib.contextmanager
