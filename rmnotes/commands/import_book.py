@@ -35,16 +35,12 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
     nothing for that client; the rest is imported, in one commit. Importing the same
     book twice changes nothing. Exit status 1 when any row had an error.
     """
-    from rmnotes import sheets as sheet_reader
     from rmnotes.domain import importing
     from rmnotes.render import importing as show
 
     config = app.vault.config
     mapping = read_map(map_file) if map_file else None
-    tables = []
-    for name in files:
-        tables.extend(sheet_reader.read_tables(Path(name), name, sheets))
-    records = importing.read_records(tables, config, mapping)
+    records = read_sources(files, sheets, config, mapping)
     if not any(s.kind for s in records.sheets):
         raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies or "
                              "holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
@@ -78,6 +74,18 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
     click.echo(show.summary(plan, source, dry_run, commit), err=True)
     if plan.problems:
         sys.exit(1)
+
+
+def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mapping):
+    """The records of every FILE: step one of the import pipeline
+    (:mod:`rmnotes.domain.importing`), by the kind of file."""
+    from rmnotes import sheets as sheet_reader
+    from rmnotes.domain import importing
+
+    tables = []
+    for name in files:
+        tables.extend(sheet_reader.read_tables(Path(name), name, sheets))
+    return importing.read_records(tables, config, mapping)
 
 
 def read_map(path: str) -> dict[str, str]:
