@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
@@ -315,6 +316,7 @@ _UNIT = {"萬": Decimal(10_000), "万": Decimal(10_000), "千": Decimal(1000), "
          "亿": Decimal(100_000_000)}
 
 
+@lru_cache(maxsize=1024)
 def header_note(text: str) -> HeaderNote:
     inside = " ".join(_BRACKETS.findall(unicodedata.normalize("NFKC", text)))
     factor = Decimal(1)

@@ -133,12 +133,15 @@ def read_records(tables: Sequence[Table], config: Config, mapping: Mapping[str, 
         unknown = tuple(h or column_letters(i) for i, (h, c) in enumerate(zip(layout.headers, layout.columns))
                         if c is None and (h or _column_has_values(table, layout, i)))
         n = 0
+        # a cell's place is its column's part and its row's number (book.xlsx:客戶資料!C + 14)
+        places = [table.where(0, i)[:-1] if table.name is not None else f"{table.source}:"
+                  for i in range(len(layout.columns))]
         for r in range(layout.header_row + 1, len(table.rows)):
             row = table.rows[r]
             if all(cells.blank(v) for v in row):
                 continue
             n += 1
-            _read_row(out, table, layout, r, row, config)
+            _read_row(out, table, layout, r, row, config, places)
         out.sheets.append(SheetRead(label, layout.kind, layout.header_row + 1, n, unknown, table.encoding))
     return out
 
@@ -147,16 +150,18 @@ def _column_has_values(table: Table, layout: C.Layout, i: int) -> bool:
     return any(i < len(row) and not cells.blank(row[i]) for row in table.rows[layout.header_row + 1:])
 
 
-def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequence[Any], config: Config) -> None:
+def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequence[Any], config: Config,
+              places: Sequence[str]) -> None:
     problems: list[Problem] = []
     values: dict[str, Cell] = {}
     unknown: dict[str, Cell] = {}
     family: list[tuple[str, Cell]] = []
+    number = str(r + 1)
     for i, column in enumerate(layout.columns):
         raw = row[i] if i < len(row) else None
-        if cells.blank(raw):
+        if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
             continue
-        where = table.where(r, i)
+        where = places[i] + number
         if column is None:
             header = layout.headers[i] if i < len(layout.headers) else ""
             unknown[header or column_letters(i)] = Cell(_as_is(raw), where)
