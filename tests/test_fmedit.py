@@ -431,3 +431,49 @@ def test_scalar_text():
     assert scalar_text("a, b") == "a, b" and scalar_text("a, b", flow=True) == '"a, b"'
     with pytest.raises(EditError):
         scalar_text(Decimal("Infinity"))
+
+
+def _all_paths(value, path=()):
+    if path:
+        yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _all_paths(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            name = v.get("name") if isinstance(v, dict) else None
+            yield from _all_paths(v, path + ((Named(name) if isinstance(name, str) else i),))
+
+
+ALL_PATHS = [(i, p) for i, data in enumerate(SAMPLES) for p in _all_paths(meta(data))]
+any_value = st.recursive(values | st.none(), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.sampled_from(["k", "名稱", "value", "a b"]), inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["set", "unset", "append", "new"]), any_value),
+                min_size=1, max_size=4))
+def test_random_changes_keep_the_body_the_bom_and_the_line_endings(steps):
+    """Whatever the changes, the editor either makes them (the values read back as asked,
+    which edit itself checks) or refuses with EditError; the body, BOM and CRLF stay."""
+    which = steps[0][0][0]
+    data = SAMPLES[which]
+    changes = []
+    for (_, path), kind, value in steps:
+        if kind == "set":
+            changes.append(Set(path, value))
+        elif kind == "unset":
+            changes.append(Unset(path))
+        elif kind == "append":
+            changes.append(Append(path, value))
+        else:
+            changes.append(Set(path + ("新的鍵",), value))
+    try:
+        after = edit(data, changes)
+    except EditError:
+        return
+    body = data.split(b"\n---", 1)[1]
+    assert after.endswith(body)
+    assert after.startswith(BOM) == data.startswith(BOM)
+    if b"\r\n" in data:
+        assert after.count(b"\n") == after.count(b"\r\n")

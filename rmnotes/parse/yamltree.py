@@ -111,6 +111,7 @@ class Loaded:
     lines: dict[Path, int] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     fatal: bool = False  # the text is not YAML at all
+    node: yaml.Node | None = None  # the node tree, when asked for (the front-matter editor's)
 
     def line(self, path: Path, default: int | None = None) -> int | None:
         """The line of ``path``, or of its nearest recorded ancestor."""
@@ -191,8 +192,9 @@ def _to_file_lines(out: Loaded, text: str, first_line: int) -> None:
     out.problems = [(fix(n), message) for n, message in out.problems]
 
 
-def load(text: str, first_line: int = 1) -> Loaded:
-    """Parse YAML ``text`` whose first line is line ``first_line`` of its file."""
+def load(text: str, first_line: int = 1, keep_nodes: bool = False) -> Loaded:
+    """Parse YAML ``text`` whose first line is line ``first_line`` of its file; with
+    ``keep_nodes``, the node tree (see :func:`compose`) is kept in ``Loaded.node``."""
     out = Loaded()
     if len(text) > MAX_YAML_CHARS:
         out.problems.append((first_line, f"{len(text) // 1024} KB of YAML, over the "
@@ -209,6 +211,8 @@ def load(text: str, first_line: int = 1) -> Loaded:
         return out
     try:
         node = yaml.compose(text, Loader=_Loader)
+        if keep_nodes:
+            out.node = node
     except yaml.MarkedYAMLError as exc:
         # "while parsing a flow sequence" points where the trouble began: prefer it
         mark = exc.context_mark or exc.problem_mark
