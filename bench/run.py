@@ -970,7 +970,12 @@ def main(argv: list[str] | None = None) -> int:
     print(table(ctx.rows))
     if not args.no_write:
         if args.append and args.out.exists():
-            sizes_text = ", ".join(f"{n:,}" for n in sizes)
+            per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
+            ran = sizes if any(g in groups for g in per_size) else []
+            if "import" in groups:
+                ran = ran + [n for n in parse_sizes(args.import_sizes or ("100" if args.quick else "300"))
+                             if n not in ran]
+            sizes_text = ", ".join(f"{n:,}" for n in ran)
             section = markdown(ctx.rows, info, command, settings, notes,
                                title=f"## A further run: {sizes_text} clients")
             text = args.out.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + section
