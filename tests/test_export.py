@@ -162,3 +162,19 @@ def test_text_that_looks_like_a_formula_stays_text(vault, tmp_path):
     header = [c.value for c in ws[1]]
     cell = ws.cell(2, header.index("職業") + 1)
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_a_big_import_makes_the_same_files_in_worker_processes(sample, tmp_path, monkeypatch):
+    from rmnotes.domain import importing
+
+    target = exported(sample, tmp_path)
+    made = {}
+    for name, least in (("serial", 10_000), ("forked", 2)):
+        monkeypatch.setattr(importing, "PARALLEL_MIN", least)
+        vault = tmp_path / name
+        vault.mkdir()
+        (vault / "rmnotes.yaml").write_bytes((sample / "rmnotes.yaml").read_bytes())
+        run(["init", str(vault)])
+        assert run(["import", str(target)], vault).exit_code == 0
+        made[name] = {p.name: p.read_bytes() for p in (vault / "clients").glob("*.md")}
+    assert len(made["forked"]) == 40 and made["forked"] == made["serial"]

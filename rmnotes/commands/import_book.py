@@ -55,8 +55,10 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
                      "new client; fix those files first (rmn check)"), err=True)
     commit = None
     if not dry_run and plan.writes:
-        writes = [FileWrite(c.rel, partial(importing.file_bytes, c), create=c.action == "new")
-                  for c in plan.writes]
+        with _progress(_("writing new clients")) as tick:
+            made = importing.new_files(plan.writes, progress=tick)
+        writes = [FileWrite(c.rel, partial(_made, made[c.rel]), create=True) if c.action == "new"
+                  else FileWrite(c.rel, partial(importing.file_bytes, c)) for c in plan.writes]
         with _progress(_("writing")) as tick:
             written = app.write_files(writes, importing.commit_message(source, plan), progress=tick)
         if written.failed:
@@ -74,6 +76,13 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
     click.echo(show.summary(plan, source, dry_run, commit), err=True)
     if plan.problems:
         sys.exit(1)
+
+
+def _made(made: bytes | str, data: bytes | None) -> bytes:
+    """A new file's bytes, made before the lock (or why they could not be)."""
+    if isinstance(made, str):
+        raise RmnotesError(made)
+    return made
 
 
 def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mapping):

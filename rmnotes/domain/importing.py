@@ -957,6 +957,61 @@ def file_bytes(plan: ClientPlan, data: bytes | None) -> bytes:
     return edit(data, plan.edits)
 
 
+PARALLEL_MIN = 1000  # new files below this are written in this process (a fork costs more)
+
+
+def new_files(plans: Sequence[ClientPlan], progress: Progress | None = None) -> dict[str, bytes | str]:
+    """The bytes of every new client's file (``plan.rel`` -> bytes), or the reason one
+    cannot be written (-> str). They depend on the sheet alone, so they are made before
+    the vault is locked; a big import makes them in one process per core (forked, as the
+    index's first build is), each reading its files back as one does alone."""
+    new = [p for p in plans if p.action == "new"]
+    out: dict[str, bytes | str] = {}
+    workers = _workers(len(new))
+    if workers == 1:
+        for n, plan in enumerate(new, 1):
+            out[plan.rel] = _new_bytes(plan)
+            if progress is not None:
+                progress(n, len(new))
+        return out
+    import multiprocessing
+
+    size = -(-len(new) // (workers * 4))
+    chunks = [new[at:at + size] for at in range(0, len(new), size)]
+    done = 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in pool.imap(_new_bytes_all, chunks):
+            out.update(part)
+            done += len(part)
+            if progress is not None:
+                progress(done, len(new))
+    return out
+
+
+def _workers(n: int) -> int:
+    import os
+
+    cores = min(os.cpu_count() or 1, 8)
+    if n < PARALLEL_MIN or cores < 2:
+        return 1
+    import multiprocessing
+
+    return cores if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _new_bytes(plan: ClientPlan) -> bytes | str:
+    from rmnotes.errors import RmnotesError
+
+    try:
+        return file_bytes(plan, None)
+    except RmnotesError as exc:
+        return str(exc)
+
+
+def _new_bytes_all(plans: Sequence[ClientPlan]) -> dict[str, bytes | str]:
+    return {plan.rel: _new_bytes(plan) for plan in plans}
+
+
 def commit_message(source: str, plan: Plan) -> str:
     """``import: book.xlsx: 38 new, 2 updated`` (not translated: the history's own words)."""
     new, updated = len(plan.of("new")), len(plan.of("updated"))
