@@ -1,10 +1,9 @@
-"""rmn export: the selected clients written out for other programs, one small function per
-format (each takes the app, the selected clients and the target, writes through
-App.write_export and returns what it says on stderr)."""
+"""rmn export: the book as an Excel workbook or CSV files (owner-only), for Excel and back,
+or as phone contacts (vCard)."""
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from pathlib import Path
 
 import click
 
@@ -13,8 +12,72 @@ from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, ngettext
 from rmnotes.options import make_segment, pass_app, segment_options
 
+FORMATS = ("xlsx", "csv", "vcf")
+CSV_SHEETS = ("clients", "policies", "holdings")
 
-def export_vcf(app: App, clients: Sequence, target: str) -> str:
+
+@click.command(name="export")
+@click.argument("format", type=click.Choice(FORMATS), metavar="FORMAT")
+@click.argument("target", metavar="FILE|DIR")
+@segment_options
+@click.option("--sheet", "only", type=click.Choice(CSV_SHEETS), default=None,
+              help=_("csv: write only this sheet (clients, policies or holdings)."))
+@pass_app
+def book_export(app: App, format: str, target: str, segment_args: dict, only: str | None) -> None:
+    """Export the clients in the selection (all of them by default) for Excel.
+
+    \b
+    xlsx FILE  a workbook of three sheets: client information, insurance policies and
+               holdings, headers in the vault's language
+    csv DIR    clients.csv, policies.csv and holdings.csv (UTF-8 with a byte-order mark)
+    vcf FILE   phone contacts (vCard 3.0): name (family name first), phones, email,
+               address, birthday, employer and occupation, the tier in the note; each
+               card's UID stays the same, so a phone updates its contacts
+
+    Importing the file again changes nothing. Files are written owner-only (0600).
+    """
+    from rmnotes.commands.list import no_match, select_clients
+    from rmnotes.domain import columns, exporting
+
+    if only and format != "csv":
+        raise click.UsageError(_("--sheet is for csv; a workbook holds the three sheets"))
+    segment = make_segment(segment_args, app.today())
+    rows = select_clients(app, segment)
+    if not rows:
+        click.echo(no_match(segment_args), err=True)
+    clients = []
+    for row in rows:
+        try:
+            clients.append(app.load(row.id))
+        except RmnotesError as exc:
+            click.echo(_("warning: {why}; left out").format(why=exc), err=True)
+    if format == "vcf":
+        click.echo(export_vcf(app, clients, target), err=True)
+        return
+    config = app.vault.config
+    lang = columns.language_of(getattr(config, "language", None), config.region)
+    sheets = exporting.book_sheets(clients, config, lang)
+    n = ngettext("{n} client", "{n} clients", len(clients)).format(n=len(clients))
+    if format == "xlsx":
+        from rmnotes.render.workbook import xlsx_bytes
+
+        path = App.write_export(target, xlsx_bytes(sheets))
+        click.echo(_("wrote {path} ({n})").format(path=path, n=n), err=True)
+        return
+    from rmnotes.render.workbook import csv_bytes
+
+    folder = Path(target)
+    if not folder.is_dir():
+        raise RmnotesError(_("{folder} is not a folder; create it or give one (csv writes clients.csv, "
+                             "policies.csv and holdings.csv into it)").format(folder=folder))
+    for sheet in sheets:
+        if only and sheet.kind != only:
+            continue
+        path = App.write_export(folder / f"{sheet.kind}.csv", csv_bytes(sheet))
+        click.echo(_("wrote {path} ({n})").format(path=path, n=n), err=True)
+
+
+def export_vcf(app: App, clients: list, target: str) -> str:
     """vCard 3.0, one card per client, each with its stable UID."""
     from rmnotes import gitops
     from rmnotes.domain.contacts import card_uid, vault_key
@@ -25,38 +88,3 @@ def export_vcf(app: App, clients: Sequence, target: str) -> str:
     path = app.write_export(target, vcard_file(cards))
     return ngettext("wrote {path}: {n} contact", "wrote {path}: {n} contacts",
                     len(cards)).format(path=path, n=len(cards))
-
-
-# format -> its writer (the app, the selected clients as parsed, the target): what it wrote
-FORMATS: dict[str, Callable[[App, Sequence, str], str]] = {
-    "vcf": export_vcf,
-}
-
-
-@click.command(name="export")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(sorted(FORMATS)))
-@click.argument("target", metavar="FILE")
-@segment_options
-@pass_app
-def book_export(app: App, fmt: str, target: str, segment_args: dict) -> None:
-    """Write the selected clients to FILE (owner-only) for another program.
-
-    vcf: phone contacts (vCard 3.0), the client's own details only: name (family name
-    first), mobile and work phone, email, address, birthday, employer and occupation, the
-    tier in the note; each card's UID stays the same on every export, so a phone that
-    imports the file again updates its contacts.
-
-    The segment options choose the clients as in rmn list (default: every client).
-    """
-    from rmnotes.commands.list import no_match, select_clients
-
-    rows = select_clients(app, make_segment(segment_args, app.today()))
-    if not rows:
-        click.echo(no_match(segment_args), err=True)
-    clients = []
-    for row in rows:
-        try:
-            clients.append(app.load(row.id))
-        except RmnotesError as exc:
-            click.echo(_("warning: {why}; left out").format(why=exc), err=True)
-    click.echo(FORMATS[fmt](app, clients, target), err=True)
