@@ -1091,7 +1091,6 @@ def main(argv: list[str] | None = None) -> int:
         if "verify" in groups:
             (workdir / "verify").mkdir(exist_ok=True)
             group_verify(ctx, workdir, args.seed)
-        per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
         for n in sizes if any(g in groups for g in per_size) else ():
             vault = vault_for(workdir, n, args.seed, commits, settings)
             st = SizeState(n, vault, generate.people(n, args.seed))
@@ -1127,7 +1126,6 @@ def main(argv: list[str] | None = None) -> int:
     print(table(ctx.rows))
     if not args.no_write:
         if args.append and args.out.exists():
-            per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
             ran = sizes if any(g in groups for g in per_size) else []
             if "import" in groups:
                 ran = ran + [n for n in parse_sizes(args.import_sizes or ("100" if args.quick else "300"))
