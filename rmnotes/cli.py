@@ -31,6 +31,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("edit", "edit", "client_edit"),
     ("check", "check", "vault_check"),
     ("history", "history", "client_history"),
+    ("sync", "sync", "vault_sync"),
+    ("remote", "remote", "vault_remote"),
     ("init", "init", "init_vault"),
     ("shell-init", "shell_init", "shell_init"),
 )

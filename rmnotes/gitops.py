@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from rmnotes.errors import GitError
+from rmnotes.i18n import _
 
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
@@ -98,6 +99,12 @@ def init(root: Path, owner: str | None) -> None:
     """``git init`` with a repo-local identity when the user has none configured."""
     if not is_repo(root):
         run(root, "init", "-q")
+    ensure_identity(root, owner)
+
+
+def ensure_identity(root: Path, owner: str | None) -> None:
+    """A repo-local git identity from ``owner`` where git has none (a fresh clone of a
+    user who never configured git): rmn's commits never fail for want of a name."""
     name = run(root, "config", "user.name", check=False).stdout.strip()
     email = run(root, "config", "user.email", check=False).stdout.strip()
     if not name:
@@ -231,6 +238,7 @@ class Unsafe:
 _MARKERS = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD", "sequencer",
             "MERGE_HEAD", "BISECT_LOG")
 _REPO = "the vault's git repository"
+SYNC_MERGE = "sync: merge "  # how `rmn sync` begins the message of its merges
 
 
 def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsafe | None:
@@ -261,6 +269,11 @@ def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsaf
             return operation("revert", "a revert", "git revert")
         return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
     if "MERGE_HEAD" in found:
+        if _read(paths["MERGE_MSG"]).startswith(SYNC_MERGE) if "MERGE_MSG" in paths else False:
+            return Unsafe("merge", _("the vault is in the middle of a sync{conflicts}: edit the files and "
+                                     "run 'rmn sync --continue', or keep one side of a client's conflicts "
+                                     "with 'rmn sync --ours CLIENT' or '--theirs CLIENT'; undo the sync with "
+                                     "'git merge --abort'").format(conflicts=conflicts))
         return operation("merge", "a merge", "git merge")
     if "BISECT_LOG" in found:
         return Unsafe("bisect", f"{_REPO} is in the middle of a bisect: end it with 'git bisect reset'")
@@ -306,7 +319,7 @@ def _branch_to_return_to(root: Path) -> str | None:
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
 # where this worktree keeps its index and the files of _MARKERS (a linked worktree or a
 # submodule has a .git file, and its own index and MERGE_HEAD in a folder elsewhere)
-_NAMED = ("index", *_MARKERS)
+_NAMED = ("index", *_MARKERS, "MERGE_MSG")
 _GIT_PATHS = ("rev-parse", *(arg for name in _NAMED for arg in ("--git-path", name)))
 
 
@@ -425,3 +438,156 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
             text = repo.git.show(c.hexsha, "--format=", "--patch", "--", rel)
         out.append(HistoryItem(c.hexsha, c.committed_datetime, c.message.strip(), text))
     return out
+
+
+# ---------------------------------------------------------------------- remotes and sync
+# What `rmn sync` asks of git, one process each. Nothing here adds a remote by itself:
+# the user does (`rmn remote add URL`, or `git remote add`).
+
+
+def remotes(root: Path) -> list[str]:
+    return run(root, "remote").stdout.split()
+
+
+def remote_url(root: Path, name: str) -> str | None:
+    return run(root, "remote", "get-url", name, check=False).stdout.strip() or None
+
+
+def remote_add(root: Path, name: str, url: str) -> None:
+    run(root, "remote", "add", "--", name, url)
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch HEAD is on (None when detached)."""
+    return run(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.strip() or None
+
+
+def config_get(root: Path, key: str) -> str | None:
+    return run(root, "config", "--get", key, check=False).stdout.strip() or None
+
+
+def config_set(root: Path, key: str, value: str) -> None:
+    run(root, "config", key, value)
+
+
+def rev(root: Path, ref: str) -> str | None:
+    """The commit ``ref`` names, or None when it names none."""
+    return run(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False).stdout.strip() or None
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    return run(root, "merge-base", a, b, check=False).stdout.strip() or None
+
+
+def is_ancestor(root: Path, a: str, b: str) -> bool:
+    return run(root, "merge-base", "--is-ancestor", a, b, check=False).returncode == 0
+
+
+def fetch(root: Path, remote: str) -> None:
+    """``git fetch REMOTE``: its branches land in ``refs/remotes/REMOTE/``."""
+    run(root, "fetch", "-q", "--no-tags", "--", remote)
+
+
+def push(root: Path, remote: str, branch: str, upstream: str, set_upstream: bool) -> CommitResult:
+    """``git push REMOTE BRANCH:UPSTREAM``; a refusal (the remote moved on, no access) is
+    returned, not raised: the local commits are safe either way."""
+    args = ["push", "-q", *(["--set-upstream"] if set_upstream else []), "--", remote,
+            f"refs/heads/{branch}:refs/heads/{upstream}"]
+    proc = run(root, *args, check=False)
+    if proc.returncode != 0:
+        return CommitResult(None, "", (proc.stderr or proc.stdout).strip())
+    return CommitResult(_head(root))
+
+
+def changed_files(root: Path, a: str | None, b: str, prefix: str = "clients/") -> list[str]:
+    """Paths under ``prefix`` that differ between commits ``a`` and ``b`` (``a`` None: every
+    path of ``b``)."""
+    if a is None:
+        out = run(root, "ls-tree", "-r", "-z", "--name-only", b, "--", prefix).stdout
+    else:
+        out = run(root, "diff", "--name-only", "-z", "--no-renames", a, b, "--", prefix).stdout
+    return [p for p in out.split("\0") if p]
+
+
+def read_blobs(root: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """The contents of ``REV:PATH`` objects, in order, from one ``git cat-file --batch``
+    (None for a path the commit does not hold)."""
+    if not specs:
+        return []
+    try:
+        proc = subprocess.run(_argv(["cat-file", "--batch"]), cwd=root, env=_env(), capture_output=True,
+                              input="".join(f"{s}\n" for s in specs).encode("utf-8"))
+    except FileNotFoundError:
+        raise GitError(_NO_GIT) from None
+    if proc.returncode != 0:
+        raise GitError(f"git cat-file failed in {root}: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    out, pos, blobs = proc.stdout, 0, []
+    for _ in specs:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if header[-1] == b"missing" or len(header) < 3:
+            blobs.append(None)
+            continue
+        size = int(header[2])
+        blobs.append(out[pos:pos + size] if header[1] == b"blob" else None)
+        pos += size + 1
+    return blobs
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What ``git merge`` did: the new HEAD, or the paths it left conflicted."""
+
+    sha: str | None
+    unmerged: tuple[str, ...] = ()
+
+
+def merge(root: Path, ref: str, message: str) -> Merged:
+    """Merge ``ref`` into HEAD with ``message`` (a fast-forward when HEAD is behind). The
+    ort strategy runs each path's merge driver (``.gitattributes``). Conflicts stop it with
+    the merge in progress: the result names the unmerged paths."""
+    proc = run(root, "merge", "-q", "--no-edit", "--no-stat", "-m", message, ref, check=False)
+    if proc.returncode == 0:
+        return Merged(_head(root))
+    unmerged = status(root).unmerged
+    if not unmerged:
+        raise _failed(root, ("merge",), proc)
+    return Merged(None, unmerged)
+
+
+def merge_head(root: Path) -> str | None:
+    """The commit a merge in progress is merging (``MERGE_HEAD``), else None."""
+    return rev(root, "MERGE_HEAD")
+
+
+def merge_message(root: Path) -> str:
+    """The message git prepared for the merge in progress (``MERGE_MSG``)."""
+    path = root / run(root, "rev-parse", "--git-path", "MERGE_MSG").stdout.strip()
+    return _read(path)
+
+
+def conclude_merge(root: Path, paths: Sequence[str], message: str) -> CommitResult:
+    """Mark ``paths`` resolved (``git add``) and commit the merge in progress with ``message``."""
+    mark_resolved(root, paths)
+    proc = run(root, "commit", "-q", "--no-edit", "--no-status", "--cleanup=strip", "-F", "-",
+               check=False, stdin=message)
+    if proc.returncode != 0:
+        return CommitResult(None, message, (proc.stdout + proc.stderr).strip())
+    return CommitResult(_head(root), message)
+
+
+def stage_version(root: Path, path: str, stage: int) -> bytes | None:
+    """A conflicted path as one side had it: stage 1 the base, 2 ours, 3 theirs."""
+    return read_blobs(root, [f":{stage}:{path}"])[0]
+
+
+def mark_resolved(root: Path, paths: Sequence[str]) -> None:
+    """Tell git the conflicts of ``paths`` are resolved: ``git add`` what is there, ``git rm``
+    what was deleted."""
+    present = [p for p in paths if os.path.lexists(root / p)]
+    gone = [p for p in paths if p not in present]
+    if present:
+        run(root, "add", "--", *present)
+    if gone:
+        run(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
