@@ -125,6 +125,7 @@ class Status:
     staged_elsewhere: bool = False  # something outside the vault paths is staged (or unmerged)
     detached: bool = False  # HEAD names a commit, not a branch
     unmerged: tuple[str, ...] = ()  # paths with a conflict not yet resolved, anywhere in the repository
+    branch: str | None = None  # the branch HEAD is on (None when detached)
 
 
 _STATUS = ("status", "--porcelain", "-z", "--branch", "--untracked-files=all")
@@ -139,6 +140,7 @@ def parse_status(out: str) -> Status:
     changed: set[str] = set()
     unmerged: list[str] = []
     staged_elsewhere = detached = False
+    branch = None
     parts = out.split("\0")
     i = 0
     while i < len(parts):
@@ -146,6 +148,8 @@ def parse_status(out: str) -> Status:
         i += 1
         if item.startswith("## "):  # no entry starts so: X is never '#'
             detached = item == "## HEAD (no branch)"
+            if not detached:  # `## main...origin/main [ahead 1]`, `## No commits yet on main`
+                branch = item[3:].removeprefix("No commits yet on ").split("...", 1)[0].split(" ", 1)[0]
             continue
         if len(item) < 4:
             continue
@@ -160,7 +164,7 @@ def parse_status(out: str) -> Status:
                 changed.add(path)
             elif path and item[0] not in " ?!":
                 staged_elsewhere = True
-    return Status(tuple(sorted(changed)), staged_elsewhere, detached, tuple(sorted(unmerged)))
+    return Status(tuple(sorted(changed)), staged_elsewhere, detached, tuple(sorted(unmerged)), branch)
 
 
 def status(root: Path) -> Status:
@@ -466,8 +470,28 @@ def config_get(root: Path, key: str) -> str | None:
     return run(root, "config", "--get", key, check=False).stdout.strip() or None
 
 
+def config_list(root: Path) -> dict[str, str]:
+    """Every setting git sees in the repository (its own, the user's, the system's), the
+    last value of each key winning, as git reads them: one process for all a sync asks."""
+    out = run(root, "config", "-z", "--list").stdout
+    found: dict[str, str] = {}
+    for item in out.split("\0"):
+        if item:
+            key, _sep, value = item.partition("\n")
+            found[key] = value
+    return found
+
+
 def config_set(root: Path, key: str, value: str) -> None:
     run(root, "config", key, value)
+
+
+def revs(root: Path, *refs: str) -> list[str | None]:
+    """The commits ``refs`` name, None for one that names none: one process when all do."""
+    proc = run(root, "rev-parse", *(f"{r}^{{commit}}" for r in refs), check=False)  # refs made here: no option
+    if proc.returncode == 0:
+        return proc.stdout.split()
+    return [rev(root, r) for r in refs]
 
 
 def rev(root: Path, ref: str) -> str | None:
@@ -485,7 +509,34 @@ def is_ancestor(root: Path, a: str, b: str) -> bool:
 
 def fetch(root: Path, remote: str) -> None:
     """``git fetch REMOTE``: its branches land in ``refs/remotes/REMOTE/``."""
-    run(root, "fetch", "-q", "--no-tags", "--", remote)
+    with Fetch(root, remote) as fetching:
+        fetching.wait()
+
+
+class Fetch:
+    """``git fetch REMOTE`` started now, to run while other git processes do (it touches
+    only ``refs/remotes/REMOTE/`` and the object store); :meth:`wait` for it, or leave the
+    ``with`` block to stop it."""
+
+    _ARGS = ("fetch", "-q", "--no-tags", "--")
+
+    def __init__(self, root: Path, remote: str):
+        self.root, self.remote = root, remote
+        self._proc: subprocess.Popen | None = _start(root, (*self._ARGS, remote))
+
+    def __enter__(self) -> Fetch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.communicate()
+            self._proc = None
+
+    def wait(self) -> None:
+        if self._proc is not None:
+            proc, self._proc = self._proc, None
+            _finish(self.root, (*self._ARGS, self.remote), proc)
 
 
 def push(root: Path, remote: str, branch: str, upstream: str, set_upstream: bool) -> CommitResult:

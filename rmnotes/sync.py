@@ -11,16 +11,16 @@ Returns results; never prints (the command does). Runs git only through ``gitops
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from rmnotes import gitops
 from rmnotes.domain import sync as plan
 from rmnotes.domain.sync import Conflict, Side
 from rmnotes.errors import DataError, GitError
 from rmnotes.i18n import _
-from rmnotes.parse.client import conflict_markers, parse_client
 from rmnotes.vault import atomic_write
 
 
@@ -46,21 +46,22 @@ class Synced:
     resolved: int = 0  # conflicted files resolved by this run
     pushed: bool = False
     hand: gitops.CommitResult = field(default_factory=gitops.CommitResult)
+    notes: tuple[str, ...] = ()  # what was set up in this clone (its git identity, the merge driver)
 
     @property
     def stopped(self) -> bool:
         return bool(self.conflicts)
 
 
-def target(root: Path, remote: str | None) -> Target:
+def target(config: Mapping[str, str], branch: str | None, remote: str | None) -> Target:
     """The remote to sync with: ``remote`` if given, else the branch's upstream remote, else
-    the one remote there is. No remote at all is an error that says how to add one."""
-    branch = gitops.current_branch(root)
+    the one remote there is; read from the repository's settings (:func:`gitops.config_list`).
+    No remote at all is an error that says how to add one."""
     if branch is None:  # gitops.unsafe_state refuses first; kept for a direct call
         raise GitError(_("HEAD is detached: go back to a branch before syncing"))
-    configured = gitops.config_get(root, f"branch.{branch}.remote")
-    merge = gitops.config_get(root, f"branch.{branch}.merge")
-    known = gitops.remotes(root)
+    configured = config.get(f"branch.{branch}.remote")
+    merge = config.get(f"branch.{branch}.merge")
+    known = sorted(k[len("remote."):-len(".url")] for k in config if k.startswith("remote.") and k.endswith(".url"))
     if remote is None:
         remote = configured if configured in known else None
     if remote is None:
@@ -80,6 +81,11 @@ def target(root: Path, remote: str | None) -> Target:
     return Target(remote, branch, upstream, set_upstream=configured is None)
 
 
+def _only_remote(config: Mapping[str, str]) -> str | None:
+    names = [k for k in config if k.startswith("remote.") and k.endswith(".url")]
+    return names[0][len("remote."):-len(".url")] if len(names) == 1 else None
+
+
 def _message(t: Target) -> str:
     return f"{gitops.SYNC_MERGE}{t.upstream} from {t.remote}\n"
 
@@ -91,6 +97,16 @@ def _target_of_merge(root: Path) -> Target:
     branch = gitops.current_branch(root) or upstream
     configured = gitops.config_get(root, f"branch.{branch}.remote")
     return Target(remote, branch, upstream, set_upstream=configured is None)
+
+
+def _settle(root: Path, config: Mapping[str, str], owner: Callable[[], str | None]) -> list[str]:
+    """What a fresh clone lacks, set in its own config: a git identity (from the vault's
+    ``owner``) when git has none. Returns what was done, to say so."""
+    notes = []
+    if not config.get("user.name") or not config.get("user.email"):
+        gitops.ensure_identity(root, owner())
+        notes.append(_("this clone had no git identity: set one for the vault from its owner"))
+    return notes
 
 
 def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
@@ -108,20 +124,30 @@ def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
     return plan.entries_in_out((p, blobs[2 * i], blobs[2 * i + 1]) for i, p in enumerate(paths))
 
 
-def sync(root: Path, change: gitops.Change, remote: str | None) -> Synced:
+def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[[], str | None]) -> Synced:
     """Commit hand edits, fetch, merge, push (see the module's text). ``change`` is the git
-    side of the vault lock the caller holds."""
-    unsafe = change.state()
-    if unsafe is not None:
-        raise GitError(_("{state}; nothing was done").format(state=unsafe))
-    to = target(root, remote)
-    hand = change.commit_hand_edits()
-    if not hand.ok:
-        raise GitError(_("the hand edits could not be committed, so nothing was synced: {error}").format(
-            error=hand.error))
-    gitops.fetch(root, to.remote)
-    ours = gitops.rev(root, "HEAD")
-    theirs = gitops.rev(root, f"refs/remotes/{to.remote}/{to.upstream}")
+    side of the vault lock the caller holds; ``owner`` gives the vault's owner, asked only
+    when a clone has no git identity yet."""
+    config = gitops.config_list(root)  # runs while change's git status does
+    with contextlib.ExitStack() as stack:
+        # the fetch runs beside git status and the hand edits' commit when the remote is known
+        # without the branch (named, or the only one); it changes nothing a sync may not undo
+        early = remote or _only_remote(config)
+        fetching = stack.enter_context(gitops.Fetch(root, early)) if early else None
+        unsafe = change.state()
+        if unsafe is not None:
+            raise GitError(_("{state}; nothing was done").format(state=unsafe))
+        to = target(config, change.status().branch, remote)
+        notes = _settle(root, config, owner)
+        hand = change.commit_hand_edits()
+        if not hand.ok:
+            raise GitError(_("the hand edits could not be committed, so nothing was synced: {error}").format(
+                error=hand.error))
+        if fetching is not None and fetching.remote == to.remote:
+            fetching.wait()
+        else:
+            gitops.fetch(root, to.remote)
+    ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
     if ours is None:
         raise GitError(_("the vault has no commit yet: run 'rmn init' first"))
     if theirs is not None and gitops.merge_base(root, ours, theirs) is None:
@@ -133,8 +159,9 @@ def sync(root: Path, change: gitops.Change, remote: str | None) -> Synced:
     if theirs is not None and ours != theirs and not gitops.is_ancestor(root, theirs, ours):
         merged = gitops.merge(root, theirs, _message(to))
         if merged.sha is None:
-            return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand)
-    return _push(root, to, Synced(to, came, went, hand=hand), theirs)
+            return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand,
+                          notes=tuple(notes))
+    return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs)
 
 
 def _push(root: Path, to: Target, done: Synced, theirs: str | None) -> Synced:
@@ -145,7 +172,8 @@ def _push(root: Path, to: Target, done: Synced, theirs: str | None) -> Synced:
     if not pushed.ok:
         raise GitError(_("merged here, but {remote} refused the push: {error}; run 'rmn sync' again "
                          "(someone may have pushed meanwhile)").format(remote=to.remote, error=pushed.error))
-    return Synced(to, done.came, done.went, resolved=done.resolved, pushed=head != theirs, hand=done.hand)
+    return Synced(to, done.came, done.went, resolved=done.resolved, pushed=head != theirs, hand=done.hand,
+                  notes=done.notes)
 
 
 def _conflicts(root: Path, paths: tuple[str, ...]) -> list[Conflict]:
@@ -167,6 +195,8 @@ def _conflicts(root: Path, paths: tuple[str, ...]) -> list[Conflict]:
 def _check_resolved(root: Path, rel: str) -> None:
     """A conflicted file the user says is resolved: no conflict marker left, and a client
     file that parses. Raises naming the first line that is not."""
+    from rmnotes.parse.client import conflict_markers, parse_client
+
     path = root / rel
     if not path.exists():
         return
@@ -225,6 +255,7 @@ def conflicted_client(root: Path, text: str) -> str | None:
     either side of the conflict): such a file cannot be read while it holds both sides, so
     the index does not know it."""
     from rmnotes import names
+    from rmnotes.parse.client import parse_client
 
     key = names.normalise(text)
     unmerged = [p for p in gitops.status(root).unmerged if p.startswith("clients/") and p.endswith(".md")]
@@ -248,6 +279,8 @@ def _take(root: Path, rel: str, side: Side) -> None:
     if not path.is_file():
         raise DataError(_("{rel} was deleted on one side: keep it with 'git checkout --{side} -- {rel}' or "
                           "remove it with 'git rm {rel}', then run 'rmn sync --continue'").format(rel=rel, side=side))
+    from rmnotes.parse.client import parse_client
+
     data, count = plan.take_side(path.read_bytes(), side)
     if count == 0:
         raise DataError(_("{rel} shows no conflict to resolve: edit it, then run 'rmn sync --continue'").format(rel=rel))

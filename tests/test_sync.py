@@ -332,6 +332,8 @@ def test_a_remote_with_another_book_is_refused(vault, hub, tmp_path):
     other = tmp_path / "other"
     other.mkdir()
     (other / "rmnotes.yaml").write_text((vault / "rmnotes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (other / "clients").mkdir()
+    write_client(other, "chen-mei-ling", CHEN)  # another book: not the same first commit
     ok(run(["init", str(other)]))
     ok(run(["remote", "add", str(hub)], vault=other))
     summary(sync(other))

@@ -53,9 +53,6 @@ def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...]
     if (resume or ours or theirs) and remote:
         raise click.UsageError(_("REMOTE is for a new sync; --continue, --ours and --theirs finish the "
                                  "stopped one, whose remote is known"))
-    from rmnotes import gitops
-
-    gitops.ensure_identity(app.vault.root, app.vault.config.owner)
     registered = _register_driver(app)
     with app.syncing() as change:
         if resume or ours or theirs:
@@ -63,9 +60,10 @@ def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...]
                      **{app.vault.rel(app.vault.client_path(c)): "theirs" for c in theirs}}
             done = sync.resume(app.vault.root, change, sides)
         else:
-            done = sync.sync(app.vault.root, change, remote)
-    if registered:
-        click.echo(registered, err=True)
+            done = sync.sync(app.vault.root, change, remote, lambda: app.vault.config.owner)
+    for note in (registered, *done.notes):
+        if note:
+            click.echo(note, err=True)
     app.report_commit(done.hand, _("hand edits"))
     if done.stopped:
         for conflict in done.conflicts:

@@ -13,7 +13,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
-from rmnotes.parse.client import parse_client
 
 Side = Literal["ours", "theirs"]
 
@@ -31,6 +30,8 @@ def _entries(data: bytes | None, path: str) -> Counter:
     a file that is missing or cannot be read has none."""
     if data is None:
         return Counter()
+    from rmnotes.parse.client import parse_client  # the YAML reader loads only when entries are counted
+
     parsed = parse_client(data.decode("utf-8", "replace"), path)
     if parsed.client is None:
         return Counter()
