@@ -18,6 +18,8 @@ peer measured in the same run, interleaved run by run so both see the same machi
   vault with thousands of commits, with the floor of any Python tool that keeps rmn's git
   discipline (``peers/floor_log.py``: lock, ``git status``, append, ``git commit
   --include``), bare and with the imports of click and PyYAML;
+- ``rmn sync`` with nothing to do vs ``git fetch`` + ``git status`` of the same clone (the
+  least plain git does to know there is nothing to do);
 - ``rmn review --pdf`` (and ``--out`` PNGs) vs a bare matplotlib script drawing the same
   two charts (``peers/bare_charts.py``);
 - ``rmn --help`` and ``rmn --version`` start-up;
@@ -453,7 +455,7 @@ def chart_data(vault: Path, person: generate.Person, out: Path) -> Path:
 
 
 # --------------------------------------------------------------------------- groups
-GROUPS = ("startup", "cold", "warm", "list", "find", "rank", "review", "log")
+GROUPS = ("startup", "cold", "warm", "list", "find", "rank", "review", "log", "sync")
 
 
 @dataclass
@@ -691,6 +693,34 @@ def group_log(ctx: Context, st: SizeState, commits: int) -> None:
                             "plain git add + git commit", got[1]))
 
 
+def group_sync(ctx: Context, st: SizeState) -> None:
+    """``rmn sync`` with nothing to do (the remote and the clone level) vs what plain git
+    must do to know that: ``git fetch`` + ``git status``. The remote is a bare clone of the
+    vault, the device a clone of it, both in the scratch folder (the vault stays as it is)."""
+    rmn, v, n = ctx.rmn, st.vault, st.size
+    if not rmn.has("sync"):
+        ctx.rows.append(not_available(n, "`rmn sync` (nothing to do)", "sync"))
+        return
+    if not (v / ".git").exists():
+        ctx.rows.append(Row(n, "`rmn sync`", note="skipped: the vault has no history (--commits 0)"))
+        return
+    hub, device = ctx.scratch / f"sync-{n}.git", ctx.scratch / f"sync-{n}"
+    for path in (hub, device):
+        shutil.rmtree(path, ignore_errors=True)
+    env = ctx.settings.env
+    subprocess.run(["git", "clone", "-q", "--bare", str(v), str(hub)], check=True, env=env)
+    subprocess.run(["git", "clone", "-q", str(hub), str(device)], check=True, env=env)
+    got = ctx.attempt(n, "sync", [
+        Spec("rmn sync", rmn(device, "sync")),
+        Spec("git fetch + git status", ["sh", "-c", "git fetch -q origin && git status --porcelain >/dev/null"],
+             cwd=device),
+    ])
+    if got:
+        goal, check = at_most(1.5)
+        ctx.rows.append(Row(n, "`rmn sync` with nothing to do", got[0], "plain git fetch + git status",
+                            got[1], goal, check))
+
+
 # --------------------------------------------------------------------------- main
 def _shown(args: list[str]) -> list[str]:
     """The command line as it can be published: folders and files become placeholders."""
@@ -869,7 +899,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "startup" in groups:
             group_startup(ctx)
-        per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
+        per_size = ("cold", "warm", "list", "find", "rank", "review", "log", "sync")
         for n in sizes if any(g in groups for g in per_size) else ():
             vault = vault_for(workdir, n, args.seed, commits, settings)
             st = SizeState(n, vault, generate.people(n, args.seed))
@@ -887,6 +917,8 @@ def main(argv: list[str] | None = None) -> int:
                 group_review(ctx, st)
             if "log" in groups:
                 group_log(ctx, st, commits)
+            if "sync" in groups:
+                group_sync(ctx, st)
     finally:
         if settings.spawner is not None:
             settings.spawner.close()
