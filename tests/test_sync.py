@@ -340,3 +340,27 @@ def test_a_remote_with_another_book_is_refused(vault, hub, tmp_path):
     ok(run(["remote", "add", str(hub)], vault=vault))
     result = sync(vault)
     assert result.exit_code == 1 and "shares no history" in result.stderr
+
+
+def test_a_push_the_remote_refuses_keeps_the_local_commits(devices, hub):
+    office, laptop = devices
+    hook = hub / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'closed for maintenance' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    ok(run(["log", "wang-wei", "T", "離線時記下", "--date", "2026-11-20"], vault=office))
+    head = git(office, "rev-parse", "HEAD")
+    result = sync(office)
+    assert result.exit_code == 1
+    assert "refused the push" in result.stderr and "closed for maintenance" in result.stderr
+    assert git(office, "rev-parse", "HEAD") == head
+    hook.unlink()
+    assert summary(sync(office)) == (0, 1, 0)
+
+
+def test_sync_refuses_a_detached_head_and_changes_nothing(devices):
+    office, _laptop = devices
+    git(office, "checkout", "-q", "--detach")
+    head = git(office, "rev-parse", "HEAD")
+    result = sync(office)
+    assert result.exit_code == 1 and "detached" in result.stderr
+    assert git(office, "rev-parse", "HEAD") == head
