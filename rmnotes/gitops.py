@@ -628,11 +628,6 @@ def conclude_merge(root: Path, paths: Sequence[str], message: str) -> CommitResu
     return CommitResult(_head(root), message)
 
 
-def stage_version(root: Path, path: str, stage: int) -> bytes | None:
-    """A conflicted path as one side had it: stage 1 the base, 2 ours, 3 theirs."""
-    return read_blobs(root, [f":{stage}:{path}"])[0]
-
-
 def mark_resolved(root: Path, paths: Sequence[str]) -> None:
     """Tell git the conflicts of ``paths`` are resolved: ``git add`` what is there, ``git rm``
     what was deleted."""

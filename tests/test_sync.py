@@ -364,3 +364,41 @@ def test_sync_refuses_a_detached_head_and_changes_nothing(devices):
     result = sync(office)
     assert result.exit_code == 1 and "detached" in result.stderr
     assert git(office, "rev-parse", "HEAD") == head
+
+
+def test_a_fresh_clone_gets_the_driver_and_owner_only_files_and_says_so(vault, hub, tmp_path):
+    write_client(vault, "wang-wei", WANG)
+    ok(run(["remote", "add", str(hub)], vault=vault))
+    ok(sync(vault))
+    laptop = clone(str(hub), tmp_path / "laptop")
+    unset = subprocess.run(["git", "config", "--local", "--get", "merge.rmnotes.driver"], cwd=laptop,
+                           capture_output=True, text=True)
+    assert unset.returncode == 1 and unset.stdout == ""
+    first = sync(laptop)
+    assert summary(first) == (0, 0, 0)
+    assert "registered the merge driver" in first.stderr and "owner-only" in first.stderr
+    assert "rmnotes merge-file" in git(laptop, "config", "--local", "--get", "merge.rmnotes.driver")
+    assert (laptop / "clients/wang-wei.md").stat().st_mode & 0o777 == 0o600
+    again = sync(laptop)
+    assert summary(again) == (0, 0, 0) and again.stderr == ""
+
+
+@pytest.mark.parametrize("how", ["merge", "rebase"])
+def test_git_merge_and_git_rebase_both_run_the_driver(vault, how):
+    """What the README's choice rests on: git's ort strategy runs the merge driver named in
+    .gitattributes for a merge (what rmn sync does) and for each pick of a rebase."""
+    write_client(vault, "wang-wei", WANG)
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "wang")
+    main = git(vault, "branch", "--show-current").strip()
+    git(vault, "checkout", "-q", "-b", "side")
+    ok(run(["log", "wang-wei", "T", "side call", "--date", "2026-11-21"], vault=vault))
+    git(vault, "checkout", "-q", main)
+    ok(run(["log", "wang-wei", "E", "main mail", "--date", "2026-11-20"], vault=vault))
+    if how == "merge":
+        git(vault, "merge", "-q", "--no-edit", "side")
+    else:
+        git(vault, "checkout", "-q", "side")
+        git(vault, "rebase", "-q", main)
+    assert entries(vault / "clients/wang-wei.md")[-2:] == ["- 2026-11-20 E main mail", "- 2026-11-21 T side call"]
+    assert git(vault, "status", "--porcelain").strip() == ""
