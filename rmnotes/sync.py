@@ -170,8 +170,8 @@ def _push(root: Path, to: Target, done: Synced, theirs: str | None) -> Synced:
         return done
     pushed = gitops.push(root, to.remote, to.branch, to.upstream, to.set_upstream)
     if not pushed.ok:
-        raise GitError(_("merged here, but {remote} refused the push: {error}; run 'rmn sync' again "
-                         "(someone may have pushed meanwhile)").format(remote=to.remote, error=pushed.error))
+        raise GitError(_("{remote} refused the push: {error}; this vault keeps its commits: run 'rmn sync' "
+                         "again (someone may have pushed meanwhile)").format(remote=to.remote, error=pushed.error))
     return Synced(to, done.came, done.went, resolved=done.resolved, pushed=head != theirs, hand=done.hand,
                   notes=done.notes)
 
@@ -180,15 +180,10 @@ def _conflicts(root: Path, paths: tuple[str, ...]) -> list[Conflict]:
     out: list[Conflict] = []
     for rel in paths:
         path = root / rel
-        if not path.is_file():
-            out.append(Conflict(rel, None, _("deleted on one side and changed on the other: keep it with "
-                                             "'git checkout --theirs -- {rel}' or 'git rm {rel}', then "
-                                             "'rmn sync --continue'").format(rel=rel), "", ""))
-            continue
-        found = plan.conflicts_in(path.read_bytes().decode("utf-8", "replace"), rel)
-        out += found or [Conflict(rel, None, _("changed on both sides (and deleted, or not text): keep one "
-                                               "with 'git checkout --ours -- {rel}' or '--theirs', then "
-                                               "'rmn sync --continue'").format(rel=rel), "", "")]
+        found = plan.conflicts_in(path.read_bytes().decode("utf-8", "replace"), rel) if path.is_file() else []
+        # no markers: changed on one side, deleted on the other (git leaves the changed file)
+        out += found or [Conflict(rel, None, _("changed on one side and deleted on the other: keep the file "
+                                               "or delete it, then run 'rmn sync --continue'"), "", "")]
     return out
 
 

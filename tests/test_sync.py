@@ -402,3 +402,18 @@ def test_git_merge_and_git_rebase_both_run_the_driver(vault, how):
         git(vault, "rebase", "-q", main)
     assert entries(vault / "clients/wang-wei.md")[-2:] == ["- 2026-11-20 E main mail", "- 2026-11-21 T side call"]
     assert git(vault, "status", "--porcelain").strip() == ""
+
+
+def test_a_client_deleted_on_one_side_and_changed_on_the_other_is_listed(devices):
+    office, laptop = devices
+    git(office, "rm", "-q", "clients/chen-mei-ling.md")
+    git(office, "commit", "-qm", "陳美玲 leaves the book")
+    summary(sync(office))
+    ok(run(["log", "chen-mei-ling", "T", "還在", "--date", "2026-11-20"], vault=laptop))
+    stopped = sync(laptop)
+    assert stopped.exit_code == 1
+    assert stopped.stdout.strip() == ("clients/chen-mei-ling.md: changed on one side and deleted on the other: "
+                                      "keep the file or delete it, then run 'rmn sync --continue'")
+    assert summary(sync(laptop, "--continue")) == (0, 2, 1)  # kept, as the laptop left it: both entries go back
+    assert summary(sync(office)) == (2, 0, 0)
+    assert "還在" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
