@@ -26,6 +26,7 @@ class Config:
     lookahead_days: int = 14
     kyc_valid: Period = Period(1, "y")
     coverage: Mapping[str, Any] = field(default_factory=dict)
+    date_style: str = "iso"  # iso | roc: how human output shows dates (files keep ISO)
 
     def rate(self, currency: str | None) -> Decimal | None:
         """Units of base currency per unit of ``currency``; None when no rate is known."""

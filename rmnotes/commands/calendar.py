@@ -13,8 +13,8 @@ from rmnotes.options import DATE, as_of_option, json_option, pass_app, tag_optio
 
 @click.command(name="calendar")
 @click.option("--month", metavar="YYYY-MM", help="The month to show (default: this month).")
-@click.option("--from", "since", type=DATE, metavar="YYYY-MM-DD", help="First day of the range (alone: to the end of its month).")
-@click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help="Last day of the range (alone: from the start of its month).")
+@click.option("--from", "since", type=DATE, metavar="DATE", help="First day of the range (alone: to the end of its month).")
+@click.option("--to", "until", type=DATE, metavar="DATE", help="Last day of the range (alone: from the start of its month).")
 @tier_option
 @tag_option
 @click.option("--all/--contacted-only", "every", default=None,
@@ -70,4 +70,4 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     from rmnotes.render.console import out
 
     console = out()
-    console.print(calendar_tables(grid, console.width, today))
+    console.print(calendar_tables(grid, console.width, today, app.date_style))

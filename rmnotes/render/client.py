@@ -12,26 +12,28 @@ from rmnotes.config import Config
 from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.model import Client
+from rmnotes.render.dates import show_date
 
 
 def _age(born: date | None, today: date) -> str:
     return f" ({age(born, today)})" if born else ""
 
 
-def _birthday(born: date | None, lunar: bool, lunar_day, today: date) -> str:
+def _birthday(born: date | None, lunar: bool, lunar_day, today: date, style: str = "iso") -> str:
     """``1955-12-02 (71) 農曆 10-19``; ``農曆 10-25`` when only the lunar month-day is known."""
     mark = f"農曆 {lunar_day}" if lunar_day else ("農曆" if lunar else "")
-    solar = f"{born}{_age(born, today)}" if born else ""
+    solar = f"{show_date(born, style)}{_age(born, today)}" if born else ""
     return " ".join(part for part in (solar, mark) if part)
 
 
 def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, today: date,
                  recent: int = 5) -> Group:
     parts: list = []
+    style = config.date_style
     head = Text(client.name, style="bold")
     head.append(f"  {client.id}", style="dim")
     bits = [f"tier {client.tier}" if client.tier else "", client.status,
-            f"since {client.since}" if client.since else ""]
+            f"since {show_date(client.since, style)}" if client.since else ""]
     head.append("   " + " · ".join(b for b in bits if b))
     if client.tags:
         head.append("   #" + " #".join(client.tags), style="cyan")
@@ -45,7 +47,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         if profile.get(key) not in (None, ""):
             facts.add_row(key, str(profile[key]))
     if client.birthday or client.lunar_day:
-        facts.add_row("birthday", _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today))
+        facts.add_row("birthday", _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
     if work:
         facts.add_row("work", work)
@@ -60,7 +62,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
             how += f"; best {client.best_time}"
         facts.add_row("contact", how.strip("; "))
     if client.risk_profile or client.risk_assessed:
-        facts.add_row("risk", f"{client.risk_profile or '?'} / 5, assessed {client.risk_assessed or '?'}")
+        facts.add_row("risk", f"{client.risk_profile or '?'} / 5, assessed {show_date(client.risk_assessed, style) or '?'}")
     if isinstance(totals, MissingRate):
         facts.add_row("holdings", Text(str(totals), style="red"))
     elif client.assets:
@@ -79,7 +81,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         for m in client.family:
             extra = m.school or m.occupation or ""
             link = f"→ {m.client}" if m.client else ""
-            fam.add_row(m.name, m.relation or "", _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today), extra, link)
+            fam.add_row(m.name, m.relation or "", _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today, style), extra, link)
         parts.append(fam)
 
     open_items = [f for f in client.followups if not f.done]
@@ -87,12 +89,12 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         todo = Table(title="open follow-ups", title_justify="left", box=None, padding=(0, 2), show_header=False)
         for f in open_items:
             overdue = f.date is not None and f.date < today
-            todo.add_row(f"{f.number}.", Text(str(f.date or ""), style="red" if overdue else ""), f.text)
+            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""), f.text)
         parts.append(todo)
 
     if client.entries:
         log = Table(title="last contacts", title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
-            log.add_row(str(e.date), e.time or "", e.channel, e.text.split("\n")[0])
+            log.add_row(show_date(e.date, style), e.time or "", e.channel, e.text.split("\n")[0])
         parts.append(log)
     return Group(*parts)

@@ -8,11 +8,12 @@ from typing import Any, Mapping, Sequence
 
 from rmnotes.domain.logbook import Due, NewEntry, NextStep
 from rmnotes.model import CHANNELS, Client, Entry
+from rmnotes.render.dates import show_date
 
 Rows = Sequence[tuple[str, Entry]]  # (client id, entry), as the index lists them
 
 
-def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool) -> list[str]:
+def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: str = "iso") -> list[str]:
     """``DATE HH:MM CH [NAME  ]TEXT``, continuation lines and attributes indented under the text."""
     from rich.cells import cell_len  # here, not at the top: the write path never needs it (~2 ms)
 
@@ -20,7 +21,7 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool) -> list
     width = max((cell_len(v) for v in labels.values()), default=0)
     out = []
     for cid, e in rows:
-        head = f"{e.date} {e.time or '     '} {e.channel} "
+        head = f"{show_date(e.date, style)} {e.time or '     '} {e.channel} "
         if show_client:
             label = labels[cid]
             head += label + " " * (width - cell_len(label) + 2)
@@ -55,20 +56,22 @@ def no_entries(who: str | None, since: date | None, until: date | None) -> str:
     return what
 
 
-def due_text(due: Due) -> str:
+def due_text(due: Due, style: str = "iso") -> str:
     if due.closed:
         return "closed: never due"
     if due.cadence is None:
         return "no contact cadence (set tier or cadence)"
     if due.date is None:
         return f"no contact yet: due now (cadence {due.cadence})"
-    return f"next contact due {due.date} (cadence {due.cadence})"
+    return f"next contact due {show_date(due.date, style)} (cadence {due.cadence})"
 
 
-def logged_line(client: Client, entry: NewEntry, due: Due, next_step: NextStep | None) -> str:
+def logged_line(client: Client, entry: NewEntry, due: Due, next_step: NextStep | None,
+                style: str = "iso") -> str:
     """``logged 王偉 (wang-wei) 2026-11-25 T telephone; next contact due 2026-12-25 (cadence 1m)``."""
     channel = CHANNELS[entry.channel].split(" (")[0]
-    line = f"logged {client.name} ({client.id}) {entry.date} {entry.channel} {channel}; {due_text(due)}"
+    line = (f"logged {client.name} ({client.id}) {show_date(entry.date, style)} {entry.channel} {channel}; "
+            f"{due_text(due, style)}")
     if next_step is not None:
-        line += f"; follow-up {next_step.date} added"
+        line += f"; follow-up {show_date(next_step.date, style)} added"
     return line

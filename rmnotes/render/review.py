@@ -243,29 +243,35 @@ def review_json(sheet: ReviewSheet) -> dict[str, Any]:
 
 # ---- terminal ------------------------------------------------------------------------
 
-def review_console(sheet: ReviewSheet):
-    """The sheet as rich renderables for the manager's terminal."""
+def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
+    """The sheet as rich renderables for the manager's terminal, its tables fitted to
+    ``width`` cells: columns are dropped by rank (the change in percent first; the name,
+    amount, currency and amount in the base currency never), no name or amount is cut."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
+
+    from rmnotes.i18n import _
+    from rmnotes.render.dates import show_date
+    from rmnotes.render.fit import Column, fit_table
 
     cur = sheet.currency
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
     head.append(f"  {sheet.client_id}", style="dim")
-    head.append(f"   asset review {sheet.as_of}")
+    head.append(f"   asset review {show_date(sheet.as_of, style)}")
     if sheet.risk_profile is not None:
         head.append(f" · risk profile {sheet.risk_profile}/5")
     if sheet.last_review is not None:
-        head.append(f" · last review {sheet.last_review.date}", style="dim")
+        head.append(f" · last review {show_date(sheet.last_review.date, style)}", style="dim")
     else:
         head.append(" · first review (no review recorded before)", style="dim")
 
-    table = Table(box=None, padding=(0, 1), header_style="bold", show_footer=False)
-    for col, justify in (("name", "left"), ("type", "left"), ("institution", "left"),
-                         ("held", "left"), ("risk", "right"), ("value", "right"), ("", "left"),
-                         (cur, "right"), ("weight", "right"), ("change", "right"), ("%", "right")):
-        table.add_column(col, justify=justify, no_wrap=col in ("value", cur, "change"))
+    columns = (Column("name"), Column("type", drop=4), Column("institution", drop=5, short=_("inst.")),
+               Column("held", drop=6), Column("risk", "right", drop=2), Column("value", "right"),
+               Column(""), Column(cur, "right"), Column("weight", "right", drop=3, short=_("wt")),
+               Column("change", "right", drop=1), Column("%", "right", drop=7))
+    rows: list[tuple] = []
     for r in ordered_rows(sheet):
         risk = Text(str(r.risk) if r.risk is not None else "")
         if r.suitable is False:
@@ -279,8 +285,9 @@ def review_console(sheet: ReviewSheet):
             change = Text(signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        table.add_row(name, r.type, r.institution or "", r.held, risk, amount(r.value),
-                      r.currency, amount(r.value_base), percent(r.weight), change, pct)
+        rows.append((name, r.type, r.institution or "", r.held, risk, amount(r.value),
+                     r.currency, amount(r.value_base), percent(r.weight), change, pct))
+    table = fit_table(columns, rows, width)
 
     subs = Table(box=None, padding=(0, 1), header_style="bold", title="by type",
                  title_justify="left", title_style="bold")
@@ -298,7 +305,7 @@ def review_console(sheet: ReviewSheet):
     sums.add_column(style="dim")
     change = ""
     if t.change is not None:
-        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {sheet.last_review.date}"
+        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {show_date(sheet.last_review.date, style)}"
     sums.add_row("total assets", f"{amount(t.assets)} {cur}", change)
     sums.add_row("at our bank", f"{amount(t.aum)} {cur}", "")
     sums.add_row("liabilities", f"{amount(t.liabilities)} {cur}", "")
@@ -312,23 +319,24 @@ def review_console(sheet: ReviewSheet):
                           style="red"))
     if sheet.removed:
         names = ", ".join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
-        notes.append(Text(f"no longer held since {sheet.last_review.date}: {names}", style="dim"))
+        notes.append(Text(f"no longer held since {show_date(sheet.last_review.date, style)}: {names}",
+                          style="dim"))
     if sheet.fx:
         notes.append(Text("fx: " + ", ".join(f"{c} {r}" for c, r in sheet.fx.items()), style="dim"))
     if notes:
         parts += [Text(""), *notes]
 
-    pol = Table(box=None, padding=(0, 1), header_style="bold", title="protection",
-                title_justify="left", title_style="bold")
-    for col, justify in (("policy", "left"), ("insurer", "left"), ("kind", "left"),
-                         ("insured", "left"), ("sum assured", "right"), ("premium", "right"),
-                         ("", "left"), ("CI", "left")):
-        pol.add_column(col, justify=justify)
+    pol_columns = (Column("policy"), Column("insurer", drop=2), Column("kind", drop=3),
+                   Column("insured", drop=1), Column("sum assured", "right", short=_("sum")),
+                   Column("premium", "right"), Column("", drop=4), Column("CI", drop=5))
+    pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{amount(p.premium)} {p.currency}" if p.premium is not None else ""
-        pol.add_row(p.name, p.insurer or "", p.kind, p.insured,
-                    f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
-                    premium, p.premium_frequency, "yes" if p.critical_illness else "")
+        pol_rows.append((p.name, p.insurer or "", p.kind, p.insured,
+                         f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
+                         premium, p.premium_frequency, "yes" if p.critical_illness else ""))
+    pol = fit_table(pol_columns, pol_rows, width, title="protection", title_justify="left",
+                    title_style="bold")
     parts.append(Text(""))
     if sheet.protection.policies:
         parts.append(pol)
