@@ -115,12 +115,12 @@ def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
     when the remote has nothing yet); their blobs are read by one ``git cat-file``."""
     if theirs is None:
         paths = [p for p in gitops.changed_files(root, None, ours) if p.endswith(".md")]
-        blobs = gitops.read_blobs(root, [f"{ours}:{p}" for p in paths])
+        blobs = [data for _, data in gitops.read_blobs(root, [f"{ours}:{p}" for p in paths])]
         return plan.entries_in_out((p, b, None) for p, b in zip(paths, blobs))
     base = gitops.merge_base(root, ours, theirs)
     paths = sorted({p for side in (ours, theirs) for p in gitops.changed_files(root, base, side)
                     if p.endswith(".md")})
-    blobs = gitops.read_blobs(root, [f"{side}:{p}" for p in paths for side in (ours, theirs)])
+    blobs = [data for _, data in gitops.read_blobs(root, [f"{side}:{p}" for p in paths for side in (ours, theirs)])]
     return plan.entries_in_out((p, blobs[2 * i], blobs[2 * i + 1]) for i, p in enumerate(paths))
 
 
@@ -254,7 +254,7 @@ def conflicted_client(root: Path, text: str) -> str | None:
 
     key = names.normalise(text)
     unmerged = [p for p in gitops.status(root).unmerged if p.startswith("clients/") and p.endswith(".md")]
-    blobs = gitops.read_blobs(root, [f":{stage}:{p}" for p in unmerged for stage in (2, 3)])
+    blobs = [data for _, data in gitops.read_blobs(root, [f":{stage}:{p}" for p in unmerged for stage in (2, 3)])]
     found = []
     for i, rel in enumerate(unmerged):
         client_id = rel[len("clients/"):-3]

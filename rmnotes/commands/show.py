@@ -14,7 +14,8 @@ from rmnotes.options import as_of_option, client_argument, json_option, pass_app
 @as_of_option
 @pass_app
 def client_show(app: App, client: str, as_json: bool, as_of) -> None:
-    """Show CLIENT: profile, family, holdings, open follow-ups and last contacts.
+    """Show CLIENT: profile, family, holdings, open follow-ups, last contacts and the
+    documents in clients/<id>/ (newest first).
 
     --json prints the parsed front-matter plus `id` (dates as ISO strings).
     """
@@ -32,4 +33,5 @@ def client_show(app: App, client: str, as_json: bool, as_of) -> None:
         sums = totals(app.vault.config, c)
     except MissingRate as exc:
         sums = exc
-    out().print(client_sheet(c, app.vault.config, sums, as_of or app.today()))
+    out().print(client_sheet(c, app.vault.config, sums, as_of or app.today(),
+                             documents=app.vault.documents(c.id)))

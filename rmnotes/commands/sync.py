@@ -53,7 +53,12 @@ def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...]
     if (resume or ours or theirs) and remote:
         raise click.UsageError(_("REMOTE is for a new sync; --continue, --ours and --theirs finish the "
                                  "stopped one, whose remote is known"))
-    registered = _register_driver(app)
+    registered = app.ensure_merge_driver()  # before the sync's lock: it may commit .gitattributes
+    if registered:  # a fresh clone: git made its files with the umask's modes
+        from rmnotes.vault import ensure_private
+
+        if ensure_private(app.vault.root):
+            registered.append(_("made the clone's files owner-only (0600, folders 0700)"))
     with app.syncing() as change:
         if resume or ours or theirs:
             sides = {**{app.vault.rel(app.vault.client_path(c)): "ours" for c in ours},
@@ -61,9 +66,8 @@ def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...]
             done = sync.resume(app.vault.root, change, sides)
         else:
             done = sync.sync(app.vault.root, change, remote, lambda: app.vault.config.owner)
-    for note in (registered, *done.notes):
-        if note:
-            click.echo(note, err=True)
+    for note in (*registered, *done.notes):
+        click.echo(note, err=True)
     app.report_commit(done.hand, _("hand edits"))
     if done.stopped:
         for conflict in done.conflicts:
@@ -79,9 +83,3 @@ def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...]
         came=ngettext("{n} entry", "{n} entries", done.came).format(n=done.came),
         went=done.went,
         conflicts=ngettext("{n} conflict", "{n} conflicts", done.resolved).format(n=done.resolved)))
-
-
-def _register_driver(app: App) -> str | None:
-    """The merge driver registered in this clone's git config when it is missing (the
-    config does not travel with a clone); what was done, to say so."""
-    return None

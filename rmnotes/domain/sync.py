@@ -7,7 +7,6 @@ Nothing here runs git (``rmnotes.sync`` does) or prints.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -26,18 +25,14 @@ SHOWN = 60  # the longest value a conflict line quotes
 
 # ---------------------------------------------------------------------- entries in and out
 def _entries(data: bytes | None, path: str) -> Counter:
-    """A file's log entries, each by what it says (date, time, channel, text, attributes);
-    a file that is missing or cannot be read has none."""
+    """A file's log entries, each by its text as the merge driver and ``rmn verify`` cut
+    it (:func:`rmnotes.domain.merge.entry_texts`: its line and the lines under it); a file
+    that is missing or cannot be cut into parts has none."""
     if data is None:
         return Counter()
-    from rmnotes.parse.client import parse_client  # the YAML reader loads only when entries are counted
+    from rmnotes.domain.merge import entry_texts  # the YAML reader loads only when entries are counted
 
-    parsed = parse_client(data.decode("utf-8", "replace"), path)
-    if parsed.client is None:
-        return Counter()
-    return Counter((e.date.isoformat(), e.time, e.channel, e.text,
-                    json.dumps(dict(e.attrs), sort_keys=True, default=str, ensure_ascii=False))
-                   for e in parsed.client.entries)
+    return Counter(entry_texts(data) or ())
 
 
 def entries_in_out(files: Iterable[tuple[str, bytes | None, bytes | None]]) -> tuple[int, int]:

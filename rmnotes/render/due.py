@@ -30,7 +30,7 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, i.detail, i.hint)
+    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, detail_text(i), i.hint)
              for i in agenda.items]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
@@ -130,13 +130,27 @@ def summary(agenda: Agenda, style: str = "iso") -> str:
     return f"due from {span}: {agenda.overdue} overdue, {agenda.coming} coming"
 
 
+def detail_text(item: DueItem) -> str:
+    """The row's detail, with the amount of a maturity or a premium: ``美元定存 80,000 USD``."""
+    if item.amount is None:
+        return item.detail
+    from rmnotes.domain.money import money_text
+
+    places = 0 if item.amount == item.amount.to_integral_value() else 2
+    return f"{item.detail} {money_text(item.amount, places)} {item.currency}"
+
+
 def days_text(days: int) -> str:
     return "today" if days == 0 else f"{days:+d}"
 
 
 def agenda_rows(agenda: Agenda) -> list[dict]:
+    from rmnotes.render.jsonout import decimal_text
+
     return [{"client": i.client, "name": i.name, "reason": i.reason, "date": i.date.isoformat(),
-             "days": i.days, "detail": i.detail, "hint": i.hint} for i in agenda.items]
+             "days": i.days, "detail": i.detail, "hint": i.hint,
+             "amount": None if i.amount is None else decimal_text(i.amount), "currency": i.currency}
+            for i in agenda.items]
 
 
 def agenda_json(agenda: Agenda) -> str:
@@ -176,8 +190,8 @@ def agenda_ics(agenda: Agenda) -> bytes:
         event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", f"{item.name} · {item.reason}: {item.detail}")
-        lines = [item.detail]
+        event.add("summary", f"{item.name} · {item.reason}: {detail_text(item)}")
+        lines = [detail_text(item)]
         if item.days < 0:
             lines.append(f"due {item.date.isoformat()} ({-item.days} days overdue)")
         if item.hint:
