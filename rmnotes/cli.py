@@ -38,6 +38,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("history", "history", "client_history"),
     ("sync", "sync", "vault_sync"),
     ("remote", "remote", "vault_remote"),
+    ("import", "import_book", "book_import"),
+    ("export", "export", "book_export"),
     ("init", "init", "init_vault"),
     ("merge-file", "merge_file", "merge_file"),
     ("shell-init", "shell_init", "shell_init"),
