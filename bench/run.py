@@ -18,6 +18,8 @@ peer measured in the same run, interleaved run by run so both see the same machi
   vault with thousands of commits, with the floor of any Python tool that keeps rmn's git
   discipline (``peers/floor_log.py``: lock, ``git status``, append, ``git commit
   --include``), bare and with the imports of click and PyYAML;
+- ``rmn sync`` with nothing to do vs ``git fetch`` + ``git status`` of the same clone (the
+  least plain git does to know there is nothing to do);
 - ``rmn review --pdf`` (and ``--out`` PNGs) vs a bare matplotlib script drawing the same
   two charts (``peers/bare_charts.py``);
 - ``rmn --help`` and ``rmn --version`` start-up;
@@ -478,7 +480,7 @@ def chart_data(vault: Path, person: generate.Person, out: Path) -> Path:
 
 # --------------------------------------------------------------------------- groups
 GROUPS = ("startup", "cold", "warm", "list", "find", "rank", "review", "log", "merge", "verify",
-          "brief", "batch", "import")
+          "brief", "batch", "import", "sync")
 # the issue's goals for an import (seconds, by clients): a first import, and one that changes nothing
 IMPORT_GOALS = {300: (5.0, 3.0), 10_000: (60.0, None)}
 BATCH_CLIENTS = 40  # the month's review sheets of the important clients
@@ -717,6 +719,34 @@ def group_log(ctx: Context, st: SizeState, commits: int) -> None:
                             got[2], "plain git add + git commit", got[1]))
         ctx.rows.append(Row(n, "the same floor + import click, PyYAML", got[3],
                             "plain git add + git commit", got[1]))
+
+
+def group_sync(ctx: Context, st: SizeState) -> None:
+    """``rmn sync`` with nothing to do (the remote and the clone level) vs what plain git
+    must do to know that: ``git fetch`` + ``git status``. The remote is a bare clone of the
+    vault, the device a clone of it, both in the scratch folder (the vault stays as it is)."""
+    rmn, v, n = ctx.rmn, st.vault, st.size
+    if not rmn.has("sync"):
+        ctx.rows.append(not_available(n, "`rmn sync` (nothing to do)", "sync"))
+        return
+    if not (v / ".git").exists():
+        ctx.rows.append(Row(n, "`rmn sync`", note="skipped: the vault has no history (--commits 0)"))
+        return
+    hub, device = ctx.scratch / f"sync-{n}.git", ctx.scratch / f"sync-{n}"
+    for path in (hub, device):
+        shutil.rmtree(path, ignore_errors=True)
+    env = ctx.settings.env
+    subprocess.run(["git", "clone", "-q", "--bare", str(v), str(hub)], check=True, env=env)
+    subprocess.run(["git", "clone", "-q", str(hub), str(device)], check=True, env=env)
+    got = ctx.attempt(n, "sync", [
+        Spec("rmn sync", rmn(device, "sync")),
+        Spec("git fetch + git status", ["sh", "-c", "git fetch -q origin && git status --porcelain >/dev/null"],
+             cwd=device),
+    ])
+    if got:
+        goal, check = at_most(1.5)
+        ctx.rows.append(Row(n, "`rmn sync` with nothing to do", got[0], "plain git fetch + git status",
+                            got[1], goal, check))
 
 
 def group_brief(ctx: Context, st: SizeState) -> None:
@@ -1085,13 +1115,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "startup" in groups:
             group_startup(ctx)
-        per_size = ("cold", "warm", "list", "find", "rank", "review", "log", "brief")
         if "merge" in groups:
             group_merge(ctx)
         if "verify" in groups:
             (workdir / "verify").mkdir(exist_ok=True)
             group_verify(ctx, workdir, args.seed)
-        per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
+        per_size = ("cold", "warm", "list", "find", "rank", "review", "log", "brief", "sync")
         for n in sizes if any(g in groups for g in per_size) else ():
             vault = vault_for(workdir, n, args.seed, commits, settings)
             st = SizeState(n, vault, generate.people(n, args.seed))
@@ -1111,6 +1140,8 @@ def main(argv: list[str] | None = None) -> int:
                 group_log(ctx, st, commits)
             if "brief" in groups:
                 group_brief(ctx, st)
+            if "sync" in groups:
+                group_sync(ctx, st)
         if "batch" in groups:
             group_batch(ctx, workdir, args.seed)
         if "import" in groups:
@@ -1127,7 +1158,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(ctx.rows))
     if not args.no_write:
         if args.append and args.out.exists():
-            per_size = ("cold", "warm", "list", "find", "rank", "review", "log")
+            per_size = ("cold", "warm", "list", "find", "rank", "review", "log", "brief", "sync")
             ran = sizes if any(g in groups for g in per_size) else []
             if "import" in groups:
                 ran = ran + [n for n in parse_sizes(args.import_sizes or ("100" if args.quick else "300"))

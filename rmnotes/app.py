@@ -286,6 +286,22 @@ class App:
         return Written(written, failed, result)
 
     @contextlib.contextmanager
+    def syncing(self) -> Iterator[gitops.Change]:
+        """The door for ``rmn sync``, which lets git write the files it merges: the vault
+        lock for the whole fetch, merge and push (no rmn write runs meanwhile), and the git
+        side of the write, whose :meth:`gitops.Change.state` refuses a repository in a state
+        no tool may write in and whose :meth:`gitops.Change.commit_hand_edits` commits the
+        hand edits first. Files rmn itself rewrites while resolving go through
+        :func:`rmnotes.vault.atomic_write`, as here. git writes the files it merges under
+        an owner-only umask, so they stay 0600 like every file rmn makes."""
+        old_umask = os.umask(0o077)
+        try:
+            with self._writing(".") as change:
+                yield change
+        finally:
+            os.umask(old_umask)
+
+    @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
         """The vault lock, and the git side of one write (its ``git status`` starts now)."""
         from rmnotes import gitops

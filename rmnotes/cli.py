@@ -37,6 +37,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("check", "check", "vault_check"),
     ("verify", "verify", "vault_verify"),
     ("history", "history", "client_history"),
+    ("sync", "sync", "vault_sync"),
+    ("remote", "remote", "vault_remote"),
     ("import", "import_book", "book_import"),
     ("export", "export", "book_export"),
     ("init", "init", "init_vault"),

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from rmnotes.errors import GitError
+from rmnotes.i18n import _
 
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
@@ -98,6 +99,12 @@ def init(root: Path, owner: str | None) -> None:
     """``git init`` with a repo-local identity when the user has none configured."""
     if not is_repo(root):
         run(root, "init", "-q")
+    ensure_identity(root, owner)
+
+
+def ensure_identity(root: Path, owner: str | None) -> None:
+    """A repo-local git identity from ``owner`` where git has none (a fresh clone of a
+    user who never configured git): rmn's commits never fail for want of a name."""
     name = run(root, "config", "user.name", check=False).stdout.strip()
     email = run(root, "config", "user.email", check=False).stdout.strip()
     if not name:
@@ -118,6 +125,7 @@ class Status:
     staged_elsewhere: bool = False  # something outside the vault paths is staged (or unmerged)
     detached: bool = False  # HEAD names a commit, not a branch
     unmerged: tuple[str, ...] = ()  # paths with a conflict not yet resolved, anywhere in the repository
+    branch: str | None = None  # the branch HEAD is on (None when detached)
 
 
 _STATUS = ("status", "--porcelain", "-z", "--branch", "--untracked-files=all")
@@ -132,6 +140,7 @@ def parse_status(out: str) -> Status:
     changed: set[str] = set()
     unmerged: list[str] = []
     staged_elsewhere = detached = False
+    branch = None
     parts = out.split("\0")
     i = 0
     while i < len(parts):
@@ -139,6 +148,8 @@ def parse_status(out: str) -> Status:
         i += 1
         if item.startswith("## "):  # no entry starts so: X is never '#'
             detached = item == "## HEAD (no branch)"
+            if not detached:  # `## main...origin/main [ahead 1]`, `## No commits yet on main`
+                branch = item[3:].removeprefix("No commits yet on ").split("...", 1)[0].split(" ", 1)[0]
             continue
         if len(item) < 4:
             continue
@@ -153,7 +164,7 @@ def parse_status(out: str) -> Status:
                 changed.add(path)
             elif path and item[0] not in " ?!":
                 staged_elsewhere = True
-    return Status(tuple(sorted(changed)), staged_elsewhere, detached, tuple(sorted(unmerged)))
+    return Status(tuple(sorted(changed)), staged_elsewhere, detached, tuple(sorted(unmerged)), branch)
 
 
 def status(root: Path) -> Status:
@@ -240,6 +251,7 @@ class Unsafe:
 _MARKERS = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD", "sequencer",
             "MERGE_HEAD", "BISECT_LOG")
 _REPO = "the vault's git repository"
+SYNC_MERGE = "sync: merge "  # how `rmn sync` begins the message of its merges
 
 
 def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsafe | None:
@@ -270,6 +282,11 @@ def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsaf
             return operation("revert", "a revert", "git revert")
         return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
     if "MERGE_HEAD" in found:
+        if _read(paths["MERGE_MSG"]).startswith(SYNC_MERGE) if "MERGE_MSG" in paths else False:
+            return Unsafe("merge", _("the vault is in the middle of a sync{conflicts}: edit the files and "
+                                     "run 'rmn sync --continue', or keep one side of a client's conflicts "
+                                     "with 'rmn sync --ours CLIENT' or '--theirs CLIENT'; undo the sync with "
+                                     "'git merge --abort'").format(conflicts=conflicts))
         return operation("merge", "a merge", "git merge")
     if "BISECT_LOG" in found:
         return Unsafe("bisect", f"{_REPO} is in the middle of a bisect: end it with 'git bisect reset'")
@@ -315,7 +332,7 @@ def _branch_to_return_to(root: Path) -> str | None:
 _IN_PROGRESS = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")
 # where this worktree keeps its index and the files of _MARKERS (a linked worktree or a
 # submodule has a .git file, and its own index and MERGE_HEAD in a folder elsewhere)
-_NAMED = ("index", *_MARKERS)
+_NAMED = ("index", *_MARKERS, "MERGE_MSG")
 _GIT_PATHS = ("rev-parse", *(arg for name in _NAMED for arg in ("--git-path", name)))
 
 
@@ -454,6 +471,173 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
     return out
 
 
+# ---------------------------------------------------------------------- remotes and sync
+# What `rmn sync` asks of git, one process each. Nothing here adds a remote by itself:
+# the user does (`rmn remote add URL`, or `git remote add`).
+
+
+def remotes(root: Path) -> list[str]:
+    return run(root, "remote").stdout.split()
+
+
+def remote_url(root: Path, name: str) -> str | None:
+    return run(root, "remote", "get-url", name, check=False).stdout.strip() or None
+
+
+def remote_add(root: Path, name: str, url: str) -> None:
+    run(root, "remote", "add", "--", name, url)
+
+
+def current_branch(root: Path) -> str | None:
+    """The branch HEAD is on (None when detached)."""
+    return run(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.strip() or None
+
+
+def config_get(root: Path, key: str) -> str | None:
+    return run(root, "config", "--get", key, check=False).stdout.strip() or None
+
+
+def config_list(root: Path) -> dict[str, str]:
+    """Every setting git sees in the repository (its own, the user's, the system's), the
+    last value of each key winning, as git reads them: one process for all a sync asks."""
+    out = run(root, "config", "-z", "--list").stdout
+    found: dict[str, str] = {}
+    for item in out.split("\0"):
+        if item:
+            key, _sep, value = item.partition("\n")
+            found[key] = value
+    return found
+
+
+def config_set(root: Path, key: str, value: str) -> None:
+    run(root, "config", key, value)
+
+
+def revs(root: Path, *refs: str) -> list[str | None]:
+    """The commits ``refs`` name, None for one that names none: one process when all do."""
+    proc = run(root, "rev-parse", *(f"{r}^{{commit}}" for r in refs), check=False)  # refs made here: no option
+    if proc.returncode == 0:
+        return proc.stdout.split()
+    return [rev(root, r) for r in refs]
+
+
+def rev(root: Path, ref: str) -> str | None:
+    """The commit ``ref`` names, or None when it names none."""
+    return run(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False).stdout.strip() or None
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    return run(root, "merge-base", a, b, check=False).stdout.strip() or None
+
+
+def is_ancestor(root: Path, a: str, b: str) -> bool:
+    return run(root, "merge-base", "--is-ancestor", a, b, check=False).returncode == 0
+
+
+def fetch(root: Path, remote: str) -> None:
+    """``git fetch REMOTE``: its branches land in ``refs/remotes/REMOTE/``."""
+    with Fetch(root, remote) as fetching:
+        fetching.wait()
+
+
+class Fetch:
+    """``git fetch REMOTE`` started now, to run while other git processes do (it touches
+    only ``refs/remotes/REMOTE/`` and the object store); :meth:`wait` for it, or leave the
+    ``with`` block to stop it."""
+
+    _ARGS = ("fetch", "-q", "--no-tags", "--")
+
+    def __init__(self, root: Path, remote: str):
+        self.root, self.remote = root, remote
+        self._proc: subprocess.Popen | None = _start(root, (*self._ARGS, remote))
+
+    def __enter__(self) -> Fetch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.communicate()
+            self._proc = None
+
+    def wait(self) -> None:
+        if self._proc is not None:
+            proc, self._proc = self._proc, None
+            _finish(self.root, (*self._ARGS, self.remote), proc)
+
+
+def push(root: Path, remote: str, branch: str, upstream: str, set_upstream: bool) -> CommitResult:
+    """``git push REMOTE BRANCH:UPSTREAM``; a refusal (the remote moved on, no access) is
+    returned, not raised: the local commits are safe either way."""
+    args = ["push", "-q", *(["--set-upstream"] if set_upstream else []), "--", remote,
+            f"refs/heads/{branch}:refs/heads/{upstream}"]
+    proc = run(root, *args, check=False)
+    if proc.returncode != 0:
+        return CommitResult(None, "", (proc.stderr or proc.stdout).strip())
+    return CommitResult(_head(root))
+
+
+def changed_files(root: Path, a: str | None, b: str, prefix: str = "clients/") -> list[str]:
+    """Paths under ``prefix`` that differ between commits ``a`` and ``b`` (``a`` None: every
+    path of ``b``)."""
+    if a is None:
+        out = run(root, "ls-tree", "-r", "-z", "--name-only", b, "--", prefix).stdout
+    else:
+        out = run(root, "diff", "--name-only", "-z", "--no-renames", a, b, "--", prefix).stdout
+    return [p for p in out.split("\0") if p]
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What ``git merge`` did: the new HEAD, or the paths it left conflicted."""
+
+    sha: str | None
+    unmerged: tuple[str, ...] = ()
+
+
+def merge(root: Path, ref: str, message: str) -> Merged:
+    """Merge ``ref`` into HEAD with ``message`` (a fast-forward when HEAD is behind). The
+    ort strategy runs each path's merge driver (``.gitattributes``). Conflicts stop it with
+    the merge in progress: the result names the unmerged paths."""
+    proc = run(root, "merge", "-q", "--no-edit", "--no-stat", "-m", message, ref, check=False)
+    if proc.returncode == 0:
+        return Merged(_head(root))
+    unmerged = status(root).unmerged
+    if not unmerged:
+        raise _failed(root, ("merge",), proc)
+    return Merged(None, unmerged)
+
+
+def merge_head(root: Path) -> str | None:
+    """The commit a merge in progress is merging (``MERGE_HEAD``), else None."""
+    return rev(root, "MERGE_HEAD")
+
+
+def merge_message(root: Path) -> str:
+    """The message git prepared for the merge in progress (``MERGE_MSG``)."""
+    path = root / run(root, "rev-parse", "--git-path", "MERGE_MSG").stdout.strip()
+    return _read(path)
+
+
+def conclude_merge(root: Path, paths: Sequence[str], message: str) -> CommitResult:
+    """Mark ``paths`` resolved (``git add``) and commit the merge in progress with ``message``."""
+    mark_resolved(root, paths)
+    proc = run(root, "commit", "-q", "--no-edit", "--no-status", "--cleanup=strip", "-F", "-",
+               check=False, stdin=message)
+    if proc.returncode != 0:
+        return CommitResult(None, message, (proc.stdout + proc.stderr).strip())
+    return CommitResult(_head(root), message)
+
+
+def mark_resolved(root: Path, paths: Sequence[str]) -> None:
+    """Tell git the conflicts of ``paths`` are resolved: ``git add`` what is there, ``git rm``
+    what was deleted."""
+    present = [p for p in paths if os.path.lexists(root / p)]
+    gone = [p for p in paths if p not in present]
+    if present:
+        run(root, "add", "--", *present)
+    if gone:
+        run(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
 # ---------------------------------------------------------------------- three-way text merge
 def merge_text(base: bytes, ours: bytes, theirs: bytes,
                labels: tuple[str, str, str] = ("ours", "base", "theirs"),
@@ -593,7 +777,7 @@ def read_blobs(root: Path, ids: Sequence[str]) -> Iterator[tuple[str, bytes | No
 
     def ask() -> None:
         try:
-            proc.stdin.write("".join(f"{i}\n" for i in ids).encode("ascii"))
+            proc.stdin.write("".join(f"{i}\n" for i in ids).encode("utf-8"))
             proc.stdin.close()
         except BrokenPipeError:  # git stopped: the reader says so
             pass

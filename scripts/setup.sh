@@ -9,8 +9,11 @@ PYTHON="${PYTHON:-python3}"
 
 # (grep without -q: with pipefail, -q would stop reading early and fail the pipe.)
 # System packages: git (the vault's history), a CJK font (Chinese in charts and PDFs),
-# poppler-utils (pdftotext/pdftoppm, used by the rendering tests).
+# poppler-utils (pdftotext/pdftoppm, used by the rendering tests), git-remote-gcrypt and
+# gnupg (an encrypted remote for `rmn sync`, and its tests).
 need=()
+command -v git-remote-gcrypt >/dev/null 2>&1 || need+=(git-remote-gcrypt)
+command -v gpg >/dev/null 2>&1 || need+=(gnupg)
 command -v git >/dev/null 2>&1 || need+=(git)
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -i "WenQuanYi Micro Hei" >/dev/null || need+=(fonts-wqy-microhei)

@@ -40,6 +40,8 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml", "vobject"}),
     "rmnotes.gitops": (BASE, {"git"}),
+    # a sync: git through gitops, the files' meaning through parse and domain; prints nothing
+    "rmnotes.sync": (DOMAIN | {"rmnotes.gitops"}, set()),
     "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")

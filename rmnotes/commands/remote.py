@@ -1,0 +1,53 @@
+"""rmn remote: the vault's remote, which rmn never adds by itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rmnotes.app import App
+from rmnotes.errors import GitError
+from rmnotes.i18n import _
+from rmnotes.options import pass_app
+
+
+@click.group(name="remote")
+def vault_remote() -> None:
+    """The vault's remote: where 'rmn sync' sends and fetches (none until you add one)."""
+
+
+@vault_remote.command(name="add")
+@click.argument("url")
+@click.option("--name", default="origin", show_default=True, help=_("The remote's name."))
+@pass_app
+def remote_add(app: App, url: str, name: str) -> None:
+    """Add the remote at URL (a path, ssh://, https://, git:// or gcrypt:: URL)."""
+    from rmnotes import gitops
+
+    root = app.vault.root
+    url = url.strip()
+    if not url:
+        raise click.UsageError(_("URL is empty; give the remote repository's address"))
+    existing = gitops.remote_url(root, name)
+    if existing is not None:
+        raise GitError(_("the vault already has a remote named '{name}' ({url}); choose another name with "
+                         "--name, or change it with 'git remote set-url {name} URL'").format(name=name, url=existing))
+    url = _absolute(url)
+    gitops.remote_add(root, name, url)
+    click.echo(_("added remote '{name}' ({url}); run 'rmn sync' to send the vault there").format(
+        name=name, url=url), err=True)
+
+
+_GCRYPT = "gcrypt::"
+
+
+def _absolute(url: str) -> str:
+    """A folder given by a path relative to here, as an absolute path: git would read it
+    relative to the vault. URLs (``ssh://``, ``host:path``) stay as written."""
+    prefix = _GCRYPT if url.startswith(_GCRYPT) else ""
+    rest = url[len(prefix):]
+    if "://" in rest:
+        return url
+    path = Path(rest).expanduser()
+    return prefix + str(path.resolve()) if path.exists() else url

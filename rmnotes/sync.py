@@ -1,0 +1,288 @@
+"""``rmn sync``: the vault and its remote brought level through git, under the vault lock.
+
+One sync: commit the hand edits, ``git fetch`` the remote, merge its branch into ours (the
+merge driver of ``.gitattributes`` merges client files by meaning; see the README for why
+a merge and not a rebase), ``git push``. A real conflict stops the merge where git stops
+it: the conflicts are returned, and every writing command refuses until
+:func:`resume` (``--continue``, ``--ours``, ``--theirs``) concludes it.
+
+Returns results; never prints (the command does). Runs git only through ``gitops``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from rmnotes import gitops
+from rmnotes.domain import sync as plan
+from rmnotes.domain.sync import Conflict, Side
+from rmnotes.errors import DataError, GitError
+from rmnotes.i18n import _
+from rmnotes.vault import atomic_write
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a sync goes: the remote, our branch and the remote's branch it mirrors."""
+
+    remote: str
+    branch: str
+    upstream: str
+    set_upstream: bool  # our branch has no upstream yet: the first push sets it
+
+
+@dataclass(frozen=True, slots=True)
+class Synced:
+    """What a sync did. ``conflicts`` not empty: it stopped at them, with the merge in
+    progress; otherwise it completed (``pushed``: the remote got our commits)."""
+
+    target: Target
+    came: int = 0  # log entries in
+    went: int = 0  # log entries out
+    conflicts: tuple[Conflict, ...] = ()
+    resolved: int = 0  # conflicted files resolved by this run
+    pushed: bool = False
+    hand: gitops.CommitResult = field(default_factory=gitops.CommitResult)
+    notes: tuple[str, ...] = ()  # what was set up in this clone (its git identity, the merge driver)
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.conflicts)
+
+
+def target(config: Mapping[str, str], branch: str | None, remote: str | None) -> Target:
+    """The remote to sync with: ``remote`` if given, else the branch's upstream remote, else
+    the one remote there is; read from the repository's settings (:func:`gitops.config_list`).
+    No remote at all is an error that says how to add one."""
+    if branch is None:  # gitops.unsafe_state refuses first; kept for a direct call
+        raise GitError(_("HEAD is detached: go back to a branch before syncing"))
+    configured = config.get(f"branch.{branch}.remote")
+    merge = config.get(f"branch.{branch}.merge")
+    known = sorted(k[len("remote."):-len(".url")] for k in config if k.startswith("remote.") and k.endswith(".url"))
+    if remote is None:
+        remote = configured if configured in known else None
+    if remote is None:
+        if not known:
+            raise GitError(_("the vault has no remote to sync with: add yours with 'rmn remote add URL' "
+                             "(rmnotes never adds one by itself)"))
+        if len(known) > 1:
+            raise GitError(_("the vault has several remotes ({names}) and its branch follows none: "
+                             "name one, e.g. 'rmn sync {first}'").format(names=", ".join(known), first=known[0]))
+        remote = known[0]
+    elif remote not in known:
+        raise GitError(_("no remote named '{remote}' (the vault's remotes: {names}); add it with "
+                         "'rmn remote add URL --name {remote}'").format(
+                             remote=remote, names=", ".join(known) or _("none")))
+    follows = configured == remote and merge is not None and merge.startswith("refs/heads/")
+    upstream = merge.removeprefix("refs/heads/") if follows else branch
+    return Target(remote, branch, upstream, set_upstream=configured is None)
+
+
+def _only_remote(config: Mapping[str, str]) -> str | None:
+    names = [k for k in config if k.startswith("remote.") and k.endswith(".url")]
+    return names[0][len("remote."):-len(".url")] if len(names) == 1 else None
+
+
+def _message(t: Target) -> str:
+    return f"{gitops.SYNC_MERGE}{t.upstream} from {t.remote}\n"
+
+
+def _target_of_merge(root: Path) -> Target:
+    """The target a stopped sync was going to, read back from its merge message."""
+    first = gitops.merge_message(root).split("\n", 1)[0]
+    upstream, _sep, remote = first.removeprefix(gitops.SYNC_MERGE).rpartition(" from ")
+    branch = gitops.current_branch(root) or upstream
+    configured = gitops.config_get(root, f"branch.{branch}.remote")
+    return Target(remote, branch, upstream, set_upstream=configured is None)
+
+
+def _settle(root: Path, config: Mapping[str, str], owner: Callable[[], str | None]) -> list[str]:
+    """What a fresh clone lacks, set in its own config: a git identity (from the vault's
+    ``owner``) when git has none. Returns what was done, to say so."""
+    notes = []
+    if not config.get("user.name") or not config.get("user.email"):
+        gitops.ensure_identity(root, owner())
+        notes.append(_("this clone had no git identity: set one for the vault from its owner"))
+    return notes
+
+
+def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
+    """Log entries ``theirs`` has that ``ours`` lacks, and the other way round, over the
+    client files either side changed since their common commit (every file of ``ours``
+    when the remote has nothing yet); their blobs are read by one ``git cat-file``."""
+    if theirs is None:
+        paths = [p for p in gitops.changed_files(root, None, ours) if p.endswith(".md")]
+        blobs = [data for _, data in gitops.read_blobs(root, [f"{ours}:{p}" for p in paths])]
+        return plan.entries_in_out((p, b, None) for p, b in zip(paths, blobs))
+    base = gitops.merge_base(root, ours, theirs)
+    paths = sorted({p for side in (ours, theirs) for p in gitops.changed_files(root, base, side)
+                    if p.endswith(".md")})
+    blobs = [data for _, data in gitops.read_blobs(root, [f"{side}:{p}" for p in paths for side in (ours, theirs)])]
+    return plan.entries_in_out((p, blobs[2 * i], blobs[2 * i + 1]) for i, p in enumerate(paths))
+
+
+def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[[], str | None]) -> Synced:
+    """Commit hand edits, fetch, merge, push (see the module's text). ``change`` is the git
+    side of the vault lock the caller holds; ``owner`` gives the vault's owner, asked only
+    when a clone has no git identity yet."""
+    config = gitops.config_list(root)  # runs while change's git status does
+    with contextlib.ExitStack() as stack:
+        # the fetch runs beside git status and the hand edits' commit when the remote is known
+        # without the branch (named, or the only one); it changes nothing a sync may not undo
+        early = remote or _only_remote(config)
+        fetching = stack.enter_context(gitops.Fetch(root, early)) if early else None
+        unsafe = change.state()
+        if unsafe is not None:
+            raise GitError(_("{state}; nothing was done").format(state=unsafe))
+        to = target(config, change.status().branch, remote)
+        notes = _settle(root, config, owner)
+        hand = change.commit_hand_edits()
+        if not hand.ok:
+            raise GitError(_("the hand edits could not be committed, so nothing was synced: {error}").format(
+                error=hand.error))
+        if fetching is not None and fetching.remote == to.remote:
+            fetching.wait()
+        else:
+            gitops.fetch(root, to.remote)
+    ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
+    if ours is None:
+        raise GitError(_("the vault has no commit yet: run 'rmn init' first"))
+    if theirs is not None and gitops.merge_base(root, ours, theirs) is None:
+        raise GitError(_("{remote}'s branch {branch} shares no history with this vault: it holds another "
+                         "book, or this vault was made with its own 'rmn init'; sync with a remote made "
+                         "from this vault (an empty repository the first time), or clone the remote and "
+                         "work in the clone").format(remote=to.remote, branch=to.upstream))
+    came, went = _count(root, ours, theirs) if ours != theirs else (0, 0)
+    if theirs is not None and ours != theirs and not gitops.is_ancestor(root, theirs, ours):
+        merged = gitops.merge(root, theirs, _message(to))
+        if merged.sha is None:
+            return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand,
+                          notes=tuple(notes))
+    return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs)
+
+
+def _push(root: Path, to: Target, done: Synced, theirs: str | None) -> Synced:
+    head = gitops.rev(root, "HEAD")
+    if head == theirs and not to.set_upstream:
+        return done
+    pushed = gitops.push(root, to.remote, to.branch, to.upstream, to.set_upstream)
+    if not pushed.ok:
+        raise GitError(_("{remote} refused the push: {error}; this vault keeps its commits: run 'rmn sync' "
+                         "again (someone may have pushed meanwhile)").format(remote=to.remote, error=pushed.error))
+    return Synced(to, done.came, done.went, resolved=done.resolved, pushed=head != theirs, hand=done.hand,
+                  notes=done.notes)
+
+
+def _conflicts(root: Path, paths: tuple[str, ...]) -> list[Conflict]:
+    out: list[Conflict] = []
+    for rel in paths:
+        path = root / rel
+        found = plan.conflicts_in(path.read_bytes().decode("utf-8", "replace"), rel) if path.is_file() else []
+        # no markers: changed on one side, deleted on the other (git leaves the changed file)
+        out += found or [Conflict(rel, None, _("changed on one side and deleted on the other: keep the file "
+                                               "or delete it, then run 'rmn sync --continue'"), "", "")]
+    return out
+
+
+def _check_resolved(root: Path, rel: str) -> None:
+    """A conflicted file the user says is resolved: no conflict marker left, and a client
+    file that parses. Raises naming the first line that is not."""
+    from rmnotes.parse.client import conflict_markers, parse_client
+
+    path = root / rel
+    if not path.exists():
+        return
+    text = path.read_bytes().decode("utf-8", "replace")
+    left = conflict_markers(text)
+    if left:
+        raise DataError(_("{rel}:{line}: a conflict marker is still there: keep the lines you mean, delete "
+                          "the marker lines, then run 'rmn sync --continue' again").format(rel=rel, line=left[0][0]))
+    if rel.startswith("clients/") and rel.endswith(".md"):
+        parsed = parse_client(text, rel)
+        if parsed.client is None:
+            first = parsed.errors[0] if parsed.errors else rel
+            raise DataError(_("{first}; fix it, then run 'rmn sync --continue' again").format(first=first))
+
+
+def resume(root: Path, change: gitops.Change, sides: Mapping[str, Side]) -> Synced:
+    """Conclude a stopped sync: ``sides`` maps conflicted files to the side whose values
+    they keep (``--ours``/``--theirs``); the other conflicted files must have been edited
+    (``--continue``). Files still in conflict stop it again; otherwise the merge is
+    committed and pushed."""
+    st = change.status()
+    merging = gitops.merge_head(root)
+    if merging is None or not gitops.merge_message(root).startswith(gitops.SYNC_MERGE):
+        unsafe = change.state()
+        if unsafe is not None:
+            raise GitError(_("{state}; this is not a stopped sync, so 'rmn sync' leaves it to you").format(state=unsafe))
+        raise GitError(_("no sync is waiting to be continued: run 'rmn sync'"))
+    to = _target_of_merge(root)
+    unmerged = list(st.unmerged)
+    for rel, side in sides.items():
+        if rel not in unmerged:
+            listed = ", ".join(unmerged) or _("none")
+            raise DataError(_("{rel} has no conflict left to resolve (the conflicted files: {listed})").format(
+                rel=rel, listed=listed))
+        _take(root, rel, side)
+    resolved = list(sides)
+    if sides:
+        gitops.mark_resolved(root, resolved)
+        unmerged = [p for p in unmerged if p not in sides]
+        left = _conflicts(root, tuple(unmerged))
+        if left:
+            return Synced(to, conflicts=tuple(left), resolved=len(resolved))
+    for rel in unmerged:
+        _check_resolved(root, rel)
+    ours = gitops.rev(root, "HEAD")
+    came, went = _count(root, ours, merging)
+    concluded = gitops.conclude_merge(root, unmerged, gitops.merge_message(root))
+    if not concluded.ok:
+        raise GitError(_("the sync's merge could not be committed: {error}").format(error=concluded.error))
+    done = Synced(to, came, went, resolved=len(resolved) + len(unmerged))
+    return _push(root, to, done, merging)
+
+
+def conflicted_client(root: Path, text: str) -> str | None:
+    """The id of the conflicted client file ``text`` names (its id, name or an alias, on
+    either side of the conflict): such a file cannot be read while it holds both sides, so
+    the index does not know it."""
+    from rmnotes import names
+    from rmnotes.parse.client import parse_client
+
+    key = names.normalise(text)
+    unmerged = [p for p in gitops.status(root).unmerged if p.startswith("clients/") and p.endswith(".md")]
+    blobs = [data for _, data in gitops.read_blobs(root, [f":{stage}:{p}" for p in unmerged for stage in (2, 3)])]
+    found = []
+    for i, rel in enumerate(unmerged):
+        client_id = rel[len("clients/"):-3]
+        keys = {names.normalise(client_id)}
+        for data in blobs[2 * i:2 * i + 2]:
+            parsed = parse_client(data.decode("utf-8", "replace"), rel) if data else None
+            if parsed is not None and parsed.client is not None:
+                keys |= names.client_keys(client_id, parsed.client.name, parsed.client.aliases)
+        if key in keys:
+            found.append(client_id)
+    return found[0] if len(found) == 1 else None
+
+
+def _take(root: Path, rel: str, side: Side) -> None:
+    """Keep ``side``'s lines in each conflict of ``rel``; the file must then parse."""
+    path = root / rel
+    if not path.is_file():
+        raise DataError(_("{rel} was deleted on one side: keep it with 'git checkout --{side} -- {rel}' or "
+                          "remove it with 'git rm {rel}', then run 'rmn sync --continue'").format(rel=rel, side=side))
+    from rmnotes.parse.client import parse_client
+
+    data, count = plan.take_side(path.read_bytes(), side)
+    if count == 0:
+        raise DataError(_("{rel} shows no conflict to resolve: edit it, then run 'rmn sync --continue'").format(rel=rel))
+    parsed = parse_client(data.decode("utf-8", "replace"), rel)
+    if parsed.client is None:
+        first = parsed.errors[0] if parsed.errors else rel
+        raise DataError(_("{first} (with {side}'s side of each conflict); nothing was written: edit the file, "
+                          "then run 'rmn sync --continue'").format(first=first, side=side))
+    atomic_write(path, data)
+

@@ -1,0 +1,419 @@
+"""rmn sync and rmn remote add: two devices, one book, through real remotes.
+
+Every remote is real: a bare repository reached by its path, and the same through a
+``git daemon`` on 127.0.0.1 that the ``daemon`` fixture starts on a free port and stops.
+Each device is a real clone; the merges run git's own ``merge`` with rmnotes' merge driver.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run, write_client
+
+WANG = """\
+    ---
+    name: 王偉
+    tier: A
+    profile:
+      mobile: "0912345678"
+      birthday: 1975-06-12
+    ---
+    Likes golf.
+
+    ## Follow-ups
+    - [ ] 2026-11-01 寄送保險提案
+    - [ ] 2026-12-01 確認基金轉換
+
+    ## Log
+    - 2026-10-05 M 季度資產回顧
+    - 2026-11-02 T 問候
+"""
+CHEN = """\
+    ---
+    name: 陳美玲
+    ---
+    ## Log
+    - 2026-11-06 T 問候
+"""
+
+
+# ---------------------------------------------------------------------- remotes
+@pytest.fixture
+def hub(tmp_path) -> Path:
+    """An empty bare repository: the private remote, reached by its path."""
+    path = tmp_path / "served" / "book.git"
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "--bare")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def daemon(hub) -> str:
+    """``git daemon`` serving ``hub``'s folder on 127.0.0.1 (a free port), pushes allowed;
+    its URL for ``hub``. Stopped when the test ends."""
+    base = hub.parent
+    for _attempt in range(5):
+        port = _free_port()
+        proc = subprocess.Popen(
+            ["git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
+             f"--base-path={base}", "--listen=127.0.0.1", f"--port={port}", "--informative-errors", str(base)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        if proc.poll() is None:
+            break
+        proc.communicate()  # the port was taken meanwhile: another one
+    else:  # pragma: no cover - no free port five times over
+        pytest.fail("git daemon did not start")
+    try:
+        yield f"git://127.0.0.1:{port}/{hub.name}"
+    finally:
+        os.killpg(proc.pid, 15)  # the daemon and the children serving a connection
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
+@pytest.fixture(params=["path", "daemon"])
+def url(request, hub) -> str:
+    """The remote's URL: the bare repository's path, or the same repository served by git daemon."""
+    if request.param == "path":
+        return str(hub)
+    return request.getfixturevalue("daemon")
+
+
+# ---------------------------------------------------------------------- devices
+def sync(device: Path, *args: str):
+    return run(["sync", *args], vault=device)
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result.stdout
+
+
+def clone(url: str, to: Path) -> Path:
+    subprocess.run(["git", "clone", "-q", url, str(to)], check=True, capture_output=True)
+    return to
+
+
+@pytest.fixture
+def devices(vault, url, tmp_path) -> tuple[Path, Path]:
+    """The office desktop (the vault, first sent to the remote) and a laptop (a clone of
+    the remote, set up by its first sync)."""
+    write_client(vault, "wang-wei", WANG)
+    write_client(vault, "chen-mei-ling", CHEN)
+    ok(run(["remote", "add", url], vault=vault))
+    ok(sync(vault))  # commits the two hand-written files and pushes them
+    laptop = clone(url, tmp_path / "laptop")
+    ok(sync(laptop))
+    return vault, laptop
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def entries(path: Path) -> list[str]:
+    return [ln for ln in path.read_text(encoding="utf-8").split("## Log\n", 1)[1].splitlines() if ln.startswith("- ")]
+
+
+SUMMARY = re.compile(r"^sync: (\d+) (?:entry|entries) in, (\d+) out, (\d+) conflicts?$")
+
+
+def summary(result) -> tuple[int, int, int]:
+    m = SUMMARY.match(ok(result).strip())
+    assert m, result.stdout
+    return int(m.group(1)), int(m.group(2)), int(m.group(3))
+
+
+# ---------------------------------------------------------------------- no remote by default
+def test_no_remote_is_ever_added_by_default(vault):
+    assert git(vault, "remote").strip() == ""
+    write_client(vault, "wang-wei", WANG)
+    result = sync(vault)
+    assert result.exit_code == 1
+    assert "no remote" in result.stderr and "rmn remote add URL" in result.stderr
+    assert git(vault, "remote").strip() == ""
+
+
+def test_remote_add_takes_a_folder_relative_to_here_and_refuses_a_second_origin(vault, hub, monkeypatch):
+    monkeypatch.chdir(hub.parent)
+    ok(run(["remote", "add", hub.name], vault=vault))
+    assert git(vault, "remote", "get-url", "origin").strip() == str(hub)
+    again = run(["remote", "add", "ssh://example.invalid/book.git"], vault=vault)
+    assert again.exit_code == 1 and "already has a remote named 'origin'" in again.stderr
+    ok(run(["remote", "add", "ssh://example.invalid/book.git", "--name", "office"], vault=vault))
+    assert git(vault, "remote").split() == ["office", "origin"]
+    several = sync(vault)  # two remotes, and the branch follows neither yet
+    assert several.exit_code == 1 and "rmn sync office" in several.stderr
+
+
+# ---------------------------------------------------------------------- the simple ways
+def test_first_sync_sends_the_book_then_nothing_to_do(vault, url):
+    write_client(vault, "wang-wei", WANG)
+    ok(run(["remote", "add", url], vault=vault))
+    assert summary(sync(vault)) == (0, 2, 0)  # the two entries of the hand-written file went out
+    assert git(vault, "log", "-1", "--format=%s").startswith("hand edits: clients/wang-wei.md")
+    assert summary(sync(vault)) == (0, 0, 0)
+    assert git(vault, "rev-parse", "HEAD") == git(vault, "rev-parse", "origin/" + git(vault, "branch", "--show-current").strip())
+
+
+def test_one_side_only_fast_forwards_and_counts(devices):
+    office, laptop = devices
+    ok(run(["log", "wang-wei", "T", "約下週見面", "--date", "2026-11-20"], vault=laptop))
+    ok(run(["log", "wang-wei", "E", "寄出提案", "--date", "2026-11-21"], vault=laptop))
+    assert summary(sync(laptop)) == (0, 2, 0)
+    before = git(office, "rev-list", "--count", "HEAD")
+    assert summary(sync(office)) == (2, 0, 0)
+    assert int(git(office, "rev-list", "--count", "HEAD")) == int(before) + 2  # no merge commit
+    assert (office / "clients/wang-wei.md").read_bytes() == (laptop / "clients/wang-wei.md").read_bytes()
+
+
+def test_hand_edits_are_committed_before_the_sync(devices):
+    office, laptop = devices
+    edit(laptop / "clients/chen-mei-ling.md", "name: 陳美玲\n", "name: 陳美玲\ntier: A\n")
+    summary(sync(laptop))
+    assert git(laptop, "status", "--porcelain").strip() == ""
+    assert "hand edits: clients/chen-mei-ling.md" in git(laptop, "log", "-2", "--format=%s")
+    summary(sync(office))
+    assert "tier: A" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- two devices, one client
+def _diverge(office: Path, laptop: Path) -> None:
+    """The Must-show edits: both log a call to 王偉 and add a different follow-up, the office
+    ticks an old follow-up and changes the mobile, the laptop changes the tier."""
+    ok(run(["log", "wang-wei", "T", "辦公室來電，談基金", "--date", "2026-11-20", "--time", "09:30",
+            "--next", "2026-12-05 寄基金說明書"], vault=office))
+    ok(run(["done", "wang-wei", "保險"], vault=office))
+    edit(office / "clients/wang-wei.md", 'mobile: "0912345678"', 'mobile: "0922000111"')
+    ok(run(["log", "wang-wei", "M", "到府拜訪，太太也在", "--date", "2026-11-20", "--time", "19:00",
+            "--next", "2026-12-08 約體檢"], vault=laptop))
+    edit(laptop / "clients/wang-wei.md", "tier: A", "tier: B")
+
+
+@pytest.mark.parametrize("first", ["office", "laptop"])
+def test_two_devices_merge_by_meaning(devices, first):
+    office, laptop = devices
+    _diverge(office, laptop)
+    one, two = (office, laptop) if first == "office" else (laptop, office)
+    assert summary(sync(one)) == (0, 1, 0)
+    assert summary(sync(two)) == (1, 1, 0)  # the merge: one entry in, one out
+    assert summary(sync(one)) == (1, 0, 0)
+    assert summary(sync(two)) == (0, 0, 0)
+
+    wang = "clients/wang-wei.md"
+    assert (office / wang).read_bytes() == (laptop / wang).read_bytes()
+    text = (office / wang).read_text(encoding="utf-8")
+    assert entries(office / wang) == [
+        "- 2026-10-05 M 季度資產回顧",
+        "- 2026-11-02 T 問候",
+        "- 2026-11-20 09:30 T 辦公室來電，談基金",
+        "- 2026-11-20 19:00 M 到府拜訪，太太也在",
+    ]
+    assert "- [x] 2026-11-01 寄送保險提案" in text
+    assert "- [ ] 2026-12-05 寄基金說明書" in text and "- [ ] 2026-12-08 約體檢" in text
+    assert 'mobile: "0922000111"' in text and "tier: B" in text
+    assert "<<<<<<<" not in text and ">>>>>>>" not in text and "=======" not in text
+    for device in (office, laptop):
+        check = run(["check"], vault=device)
+        assert check.exit_code == 0 and check.stdout == "", check.stdout
+        verify = run(["verify"], vault=device)
+        assert verify.exit_code == 0, verify.stdout + verify.stderr
+        assert git(device, "status", "--porcelain").strip() == ""
+
+
+def test_the_merge_commit_names_no_machine_path(devices, tmp_path):
+    office, laptop = devices
+    _diverge(office, laptop)
+    summary(sync(office))
+    summary(sync(laptop))
+    messages = git(laptop, "log", "--format=%B")
+    assert "sync: merge " in messages
+    assert str(tmp_path) not in messages and "/tmp" not in messages
+
+
+# ---------------------------------------------------------------------- a real conflict
+def _same_key_twice(office: Path, laptop: Path) -> None:
+    edit(office / "clients/wang-wei.md", 'mobile: "0912345678"', 'mobile: "0922000111"')
+    ok(run(["log", "wang-wei", "T", "新號碼", "--date", "2026-11-20", "--time", "09:30"], vault=office))
+    edit(laptop / "clients/wang-wei.md", 'mobile: "0912345678"', 'mobile: "0933444555"')
+    ok(run(["log", "wang-wei", "S", "LINE 問候", "--date", "2026-11-20", "--time", "19:00"], vault=laptop))
+    summary(sync(office))
+
+
+def _stopped(laptop: Path):
+    result = sync(laptop)
+    assert result.exit_code == 1
+    line = re.search(r'^clients/wang-wei\.md:(\d+): profile\.mobile: ours "0933444555" theirs "0922000111"$',
+                     result.stdout, re.M)
+    assert line, result.stdout
+    assert "rmn sync --continue" in result.stderr and "--ours CLIENT" in result.stderr
+    marked = (laptop / "clients/wang-wei.md").read_text(encoding="utf-8").splitlines()
+    assert marked[int(line.group(1)) - 1].startswith("<<<<<<<")
+    return result
+
+
+def _refuses_writes_reads_work(laptop: Path) -> None:
+    before = (laptop / "clients/chen-mei-ling.md").read_bytes()
+    log = run(["log", "chen-mei-ling", "T", "問候"], vault=laptop)
+    assert log.exit_code == 1 and "middle of a sync" in log.stderr and "nothing was written" in log.stderr
+    assert (laptop / "clients/chen-mei-ling.md").read_bytes() == before
+    assert run(["show", "chen-mei-ling"], vault=laptop).exit_code == 0
+    assert run(["log", "chen-mei-ling"], vault=laptop).exit_code == 0
+    again = sync(laptop)
+    assert again.exit_code == 1 and "middle of a sync" in again.stderr
+
+
+def _complete(office: Path, laptop: Path, mobile: str) -> None:
+    assert summary(sync(office)) == (1, 0, 0)
+    wang = "clients/wang-wei.md"
+    assert (office / wang).read_bytes() == (laptop / wang).read_bytes()
+    assert f'mobile: "{mobile}"' in (office / wang).read_text(encoding="utf-8")
+    assert [e for e in entries(office / wang) if "2026-11-20" in e] == [
+        "- 2026-11-20 09:30 T 新號碼", "- 2026-11-20 19:00 S LINE 問候"]
+    assert run(["check"], vault=laptop).stdout == ""
+    assert git(laptop, "status", "--porcelain").strip() == ""
+
+
+@pytest.mark.parametrize("side, kept", [("--ours", "0933444555"), ("--theirs", "0922000111")])
+def test_the_same_key_changed_on_both_sides_stops_then_one_side_is_kept(devices, side, kept):
+    office, laptop = devices
+    _same_key_twice(office, laptop)
+    _stopped(laptop)
+    _refuses_writes_reads_work(laptop)
+    assert summary(sync(laptop, side, "王偉")) == (1, 1, 1)
+    _complete(office, laptop, kept)
+
+
+def test_the_same_key_changed_on_both_sides_edited_then_continued(devices):
+    office, laptop = devices
+    _same_key_twice(office, laptop)
+    _stopped(laptop)
+    early = sync(laptop, "--continue")  # the markers are still there
+    assert early.exit_code == 1 and "conflict marker is still there" in early.stderr
+    path = laptop / "clients/wang-wei.md"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<<<<<<< [^\n]*\n.*?>>>>>>> [^\n]*\n", '  mobile: "0944666777"\n', text, flags=re.S)
+    path.write_text(text, encoding="utf-8")
+    _refuses_writes_reads_work(laptop)
+    assert summary(sync(laptop, "--continue")) == (1, 1, 1)
+    _complete(office, laptop, "0944666777")
+
+
+def test_continue_without_a_stopped_sync_says_so(devices):
+    office, _laptop = devices
+    result = sync(office, "--continue")
+    assert result.exit_code == 1 and "no sync is waiting" in result.stderr
+
+
+def test_a_remote_with_another_book_is_refused(vault, hub, tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "rmnotes.yaml").write_text((vault / "rmnotes.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (other / "clients").mkdir()
+    write_client(other, "chen-mei-ling", CHEN)  # another book: not the same first commit
+    ok(run(["init", str(other)]))
+    ok(run(["remote", "add", str(hub)], vault=other))
+    summary(sync(other))
+    ok(run(["remote", "add", str(hub)], vault=vault))
+    result = sync(vault)
+    assert result.exit_code == 1 and "shares no history" in result.stderr
+
+
+def test_a_push_the_remote_refuses_keeps_the_local_commits(devices, hub):
+    office, laptop = devices
+    hook = hub / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'closed for maintenance' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    ok(run(["log", "wang-wei", "T", "離線時記下", "--date", "2026-11-20"], vault=office))
+    head = git(office, "rev-parse", "HEAD")
+    result = sync(office)
+    assert result.exit_code == 1
+    assert "refused the push" in result.stderr and "closed for maintenance" in result.stderr
+    assert git(office, "rev-parse", "HEAD") == head
+    hook.unlink()
+    assert summary(sync(office)) == (0, 1, 0)
+
+
+def test_sync_refuses_a_detached_head_and_changes_nothing(devices):
+    office, _laptop = devices
+    git(office, "checkout", "-q", "--detach")
+    head = git(office, "rev-parse", "HEAD")
+    result = sync(office)
+    assert result.exit_code == 1 and "detached" in result.stderr
+    assert git(office, "rev-parse", "HEAD") == head
+
+
+def test_a_fresh_clone_gets_the_driver_and_owner_only_files_and_says_so(vault, hub, tmp_path):
+    write_client(vault, "wang-wei", WANG)
+    ok(run(["remote", "add", str(hub)], vault=vault))
+    ok(sync(vault))
+    laptop = clone(str(hub), tmp_path / "laptop")
+    unset = subprocess.run(["git", "config", "--local", "--get", "merge.rmnotes.driver"], cwd=laptop,
+                           capture_output=True, text=True)
+    assert unset.returncode == 1 and unset.stdout == ""
+    first = sync(laptop)
+    assert summary(first) == (0, 0, 0)
+    assert "registered the merge driver" in first.stderr and "owner-only" in first.stderr
+    assert "rmnotes merge-file" in git(laptop, "config", "--local", "--get", "merge.rmnotes.driver")
+    assert (laptop / "clients/wang-wei.md").stat().st_mode & 0o777 == 0o600
+    again = sync(laptop)
+    assert summary(again) == (0, 0, 0) and again.stderr == ""
+
+
+@pytest.mark.parametrize("how", ["merge", "rebase"])
+def test_git_merge_and_git_rebase_both_run_the_driver(vault, how):
+    """What the README's choice rests on: git's ort strategy runs the merge driver named in
+    .gitattributes for a merge (what rmn sync does) and for each pick of a rebase."""
+    write_client(vault, "wang-wei", WANG)
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "wang")
+    main = git(vault, "branch", "--show-current").strip()
+    git(vault, "checkout", "-q", "-b", "side")
+    ok(run(["log", "wang-wei", "T", "side call", "--date", "2026-11-21"], vault=vault))
+    git(vault, "checkout", "-q", main)
+    ok(run(["log", "wang-wei", "E", "main mail", "--date", "2026-11-20"], vault=vault))
+    if how == "merge":
+        git(vault, "merge", "-q", "--no-edit", "side")
+    else:
+        git(vault, "checkout", "-q", "side")
+        git(vault, "rebase", "-q", main)
+    assert entries(vault / "clients/wang-wei.md")[-2:] == ["- 2026-11-20 E main mail", "- 2026-11-21 T side call"]
+    assert git(vault, "status", "--porcelain").strip() == ""
+
+
+def test_a_client_deleted_on_one_side_and_changed_on_the_other_is_listed(devices):
+    office, laptop = devices
+    git(office, "rm", "-q", "clients/chen-mei-ling.md")
+    git(office, "commit", "-qm", "陳美玲 leaves the book")
+    summary(sync(office))
+    ok(run(["log", "chen-mei-ling", "T", "還在", "--date", "2026-11-20"], vault=laptop))
+    stopped = sync(laptop)
+    assert stopped.exit_code == 1
+    assert stopped.stdout.strip() == ("clients/chen-mei-ling.md: changed on one side and deleted on the other: "
+                                      "keep the file or delete it, then run 'rmn sync --continue'")
+    assert summary(sync(laptop, "--continue")) == (0, 2, 1)  # kept, as the laptop left it: both entries go back
+    assert summary(sync(office)) == (2, 0, 0)
+    assert "還在" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
