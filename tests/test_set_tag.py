@@ -150,6 +150,16 @@ def test_tag_no_op_and_partial(sample):
     assert run(["tag", "xiao-shu-juan", "+"], sample).exit_code == 1
 
 
+def test_a_tag_removed_whose_name_holds_an_h_is_not_taken_for_help(sample):
+    n = commits(sample)
+    result = run(["tag", "xiao-shu-juan", "-has-kids"], sample)
+    assert result.exit_code == 0, result.output
+    assert "Usage" not in result.output
+    assert meta(sample)["tags"] == ["likes-new-funds"]
+    assert commits(sample) == n + 1
+    assert "Usage" in run(["tag", "--help"], sample).output
+
+
 def test_tag_creates_the_list_and_empties_it(vault):
     from conftest import write_client
 
