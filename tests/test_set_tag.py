@@ -106,6 +106,14 @@ def test_one_commit_per_set_and_the_same_value_commits_nothing(sample):
     assert git(sample, "show", "--stat", "--format=", "HEAD").count("|") == 1
 
 
+def test_unset_of_a_key_the_file_lacks_says_so(sample):
+    n = commits(sample)
+    result = run(["set", "xiao-shu-juan", "--unset", "profile.nosuch"], sample)
+    assert result.exit_code == 0, result.output
+    assert "蕭淑娟 (xiao-shu-juan) has no profile.nosuch; nothing to change" in result.stderr
+    assert commits(sample) == n
+
+
 def test_unset_removes_the_key_and_its_line(sample):
     before = (sample / BOM_CRLF).read_bytes()
     n = commits(sample)
