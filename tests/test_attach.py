@@ -62,6 +62,7 @@ def test_a_name_already_there_refuses_the_whole_batch(book, tmp_path):
     result = run(["attach", "wang-wei", str(b), str(a)], vault=book)
     assert result.exit_code == 1
     assert "clients/wang-wei/a.pdf exists already" in result.stderr and "nothing was written" in result.stderr
+    assert f"rename {a} and attach it again" in result.stderr
     assert not (book / "clients" / "wang-wei" / "b.pdf").exists()
     assert (book / "clients" / "wang-wei" / "a.pdf").read_bytes() == b"first"
     assert commits(book) == before

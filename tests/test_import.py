@@ -424,3 +424,15 @@ def test_contacts_mode_fills_only_empty_fields_and_never_changes_the_status(vaul
     assert "status: prospect" in text and "since: 2026-11-28" in text
     edited = importing.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
     assert edited == "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\", email: w@example.com}\n---\n"
+
+
+def test_the_counts_of_one_are_said_in_the_singular(vault, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_bytes("客戶姓名,生日\r\n王大明,1975/13/01\r\n".encode("utf-8-sig"))
+    result = run(["import", str(path), "--dry-run"], vault)
+    assert result.exit_code == 1
+    assert "headers in row 1, 1 row, utf-8-sig" in result.stdout
+    assert "0 unchanged, 1 error; dry run" in result.stderr + result.stdout
+    path.write_bytes("客戶姓名,生日\r\n王大明,1975/12/01\r\n陳美玲,1/2/3/4\r\n林一,1980/13/1\r\n".encode("utf-8-sig"))
+    result = run(["import", str(path), "--dry-run"], vault)
+    assert "3 rows" in result.stdout and "2 errors; dry run" in result.stderr + result.stdout

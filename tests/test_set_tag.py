@@ -106,6 +106,14 @@ def test_one_commit_per_set_and_the_same_value_commits_nothing(sample):
     assert git(sample, "show", "--stat", "--format=", "HEAD").count("|") == 1
 
 
+def test_unset_of_a_key_the_file_lacks_says_so(sample):
+    n = commits(sample)
+    result = run(["set", "xiao-shu-juan", "--unset", "profile.nosuch"], sample)
+    assert result.exit_code == 0, result.output
+    assert "蕭淑娟 (xiao-shu-juan) has no profile.nosuch; nothing to change" in result.stderr
+    assert commits(sample) == n
+
+
 def test_unset_removes_the_key_and_its_line(sample):
     before = (sample / BOM_CRLF).read_bytes()
     n = commits(sample)
@@ -148,6 +156,16 @@ def test_tag_no_op_and_partial(sample):
     assert git(sample, "log", "-1", "--format=%s").strip() == "tag: 蕭淑娟 (xiao-shu-juan) +wine"
     assert meta(sample)["tags"] == ["has-kids", "likes-new-funds", "wine"]
     assert run(["tag", "xiao-shu-juan", "+"], sample).exit_code == 1
+
+
+def test_a_tag_removed_whose_name_holds_an_h_is_not_taken_for_help(sample):
+    n = commits(sample)
+    result = run(["tag", "xiao-shu-juan", "-has-kids"], sample)
+    assert result.exit_code == 0, result.output
+    assert "Usage" not in result.output
+    assert meta(sample)["tags"] == ["likes-new-funds"]
+    assert commits(sample) == n + 1
+    assert "Usage" in run(["tag", "--help"], sample).output
 
 
 def test_tag_creates_the_list_and_empties_it(vault):

@@ -46,7 +46,11 @@ def client_attach(app: App, client: str, files: tuple[Path, ...]) -> None:
             click.echo(_("warning: {file} is {mb} MB; every version of it stays in the vault's "
                          "history (see git LFS in the README)").format(
                 file=f, mb=len(data) // (1024 * 1024)), err=True)
-        batch.append((f"{folder}/{name}", data))
+        rel = f"{folder}/{name}"
+        if (app.vault.root / rel).exists():
+            raise RmnotesError(_("{rel} exists already: rename {file} and attach it again; "
+                                 "nothing was written").format(rel=rel, file=f))
+        batch.append((rel, data))
     listed = ", ".join(names)
     written = app.write_files([FileWrite(rel, lambda _old, data=data: data, create=True) for rel, data in batch],
                               f"attach: {c.name} ({c.id}) {listed}", whole=True)

@@ -44,7 +44,9 @@ def client_set(app: App, client: str, key: str, value: str | None, unset: bool) 
     for warning in done.value.warnings:
         click.echo(str(warning), err=True)
     who = f"{current.name} ({current.id})"
-    if not done.commit.sha and not done.commit.error:
+    if not done.commit.sha and not done.commit.error and unset:
+        click.echo(_("{who} has no {key}; nothing to change").format(who=who, key=shown), err=True)
+    elif not done.commit.sha and not done.commit.error:
         click.echo(_("{who}: {key} is already so; nothing to change").format(who=who, key=shown), err=True)
     elif unset:
         click.echo(_("unset {key} of {who}").format(key=shown, who=who), err=True)

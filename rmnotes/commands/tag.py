@@ -9,7 +9,9 @@ from rmnotes.i18n import _
 from rmnotes.options import client_argument, pass_app
 
 
-@click.command(name="tag", context_settings={"ignore_unknown_options": True}, help=_(
+# only --help: a -h option would take "-has-kids" or "-hard-to-reach" for a request for help
+@click.command(name="tag", context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+               help=_(
     "Add (+TAG) and remove (-TAG) CLIENT's tags, and commit: rmn tag 王偉 +golf "
     "-likes-new-funds. A tag without a sign is added. Only the tags line (or the lines of the "
     "tags that go and come) changes."))

@@ -66,7 +66,8 @@ def plan_lines(plan: Plan, dry_run: bool) -> list[str]:
                          "(name its columns with --map)").format(table=s.table))
             continue
         encoding = f", {s.encoding}" if s.encoding else ""
-        out.append(_("{table}: {kind} sheet, headers in row {row}, {n} rows{encoding}").format(
+        out.append(ngettext("{table}: {kind} sheet, headers in row {row}, {n} row{encoding}",
+                            "{table}: {kind} sheet, headers in row {row}, {n} rows{encoding}", s.rows).format(
             table=s.table, kind=_kind_name(s.kind), row=s.header_row, n=s.rows, encoding=encoding))
         if s.unknown:
             out.append("  " + _("columns kept under imported: {headers}").format(headers=", ".join(s.unknown)))
@@ -98,8 +99,9 @@ def plan_lines(plan: Plan, dry_run: bool) -> list[str]:
 
 def summary(plan: Plan, source: str, dry_run: bool, commit: str | None) -> str:
     new, updated = len(plan.of("new")), len(plan.of("updated"))
-    text = _("{source}: {new} new, {updated} updated, {unchanged} unchanged, {errors} errors").format(
-        source=source, new=new, updated=updated, unchanged=len(plan.of("unchanged")), errors=len(plan.problems))
+    errors = ngettext("{n} error", "{n} errors", len(plan.problems)).format(n=len(plan.problems))
+    text = _("{source}: {new} new, {updated} updated, {unchanged} unchanged, {errors}").format(
+        source=source, new=new, updated=updated, unchanged=len(plan.of("unchanged")), errors=errors)
     if dry_run:
         return text + "; " + _("dry run: nothing was written")
     if commit:
