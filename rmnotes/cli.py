@@ -8,9 +8,10 @@ import sys
 
 import click
 
-from rmnotes import __version__
+from rmnotes import __version__, i18n
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
+from rmnotes.i18n import N_, _
 
 # (command name, module under rmnotes.commands, function). One explicit list, in the
 # order `rmn --help` shows them: the working day first. A command's module is imported
@@ -35,6 +36,63 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("shell-init", "shell_init", "shell_init"),
 )
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}
+_LANGUAGE_KEY = "rmnotes.language"
+_VAULT_KEY = "rmnotes.vault"
+# module -> the language its help texts were read in (they are read when it is imported)
+_READ_IN: dict[str, str] = {}
+
+
+def speak(ctx: click.Context | None) -> str:
+    """Choose the interface language once per run, before any command module is imported:
+    ``language:`` in the vault's rmnotes.yaml, else the locale variables, else English.
+
+    The vault is looked for as the command will look for it (``--vault``, else
+    ``$RMNOTES_VAULT``, else the folders above); no vault, or settings that cannot be read,
+    leave the choice to the environment (the command itself reports a broken rmnotes.yaml).
+    The settings come from their cache, and the vault found is handed to the command."""
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and _LANGUAGE_KEY in root.meta:
+        return root.meta[_LANGUAGE_KEY]
+    wanted = None
+    if root is not None:
+        from rmnotes.vault import Vault, find_root
+
+        try:
+            vault = Vault(find_root(root.params.get("vault")))
+            wanted = vault.settings[0].language
+            root.meta[_VAULT_KEY] = vault
+        except (RmnotesError, OSError):
+            pass
+    language = i18n.use(wanted)
+    if root is not None:
+        root.meta[_LANGUAGE_KEY] = language
+    _speak_for_click()
+    return language
+
+
+def _read_in(module_name: str, language: str):
+    """The module, its help texts in ``language``: imported now, or, in a process that has
+    already read them in another language (the test suite runs several), imported again."""
+    module = importlib.import_module(module_name)
+    if _READ_IN.setdefault(module_name, language) != language:
+        if _READ_IN.get("rmnotes.options", language) != language:
+            _READ_IN["rmnotes.options"] = language
+            importlib.reload(sys.modules["rmnotes.options"])
+        module = importlib.reload(module)
+        _READ_IN[module_name] = language
+    _READ_IN.setdefault("rmnotes.options", language)
+    return module
+
+
+def _speak_for_click() -> None:
+    """click's own words (Usage:, Options:, its usage errors) through the same catalogs:
+    each click module looked its gettext functions up by name when it was imported."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("click.") :
+            if getattr(module, "_", None) is not None and getattr(module, "_", None) is not _:
+                module._ = _
+            if getattr(module, "ngettext", None) is not None:
+                module.ngettext = i18n.ngettext
 
 
 class RmnGroup(click.Group):
@@ -48,39 +106,65 @@ class RmnGroup(click.Group):
         if name not in _BY_NAME:
             return None
         module, function = _BY_NAME[name]
-        command = getattr(importlib.import_module(f"rmnotes.commands.{module}"), function)
+        language = speak(ctx)
+        command = getattr(_read_in(f"rmnotes.commands.{module}", language), function)
         if command.name != name:  # pragma: no cover - a registration mistake
             raise RuntimeError(f"rmnotes.commands.{module}.{function} is named {command.name!r}, not {name!r}")
         return command
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        speak(ctx)
+        self.help = _(ROOT_HELP)
+        for param in self.params:
+            english = getattr(param, "english_help", None)
+            if english:
+                param.help = _(english)
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: click.Context):
         try:
+            speak(ctx)
             return super().invoke(ctx)
         except RmnotesError as exc:
             app = ctx.find_object(App)
             if app is not None and app.debug:
                 raise
-            click.echo(f"rmn: error: {exc}", err=True)
+            click.echo(_("rmn: error: {message}").format(message=exc), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `rmn list | head`
             sys.stderr.close()
             ctx.exit(0)
 
 
-@click.group(cls=RmnGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None,
-              help="The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
-                   "holding rmnotes.yaml).")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(__version__, "-V", "--version", prog_name="rmnotes")
+ROOT_HELP = N_("""rmnotes: your client book as a private git vault of Markdown files.
+
+Each client is one file in clients/; edit them in any editor. rmn answers the
+questions of the working day and commits every change to the vault's git history.""")
+
+
+class _Option(click.Option):
+    """An option of the root group, whose help is read (in the run's language) only when
+    help is shown: the root group exists before the language is chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.english_help = self.help
+
+
+@click.group(cls=RmnGroup, help=ROOT_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None, cls=_Option,
+              help=N_("The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
+                      "holding rmnotes.yaml)."))
+@click.option("--debug", is_flag=True, cls=_Option, help=N_("Show tracebacks for errors."))
+@click.version_option(__version__, "-V", "--version", prog_name="rmnotes", cls=_Option,
+                      help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, vault: str | None, debug: bool) -> None:
-    """rmnotes: your client book as a private git vault of Markdown files.
-
-    Each client is one file in clients/; edit them in any editor. rmn answers the
-    questions of the working day and commits every change to the vault's git history.
-    """
-    ctx.obj = App(vault_option=vault, debug=debug)
+    app = App(vault_option=vault, debug=debug)
+    found = ctx.meta.get(_VAULT_KEY)
+    if found is not None:  # the vault the language was read from: its settings already read
+        app.__dict__["vault"] = found
+    ctx.obj = app
 
 
 def main() -> None:

@@ -77,6 +77,46 @@ def language() -> str:
     return _language  # type: ignore[return-value]
 
 
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogs without translating it (a template kept in English
+    until it is shown)."""
+    return message
+
+
+class Msg(str):
+    """Text kept in English (what ``--json`` and calendar UIDs carry) that remembers its
+    template and values, so a renderer can show it in the reader's language with :func:`tr`.
+
+    ``Msg(N_("last contact {last}, every {period}"), last=..., period=...)`` is the string
+    ``"last contact 2026-10-01, every 1m"``; ``tr()`` of it is the catalog's wording with the
+    same values (each value that is itself a :class:`Msg` translated too)."""
+
+    __slots__ = ("template", "args")
+
+    def __new__(cls, template: str, **args: object) -> "Msg":
+        self = super().__new__(cls, template.format(**args) if args else template)
+        self.template = template
+        self.args = args
+        return self
+
+    def __reduce__(self):  # pickled and copied with its template and values
+        return (_rebuild, (self.template, dict(self.args)))
+
+
+def _rebuild(template: str, args: dict) -> Msg:
+    return Msg(template, **args)
+
+
+def tr(text: object) -> str:
+    """``text`` in the interface language when it is a :class:`Msg`, else as it is (a name,
+    an id, a value the user wrote)."""
+    if isinstance(text, Msg):
+        if not text.args:
+            return _(text.template)
+        return _(text.template).format(**{k: tr(v) for k, v in text.args.items()})
+    return "" if text is None else str(text)
+
+
 def _(message: str) -> str:
     if _translations is None:
         use(None)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.json"
-CONFIG_CACHE_VERSION = 2  # bump when the layout below or the rules of parse_config change
+CONFIG_CACHE_VERSION = 3  # bump when the layout below or the rules of parse_config change
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
@@ -209,7 +209,7 @@ class Vault:
 # coverage holds anything else (a date, say) are not cached.
 
 _CONFIG_FIELDS = ("owner", "base_currency", "fx", "tiers", "default_tier", "region",
-                  "lookahead_days", "kyc_valid", "coverage")
+                  "lookahead_days", "kyc_valid", "coverage", "language")
 _CACHE_KEYS = {"version", "rmnotes", "stamp", "config", "issues"}
 _SEVERITIES = ("error", "warning")
 
@@ -236,6 +236,7 @@ def settings_to_json(stamp: list[int], config: Config, issues: tuple[Issue, ...]
                 "lookahead_days": config.lookahead_days,
                 "kyc_valid": str(config.kyc_valid),
                 "coverage": _value_to_json(config.coverage),
+                "language": config.language,
             },
             "issues": [[i.path, i.line, i.message, i.severity] for i in issues],
         }
@@ -267,6 +268,7 @@ def settings_from_json(raw: bytes, stamp: list[int]) -> tuple[Config, tuple[Issu
             lookahead_days=_whole(config["lookahead_days"]),
             kyc_valid=_period(config["kyc_valid"]),
             coverage=_object(_value_from_json(config["coverage"])),
+            language=_language(config["language"]),
         ), _issues(issues)
     except (_Malformed, ValueError, RecursionError):  # not JSON, or nested past all reason
         return None
@@ -279,6 +281,13 @@ def _expect(condition: bool) -> None:
 
 def _text(value: Any, optional: bool = False) -> Any:
     _expect(type(value) is str or (optional and value is None))
+    return value
+
+
+def _language(value: Any) -> str | None:
+    from rmnotes.i18n import LANGUAGES
+
+    _expect(value is None or value in LANGUAGES)
     return value
 
 

@@ -6,8 +6,10 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
+from rmnotes.i18n import N_, _, ngettext, tr
+from rmnotes.words import word
 
-HEADERS = ("date", "days", "reason", "client", "detail", "how")
+HEADERS = (N_("date"), N_("days"), N_("reason"), N_("client"), N_("detail"), N_("how"))
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
 GAP = "  "
 
@@ -27,9 +29,10 @@ def agenda_table(agenda: Agenda, width: int = 160):
     out = Text(summary(agenda), style="bold")
     if not agenda.items:
         return out
-    cells = [(i.date.isoformat(), days_text(i.days), i.reason, i.name, i.detail, i.hint)
+    cells = [(i.date.isoformat(), days_text(i.days), tr(word(i.reason)), i.name, tr(i.detail), tr(i.hint))
              for i in agenda.items]
-    widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
+    headers = [_(h) for h in HEADERS]
+    widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(headers)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
     room = max(width - fixed - len(GAP), 20)  # for detail + how
     detail_w = min(widths[4], max(room // 2, room - widths[5]))
@@ -47,9 +50,9 @@ def agenda_table(agenda: Agenda, width: int = 160):
         out.append(GAP)
 
     out.append("\n")
-    for k, h in enumerate(HEADERS[:5]):
+    for k, h in enumerate(headers[:5]):
         cell(h, k, "dim")
-    out.append(HEADERS[5], "dim")
+    out.append(headers[5], "dim")
     for item, row in zip(agenda.items, cells):
         days_style = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
         details = _wrap(row[4], detail_w)
@@ -69,7 +72,9 @@ def agenda_table(agenda: Agenda, width: int = 160):
             out.rstrip()
     shown = len(agenda.items)
     if shown < agenda.total:
-        out.append(f"\n… {agenda.total - shown} more; rmn due --all shows every row", "dim")
+        more = agenda.total - shown
+        out.append("\n" + ngettext("… {n} more; rmn due --all shows every row",
+                                    "… {n} more; rmn due --all shows every row", more).format(n=more), "dim")
     return out
 
 
@@ -99,14 +104,15 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def summary(agenda: Agenda) -> str:
-    span = f"{agenda.as_of.isoformat()} to {agenda.until.isoformat()}"
+    start, end = agenda.as_of.isoformat(), agenda.until.isoformat()
     if not agenda.total:
-        return f"nothing due from {span}"
-    return f"due from {span}: {agenda.overdue} overdue, {agenda.coming} coming"
+        return _("nothing due from {start} to {end}").format(start=start, end=end)
+    return _("due from {start} to {end}: {overdue} overdue, {coming} coming").format(
+        start=start, end=end, overdue=agenda.overdue, coming=agenda.coming)
 
 
 def days_text(days: int) -> str:
-    return "today" if days == 0 else f"{days:+d}"
+    return _("today") if days == 0 else f"{days:+d}"
 
 
 def agenda_rows(agenda: Agenda) -> list[dict]:
@@ -151,14 +157,17 @@ def agenda_ics(agenda: Agenda) -> bytes:
         event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", f"{item.name} · {item.reason}: {item.detail}")
-        lines = [item.detail]
+        detail = tr(item.detail)
+        event.add("summary", _("{name} · {reason}: {detail}").format(
+            name=item.name, reason=tr(word(item.reason)), detail=detail))
+        lines = [detail]
         if item.days < 0:
-            lines.append(f"due {item.date.isoformat()} ({-item.days} days overdue)")
+            lines.append(ngettext("due {date} ({n} day overdue)", "due {date} ({n} days overdue)",
+                                  -item.days).format(date=item.date.isoformat(), n=-item.days))
         if item.hint:
-            lines.append(f"how: {item.hint}")
+            lines.append(_("how: {hint}").format(hint=tr(item.hint)))
         if item.client:
-            lines.append(f"client: {item.client}")
+            lines.append(_("client: {id}").format(id=item.client))
         event.add("description", "\n".join(lines))
         event.add("categories", [item.reason])
         event.add("transp", "TRANSPARENT")
