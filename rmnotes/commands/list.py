@@ -6,6 +6,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import json_option, make_segment, pass_app, segment_options
+from rmnotes.i18n import _, tr
 
 
 # the segment options as typed: (key in segment_args, flag)
@@ -57,26 +58,24 @@ def select_clients(app: App, segment):
     app.warn_skipped()
     chosen = select_from_index(app.index, app.vault.config, segment)
     for warning in chosen.warnings:
-        click.echo(warning, err=True)
+        click.echo(tr(warning), err=True)
     return list(chosen.clients)
 
 
-@click.command(name="list")
+@click.command(name="list", help=_("""List clients (id, name, tier, status, last contact, tags), sorted by id.
+
+Segment options combine (a client must pass them all), e.g.
+
+\b
+    rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d"""))
 @segment_options
 @click.option("--csv", "csv_to", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
-              help="CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
+              help=_("CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
                    "mark, which Excel needs to read Chinese; alone or with '-', to stdout without "
-                   "it. Lines end in CRLF.")
+                   "it. Lines end in CRLF."))
 @json_option
 @pass_app
 def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
-    """List clients (id, name, tier, status, last contact, tags), sorted by id.
-
-    Segment options combine (a client must pass them all), e.g.
-
-    \b
-        rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
-    """
     segment = make_segment(segment_args, app.today())
     clients = select_clients(app, segment)
     if as_json:
@@ -113,4 +112,4 @@ def _csv(to: str, clients) -> None:
     from rmnotes.render.book import n_clients
 
     target = App.write_export(to, csv_file(header, rows))
-    click.echo(f"wrote {target} ({n_clients(len(rows))})", err=True)
+    click.echo(_("wrote {file} ({clients})").format(file=target, clients=n_clients(len(rows))), err=True)
