@@ -127,3 +127,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if _translations is None:
         use(None)
     return _translations.ngettext(singular, plural, n)  # type: ignore[union-attr]
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (one English word, two meanings: ``single``)."""
+    if _translations is None:
+        use(None)
+    return _translations.pgettext(context, message)  # type: ignore[union-attr]

@@ -63,3 +63,26 @@ def period_word(period: object) -> str:
     if template is None or str(period) != template.format(n=period.count):
         return "" if period is None else str(period)
     return Msg(template, n=period.count)
+
+
+def duration_word(text: str) -> str:
+    """A holding period such as ``2y 6m`` (:func:`rmnotes.periods.holding_period`), each part
+    a cadence word (``2 年 6 個月``)."""
+    import re
+
+    parts = text.split()
+    if not parts or not all(re.fullmatch(r"\d+[dwmy]", p) for p in parts):
+        return text
+    words = [Msg(_UNITS[p[-1]], n=int(p[:-1])) for p in parts]
+    return Msg(" ".join("{p%d}" % i for i in range(len(words))), **{f"p{i}": w for i, w in enumerate(words)})
+
+
+def frequency_word(code: str | None) -> str:
+    """A policy's ``premium_frequency`` in the reader's language (``single`` is a premium paid
+    once here, not a marital status)."""
+    from rmnotes.i18n import pgettext
+
+    words = {"annual": pgettext("premium", "annual"), "semiannual": pgettext("premium", "semiannual"),
+             "quarterly": pgettext("premium", "quarterly"), "monthly": pgettext("premium", "monthly"),
+             "single": pgettext("premium", "single")}
+    return words.get(code or "", code or "")

@@ -6,6 +6,7 @@ import difflib
 
 from rmnotes import names
 from rmnotes.errors import AmbiguousClient, ClientNotFound
+from rmnotes.i18n import _
 from rmnotes.index import Index
 
 
@@ -19,7 +20,7 @@ def resolve(index: Index, text: str) -> str:
     query = text.strip()
     key = names.normalise(query)
     if not key:
-        raise ClientNotFound("no client given; name one by id, name, alias or pinyin")
+        raise ClientNotFound(_("no client given; name one by id, name, alias or pinyin"))
     keys = [key]
     if names.has_cjk(query):
         keys.append("".join(names.syllables(query)))  # 陈美玲 finds 陳美玲
@@ -35,10 +36,10 @@ def resolve(index: Index, text: str) -> str:
             if not prefix and query in found:
                 return query
             shown = found[:12]
-            more = f" and {len(found) - 12} more" if len(found) > 12 else ""
+            more = _(" and {n} more").format(n=len(found) - 12) if len(found) > 12 else ""
             raise AmbiguousClient(
-                f"'{text}' matches {len(found)} clients: {_label(index, shown)}{more}; "
-                "give more of the name or the id"
+                _("'{text}' matches {n} clients: {clients}{more}; give more of the name or the id").format(
+                    text=text, n=len(found), clients=_label(index, shown), more=more)
             )
     all_keys: dict[str, str] = {}
     for k, cid in index.keys():
@@ -47,5 +48,7 @@ def resolve(index: Index, text: str) -> str:
     for k in difflib.get_close_matches(key, list(all_keys), n=8, cutoff=0.6):
         if all_keys[k] not in near:
             near.append(all_keys[k])
-    hint = f"; nearest: {_label(index, near[:5])}" if near else "; see 'rmn list'"
-    raise ClientNotFound(f"no client matches '{text}'{hint}")
+    if near:
+        raise ClientNotFound(_("no client matches '{text}'; nearest: {clients}").format(
+            text=text, clients=_label(index, near[:5])))
+    raise ClientNotFound(_("no client matches '{text}'; see 'rmn list'").format(text=text))

@@ -16,8 +16,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
+from rmnotes.i18n import _, tr
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
+from rmnotes.words import duration_word, frequency_word, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -253,25 +255,27 @@ def review_console(sheet: ReviewSheet):
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
     head.append(f"  {sheet.client_id}", style="dim")
-    head.append(f"   asset review {sheet.as_of}")
+    head.append("   " + _("asset review {date}").format(date=sheet.as_of))
     if sheet.risk_profile is not None:
-        head.append(f" · risk profile {sheet.risk_profile}/5")
+        head.append(" · " + _("risk profile {profile}/5").format(profile=sheet.risk_profile))
     if sheet.last_review is not None:
-        head.append(f" · last review {sheet.last_review.date}", style="dim")
+        head.append(" · " + _("last review {date}").format(date=sheet.last_review.date), style="dim")
     else:
-        head.append(" · first review (no review recorded before)", style="dim")
+        head.append(" · " + _("first review (no review recorded before)"), style="dim")
 
     table = Table(box=None, padding=(0, 1), header_style="bold", show_footer=False)
-    for col, justify in (("name", "left"), ("type", "left"), ("institution", "left"),
-                         ("held", "left"), ("risk", "right"), ("value", "right"), ("", "left"),
-                         (cur, "right"), ("weight", "right"), ("change", "right"), ("%", "right")):
-        table.add_column(col, justify=justify, no_wrap=col in ("value", cur, "change"))
+    for col, justify, no_wrap in ((_("name"), "left", False), (_("type"), "left", False),
+                                  (_("institution"), "left", False), (_("held"), "left", False),
+                                  (_("risk"), "right", False), (_("value"), "right", True), ("", "left", False),
+                                  (cur, "right", True), (_("weight"), "right", False),
+                                  (_("change"), "right", True), ("%", "right", False)):
+        table.add_column(col, justify=justify, no_wrap=no_wrap)
     for r in ordered_rows(sheet):
         risk = Text(str(r.risk) if r.risk is not None else "")
         if r.suitable is False:
             risk = Text(f"{r.risk}!", style="bold red")
         if r.new:
-            change, pct = Text("new", style="cyan"), ""
+            change, pct = Text(_("new"), style="cyan"), ""
         elif r.change is None:
             change, pct = Text(""), ""
         else:
@@ -279,17 +283,19 @@ def review_console(sheet: ReviewSheet):
             change = Text(signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        table.add_row(name, r.type, r.institution or "", r.held, risk, amount(r.value),
+        table.add_row(name, tr(word(r.type)), _institution(r.institution), tr(duration_word(r.held)), risk,
+                      amount(r.value),
                       r.currency, amount(r.value_base), percent(r.weight), change, pct)
 
-    subs = Table(box=None, padding=(0, 1), header_style="bold", title="by type",
+    subs = Table(box=None, padding=(0, 1), header_style="bold", title=_("by type"),
                  title_justify="left", title_style="bold")
-    subs.add_column("type")
-    subs.add_column("items", justify="right")
+    subs.add_column(_("type"))
+    subs.add_column(_("items"), justify="right")
     subs.add_column(cur, justify="right")
-    subs.add_column("weight", justify="right")
+    subs.add_column(_("weight"), justify="right")
     for s in sheet.subtotals:
-        subs.add_row(s.type + (" (liability)" if s.is_liability else ""), str(s.count),
+        kind = tr(word(s.type))
+        subs.add_row(_("{type} (liability)").format(type=kind) if s.is_liability else kind, str(s.count),
                      amount(s.value_base), percent(s.weight))
 
     sums = Table.grid(padding=(0, 2))
@@ -298,44 +304,59 @@ def review_console(sheet: ReviewSheet):
     sums.add_column(style="dim")
     change = ""
     if t.change is not None:
-        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {sheet.last_review.date}"
-    sums.add_row("total assets", f"{amount(t.assets)} {cur}", change)
-    sums.add_row("at our bank", f"{amount(t.aum)} {cur}", "")
-    sums.add_row("liabilities", f"{amount(t.liabilities)} {cur}", "")
-    sums.add_row("net worth", f"{amount(t.net_worth)} {cur}", "")
+        change = _("{change} since {date}").format(change=f"{signed(t.change)}{pct_text(t.change_pct)}",
+                                                  date=sheet.last_review.date)
+    sums.add_row(_("total assets"), f"{amount(t.assets)} {cur}", change)
+    sums.add_row(_("at our bank"), f"{amount(t.aum)} {cur}", "")
+    sums.add_row(_("liabilities"), f"{amount(t.liabilities)} {cur}", "")
+    sums.add_row(_("net worth"), f"{amount(t.net_worth)} {cur}", "")
 
     parts: list[Any] = [head, Text(""), table, Text(""), subs, Text(""), sums]
     notes = []
     if sheet.unsuitable:
-        names = ", ".join(f"{r.name} (risk {r.risk})" for r in sheet.unsuitable)
-        notes.append(Text(f"! above the client's risk profile {sheet.risk_profile}: {names}",
-                          style="red"))
+        names = _(", ").join(_("{name} (risk {risk})").format(name=r.name, risk=r.risk) for r in sheet.unsuitable)
+        notes.append(Text(_("! above the client's risk profile {profile}: {names}").format(
+            profile=sheet.risk_profile, names=names), style="red"))
     if sheet.removed:
-        names = ", ".join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
-        notes.append(Text(f"no longer held since {sheet.last_review.date}: {names}", style="dim"))
+        names = _(", ").join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
+        notes.append(Text(_("no longer held since {date}: {names}").format(date=sheet.last_review.date, names=names),
+                          style="dim"))
     if sheet.fx:
-        notes.append(Text("fx: " + ", ".join(f"{c} {r}" for c, r in sheet.fx.items()), style="dim"))
+        notes.append(Text(_("fx: {rates}").format(rates=_(", ").join(f"{c} {r}" for c, r in sheet.fx.items())),
+                          style="dim"))
     if notes:
         parts += [Text(""), *notes]
 
-    pol = Table(box=None, padding=(0, 1), header_style="bold", title="protection",
+    pol = Table(box=None, padding=(0, 1), header_style="bold", title=_("protection"),
                 title_justify="left", title_style="bold")
-    for col, justify in (("policy", "left"), ("insurer", "left"), ("kind", "left"),
-                         ("insured", "left"), ("sum assured", "right"), ("premium", "right"),
-                         ("", "left"), ("CI", "left")):
+    for col, justify in ((_("policy"), "left"), (_("insurer"), "left"), (_("kind"), "left"),
+                         (_("insured"), "left"), (_("sum assured"), "right"), (_("premium"), "right"),
+                         ("", "left"), (_("CI"), "left")):
         pol.add_column(col, justify=justify)
     for p in sheet.protection.policies:
         premium = f"{amount(p.premium)} {p.currency}" if p.premium is not None else ""
-        pol.add_row(p.name, p.insurer or "", p.kind, p.insured,
+        pol.add_row(p.name, p.insurer or "", tr(word(p.kind)), _insured(p.insured),
                     f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
-                    premium, p.premium_frequency, "yes" if p.critical_illness else "")
+                    premium, frequency_word(p.premium_frequency), _("yes") if p.critical_illness else "")
     parts.append(Text(""))
     if sheet.protection.policies:
         parts.append(pol)
-    ci = "covered" if sheet.protection.critical_illness else "NOT covered"
-    parts.append(Text(f"critical illness: {ci}",
-                      style="" if sheet.protection.critical_illness else "yellow"))
+    ci = _("critical illness: covered") if sheet.protection.critical_illness else _("critical illness: NOT covered")
+    parts.append(Text(ci, style="" if sheet.protection.critical_illness else "yellow"))
     return Group(*parts)
+
+
+def _institution(institution: str | None) -> str:
+    """``ours`` (this bank) and ``self`` (held by the client) as words; a bank's name as written."""
+    if institution == "ours":
+        return _("our bank")
+    if institution == "self":
+        return _("self-held")
+    return institution or ""
+
+
+def _insured(insured: str) -> str:
+    return _("self") if insured in ("self", "") else insured
 
 
 # ---- charts --------------------------------------------------------------------------
