@@ -11,7 +11,7 @@ import click
 from rmnotes import __version__, i18n
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
-from rmnotes.i18n import N_, _
+from rmnotes.i18n import N_, _, ngettext
 
 # (command name, module under rmnotes.commands, function). One explicit list, in the
 # order `rmn --help` shows them: the working day first. A command's module is imported
@@ -82,6 +82,28 @@ def _read_in(module_name: str, language: str):
         _READ_IN[module_name] = language
     _READ_IN.setdefault("rmnotes.options", language)
     return module
+
+
+# click's own words that a user meets (help headings, usage errors), for the catalogs; click
+# asks for them by these very texts (see _speak_for_click)
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing command."),
+    N_("No such command {name!r}."), N_("No such option {name!r}."), N_("Option {name!r} does not take a value."),
+    N_("default: {default}"), N_("Aborted!"), N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."), N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is a file."), N_("file"),
+    N_("directory"), N_("path"),
+)
+
+
+def _click_plurals() -> None:  # pragma: no cover - never called: click's plural words, for the catalogs
+    ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1)
+    ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)
+    ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+    ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
 
 
 def _speak_for_click() -> None:

@@ -74,7 +74,8 @@ def duration_word(text: str) -> str:
     if not parts or not all(re.fullmatch(r"\d+[dwmy]", p) for p in parts):
         return text
     words = [Msg(_UNITS[p[-1]], n=int(p[:-1])) for p in parts]
-    return Msg(" ".join("{p%d}" % i for i in range(len(words))), **{f"p{i}": w for i, w in enumerate(words)})
+    args = {"p%d" % i: w for i, w in enumerate(words)}
+    return Msg(" ".join("{p%d}" % i for i in range(len(words))), **args)
 
 
 def frequency_word(code: str | None) -> str:

@@ -407,4 +407,5 @@ def _joined(sep: str, parts: Sequence[str]) -> str:
     if len(parts) == 1:
         return parts[0]
     template = "{sep}".join("{p%d}" % i for i in range(len(parts)))
-    return Msg(template, sep=Msg(sep), **{f"p{i}": part for i, part in enumerate(parts)})
+    args = {"p%d" % i: part for i, part in enumerate(parts)}
+    return Msg(template, sep=Msg(sep), **args)

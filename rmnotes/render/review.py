@@ -125,6 +125,15 @@ SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 
 
 def words_for(region: str | None) -> Words:
+    """The sheet's wording: the interface language's script when it is Chinese (zh_CN:
+    Simplified; zh_TW, zh_HK: Traditional), else the region's."""
+    from rmnotes.i18n import language
+
+    chosen = language()
+    if chosen == "zh_CN":
+        return HANS
+    if chosen in ("zh_TW", "zh_HK"):
+        return HANT
     return HANS if (region or "").upper() in SIMPLIFIED_REGIONS else HANT
 
 
