@@ -7,6 +7,7 @@ rows, whichever way they came.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, NamedTuple
@@ -113,6 +114,21 @@ class Holdings(NamedTuple):
     property: Decimal  # property elsewhere (a home is not money that could move here)
     liabilities: Decimal
     first: str  # the first holding in this currency (named when it has no rate)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """A client's holdings in the base currency (:func:`rmnotes.domain.money.sum_holdings`,
+    the one rule; the index keeps them, under the rates they were worked out with)."""
+
+    assets: Decimal  # everything held, property included
+    liabilities: Decimal
+    aum: Decimal  # assets at this bank
+    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
+
+    @property
+    def net_worth(self) -> Decimal:
+        return self.assets - self.liabilities
 
 
 def client_row(client: Client) -> ClientRow:

@@ -10,11 +10,13 @@ import shutil
 import sqlite3
 import struct
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from conftest import SAMPLE, run, write_client
+from rmnotes.facts import Totals
 from rmnotes.index import Index, schema
 from rmnotes.vault import Vault
 
@@ -151,6 +153,8 @@ def _undecodable_name(db: Path) -> None:
     db.write_bytes(db.read_bytes().replace(name, b"\xff" * len(name)))
 
 
+_TOTALS = Totals(Decimal(3120), Decimal(0), Decimal(3120), Decimal(0))
+
 QUESTIONS = {
     "refresh": lambda idx: idx.refresh(),
     "skipped": lambda idx: idx.skipped(),
@@ -164,6 +168,10 @@ QUESTIONS = {
     "contacts_in": lambda idx: idx.contacts_in(None),
     "reach": lambda idx: idx.reach(["wang-wei", "chen-mei-ling"]),
     "holdings": lambda idx: idx.holdings(),
+    "save_totals": lambda idx: idx.save_totals("TWD;USD=31.2", {"client-1": _TOTALS})
+    or idx.saved_totals("TWD;USD=31.2"),
+    "saved_totals-after-saving": lambda idx: idx.save_totals("TWD;USD=31.2", {"client-1": _TOTALS})
+    or idx.saved_totals("TWD;USD=31.2"),
     "policies": lambda idx: idx.policies(),
     "family": lambda idx: idx.family(),
     "tag_counts": lambda idx: idx.tag_counts(),

@@ -8,13 +8,12 @@ list --aum, rank) gets them from it, over the holdings summed per currency
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable
 
 from rmnotes.config import Config
 from rmnotes.errors import DataError
-from rmnotes.facts import Holdings, holdings_of
+from rmnotes.facts import Holdings, Totals, holdings_of
 from rmnotes.i18n import Msg, N_
 
 if TYPE_CHECKING:
@@ -44,18 +43,10 @@ def asset_value_base(config: Config, client: Client, asset: Asset) -> Decimal:
                    Msg(N_("{path}: {name} asset '{asset}'"), path=client.path, name=client.name, asset=asset.name))
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """A client's holdings in the base currency."""
-
-    assets: Decimal  # everything held, property included
-    liabilities: Decimal
-    aum: Decimal  # assets at this bank
-    elsewhere: Decimal  # financial assets anywhere else (property and liabilities aside)
-
-    @property
-    def net_worth(self) -> Decimal:
-        return self.assets - self.liabilities
+def rates_key(config: Config) -> str:
+    """The rates :func:`sum_holdings` converts with, as one text: totals worked out with other
+    rates are not these totals (the index keeps totals under this key)."""
+    return ";".join([config.base_currency, *(f"{c}={r}" for c, r in sorted(config.fx.items()))])
 
 
 def sum_holdings(config: Config, holdings: Iterable[Holdings], who: str) -> Totals:

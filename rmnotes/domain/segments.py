@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
-from rmnotes.domain.money import MissingRate, Totals, sum_holdings
+from rmnotes.domain.money import MissingRate, Totals, rates_key, sum_holdings
 from rmnotes.facts import ClientRow, Holdings
 from rmnotes.i18n import Msg, N_, _
 from rmnotes.periods import Period
@@ -268,5 +268,22 @@ def select_from_index(index: Index, config: Config, segment: Segment, *,
     clients = index.clients()
     totals = None
     if with_totals or segment.needs_totals:
-        totals = totals_by_client(config, clients, index.holdings())
+        totals = totals_from_index(index, config, clients)
     return select(clients, segment, totals)
+
+
+def totals_from_index(index: Index, config: Config, clients: Sequence[ClientRow]
+                      ) -> dict[str, Totals | MissingRate]:
+    """:func:`totals_by_client` of ``clients``, kept in the index for the next run: only
+    clients whose file changed (or all, when the rates in rmnotes.yaml did) are summed
+    again. A client with an unpriced holding is summed every time, so the MissingRate
+    always names the holding as the file has it now."""
+    key = rates_key(config)
+    saved = index.saved_totals(key)
+    fresh = [c for c in clients if c.id not in saved]
+    summed: dict[str, Totals | MissingRate] = {}
+    if fresh:
+        ids = None if len(fresh) == len(clients) else [c.id for c in fresh]
+        summed = totals_by_client(config, fresh, index.holdings(ids))
+        index.save_totals(key, {cid: t for cid, t in summed.items() if isinstance(t, Totals)})
+    return {c.id: saved[c.id] if c.id in saved else summed[c.id] for c in clients}

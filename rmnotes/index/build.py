@@ -167,6 +167,7 @@ def _forget(conn: sqlite3.Connection, rel: str, fts: bool) -> None:
     for table in CLIENT_TABLES:
         column = "id" if table == "clients" else "client_id"
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (cid,))
+    conn.execute("DELETE FROM totals WHERE client_id = ?", (cid,))
 
 
 def fts_stale(conn: sqlite3.Connection) -> bool:

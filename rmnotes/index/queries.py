@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
+from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach, Totals
 from rmnotes.i18n import _
-from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach
 from rmnotes.index import build, schema
 from rmnotes.index.schema import DB_NAME, connect, remove, unpack
 from rmnotes.periods import LunarMonthDay
@@ -329,15 +329,46 @@ class Index:
             "SELECT id, prefer, no_calls, best_time FROM clients WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(ids)),))}
 
-    def holdings(self) -> dict[str, list[Holdings]]:
-        """Each client's valued holdings summed per currency (clients with none are absent)."""
+    def holdings(self, ids: Iterable[str] | None = None) -> dict[str, list[Holdings]]:
+        """Each client's (or each of ``ids``') valued holdings summed per currency (clients
+        with none are absent)."""
         out: dict[str, list[Holdings]] = {}
+        sql = "SELECT client_id, currency, ours, elsewhere, property, liabilities, first FROM holdings"
+        params: tuple = ()
+        if ids is not None:
+            sql += " WHERE client_id IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(list(ids)),)
         for cid, currency, ours, elsewhere, prop, liabilities, first in self._conn.execute(
-                "SELECT client_id, currency, ours, elsewhere, property, liabilities, first"
-                " FROM holdings ORDER BY rowid"):
+                sql + " ORDER BY rowid", params):
             out.setdefault(cid, []).append(Holdings(currency, _amount(ours), _amount(elsewhere),
                                                     _amount(prop), _amount(liabilities), first))
         return out
+
+    def saved_totals(self, rates: str) -> dict[str, Totals]:
+        """The totals kept for each client under ``rates`` (:func:`rmnotes.domain.money.rates_key`);
+        a client whose file changed since, or whose totals were worked out with other rates,
+        is absent."""
+        return {cid: Totals(_amount(a), _amount(l), _amount(u), _amount(e)) for cid, a, l, u, e in
+                self._conn.execute("SELECT client_id, assets, liabilities, aum, elsewhere FROM totals"
+                                   " WHERE rates = ?", (rates,))}
+
+    def save_totals(self, rates: str, totals: dict[str, Totals]) -> None:
+        """Keep ``totals``, worked out with ``rates``, for the next run. Only a cache: when
+        another rmn is writing the index, or it cannot be written, nothing is kept and
+        nothing waits."""
+        if not totals:
+            return
+        rows = [(cid, rates, str(t.assets), str(t.liabilities), str(t.aum), str(t.elsewhere))
+                for cid, t in totals.items()]
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self._conn:
+                self._conn.executemany("INSERT OR REPLACE INTO totals VALUES (?,?,?,?,?,?)", rows)
+        except sqlite3.OperationalError as exc:
+            if _trouble(exc) == "damaged":
+                raise
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(schema.BUSY_TIMEOUT * 1000)}")
 
     def policies(self) -> dict[str, list[Policy]]:
         """Each client's policies, in file order (their dates left out)."""

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
@@ -81,6 +81,12 @@ CREATE TABLE texts (
 CREATE INDEX texts_client ON texts(client_id);
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE texts_vocab USING fts5vocab(texts_fts, 'row');
+-- each client's totals as money.sum_holdings worked them out, with the rates it used
+-- (money.rates_key); a file's rows go with its other rows, other rates are not these
+CREATE TABLE totals (
+    client_id TEXT PRIMARY KEY, rates TEXT NOT NULL, assets TEXT NOT NULL,
+    liabilities TEXT NOT NULL, aum TEXT NOT NULL, elsewhere TEXT NOT NULL
+);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
 -- the pinyin of names seen, kept across files
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);
