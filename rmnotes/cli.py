@@ -106,9 +106,79 @@ def _click_plurals() -> None:  # pragma: no cover - never called: click's plural
     ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
 
 
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _cells(text: str) -> int:
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def _fill_words(text: str, width: int, first: str, rest: str) -> str:
+    """Latin words kept whole, Chinese characters broken anywhere."""
+    import re
+
+    out: list[str] = []
+    line, used, space = first, _cells(first), False
+    for token in re.findall(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.", text):
+        if token.isspace():
+            space = True
+            continue
+        gap = 1 if space and line.strip() else 0
+        if used + gap + _cells(token) > width and line.strip():
+            out.append(line.rstrip())
+            line, used, gap = rest, _cells(rest), 0
+        line += " " * gap + token
+        used += gap + _cells(token)
+        space = False
+    out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A paragraph's lines as one: a space between Latin words, none beside Chinese."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text and line and not (_wide(text[-1]) or _wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+              preserve_paragraphs: bool = False) -> str:
+    """click's ``wrap_text`` for help that holds Chinese: widths in screen cells (a Chinese
+    character is two), lines joined without spaces, Latin words never split. Text without
+    Chinese goes to click's own."""
+    if not any(_wide(ch) for ch in text):
+        return _CLICK_WRAP(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    if not preserve_paragraphs:
+        return _fill_words(_join_lines(text.splitlines()), width, initial_indent, subsequent_indent)
+    out: list[str] = []
+    for block in text.expandtabs().split("\n\n"):
+        lines = block.split("\n")
+        if not block.strip():
+            continue
+        indent = " " * (len(lines[0]) - len(lines[0].lstrip()))
+        if lines[0].strip() == "\b":
+            out.append("\n".join(initial_indent + indent + line for line in lines[1:]))
+        else:
+            out.append(_fill_words(_join_lines(lines), width, initial_indent + indent,
+                                   subsequent_indent + indent))
+    return "\n\n".join(out)
+
+
+_CLICK_WRAP = click.formatting.wrap_text
+
+
 def _speak_for_click() -> None:
     """click's own words (Usage:, Options:, its usage errors) through the same catalogs:
-    each click module looked its gettext functions up by name when it was imported."""
+    each click module looked its gettext functions up by name when it was imported. Its
+    help wraps Chinese by screen cells (:func:`wrap_text`)."""
+    click.formatting.wrap_text = wrap_text
     for module in list(sys.modules.values()):
         if getattr(module, "__name__", "").startswith("click.") :
             if getattr(module, "_", None) is not None and getattr(module, "_", None) is not _:
@@ -141,6 +211,9 @@ class RmnGroup(click.Group):
             english = getattr(param, "english_help", None)
             if english:
                 param.help = _(english)
+        help_option = self.get_help_option(ctx)  # made (by click, in its words) before the language was known
+        if help_option is not None:
+            help_option.help = _("Show this message and exit.")
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: click.Context):
@@ -175,7 +248,7 @@ class _Option(click.Option):
 
 
 @click.group(cls=RmnGroup, help=ROOT_HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None, cls=_Option,
+@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None, cls=_Option, is_eager=True,
               help=N_("The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
                       "holding rmnotes.yaml)."))
 @click.option("--debug", is_flag=True, cls=_Option, help=N_("Show tracebacks for errors."))

@@ -19,13 +19,14 @@ def no_match(segment_args: dict, default_statuses: tuple[str, ...] = ()) -> str:
     """What an empty selection says instead of an empty table: the filters that matched
     nothing (and the statuses a command leaves out unless --status asks for them)."""
     filters = " ".join(_flag_texts(segment_args))
-    left_out = "" if segment_args["status"] or not default_statuses else \
-        " (closed clients are left out unless --status asks for them)"
+    left_out = not segment_args["status"] and default_statuses
     if filters:
-        return f"no clients match {filters}{left_out}"
+        text = (_("no clients match {filters} (closed clients are left out unless --status asks for them)")
+                if left_out else _("no clients match {filters}"))
+        return text.format(filters=filters)
     if left_out:
-        return f"no clients{left_out}"
-    return "no clients yet: add one with 'rmn new NAME'"
+        return _("no clients (closed clients are left out unless --status asks for them)")
+    return _("no clients yet: add one with 'rmn new NAME'")
 
 
 def _flag_texts(segment_args: dict):
