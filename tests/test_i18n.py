@@ -438,7 +438,7 @@ def test_help_inside_a_vault_speaks_its_language(sample):
     _settings(sample, "zh_TW")
     due = _rmn(["due", "--help"], sample / "clients")
     assert due.returncode == 0
-    assert "用法：" in due.stdout and "該做的事" in due.stdout and "顯示此說明後結束。" in due.stdout
+    assert "用法: rmn due" in due.stdout and "該做的事" in due.stdout and "顯示此說明後結束。" in due.stdout
     root = _rmn(["--help"], sample, LANG="en_US.UTF-8")
     assert "指令" in root.stdout and "把客戶名冊存成私人的 git 儲存庫" in root.stdout
     outside = _rmn(["due", "--help"], sample.parent, LANG="zh_CN.UTF-8")
