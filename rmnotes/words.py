@@ -87,3 +87,33 @@ def frequency_word(code: str | None) -> str:
              "quarterly": pgettext("premium", "quarterly"), "monthly": pgettext("premium", "monthly"),
              "single": pgettext("premium", "single")}
     return words.get(code or "", code or "")
+
+
+# the columns of the CSV and workbook exports: a code per column, its title in the reader's
+# language (the code itself in English, as it always was)
+COLUMNS = {
+    "id": N_("id"), "name": N_("name"), "tier": N_("tier"), "status": N_("status"), "risk": N_("risk"),
+    "children": N_("children"), "last_contact": N_("last_contact"), "tags": N_("tags"),
+}
+
+
+def column_title(code: str) -> str:
+    """The header of an exported column, in the interface language."""
+    from rmnotes.i18n import _
+
+    return _(COLUMNS[code]) if code in COLUMNS else code
+
+
+def column_code(title: str) -> str | None:
+    """The column a header names, in any of the interface languages (an import reads a
+    file written in another language than its own); None for a header of no column."""
+    from rmnotes.i18n import LANGUAGES, catalog
+
+    wanted = title.strip().casefold()
+    for code, msgid in COLUMNS.items():
+        if wanted in (code.casefold(), msgid.casefold()):
+            return code
+        for language in LANGUAGES:
+            if catalog(language).gettext(msgid).casefold() == wanted:
+                return code
+    return None

@@ -459,3 +459,15 @@ def test_a_day_of_due_loads_no_babel_and_reads_one_catalog(sample):
     done = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr.endswith("NO-BABEL") and "的待辦" in done.stdout
+
+
+def test_export_headers_follow_the_language_and_read_back_in_any(books):
+    from rmnotes.words import column_code
+
+    header = {lang: run(["list", "--csv"], root).stdout.splitlines()[0] for lang, root in books.items()}
+    assert header["en"] == "id,name,tier,status,risk,children,last_contact,tags"
+    assert header["zh_TW"] == "代號,姓名,等級,狀態,風險,子女數,上次聯絡,標籤"
+    assert header["zh_CN"].startswith("编号,姓名,等级,状态")
+    for line in header.values():
+        assert [column_code(t) for t in line.split(",")] == header["en"].split(",")
+    assert column_code("Last_Contact") == "last_contact" and column_code("備註欄") is None

@@ -23,6 +23,7 @@ default_tier: B
 region: {region}                        # public holidays for greetings: TW, CN, HK, SG, ...
 lookahead_days: 14                      # how far ahead `rmn due` looks
 kyc_valid: 1y                           # a risk assessment older than this falls due
+# language: zh_TW                       # zh_TW, zh_HK, zh_CN or en (default: from LANG)
 """
 
 GITIGNORE = (f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"

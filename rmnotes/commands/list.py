@@ -104,7 +104,9 @@ def _csv(to: str, clients) -> None:
     """The clients as CSV on stdout (``to`` is ``-``) or in the file ``to``, owner-only."""
     from rmnotes.render.book import csv_file, csv_text
 
-    header = ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"]
+    from rmnotes.words import column_title
+
+    header = [column_title(c) for c in ("id", "name", "tier", "status", "risk", "children", "last_contact", "tags")]
     rows = [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
             for c in clients]
     if to == "-":
