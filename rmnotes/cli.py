@@ -127,7 +127,8 @@ def _fill_words(text: str, width: int, first: str, rest: str) -> str:
             space = True
             continue
         gap = 1 if space and line.strip() else 0
-        if used + gap + _cells(token) > width and line.strip():
+        closing = token in _NO_LINE_START  # ，。、） stay at the end of the line they close
+        if used + gap + _cells(token) > width and line.strip() and not closing:
             out.append(line.rstrip())
             line, used, gap = rest, _cells(rest), 0
         line += " " * gap + token
@@ -135,6 +136,9 @@ def _fill_words(text: str, width: int, first: str, rest: str) -> str:
         space = False
     out.append(line.rstrip())
     return "\n".join(out)
+
+
+_NO_LINE_START = frozenset("，。、；：）」』！？》〉")
 
 
 def _join_lines(lines: list[str]) -> str:
