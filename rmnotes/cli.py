@@ -30,6 +30,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("tags", "tags", "book_tags"),
     ("new", "new", "client_new"),
     ("edit", "edit", "client_edit"),
+    ("set", "set_value", "client_set"),
+    ("tag", "tag", "client_tag"),
     ("check", "check", "vault_check"),
     ("history", "history", "client_history"),
     ("init", "init", "init_vault"),

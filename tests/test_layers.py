@@ -17,7 +17,7 @@ STDLIB = set(sys.stdlib_module_names)
 
 BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model", "rmnotes.i18n", "rmnotes.words"}
 PARSE = BASE | {"rmnotes.parse"}
-VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.names", "rmnotes.facts"}
+VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.fmedit", "rmnotes.names", "rmnotes.facts"}
 INDEX = VAULT | {"rmnotes.index"}
 DOMAIN = INDEX | {"rmnotes.domain"}
 RENDER = DOMAIN | {"rmnotes.render"}
@@ -35,6 +35,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.names": (BASE, {"pypinyin"}),
     "rmnotes.vault": (PARSE, set()),
     "rmnotes.textedit": (PARSE, set()),
+    "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),
     "rmnotes.gitops": (BASE, {"git"}),

@@ -3,13 +3,14 @@ PDF for the client; ``--record`` logs the review's numbers for the next one."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from rmnotes.app import App
+from rmnotes.i18n import _, ngettext, tr
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app
-from rmnotes.i18n import _, tr
 
 _DEFAULT = "\0default"
 
@@ -39,15 +40,21 @@ asset's value, which the next review compares with."""))
 @click.option("--via", type=click.Choice(["M", "T", "E"], case_sensitive=False), default=None,
               metavar="M|T|E",
               help=_("Channel of the recorded review: M meeting (default), T telephone, E email."))
+@click.option("--update", is_flag=True,
+              help=_("First ask for each holding's current value (Enter keeps the last one), "
+                     "write them and record the review, all in one commit."))
 @pass_app
 def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | None,
-                  pdf: str | None, record: bool, via: str | None) -> None:
-    if via is not None and not record:
+                  pdf: str | None, record: bool, via: str | None, update: bool) -> None:
+    if via is not None and not (record or update):
         raise click.UsageError(_("--via goes with --record"))
     from rmnotes.domain.review import build_review
 
     config = app.vault.config
     today = as_of or app.today()
+    if update:
+        _update(app, client, today, (via or "M").upper())
+        record = False  # recorded with the new values
     c = app.load(client)
     sheet = build_review(c, config, today)
     for problem in sheet.problems:
@@ -95,15 +102,52 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
 
         lines = record_lines(sheet, (via or "M").upper())
         rel = app.vault.rel(app.vault.client_path(c.id))
-        commit = app.change_file(rel, lambda data: append_log(data, lines),
-                                 f"review: {c.id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}"
-                                 ).commit
+        commit = app.change_file(rel, lambda data: append_log(data, lines), _record_message(sheet, today)).commit
         sha = f" ({commit.sha[:7]})" if commit.sha else ""
         newest = max((e.date for e in c.entries), default=None)
         below = (_("; it is dated before the log's newest entry ({newest}) and went at the end of the log, "
                    "below newer entries").format(newest=newest) if newest is not None and newest > today else "")
         click.echo(_("recorded the review of {name} on {day} in {file}{sha}{below}").format(
             name=c.name, day=today, file=rel, sha=sha, below=below), err=messages_to_stderr)
+
+
+def _record_message(sheet, today) -> str:
+    return f"review: {sheet.client_id} {today}, total assets {sheet.totals.assets:,.0f} {sheet.currency}"
+
+
+def _update(app: App, client: str, today, channel: str) -> None:
+    """--update: ask for each holding's current value on standard input, then write the
+    values and record the review in one commit."""
+    from rmnotes import fmedit
+    from rmnotes.domain import quickedit
+    from rmnotes.domain.check import client_context
+
+    c = app.load(client)
+    values: dict[str, object] = {}
+    for a in c.assets:
+        last = f"{a.value:,}" if a.value is not None else "-"
+        path = ("assets", fmedit.Named(a.name), "value")
+        while True:
+            text = click.prompt(_("{name} ({currency}) [{last}]").format(
+                name=a.name, currency=a.currency or app.vault.config.base_currency, last=last),
+                default="", show_default=False, err=True).strip()
+            value = quickedit.typed_value(path, text, a.value) if text else None
+            if not text or isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                break
+            click.echo(_("'{text}' is not an amount; write a number such as 3200000, 3,200,000 or 320萬, "
+                         "or press Enter to keep {last}").format(text=text, last=last), err=True)
+        if value is not None and value != a.value:
+            values[a.name] = value
+    ctx = client_context(app.vault)
+    rel = c.path
+    done = app.change_file(rel, lambda data: quickedit.review_update(ctx, rel, data, values, today, channel),
+                           lambda u: _record_message(u.sheet, today))
+    for warning in done.value.warnings:
+        click.echo(str(warning), err=True)
+    sha = f" ({done.commit.sha[:7]})" if done.commit.sha else ""
+    click.echo(ngettext("updated {n} holding of {name} and recorded the review in {rel}{sha}",
+                        "updated {n} holdings of {name} and recorded the review in {rel}{sha}",
+                        len(values)).format(n=len(values), name=c.name, rel=rel, sha=sha), err=True)
 
 
 def _inside_vault(app: App, path: Path) -> str | None:

@@ -58,22 +58,37 @@ Validator = Callable[[CheckContext, ParsedClient], Iterable[Issue]]
 
 def check_vault(vault: Vault) -> list[Issue]:
     """Every issue in the vault, sorted by file and line."""
-    config, config_issues = vault.settings
+    _, config_issues = vault.settings
     issues: list[Issue] = list(config_issues)
     loaded = _config_loaded(vault)
     issues += schema_issues(loaded, "config.schema.json", CONFIG_FILE)
-    readable = not loaded.fatal and (loaded.value is None or isinstance(loaded.value, dict))
     issues += file_issues(vault)
     paths = sorted(rel for rel, _, _ in vault.stamps())
-    ctx = CheckContext(config if readable else None, frozenset(client_id_from_path(rel) for rel in paths))
+    ctx = client_context(vault, loaded, paths)
     for rel in paths:
-        parsed = read_and_parse(vault, rel)
-        issues += parsed.issues
-        if parsed.loaded is None or parsed.loaded.fatal:
-            continue
-        for validator in VALIDATORS:
-            issues += validator(ctx, parsed)
+        issues += client_issues(ctx, read_and_parse(vault, rel))
     return _unique_sorted(issues)
+
+
+def client_context(vault: Vault, loaded: yamltree.Loaded | None = None,
+                   paths: Iterable[str] | None = None) -> CheckContext:
+    """What the checks of a client file need to know of the vault: its settings (None when
+    rmnotes.yaml cannot be read) and the ids of its clients."""
+    config, _ = vault.settings
+    loaded = _config_loaded(vault) if loaded is None else loaded
+    readable = not loaded.fatal and (loaded.value is None or isinstance(loaded.value, dict))
+    paths = [rel for rel, _, _ in vault.stamps()] if paths is None else paths
+    return CheckContext(config if readable else None, frozenset(client_id_from_path(rel) for rel in paths))
+
+
+def client_issues(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """Every issue ``rmn check`` reports for one parsed client file."""
+    issues = list(parsed.issues)
+    if parsed.loaded is None or parsed.loaded.fatal:
+        return issues
+    for validator in VALIDATORS:
+        issues += validator(ctx, parsed)
+    return issues
 
 
 def file_issues(vault: Vault) -> list[Issue]:

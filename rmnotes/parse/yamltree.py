@@ -111,6 +111,7 @@ class Loaded:
     lines: dict[Path, int] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     fatal: bool = False  # the text is not YAML at all
+    node: yaml.Node | None = None  # the node tree, when asked for (the front-matter editor's)
 
     def line(self, path: Path, default: int | None = None) -> int | None:
         """The line of ``path``, or of its nearest recorded ancestor."""
@@ -191,8 +192,9 @@ def _to_file_lines(out: Loaded, text: str, first_line: int) -> None:
     out.problems = [(fix(n), message) for n, message in out.problems]
 
 
-def load(text: str, first_line: int = 1) -> Loaded:
-    """Parse YAML ``text`` whose first line is line ``first_line`` of its file."""
+def load(text: str, first_line: int = 1, keep_nodes: bool = False) -> Loaded:
+    """Parse YAML ``text`` whose first line is line ``first_line`` of its file; with
+    ``keep_nodes``, the node tree (see :func:`compose`) is kept in ``Loaded.node``."""
     out = Loaded()
     if len(text) > MAX_YAML_CHARS:
         out.problems.append((first_line, f"{len(text) // 1024} KB of YAML, over the "
@@ -209,6 +211,8 @@ def load(text: str, first_line: int = 1) -> Loaded:
         return out
     try:
         node = yaml.compose(text, Loader=_Loader)
+        if keep_nodes:
+            out.node = node
     except yaml.MarkedYAMLError as exc:
         # "while parsing a flow sequence" points where the trouble began: prefer it
         mark = exc.context_mark or exc.problem_mark
@@ -242,6 +246,29 @@ def load(text: str, first_line: int = 1) -> Loaded:
     if "\u2028" in text or "\x85" in text or "\u2029" in text:  # 0.2 us; the regex takes 14
         _to_file_lines(out, text, first_line)
     return out
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` as :func:`load` reads it (the same resolver), with the exact
+    character span of every node (``start_mark.index``/``end_mark.index``): what the
+    front-matter editor edits. Call it only on a text :func:`load` read without a fatal
+    problem (no alias, not too long, not too deep)."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+def reads_as_text(scalar: str, flow: bool = False) -> bool:
+    """Whether ``scalar`` written plain (unquoted) reads back as exactly that text, as the
+    value of a key (``flow``: as an item of a flow list ``[...]``)."""
+    if not scalar or scalar != scalar.strip() or not all(_kept_as_written(ord(ch)) for ch in scalar):
+        return False
+    try:
+        node = yaml.compose(f"[{scalar}]" if flow else f"k: {scalar}", Loader=_Loader)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) or len(node.value) != 1:
+        return False
+    one = node.value[0] if flow else node.value[0][1]
+    return isinstance(one, yaml.ScalarNode) and one.tag == _STR and not one.style and one.value == scalar
 
 
 class _Builder:
