@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import REPO, copy_sample, run
+from rmnotes.cli import COMMANDS
 from rmnotes import i18n
 from rmnotes.i18n import Msg, N_, tr
 
@@ -266,16 +267,17 @@ HUMAN_RUNS = [
     ["list", "--risk", "5..1"],
     ["calendar", "--month", "2026-13"],
     ["review", "王偉", "--via", "M"],
-] + [[name, "--help"] for name in ("due", "log", "done", "show", "review", "calendar", "list", "find",
-                                    "coverage", "rank", "tags", "new", "edit", "check", "history", "init",
-                                    "shell-init")] + [["--help"]]
+    ["set", "王偉", "assets.沒有這筆.value", "1"],
+    ["set", "王偉", "tier"],
+    ["tag", "王偉", "-no-such-tag"],
+] + [[name, "--help"] for name, _module, _function in COMMANDS] + [["--help"]]
 
 # Words a person reads as codes or names in any language: the channels and services by their
 # own names, currencies, file formats, what a user types as an option's value (statuses,
 # reasons, asset types, measures, gap codes, shells) and what click calls its parts.
 CODES = {
     "LINE", "WeChat", "WhatsApp", "KYC", "TWD", "USD", "CNY", "HKD", "JSON", "CSV", "PDF", "PNG", "Excel",
-    "iCalendar", "YAML", "Markdown", "git", "rmn", "rmnotes", "traceback",
+    "iCalendar", "YAML", "Markdown", "git", "rmn", "rmnotes", "traceback", "Enter",
     "active", "prospect", "dormant", "closed", "cadence", "never", "birthday", "holiday", "maturity",
     "premium", "kyc", "fund", "stock", "bond", "deposit", "aum", "assets",
     "bash", "zsh", "bashrc", "zshrc", "rm", "tier", "default_tier", "lookahead_days", "coverage",
@@ -288,8 +290,7 @@ CODE_TOKENS = ("no-critical-illness", "no-medical", "life-below-income", "insure
                "review:", "coverage:", "fx", "UTF-8", "byte-order")
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # command names, as usage lines and hints show them ("cli" is the test runner's name for rmn)
-COMMAND_NAMES = {"cli", "due", "log", "done", "show", "review", "calendar", "list", "find", "coverage", "rank",
-                 "tags", "new", "edit", "check", "history", "init", "shell", "eval"}
+COMMAND_NAMES = {"cli", "shell", "eval"} | {w for name, _m, _f in COMMANDS for w in name.split("-")}
 
 
 def _data_words(root: Path) -> set[str]:
@@ -328,6 +329,7 @@ def _english_words(text: str, allowed: set[str]) -> set[str]:
     text = re.sub(r"\brmn [a-z-]+", " ", text)  # a command named in a hint: rmn due --all
     text = re.sub(r"\S+\.(?:md|pdf|png|yaml|json|sqlite|mo)\b|\S*/\S*", " ", text)  # files, paths
     text = re.sub(r"[\w.+-]+@[\w.-]+", " ", text)  # e-mail addresses
+    text = re.sub(r"\w+(?:\.\w+)+", " ", text)  # key paths of the format: profile.mobile, risk.assessed
     return {w for w in WORD.findall(text)
             if w not in allowed and not w.isupper() and w.lower() not in {a.lower() for a in allowed}}
 
