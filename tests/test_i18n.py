@@ -167,7 +167,7 @@ def test_the_locale_variables_are_read_as_text(environ, expected):
 def books(tmp_path_factory) -> dict[str, Path]:
     """One committed copy of the sample vault per language (read-only runs share them)."""
     base = tmp_path_factory.mktemp("books")
-    return {lang: copy_sample(base / lang, lang) for lang in ("en", "zh_TW", "zh_CN")}
+    return {lang: copy_sample(base / lang, lang) for lang in ("en", "zh_TW", "zh_HK", "zh_CN")}
 
 
 JSON_RUNS = [
@@ -209,7 +209,7 @@ def test_json_is_byte_identical_in_every_language(books, args):
     assert en.exit_code == 0, en.output
     if args[0] != "check":  # the sample is clean: check's own test breaks a file
         assert en.stdout.strip() not in ("", "[]"), "the sample should give this run something to say"
-    for lang in ("zh_TW", "zh_CN"):
+    for lang in ("zh_TW", "zh_HK", "zh_CN"):
         assert results[lang].exit_code == en.exit_code
         assert results[lang].stdout_bytes == en.stdout_bytes, f"--json differs in {lang}"
 
@@ -334,7 +334,7 @@ def _english_words(text: str, allowed: set[str]) -> set[str]:
             if w not in allowed and not w.isupper() and w.lower() not in {a.lower() for a in allowed}}
 
 
-@pytest.mark.parametrize("language", ["zh_TW", "zh_CN"])
+@pytest.mark.parametrize("language", ["zh_TW", "zh_HK", "zh_CN"])
 def test_no_english_in_chinese_human_output(books, language):
     root = books[language]
     allowed = CODES | _data_words(root)
