@@ -473,3 +473,16 @@ def test_export_headers_follow_the_language_and_read_back_in_any(books):
     for line in header.values():
         assert [column_code(t) for t in line.split(",")] == header["en"].split(",")
     assert column_code("Last_Contact") == "last_contact" and column_code("備註欄") is None
+
+
+def test_calendar_events_keep_their_uids_in_every_language(books):
+    """A phone calendar that imported the English agenda updates, not duplicates, the
+    events of a Chinese one: the UIDs hash the English row; the text is translated."""
+    def events(lang):
+        ics = run(["due", "--as-of", AS_OF, "--ics", "-"], books[lang]).stdout_bytes.decode("utf-8")
+        unfolded = ics.replace("\r\n ", "")
+        return [line for line in unfolded.splitlines() if line.startswith("UID:")], unfolded
+
+    (uids_en, text_en), (uids_tw, text_tw) = events("en"), events("zh_TW")
+    assert uids_en and uids_en == uids_tw
+    assert "risk assessed" in text_en and "風險屬性評估於" in text_tw and "risk assessed" not in text_tw
