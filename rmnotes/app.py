@@ -68,6 +68,12 @@ class App:
                   file=sys.stderr)
         return index
 
+    @property
+    def date_style(self) -> str:
+        """How human output shows dates (``rmnotes.yaml`` ``date_style``: iso or roc), as far
+        as the settings could be read: a command that needs no settings still answers."""
+        return self.vault.settings[0].date_style
+
     @staticmethod
     def today() -> date:
         return date.today()

@@ -138,6 +138,7 @@ class Client:
     since: date | None = None
     cadence: Period | None = None
     tags: tuple[str, ...] = ()
+    region: str | None = None  # HK, TW, CN ...: the client's own; else the vault's
     birthday: date | None = None  # the solar date of birth
     lunar_birthday: bool = False  # kept on the lunar calendar (either form of `lunar_birthday`)
     lunar_day: LunarMonthDay | None = None  # the lunar month-day when written out

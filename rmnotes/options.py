@@ -16,7 +16,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
 
 
 class ClientType(click.ParamType):
-    """CLIENT: id, name, alias, pinyin or an unambiguous prefix; converts to the client id.
+    """CLIENT: id, name, alias, pinyin or Wade-Giles, Traditional or Simplified, a family
+    member's name (said on stderr), or an unambiguous prefix; converts to the client id.
 
     An id whose file exists is taken as it is, without the index: a write never waits for
     an index refresh, and a file too broken to index is still found, so the command can
@@ -34,27 +35,45 @@ class ClientType(click.ParamType):
         key = value.strip()
         if _ID.match(key) and app.vault.client_path(key).is_file():
             return key
-        from rmnotes.domain.resolve import resolve
+        from rmnotes.domain.resolve import find_client, relative_line
         from rmnotes.errors import ClientNotFound
 
         try:
-            return resolve(app.index, value)
+            found = find_client(app.index, value)
         except ClientNotFound:
             app.warn_skipped()  # a file the index could not read may be the one meant
             raise
+        if found.via is not None:  # 林淑芬 is 王偉's spouse: the client's file it is
+            click.echo(relative_line(found.via), err=True)
+        return found.client_id
 
 
 class DateType(click.ParamType):
+    """DATE: a date as people write it (:func:`rmnotes.parse.dates.read_date`): ``2026-11-30``,
+    ``2026/11/30``, ``115/11/30``, ``民國115年11月30日``, ``11/30``, ``明天``, ``下週一``. The
+    forms without a year or counting days count from today; ``ahead``: a month and day that
+    has passed this year is next year's."""
+
     name = "date"
+
+    def __init__(self, ahead: bool = False):
+        self.ahead = ahead
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
             return value
+        text = str(value).strip()
+        if len(text) == 10 and text[4] == text[7] == "-":  # YYYY-MM-DD, without importing the reader
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass  # the reader says how it was read
+        from rmnotes.parse.dates import DateInputError, read_date
+
         try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(_("{value} is not a date; write YYYY-MM-DD (e.g. 2026-11-28)").format(value=repr(value)),
-                      param, ctx)
+            return read_date(str(value), today=App.today(), ahead=self.ahead)
+        except DateInputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class ChannelType(click.ParamType):
@@ -88,7 +107,8 @@ def client_argument(required: bool = True):
 json_option = click.option("--json", "as_json", is_flag=True, help=_("Print JSON instead of a table."))
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
-    help=_("Answer as if today were DATE (YYYY-MM-DD), for reproducible runs."),
+    help=_("Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
+           "for reproducible runs."),
 )
 tier_option = click.option("--tier", multiple=True, help=_("Only clients of this tier (repeatable)."))
 tag_option = click.option("--tag", multiple=True, help=_("Only clients with this tag (repeatable)."))

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.json"
-CONFIG_CACHE_VERSION = 3  # bump when the layout below or the rules of parse_config change
+CONFIG_CACHE_VERSION = 4  # bump when the layout below or the rules of parse_config change
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
@@ -210,7 +210,7 @@ class Vault:
 # coverage holds anything else (a date, say) are not cached.
 
 _CONFIG_FIELDS = ("owner", "base_currency", "fx", "tiers", "default_tier", "region",
-                  "lookahead_days", "kyc_valid", "coverage", "language")
+                  "lookahead_days", "kyc_valid", "coverage", "language", "date_style")
 _CACHE_KEYS = {"version", "rmnotes", "stamp", "config", "issues"}
 _SEVERITIES = ("error", "warning")
 
@@ -238,6 +238,7 @@ def settings_to_json(stamp: list[int], config: Config, issues: tuple[Issue, ...]
                 "kyc_valid": str(config.kyc_valid),
                 "coverage": _value_to_json(config.coverage),
                 "language": config.language,
+                "date_style": config.date_style,
             },
             "issues": [[i.path, i.line, i.message, i.severity] for i in issues],
         }
@@ -270,6 +271,7 @@ def settings_from_json(raw: bytes, stamp: list[int]) -> tuple[Config, tuple[Issu
             kyc_valid=_period(config["kyc_valid"]),
             coverage=_object(_value_from_json(config["coverage"])),
             language=_language(config["language"]),
+            date_style=_text(config["date_style"]),
         ), _issues(issues)
     except (_Malformed, ValueError, RecursionError):  # not JSON, or nested past all reason
         return None

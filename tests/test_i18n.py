@@ -268,6 +268,11 @@ HUMAN_RUNS = [
     ["calendar", "--month", "2026-13"],
     ["review", "王偉", "--via", "M"],
     ["set", "王偉", "assets.沒有這筆.value", "1"],
+    ["show", "林淑芬", "--as-of", AS_OF],
+    ["due", "--as-of", "115/11/28"],
+    ["due", "--as-of", "13/13"],
+    ["log", "王偉", "T", "測試", "--date", "2026-02-30"],
+    ["log", "王偉", "T", "測試", "--next", "下下個月 寄資料"],
     ["set", "王偉", "tier"],
     ["tag", "王偉", "-no-such-tag"],
 ] + [[name, "--help"] for name, _module, _function in COMMANDS] + [["--help"]]

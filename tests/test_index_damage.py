@@ -165,6 +165,8 @@ QUESTIONS = {
     "client_ids": lambda idx: idx.client_ids(),
     "keys": lambda idx: sorted(idx.keys()),
     "lookup": lambda idx: idx.lookup("wangwei"),
+    "fold": lambda idx: idx.fold("陳美玲"),
+    "relatives": lambda idx: idx.relatives("林淑芬"),
     "names": lambda idx: idx.names(),
     "clients": lambda idx: idx.clients(),
     "contact_groups": lambda idx: idx.contact_groups(True),

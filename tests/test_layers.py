@@ -32,7 +32,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.model": (BASE, set()),
     "rmnotes.facts": (BASE, set()),
     "rmnotes.parse": (PARSE, {"yaml"}),
-    "rmnotes.names": (BASE, {"pypinyin"}),
+    "rmnotes.names": (BASE, {"pypinyin", "opencc"}),
     "rmnotes.vault": (PARSE, set()),
     "rmnotes.textedit": (PARSE, set()),
     "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),

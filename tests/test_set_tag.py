@@ -51,6 +51,8 @@ def test_set_changes_only_the_value_bytes_on_a_bom_crlf_file_with_comments(sampl
     ("tier", "A", "tier: B", "tier: A", "A"),
     ("risk.profile", "3", "profile: 4", "profile: 3", 3),
     ("risk.assessed", "2026-12-01", "assessed: 2026-09-08", "assessed: 2026-12-01", date(2026, 12, 1)),
+    ("risk.assessed", "115/12/01", "assessed: 2026-09-08", "assessed: 2026-12-01", date(2026, 12, 1)),
+    ("risk.assessed", "民國115年12月1日", "assessed: 2026-09-08", "assessed: 2026-12-01", date(2026, 12, 1)),
     ("assets.台幣定存.value", "3,200,000", "value: 2000000", "value: 3200000", 3200000),
     ("assets.台幣定存.value", "3200000.5", "value: 2000000", "value: 3200000.5", Decimal("3200000.5")),
     ("policies.終身壽險.premium", "53000", "premium: 52000", "premium: 53000", 53000),

@@ -22,8 +22,8 @@ In the terminal the month is split into as many pages of days as the width needs
 comments, names and dates frozen, weekends shaded and each client's last contact
 (the latest in the book, which may fall after the range)."""))
 @click.option("--month", metavar="YYYY-MM", help=_("The month to show (default: this month)."))
-@click.option("--from", "since", type=DATE, metavar="YYYY-MM-DD", help=_("First day of the range (alone: to the end of its month)."))
-@click.option("--to", "until", type=DATE, metavar="YYYY-MM-DD", help=_("Last day of the range (alone: from the start of its month)."))
+@click.option("--from", "since", type=DATE, metavar="DATE", help=_("First day of the range (alone: to the end of its month)."))
+@click.option("--to", "until", type=DATE, metavar="DATE", help=_("Last day of the range (alone: from the start of its month)."))
 @tier_option
 @tag_option
 @click.option("--all/--contacted-only", "every", default=None,
@@ -70,4 +70,4 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
     from rmnotes.render.console import out
 
     console = out()
-    console.print(calendar_tables(grid, console.width, today))
+    console.print(calendar_tables(grid, console.width, today, app.date_style))

@@ -75,4 +75,4 @@ def client_due(app: App, as_of: date | None, days: int | None, tier: tuple[str, 
     if not show_all:  # --ics asked for every row; the table still shows the most urgent
         agenda = replace(agenda, items=agenda.items[:TABLE_ROWS])
     console = out()
-    console.print(render.agenda_table(agenda, console.width), soft_wrap=True)
+    console.print(render.agenda_table(agenda, console.width, app.date_style), soft_wrap=True)

@@ -40,4 +40,5 @@ def book_find(app: App, text: tuple[str, ...], limit: int, as_json: bool) -> Non
     from rmnotes.render.book import find_table
     from rmnotes.render.console import out
 
-    out().print(find_table(found))
+    console = out()
+    console.print(find_table(found, console.width, app.date_style))

@@ -34,16 +34,20 @@ today needs --future."""))
 @client_argument(required=False)
 @click.argument("channel", metavar="[CH]", type=CHANNEL, required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
-@click.option("--date", "day", type=DATE, metavar="YYYY-MM-DD", help=_("The day of the contact (default: today)."))
+@click.option("--date", "day", type=DATE, metavar="DATE",
+              help=_("The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
+                     "民國115年11月30日, 11/30, 昨天."))
 @click.option("--time", "at", metavar="HH:MM", help=_("The time of the contact."))
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help=_("A family member who was there (repeatable): a 'with:' line."))
-@click.option("--next", "next_", metavar='"YYYY-MM-DD TEXT"',
-              help=_("Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups."))
+@click.option("--next", "next_", metavar='"DATE TEXT"',
+              help=_("Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
+                     "--date, counted from the contact's day and looking ahead: '12/20 寄資料', "
+                     "'下週一 回電'."))
 @click.option("--edit", is_flag=True, help=_("Write the text in $EDITOR (several lines allowed)."))
 @click.option("--future", is_flag=True, help=_("Allow a date after today (a planned contact)."))
-@click.option("--since", type=DATE, metavar="YYYY-MM-DD", help=_("Reading: entries from this day."))
-@click.option("--until", type=DATE, metavar="YYYY-MM-DD", help=_("Reading: entries up to this day."))
+@click.option("--since", type=DATE, metavar="DATE", help=_("Reading: entries from this day."))
+@click.option("--until", type=DATE, metavar="DATE", help=_("Reading: entries up to this day."))
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help=_("Reading: only the N newest entries."))
 @json_option
 @pass_app
@@ -93,7 +97,7 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
     text = _text(words, edit)
     try:
         entry = logbook.make_entry(text, channel, app.today(), day, at, with_, future)
-        next_step = logbook.parse_next(next_) if next_ else None
+        next_step = logbook.parse_next(next_, entry.date) if next_ else None
     except logbook.EntryError:
         if edit:  # never lose what was typed in the editor
             click.echo(text.rstrip("\n"), err=True)
@@ -104,7 +108,7 @@ def _write(app: App, client_id: str, channel: str, words: tuple[str, ...], day: 
     logged = app.change_file(rel, lambda data: logbook.apply_entry(data, rel, entry, next_step),
                              lambda logged: logbook.log_message(logged.client, entry, next_step)).value
     due = logbook.next_due(logged.client, config)
-    click.echo(logged_line(logged.client, entry, due, next_step), err=True)
+    click.echo(logged_line(logged.client, entry, due, next_step, config.date_style), err=True)
 
 
 # ---------------------------------------------------------------------- reading
@@ -135,4 +139,4 @@ def _read(app: App, client_id: str | None, since: date | None, until: date | Non
         who = f"{names[client_id]} ({client_id})" if client_id else None
         click.echo(render.no_entries(who, since, until), err=True)
     else:
-        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None)))
+        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None, style=app.date_style)))

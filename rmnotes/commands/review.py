@@ -70,7 +70,8 @@ def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | N
         from rmnotes.render.console import out
         from rmnotes.render.review import review_console
 
-        out().print(review_console(sheet))
+        console = out()
+        console.print(review_console(sheet, console.width, app.date_style))
 
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts

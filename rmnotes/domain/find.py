@@ -2,8 +2,10 @@
 
 Answered from the index. Words separated by spaces must all appear in the same line, in
 any order; case does not matter. Chinese has no spaces, so ``基金轉換`` is one word that
-matches as a substring. A query in Latin letters also matches Chinese names by their
-pinyin (``wangwei``, ``wang wei``, ``chen``).
+matches as a substring. Traditional and Simplified characters are the same (``基金转换``
+finds ``基金轉換``): the index holds each line folded to Simplified (see
+:mod:`rmnotes.names`). A query in Latin letters also matches Chinese names by their
+pinyin or Wade-Giles (``wangwei``, ``wang wei``, ``chen``, ``Hsu Ya Wen``).
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ def find(index: Index, query: str, limit: int | None = 100) -> Found:
         return Found(query, (), 0)
     known = index.names()
     rows, total = index.search(needles, limit)
-    hits = [_hit(r, known, needles) for r in rows]
+    folded = [index.fold(n) for n in needles]
+    hits = [_hit(r, known, folded) for r in rows]
 
     if _PINYIN.match(query.strip()):
         key = names.normalise(query)
@@ -91,6 +94,7 @@ def find(index: Index, query: str, limit: int | None = 100) -> Found:
     return Found(query, tuple(hits), total)
 
 
-def _hit(r: TextHit, known: dict[str, str], needles: list[str]) -> Hit:
+def _hit(r: TextHit, known: dict[str, str], folded: list[str]) -> Hit:
+    # folding keeps every character in its place: the spans in the folded line are the text's
     return Hit(r.client_id, known.get(r.client_id, r.client_id), r.kind, r.text,
-               spans(r.text, needles), r.date, r.time, r.channel, r.line)
+               spans(r.folded or r.text, folded), r.date, r.time, r.channel, r.line)

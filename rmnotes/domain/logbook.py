@@ -177,23 +177,49 @@ class NextStep:
         return f"- [ ] {self.date.isoformat()} {self.text}"
 
 
-def parse_next(text: str) -> NextStep:
-    """``"2026-12-01 寄送保險提案"`` -> NextStep; raises with an example otherwise."""
-    from rmnotes.parse import yamltree
+def parse_next(text: str, today: date) -> NextStep:
+    """``"2026-12-01 寄送保險提案"``, ``"12/20 寄資料"``, ``"下週一 回電"`` -> NextStep; raises with
+    an example otherwise. The date is read as people write it
+    (:func:`rmnotes.parse.dates.read_date`), counting from ``today`` (the entry's day) and
+    looking ahead: ``12/20`` after December 20 is next year's. A date written against the
+    text (``明天寄資料``) is read too."""
+    from rmnotes.parse.dates import DateInputError, read_date
 
     _utf8(text, N_("--next"))
-    example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案"')
+    example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案" or --next "12/20 寄資料"')
     m = _NEXT.match(text.strip())
-    when = yamltree.parse_date_text(m.group(1)) if m else None
-    if when is None:
-        shown = m.group(1) if m else text
-        raise EntryError(_('--next: "{text}" is not a date; {example}').format(text=shown, example=example))
-    rest = (m.group(2) or "").strip()
+    if not m:
+        raise EntryError(_('--next: "{text}" is not a date; {example}').format(text=text, example=example))
+    word, rest = m.group(1), (m.group(2) or "").strip()
+    try:
+        when = read_date(word, today=today, ahead=True)
+    except DateInputError as exc:
+        # a date written against the text: the longest head of the word that is a date
+        for end in range(len(word) - 1, 1, -1):
+            if not _text_starts(word[end]):
+                continue
+            try:
+                when = read_date(word[:end], today=today, ahead=True)
+            except DateInputError:
+                continue
+            rest = (word[end:] + " " + rest).strip()
+            break
+        else:
+            raise EntryError(_("--next: {problem}; {example}").format(problem=exc, example=example)) from None
     if not rest:
         raise EntryError(_("--next: say what is promised after the date; {example}").format(example=example))
     if len(rest.splitlines()) != 1:
         raise EntryError(_("--next: the follow-up must be one line of text"))
     return NextStep(when, rest)
+
+
+def _text_starts(char: str) -> bool:
+    """Whether the text after a date may start with ``char``: not a digit, separator or
+    Latin letter, which would belong to the date (``01/02/2026`` is not ``01/02/20`` + ``26``)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", char)
+    return not (folded.isdigit() or folded in "-/." or folded.isascii())
 
 
 # ---------------------------------------------------------------------- file edits

@@ -83,7 +83,7 @@ def typed_value(path: fmedit.KeyPath, text: str, current: Any = None) -> Any:
     if node is None:
         return _like(current, text)
     if node.get("$ref") == _DATE_REF:
-        return yamltree.parse_date_text(text.strip()) or text
+        return _day(text) or text
     types = _types(schema, node)
     if "array" in types and ("string" not in types or "," in text or "，" in text or isinstance(current, list)):
         items = [t.strip() for t in text.replace("，", ",").split(",")]
@@ -112,6 +112,17 @@ def _scalar(schema: dict, node: dict, text: str) -> Any:
     return text
 
 
+def _day(text: str) -> date | None:
+    """A date as people write it (``2026-12-01``, ``2026/12/01``, ``115/12/01``,
+    ``民國115年12月1日``: :func:`rmnotes.parse.dates.read_date`), or None."""
+    from rmnotes.parse.dates import DateInputError, read_date
+
+    try:
+        return read_date(text)
+    except DateInputError:
+        return None
+
+
 def _amount(text: str) -> Decimal | None:
     """An amount as typed on the command line (``3,200,000``, ``320萬``, ``1.5m``), the way
     the segment options read one, or None."""
@@ -130,7 +141,7 @@ def _like(current: Any, text: str) -> Any:
     if isinstance(current, (int, Decimal)) and not isinstance(current, bool) and (
             number := _amount(text.strip())) is not None:
         return int(number) if number == number.to_integral_value() else number
-    if isinstance(current, date) and (day := yamltree.parse_date_text(text.strip())) is not None:
+    if isinstance(current, date) and (day := _day(text)) is not None:
         return day
     if isinstance(current, list):
         return [t.strip() for t in text.replace("，", ",").split(",") if t.strip()]

@@ -123,15 +123,18 @@ def parse_asset_type(text: str) -> str:
 
 
 def parse_since(text: str, today: date) -> date:
-    """``90d``, ``3m``, ``1y`` before ``today``, or a date ``2026-01-31``: the cut-off day."""
+    """``90d``, ``3m``, ``1y`` before ``today``, or a date as people write it (``2026-01-31``,
+    ``115/1/31``, ``1/31``: :func:`rmnotes.parse.dates.read_date`): the cut-off day."""
+    from rmnotes.parse.dates import DateInputError, read_date
+
     period = Period.parse(text)
     if period is not None:
         return period.before(today)
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(_("{text} is neither a period (90d, 6w, 3m, 1y) nor a date (YYYY-MM-DD)")
-                         .format(text=repr(text))) from None
+        return read_date(text, today=today)
+    except DateInputError as exc:
+        raise ValueError(_("{text!r} is neither a period (90d, 6w, 3m, 1y) nor a date: {problem}")
+                         .format(text=text, problem=exc)) from None
 
 
 # ------------------------------------------------------------------ predicates

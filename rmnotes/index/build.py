@@ -24,6 +24,7 @@ from rmnotes.index.schema import CLIENT_TABLES, SECONDARY, TABLES_ONLY, pack
 from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
 if TYPE_CHECKING:
+    from rmnotes.names import Reading
     from rmnotes.parse import ParsedClient
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -32,7 +33,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 # no query contains), so that every two-character run starts some trigram, even at the end
 # of a line (see Index.search).
 END_MARK = "\ue000"
-INDEXED = f"text || char({ord(END_MARK)})"
+INDEXED = f"coalesce(folded, text) || char({ord(END_MARK)})"
 
 PARALLEL_MIN = 400  # changed files from which a refresh parses on every core
 FTS_DEFER_MIN = 300  # changed files from which the full-text index waits for the first search
@@ -193,9 +194,10 @@ def _text(d: Decimal | None) -> str | None:
     return str(d) if d is not None else None
 
 
-def rows_of(stamp: FileStamp, result: ParsedClient,
-            syllables: Callable[[str], tuple[str, ...]]) -> dict[str, list[tuple]]:
-    """Every table row one parsed file contributes."""
+def rows_of(stamp: FileStamp, result: ParsedClient, read: Callable[[str], Reading],
+            table: dict[int, str]) -> dict[str, list[tuple]]:
+    """Every table row one parsed file contributes; ``read`` reads a name
+    (:func:`rmnotes.names.reading`, cached), ``table`` folds Traditional to Simplified."""
     from rmnotes import names
     from rmnotes.facts import client_row, facts_of, holdings_of
 
@@ -211,7 +213,10 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
         r.id, r.name, r.tier, r.status, r.cadence, _iso(r.since), _iso(r.last_contact),
         r.risk_profile, r.children, pack(r.asset_types), pack(r.tags), pack(r.prefer),
         r.no_calls, r.best_time, r.marital_status, _text(r.income), r.income_currency)]
-    rows["keys"] = [(key, c.id) for key in names.client_keys(c.id, c.name, c.aliases, syllables)]
+    keys = names.client_keys(c.id, c.name, c.aliases, read, table)
+    rows["keys"] = [(key, c.id, None) for key in keys]
+    rows["keys"] += [(key, c.id, c.region or "") for key in names.cantonese_keys(c.name, c.aliases, table)
+                     if key not in keys]
     rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
         (c.id, f.kind, _iso(f.date), f.date.strftime("%m-%d") if f.date else "", f.detail,
          int(f.lunar), f.relation, f.number, str(f.lunar_day) if f.lunar_day else None, f.link,
@@ -229,9 +234,15 @@ def rows_of(stamp: FileStamp, result: ParsedClient,
         (c.id, p.name, p.insurer, p.kind, p.insured, _text(p.sum_assured), _text(p.premium),
          p.premium_frequency, p.currency, pack(p.riders), p.line)
         for p in c.policies]
-    rows["family"] = [(c.id, m.name, m.relation, m.client, _iso(m.birthday), m.line) for m in c.family]
-    rows["texts"] = _texts_of(c)
+    rows["family"] = [(c.id, m.name, m.relation, m.client, _iso(m.birthday), m.line,
+                       names.normalise(names.fold(m.name, table))) for m in c.family]
+    rows["texts"] = [(*t, _folded(t[-1], table)) for t in _texts_of(c)]
     return rows
+
+
+def _folded(text: str, table: dict[int, str]) -> str | None:
+    folded = text.translate(table)
+    return None if folded == text else folded
 
 
 def _texts_of(c) -> list[tuple]:
@@ -270,7 +281,7 @@ class _Batch:
         texts = self.rows["texts"]
         if texts:
             first = conn.execute("SELECT coalesce(max(id), 0) FROM texts").fetchone()[0] + 1
-            conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?)",
+            conn.executemany("INSERT INTO texts VALUES (?,?,?,?,?,?,?,?,?)",
                              [(first + i, *t) for i, t in enumerate(texts)])
             if fts:
                 conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {INDEXED} FROM texts"
@@ -279,25 +290,25 @@ class _Batch:
 
 
 class _PinyinCache:
-    """Pinyin of names, kept in the index across files: re-indexing an edited file does
-    not import pypinyin (~250 ms) for a name it has seen before."""
+    """Readings of names (pinyin, Wade-Giles), kept in the index across files: re-indexing
+    an edited file does not import pypinyin (~250 ms) for a name it has seen before."""
 
     def __init__(self, conn: sqlite3.Connection | None):
         self.conn = conn
-        self.known: dict[str, tuple[str, ...]] = {}
-        self.new: dict[str, tuple[str, ...]] = {}
+        self.known: dict[str, Reading] = {}
+        self.new: dict[str, Reading] = {}
 
-    def __call__(self, text: str) -> tuple[str, ...]:
+    def __call__(self, text: str) -> Reading:
         got = self.known.get(text)
         if got is None:
-            row = self.conn.execute("SELECT syllables FROM pinyin WHERE text = ?", (text,)).fetchone() \
+            from rmnotes.names import Reading, reading
+
+            row = self.conn.execute("SELECT reading FROM pinyin WHERE text = ?", (text,)).fetchone() \
                 if self.conn is not None else None
             if row is not None:
-                got = tuple(row[0].split())
+                got = Reading.parse(row[0])
             else:
-                from rmnotes import names
-
-                got = names.syllables(text)
+                got = reading(text)
                 self.new[text] = got
             self.known[text] = got
         return got
@@ -305,15 +316,28 @@ class _PinyinCache:
     def save(self, conn: sqlite3.Connection) -> None:
         if self.new:
             conn.executemany("INSERT OR IGNORE INTO pinyin VALUES (?, ?)",
-                             [(t, " ".join(s)) for t, s in self.new.items()])
+                             [(t, r.text()) for t, r in self.new.items()])
             self.new = {}
 
 
+def fold_table(conn: sqlite3.Connection) -> dict[int, str]:
+    """The Traditional -> Simplified table the index was built with; computed with OpenCC
+    (:func:`rmnotes.names.fold_table`) and kept the first time. In a write transaction."""
+    rows = conn.execute("SELECT char, folded FROM fold").fetchall()
+    if rows:
+        return {ord(c): f for c, f in rows}
+    from rmnotes.names import fold_table as computed
+
+    table = computed()
+    conn.executemany("INSERT OR IGNORE INTO fold VALUES (?, ?)", [(chr(c), f) for c, f in table.items()])
+    return table
+
+
 def _fill(conn: sqlite3.Connection, vault: Vault, stamps: Sequence[FileStamp], fts: bool,
-          pinyin: _PinyinCache, tick: Progress | None = None) -> None:
+          pinyin: _PinyinCache, table: dict[int, str], tick: Progress | None = None) -> None:
     batch = _Batch()
     for done, s in enumerate(stamps, 1):
-        batch.add(rows_of(s, read_and_parse(vault, s.rel), pinyin))
+        batch.add(rows_of(s, read_and_parse(vault, s.rel), pinyin, table))
         if done % BATCH == 0:
             batch.flush(conn, fts)
             if tick:
@@ -324,7 +348,7 @@ def _fill(conn: sqlite3.Connection, vault: Vault, stamps: Sequence[FileStamp], f
 
 def _serial_build(conn: sqlite3.Connection, vault: Vault, stamps: list[FileStamp], fts: bool,
                   tick: Progress | None) -> None:
-    _fill(conn, vault, stamps, fts, _PinyinCache(conn), tick)
+    _fill(conn, vault, stamps, fts, _PinyinCache(conn), fold_table(conn), tick)
 
 
 def _workers(changed: int) -> int:
@@ -348,7 +372,8 @@ def _parallel_build(conn: sqlite3.Connection, vault: Vault, stamps: list[FileSta
     folder = vault.cache_dir / f"{BUILD_PREFIX}{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)  # a killed process's, that had this pid
     folder.mkdir(mode=DIR_MODE)
-    jobs = [(str(vault.root), str(folder / f"part-{i}.sqlite"), [tuple(s) for s in stamps[at:at + size]])
+    table = fold_table(conn)
+    jobs = [(str(vault.root), str(folder / f"part-{i}.sqlite"), [tuple(s) for s in stamps[at:at + size]], table)
             for i, at in enumerate(range(0, len(stamps), size))]
     attached: list[tuple[str, Path]] = []
     done = 0
@@ -374,7 +399,7 @@ def _merge(conn: sqlite3.Connection, alias: str, fts: bool) -> None:
         if table != "texts":
             conn.execute(f"INSERT INTO main.{table} SELECT * FROM {alias}.{table}")
     first = conn.execute("SELECT coalesce(max(id), 0) FROM main.texts").fetchone()[0] + 1
-    conn.execute("INSERT INTO main.texts SELECT id + ?, client_id, kind, date, time, channel, line, text"
+    conn.execute("INSERT INTO main.texts SELECT id + ?, client_id, kind, date, time, channel, line, text, folded"
                  f" FROM {alias}.texts", (first - 1,))
     if fts:
         conn.execute(f"INSERT INTO texts_fts(rowid, text) SELECT id, {INDEXED} FROM main.texts"
@@ -382,16 +407,16 @@ def _merge(conn: sqlite3.Connection, alias: str, fts: bool) -> None:
     conn.execute(f"INSERT OR IGNORE INTO main.pinyin SELECT * FROM {alias}.pinyin")
 
 
-def _build_part(job: tuple[str, str, list[tuple]]) -> tuple[str, int]:
+def _build_part(job: tuple[str, str, list[tuple], dict[int, str]]) -> tuple[str, int]:
     """In a worker process: parse some files into a database of their own."""
-    root, path, stamps = job
+    root, path, stamps, table = job
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as the index
     part = sqlite3.connect(path)
     try:
         part.execute("PRAGMA journal_mode = OFF")
         part.execute("PRAGMA synchronous = OFF")
         part.executescript(TABLES_ONLY)
-        _fill(part, Vault(Path(root)), [FileStamp(*s) for s in stamps], False, _PinyinCache(None))
+        _fill(part, Vault(Path(root)), [FileStamp(*s) for s in stamps], False, _PinyinCache(None), table)
         part.commit()
     finally:
         part.close()

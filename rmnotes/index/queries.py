@@ -55,6 +55,7 @@ class TextHit:
     time: str | None = None
     channel: str | None = None
     line: int | None = None
+    folded: str | None = None  # the text with Traditional characters as Simplified, if it differs
 
 
 def _day(s: str | None) -> date | None:
@@ -216,12 +217,34 @@ class Index:
         return ((r["key"], r["client_id"]) for r in self._rows("SELECT key, client_id FROM keys"))
 
     def lookup(self, key: str, prefix: bool = False) -> list[str]:
+        """The clients with ``key`` (or a key starting with it); a Cantonese key counts for a
+        client of HK or MO: its own ``region``, else the vault's."""
+        from rmnotes.names import CANTONESE_REGIONS
+
+        region = "(region IS NULL OR region IN ('HK', 'MO')" + (" OR region = '')" if (
+            (self.vault.settings[0].region or "").upper() in CANTONESE_REGIONS) else ")")
         if prefix:
-            rows = self._rows("SELECT DISTINCT client_id FROM keys WHERE key >= ? AND key < ?"
+            rows = self._rows(f"SELECT DISTINCT client_id FROM keys WHERE key >= ? AND key < ? AND {region}"
                               " ORDER BY client_id", (key, key + "\U0010ffff"))
         else:
-            rows = self._rows("SELECT DISTINCT client_id FROM keys WHERE key = ? ORDER BY client_id", (key,))
+            rows = self._rows(f"SELECT DISTINCT client_id FROM keys WHERE key = ? AND {region}"
+                              " ORDER BY client_id", (key,))
         return [r["client_id"] for r in rows]
+
+    def fold(self, text: str) -> str:
+        """``text`` with Traditional characters as Simplified, by the table the index was
+        built with (:func:`rmnotes.names.fold_table`): no OpenCC import on a query."""
+        chars = sorted({c for c in text if ord(c) >= 0x3400})
+        if not chars:
+            return text
+        found = self._rows(f"SELECT char, folded FROM fold WHERE char IN {_in(chars)}", chars)
+        return text.translate({ord(r["char"]): r["folded"] for r in found})
+
+    def relatives(self, key: str) -> list[tuple[str, str, str | None]]:
+        """``(client id, member name, relation)`` of each family member whose folded,
+        normalised name is ``key``."""
+        return [(r["client_id"], r["name"], r["relation"]) for r in self._rows(
+            "SELECT client_id, name, relation FROM family WHERE key = ? ORDER BY client_id, rowid", (key,))]
 
     def names(self) -> dict[str, str]:
         return {r["id"]: r["name"] for r in self._rows("SELECT id, name FROM clients")}
@@ -442,7 +465,7 @@ class Index:
         mark, so each occurrence starts one), and a one-character needle, or one that would
         expand too far, is a substring scan (``LIKE``, wildcards escaped) of the plain table.
         """
-        needles = [n for n in (x.strip() for x in needles) if n]
+        needles = [self.fold(n) for n in (x.strip() for x in needles) if n]  # as the index holds them
         if not needles:
             return [], 0
         build.ensure_fts(self._conn)
@@ -465,7 +488,7 @@ class Index:
             where.append("id IN (SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?)")
             params.append(" AND ".join(terms))
         for n in scans:  # LIKE: case-insensitive for ASCII letters, exact for the rest
-            where.append("text LIKE ? ESCAPE '\\'")
+            where.append("coalesce(folded, text) LIKE ? ESCAPE '\\'")
             escaped = n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params.append(f"%{escaped}%")
         cond = " AND ".join(where)
@@ -498,7 +521,8 @@ class Index:
 
 
 def _hit(r: sqlite3.Row) -> TextHit:
-    return TextHit(r["client_id"], r["kind"], r["text"], _day(r["date"]), r["time"], r["channel"], r["line"])
+    return TextHit(r["client_id"], r["kind"], r["text"], _day(r["date"]), r["time"], r["channel"], r["line"],
+                   r["folded"])
 
 
 def _phrase(text: str) -> str:

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
@@ -34,7 +34,9 @@ CREATE TABLE clients (
 );
 -- what the agenda's contact rule reads, in one covering index (grouping reads no table row)
 CREATE INDEX clients_contact ON clients(status, tier, cadence, last_contact, since);
-CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL);
+-- region: NULL for every client; a Cantonese key holds the client's own region ('' if none),
+-- as it counts only for a client of HK or MO (the vault's region decides for '')
+CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL, region TEXT);
 CREATE INDEX keys_key ON keys(key);
 CREATE INDEX keys_client ON keys(client_id);
 -- status and tier: the client's, so that facts group by them without a join
@@ -69,14 +71,18 @@ CREATE TABLE policies (
     currency TEXT, riders TEXT NOT NULL, line INTEGER
 );
 CREATE INDEX policies_client ON policies(client_id);
+-- key: the name as CLIENT input is compared (rmnotes.names.normalise of the folded name)
 CREATE TABLE family (
     client_id TEXT NOT NULL, name TEXT NOT NULL, relation TEXT, client TEXT, birthday TEXT,
-    line INTEGER
+    line INTEGER, key TEXT NOT NULL
 );
 CREATE INDEX family_client ON family(client_id);
+CREATE INDEX family_key ON family(key);
+-- folded: the text with Traditional characters as Simplified (NULL: the same), what the
+-- full-text index holds, so that 陈美玲 and 基金转换 find the Traditional text
 CREATE TABLE texts (
     id INTEGER PRIMARY KEY, client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT,
-    time TEXT, channel TEXT, line INTEGER, text TEXT NOT NULL
+    time TEXT, channel TEXT, line INTEGER, text TEXT NOT NULL, folded TEXT
 );
 CREATE INDEX texts_client ON texts(client_id);
 CREATE VIRTUAL TABLE texts_fts USING fts5(text, content='', tokenize='trigram');
@@ -88,8 +94,10 @@ CREATE TABLE totals (
     liabilities TEXT NOT NULL, aum TEXT NOT NULL, elsewhere TEXT NOT NULL
 );
 CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
--- the pinyin of names seen, kept across files
-CREATE TABLE pinyin (text TEXT PRIMARY KEY, syllables TEXT NOT NULL);
+-- the reading of names seen (rmnotes.names.Reading.text), kept across files
+CREATE TABLE pinyin (text TEXT PRIMARY KEY, reading TEXT NOT NULL);
+-- OpenCC's Traditional -> Simplified characters (rmnotes.names.fold_table), filled once
+CREATE TABLE fold (char TEXT PRIMARY KEY, folded TEXT NOT NULL);
 """
 
 # the tables one parsed client file fills (``files`` aside), in insert order

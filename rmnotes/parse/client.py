@@ -122,6 +122,7 @@ def parse_client(text: str, path: str) -> ParsedClient:
         since=coerce.day(meta.get("since"), "since", reporter("since")),
         cadence=Period.parse(meta.get("cadence")),
         tags=coerce.texts(meta.get("tags")),
+        region=(coerce.text(meta.get("region")) or "").strip().upper() or None,
         birthday=coerce.day(profile.get("birthday"), "birthday", reporter("profile", "birthday")),
         lunar_birthday=lunar[0],
         lunar_day=lunar[1],

@@ -23,6 +23,7 @@ CONFIG_FILE = "rmnotes.yaml"  # the vault layer names it too; parse cannot impor
 KNOWN_KEYS = ("owner", "base_currency", "fx", "tiers", "default_tier", "region", "lookahead_days",
               "kyc_valid", "coverage", "language", "date_style")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
+DATE_STYLES = ("iso", "roc")  # how human output shows dates: 2026-11-30 or 115/11/30
 
 
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issue, ...]]:
@@ -91,6 +92,10 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         problem("base_currency", f'base_currency "{base}" is not a 3-letter currency code like TWD or USD')
         base = "TWD"
     base = base.upper()
+    date_style = coerce.text(data.get("date_style")) or "iso"
+    if date_style.strip().lower() not in DATE_STYLES:
+        problem("date_style", f"date_style must be iso or roc, not {data.get('date_style')!r}")
+        date_style = "iso"
     config = Config(
         owner=coerce.text(data.get("owner")),
         base_currency=base,
@@ -102,5 +107,6 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         kyc_valid=kyc,
         coverage=coerce.mapping(data.get("coverage")),
         language=language,
+        date_style=date_style.strip().lower(),
     )
     return config, tuple(issues)

@@ -380,12 +380,14 @@ WINDOW = 60
 WHERE_LABELS = {"name": N_("name"), "alias": N_("alias"), "note": N_("note")}
 
 
-def where_label(hit: Hit) -> str:
+def where_label(hit: Hit, style: str = "iso") -> str:
+    from rmnotes.render.dates import show_date
+
     if hit.where == "log":
-        return " ".join(x for x in (_("log"), str(hit.date), hit.time, hit.channel) if x)
+        return " ".join(x for x in (_("log"), show_date(hit.date, style), hit.time, hit.channel) if x)
     if hit.where == "follow-up":
         box = "[x]" if hit.channel == "x" else "[ ]"
-        return f"{_('follow-up')} {box} {hit.date or ''}".rstrip()
+        return f"{_('follow-up')} {box} {show_date(hit.date, style)}".rstrip()
     if hit.where == "family":
         return _("family ({relation})").format(relation=tr(word(hit.channel))) if hit.channel else _("family")
     if hit.where == "name" and hit.pinyin:
@@ -393,15 +395,32 @@ def where_label(hit: Hit) -> str:
     return _(WHERE_LABELS[hit.where]) if hit.where in WHERE_LABELS else hit.where
 
 
-def snippet(hit: Hit, window: int = WINDOW) -> Text:
-    """The matched text with each match highlighted, cut to a window around the first
-    (continuation lines of a log entry are joined by spaces, one character for one)."""
+def snippet(hit: Hit, window: int = WINDOW, cells: int | None = None) -> Text:
+    """The matched text with each match highlighted, cut to a window of at most ``window``
+    characters (and ``cells`` terminal cells, the marks included) around the first match, a
+    third of it before (continuation lines of a log entry are joined by spaces, one
+    character for one). The match itself is always whole."""
+    from rich.cells import cell_len
+
     raw = hit.text.replace("\n", " ")
-    start, end = 0, len(raw)
-    if len(raw) > window and hit.spans:
-        start = max(0, hit.spans[0][0] - window // 3)
-        end = min(len(raw), start + window)
-        start = max(0, end - window)
+    room = cells if cells is not None else 4 * window
+
+    def fits(a: int, b: int) -> bool:
+        return b - a <= window and cell_len(raw[a:b]) + (a > 0) + (b < len(raw)) <= room
+
+    if fits(0, len(raw)) or not hit.spans:
+        start, end = 0, len(raw)
+        while not fits(start, end) and end > start:
+            end -= 1
+    else:
+        start, end = hit.spans[0]
+        while start > 0 and fits(start - 1, end) and (
+                hit.spans[0][0] - start < window // 3 and cell_len(raw[start:hit.spans[0][0]]) < room // 3):
+            start -= 1
+        while end < len(raw) and fits(start, end + 1):
+            end += 1
+        while start > 0 and fits(start - 1, end):
+            start -= 1
     lead = "…" if start else ""
     text = Text(lead + raw[start:end] + ("…" if end < len(raw) else ""))
     for s, e in hit.spans:
@@ -411,18 +430,43 @@ def snippet(hit: Hit, window: int = WINDOW) -> Text:
     return text
 
 
-def find_table(found: Found) -> Table:
-    from rich.table import Table
+def find_table(found: Found, width: int = 160, style: str = "iso") -> Table:
+    """The hits fitted to ``width`` cells, one line each: the client's name is never cut (its
+    id is left out when room is short), and the text is a window around the match sized to
+    the room left, so the match is never cut out of its row."""
+    from rmnotes.render.fit import Column, fit_table, width_of
 
-    table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-    table.add_column(_("client"), no_wrap=True)
-    table.add_column(_("where"), no_wrap=True)
-    table.add_column(_("text"))
-    for h in found.hits:
-        name = Text(h.name)
-        name.append(f" {h.client}", style="dim")
-        table.add_row(name, Text(where_label(h)), snippet(h))
-    return table
+    wheres = [Text(where_label(h, style)) for h in found.hits]
+
+    def names(with_id: bool) -> list[Text]:
+        out = []
+        for h in found.hits:
+            name = Text(h.name)
+            if with_id:
+                name.append(f" {h.client}", style="dim")
+            out.append(name)
+        return out
+
+    def room(clients: list[Text], where: bool) -> int:
+        fixed = max([width_of(c) for c in clients] + [6])
+        if where:
+            fixed += max([width_of(w) for w in wheres] + [5]) + 2
+        return width - fixed - 2  # a gap of two cells between the columns
+
+    clients, where = names(True), True
+    if room(clients, where) < MIN_TEXT:
+        clients = names(False)
+    if room(clients, where) < MIN_TEXT:
+        where = False
+    cells = max(room(clients, where), MIN_TEXT)
+    texts = [snippet(h, cells=cells) for h in found.hits]
+    if where:
+        return fit_table((Column(_("client")), Column(_("where")), Column(_("text"))),
+                         list(zip(clients, wheres, texts)), width, pad_edge=False)
+    return fit_table((Column(_("client")), Column(_("text"))), list(zip(clients, texts)), width, pad_edge=False)
+
+
+MIN_TEXT = 30  # cells of text a row of find shows at the least
 
 
 def find_json(found: Found) -> list[dict]:
@@ -486,14 +530,16 @@ def list_json(clients: Iterable) -> list[dict]:
              "risk": c.risk_profile, "children": c.children} for c in clients]
 
 
-def client_grid(profiles: Iterable, today: date) -> Text:
+def client_grid(profiles: Iterable, today: date, style: str = "iso") -> Text:
     """``rmn list``: id, name, tier, status, last contact and tags, one line per client
     (the same columns as the client table, drawn fast enough for a whole branch)."""
+    from rmnotes.render.dates import show_date
+
     rows = []
     never = _("never")
     statuses = {s: tr(word(s)) for s in ("active", "prospect", "dormant", "closed")}
     for p in profiles:
-        last = (_("{date} ({days}d)").format(date=p.last_contact, days=(today - p.last_contact).days)
+        last = (_("{date} ({days}d)").format(date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
                 if p.last_contact else never)
         rows.append([p.id, p.name, p.tier or "", statuses.get(p.status, p.status), last, " ".join(p.tags)])
     return grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll")

@@ -48,17 +48,20 @@ def pages(grid: ContactGrid, width: int) -> list[list[date]]:
     return [[d] for d in days]
 
 
-def calendar_tables(grid: ContactGrid, width: int, today: date | None = None):
+def calendar_tables(grid: ContactGrid, width: int, today: date | None = None, style: str = "iso"):
     """One table per page of days: clients down, days across, channel letters in the cells."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    from rmnotes.render.dates import show_date
+
     chunks = pages(grid, width)
     tables = []
     for chunk in chunks:
-        title = f"{chunk[0]} – {chunk[-1]}" if len(chunk) > 1 else str(chunk[0])
+        title = (f"{show_date(chunk[0], style)} – {show_date(chunk[-1], style)}" if len(chunk) > 1
+                 else show_date(chunk[0], style))
         table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False,
                       title=title, title_justify="left")
         table.add_column(_("client"), no_wrap=True, max_width=NAME_MAX, overflow="ellipsis")
@@ -71,7 +74,7 @@ def calendar_tables(grid: ContactGrid, width: int, today: date | None = None):
         table.add_column(_("last"), no_wrap=True)
         for row in grid.rows:
             cells = [row.cells[d].letters if d in row.cells else "" for d in chunk]
-            table.add_row(row.label, *cells, str(row.last_contact or ""))
+            table.add_row(row.label, *cells, show_date(row.last_contact, style))
         if tables:
             tables.append(Text(""))
         tables.append(table)

@@ -13,6 +13,7 @@ from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.model import Client
+from rmnotes.render.dates import show_date
 from rmnotes.words import word
 
 
@@ -20,20 +21,21 @@ def _age(born: date | None, today: date) -> str:
     return f" ({age(born, today)})" if born else ""
 
 
-def _birthday(born: date | None, lunar: bool, lunar_day, today: date) -> str:
+def _birthday(born: date | None, lunar: bool, lunar_day, today: date, style: str = "iso") -> str:
     """``1955-12-02 (71) 農曆 10-19``; ``農曆 10-25`` when only the lunar month-day is known."""
     mark = _("農曆 {day}").format(day=lunar_day) if lunar_day else (_("農曆") if lunar else "")
-    solar = f"{born}{_age(born, today)}" if born else ""
+    solar = f"{show_date(born, style)}{_age(born, today)}" if born else ""
     return " ".join(part for part in (solar, mark) if part)
 
 
 def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, today: date,
                  recent: int = 5) -> Group:
     parts: list = []
+    style = config.date_style
     head = Text(client.name, style="bold")
     head.append(f"  {client.id}", style="dim")
     bits = [_("tier {tier}").format(tier=client.tier) if client.tier else "", tr(word(client.status)),
-            _("since {date}").format(date=client.since) if client.since else ""]
+            _("since {date}").format(date=show_date(client.since, style)) if client.since else ""]
     head.append("   " + " · ".join(b for b in bits if b))
     if client.tags:
         head.append("   #" + " #".join(client.tags), style="cyan")
@@ -48,7 +50,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         if profile.get(key) not in (None, ""):
             facts.add_row(labels[key], str(profile[key]))
     if client.birthday or client.lunar_day:
-        facts.add_row(_("birthday"), _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today))
+        facts.add_row(_("birthday"), _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
     if work:
         facts.add_row(_("work"), work)
@@ -64,7 +66,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         facts.add_row(_("contact"), _("; ").join(how))
     if client.risk_profile or client.risk_assessed:
         facts.add_row(_("risk"), _("{profile} / 5, assessed {date}").format(
-            profile=client.risk_profile or "?", date=client.risk_assessed or "?"))
+            profile=client.risk_profile or "?", date=show_date(client.risk_assessed, style) or "?"))
     if isinstance(totals, MissingRate):
         facts.add_row(_("holdings"), Text(tr(totals.args[0] if totals.args else totals), style="red"))
     elif client.assets:
@@ -85,7 +87,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         for m in client.family:
             extra = m.school or m.occupation or ""
             link = f"→ {m.client}" if m.client else ""
-            fam.add_row(m.name, tr(word(m.relation)), _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today),
+            fam.add_row(m.name, tr(word(m.relation)), _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today, style),
                         extra, link)
         parts.append(fam)
 
@@ -94,12 +96,12 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         todo = Table(title=_("open follow-ups"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for f in open_items:
             overdue = f.date is not None and f.date < today
-            todo.add_row(f"{f.number}.", Text(str(f.date or ""), style="red" if overdue else ""), f.text)
+            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""), f.text)
         parts.append(todo)
 
     if client.entries:
         log = Table(title=_("last contacts"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
-            log.add_row(str(e.date), e.time or "", e.channel, e.text.split("\n")[0])
+            log.add_row(show_date(e.date, style), e.time or "", e.channel, e.text.split("\n")[0])
         parts.append(log)
     return Group(*parts)

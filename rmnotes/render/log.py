@@ -9,12 +9,13 @@ from typing import Any, Mapping, Sequence
 from rmnotes.domain.logbook import Due, NewEntry, NextStep
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.model import Client, Entry
+from rmnotes.render.dates import show_date
 from rmnotes.words import CHANNEL_SHORT, period_word
 
 Rows = Sequence[tuple[str, Entry]]  # (client id, entry), as the index lists them
 
 
-def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool) -> list[str]:
+def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: str = "iso") -> list[str]:
     """``DATE HH:MM CH [NAME  ]TEXT``, continuation lines and attributes indented under the text."""
     from rich.cells import cell_len  # here, not at the top: the write path never needs it (~2 ms)
 
@@ -22,7 +23,7 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool) -> list
     width = max((cell_len(v) for v in labels.values()), default=0)
     out = []
     for cid, e in rows:
-        head = f"{e.date} {e.time or '     '} {e.channel} "
+        head = f"{show_date(e.date, style)} {e.time or '     '} {e.channel} "
         if show_client:
             label = labels[cid]
             head += label + " " * (width - cell_len(label) + 2)
@@ -59,22 +60,24 @@ def no_entries(who: str | None, since: date | None, until: date | None) -> str:
     return text.format(who=who, day=since, since=since or _("the start"), until=until or _("the end"))
 
 
-def due_text(due: Due) -> str:
+def due_text(due: Due, style: str = "iso") -> str:
     if due.closed:
         return _("closed: never due")
     if due.cadence is None:
         return _("no contact cadence (set tier or cadence)")
     if due.date is None:
         return _("no contact yet: due now (cadence {cadence})").format(cadence=tr(period_word(due.cadence)))
-    return _("next contact due {date} (cadence {cadence})").format(date=due.date,
+    return _("next contact due {date} (cadence {cadence})").format(date=show_date(due.date, style),
                                                                    cadence=tr(period_word(due.cadence)))
 
 
-def logged_line(client: Client, entry: NewEntry, due: Due, next_step: NextStep | None) -> str:
+def logged_line(client: Client, entry: NewEntry, due: Due, next_step: NextStep | None,
+                style: str = "iso") -> str:
     """``logged 王偉 (wang-wei) 2026-11-25 T telephone; next contact due 2026-12-25 (cadence 1m)``."""
     channel = _(CHANNEL_SHORT[entry.channel])
     line = _("logged {name} ({id}) {date} {ch} {channel}; {due}").format(
-        name=client.name, id=client.id, date=entry.date, ch=entry.channel, channel=channel, due=due_text(due))
+        name=client.name, id=client.id, date=show_date(entry.date, style), ch=entry.channel, channel=channel,
+        due=due_text(due, style))
     if next_step is not None:
-        line += _("; follow-up {date} added").format(date=next_step.date)
+        line += _("; follow-up {date} added").format(date=show_date(next_step.date, style))
     return line

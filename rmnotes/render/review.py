@@ -254,31 +254,35 @@ def review_json(sheet: ReviewSheet) -> dict[str, Any]:
 
 # ---- terminal ------------------------------------------------------------------------
 
-def review_console(sheet: ReviewSheet):
-    """The sheet as rich renderables for the manager's terminal."""
+def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
+    """The sheet as rich renderables for the manager's terminal, its tables fitted to
+    ``width`` cells: columns are dropped by rank (the change in percent first; the name,
+    amount, currency and amount in the base currency never), no name or amount is cut."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
+
+    from rmnotes.i18n import _
+    from rmnotes.render.dates import show_date
+    from rmnotes.render.fit import Column, fit_table
 
     cur = sheet.currency
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
     head.append(f"  {sheet.client_id}", style="dim")
-    head.append("   " + _("asset review {date}").format(date=sheet.as_of))
+    head.append("   " + _("asset review {date}").format(date=show_date(sheet.as_of, style)))
     if sheet.risk_profile is not None:
         head.append(" · " + _("risk profile {profile}/5").format(profile=sheet.risk_profile))
     if sheet.last_review is not None:
-        head.append(" · " + _("last review {date}").format(date=sheet.last_review.date), style="dim")
+        head.append(" · " + _("last review {date}").format(date=show_date(sheet.last_review.date, style)), style="dim")
     else:
         head.append(" · " + _("first review (no review recorded before)"), style="dim")
 
-    table = Table(box=None, padding=(0, 1), header_style="bold", show_footer=False)
-    for col, justify, no_wrap in ((_("name"), "left", False), (_("type"), "left", False),
-                                  (_("institution"), "left", False), (_("held"), "left", False),
-                                  (_("risk"), "right", False), (_("value"), "right", True), ("", "left", False),
-                                  (cur, "right", True), (_("weight"), "right", False),
-                                  (_("change"), "right", True), ("%", "right", False)):
-        table.add_column(col, justify=justify, no_wrap=no_wrap)
+    columns = (Column(_("name")), Column(_("type"), drop=4), Column(_("institution"), drop=5, short=_("inst.")),
+               Column(_("held"), drop=6), Column(_("risk"), "right", drop=2), Column(_("value"), "right"),
+               Column(""), Column(cur, "right"), Column(_("weight"), "right", drop=3, short=_("wt")),
+               Column(_("change"), "right", drop=1), Column("%", "right", drop=7))
+    rows: list[tuple] = []
     for r in ordered_rows(sheet):
         risk = Text(str(r.risk) if r.risk is not None else "")
         if r.suitable is False:
@@ -292,9 +296,9 @@ def review_console(sheet: ReviewSheet):
             change = Text(signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        table.add_row(name, tr(word(r.type)), _institution(r.institution), tr(duration_word(r.held)), risk,
-                      amount(r.value),
-                      r.currency, amount(r.value_base), percent(r.weight), change, pct)
+        rows.append((name, tr(word(r.type)), _institution(r.institution), tr(duration_word(r.held)), risk,
+                     amount(r.value), r.currency, amount(r.value_base), percent(r.weight), change, pct))
+    table = fit_table(columns, rows, width)
 
     subs = Table(box=None, padding=(0, 1), header_style="bold", title=_("by type"),
                  title_justify="left", title_style="bold")
@@ -314,7 +318,7 @@ def review_console(sheet: ReviewSheet):
     change = ""
     if t.change is not None:
         change = _("{change} since {date}").format(change=f"{signed(t.change)}{pct_text(t.change_pct)}",
-                                                  date=sheet.last_review.date)
+                                                  date=show_date(sheet.last_review.date, style))
     sums.add_row(_("total assets"), f"{amount(t.assets)} {cur}", change)
     sums.add_row(_("at our bank"), f"{amount(t.aum)} {cur}", "")
     sums.add_row(_("liabilities"), f"{amount(t.liabilities)} {cur}", "")
@@ -328,7 +332,8 @@ def review_console(sheet: ReviewSheet):
             profile=sheet.risk_profile, names=names), style="red"))
     if sheet.removed:
         names = _(", ").join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
-        notes.append(Text(_("no longer held since {date}: {names}").format(date=sheet.last_review.date, names=names),
+        notes.append(Text(_("no longer held since {date}: {names}").format(
+            date=show_date(sheet.last_review.date, style), names=names),
                           style="dim"))
     if sheet.fx:
         notes.append(Text(_("fx: {rates}").format(rates=_(", ").join(f"{c} {r}" for c, r in sheet.fx.items())),
@@ -336,17 +341,17 @@ def review_console(sheet: ReviewSheet):
     if notes:
         parts += [Text(""), *notes]
 
-    pol = Table(box=None, padding=(0, 1), header_style="bold", title=_("protection"),
-                title_justify="left", title_style="bold")
-    for col, justify in ((_("policy"), "left"), (_("insurer"), "left"), (_("kind"), "left"),
-                         (_("insured"), "left"), (_("sum assured"), "right"), (_("premium"), "right"),
-                         ("", "left"), (_("CI"), "left")):
-        pol.add_column(col, justify=justify)
+    pol_columns = (Column(_("policy")), Column(_("insurer"), drop=2), Column(_("kind"), drop=3),
+                   Column(_("insured"), drop=1), Column(_("sum assured"), "right", short=_("sum")),
+                   Column(_("premium"), "right"), Column("", drop=4), Column(_("CI"), drop=5))
+    pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{amount(p.premium)} {p.currency}" if p.premium is not None else ""
-        pol.add_row(p.name, p.insurer or "", tr(word(p.kind)), _insured(p.insured),
-                    f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
-                    premium, frequency_word(p.premium_frequency), _("yes") if p.critical_illness else "")
+        pol_rows.append((p.name, p.insurer or "", tr(word(p.kind)), _insured(p.insured),
+                         f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
+                         premium, frequency_word(p.premium_frequency), _("yes") if p.critical_illness else ""))
+    pol = fit_table(pol_columns, pol_rows, width, title=_("protection"), title_justify="left",
+                    title_style="bold")
     parts.append(Text(""))
     if sheet.protection.policies:
         parts.append(pol)

@@ -1,0 +1,218 @@
+"""Dates as people write them: ``2026/11/30``, ``115/11/30``, ``民國115年11月30日``, ``11/30``,
+``明天``, ``下週一``, in full-width digits or not.
+
+One reader for every date a person types (the date options, ``--next``, imported cells).
+Files and JSON keep ISO dates; this is only the way in.
+
+The rules, in order:
+
+- full-width digits and separators (``２０２６／１１／３０``) read as their ASCII forms
+  (Unicode NFKC), and spaces around the parts are dropped;
+- a four-digit year is a Gregorian year (``2026-11-30``, ``2026/11/30``, ``2026.11.30``,
+  ``20261130``, ``2026年11月30日``);
+- a year of one to three digits is a year of the Republic of China (民國), year 1 = 1912
+  (``115/11/30``, ``064/06/12``, ``64/06/12``, ``1151130``, ``115年11月30日``, ``民國115年11月30日``);
+- a month and day alone (``11/30``, ``11月30日``) falls in the reference date's year, or in
+  the next year when that day has passed and the reader looks ahead (``ahead=True``);
+- ``今天`` ``明天`` ``後天`` ``昨天`` ``前天`` (and ``today`` ``tomorrow`` ``yesterday``) count from the
+  reference date;
+- ``下週一`` is next week's Monday, ``本週五`` this week's Friday, ``上週三`` last week's
+  Wednesday (weeks start on Monday; 週, 周, 星期, 禮拜 and 礼拜 are all the same word); a bare
+  ``週五`` is the nearest Friday on or after the reference date when looking ahead, else on
+  or before it;
+- a day-month-year with the year last (``30/11/2026``) is read only when a single reading
+  is a real date; ``01/02/2026`` could be either order, so it is an error that says both.
+
+Anything else is a :class:`DateInputError` whose message shows how the text was read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from rmnotes.i18n import _
+
+ROC_OFFSET = 1911  # 民國 year 1 is 1912
+
+EXAMPLE = "2026-11-30"
+
+
+class DateInputError(ValueError):
+    """A typed date that is not a date, or could be more than one; the message says how it
+    was read and how to write it."""
+
+
+_SEP = r"[-/.]"
+_ISO_LIKE = re.compile(rf"^(\d{{1,4}})({_SEP})(\d{{1,2}})\2(\d{{1,2}})$")
+_YEAR_LAST = re.compile(rf"^(\d{{1,2}})({_SEP})(\d{{1,2}})\2(\d{{4}})$")
+_MONTH_DAY = re.compile(rf"^(\d{{1,2}})[-/.](\d{{1,2}})$")
+_COMPACT = re.compile(r"^(\d{3,4})(\d\d)(\d\d)$")
+_CJK = re.compile(r"^(?:(民國|民国|西元|公元)?(\d{1,4})年)?(\d{1,2})月(\d{1,2})(?:日|號|号)?$")
+
+_RELATIVE = {
+    "今天": 0, "今日": 0, "today": 0,
+    "明天": 1, "明日": 1, "tomorrow": 1,
+    "後天": 2, "后天": 2,
+    "昨天": -1, "昨日": -1, "yesterday": -1,
+    "前天": -2,
+}
+_WEEK_WORD = r"(?:週|周|星期|禮拜|礼拜)"
+_WEEKDAY_NAMES = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
+                  "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5, "7": 6}
+_WEEKDAY = re.compile(rf"^(下下|下|本|這|这|今|上)?(?:個|个)?{_WEEK_WORD}([一二三四五六日天1-7])$")
+_WEEK_SHIFT = {None: None, "下下": 2, "下": 1, "本": 0, "這": 0, "这": 0, "今": 0, "上": -1}
+
+
+def normalise(text: str) -> str:
+    """Full-width forms to ASCII, all spaces dropped: ``" ２０２６／１１／３０ "`` -> ``2026/11/30``."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> date:
+    """The date ``text`` names. ``today`` is the reference date for the forms that need one
+    (``11/30``, ``明天``, ``下週一``); without it they are an error. ``ahead``: a month and day
+    that has already passed this year means next year's, and a bare weekday the coming one.
+    """
+    raw = text
+    s = normalise(text)
+    if not s:
+        raise DateInputError(_("no date given; write YYYY-MM-DD (e.g. {example})").format(example=EXAMPLE))
+
+    m = _ISO_LIKE.match(s)
+    if m:
+        year_text, month, day = m.group(1), int(m.group(3)), int(m.group(4))
+        return _absolute(raw, _year(year_text), month, day, roc=len(year_text) < 4)
+
+    m = _COMPACT.match(s)
+    if m:
+        year_text = m.group(1)
+        return _absolute(raw, _year(year_text), int(m.group(2)), int(m.group(3)),
+                         roc=len(year_text) < 4)
+
+    m = _CJK.match(s)
+    if m:
+        era, year_text, month, day = m.group(1), m.group(2), int(m.group(3)), int(m.group(4))
+        if year_text is None:
+            return _month_day(raw, month, day, today, ahead)
+        roc = era in ("民國", "民国") or (era is None and len(year_text) < 4)
+        if era in ("民國", "民国") and len(year_text) == 4:
+            raise DateInputError(
+                _("'{text}' was read as ROC (民國) year {year}, which is not a year of the "
+                  "Republic of China; write {year}年{month}月{day}日 without 民國, or the ROC year")
+                .format(text=raw.strip(), year=year_text, month=month, day=day))
+        if era in ("西元", "公元") and len(year_text) < 4:
+            raise DateInputError(
+                _("'{text}' was read as the Gregorian year {year}; write all four digits of "
+                  "the year (e.g. {example})").format(text=raw.strip(), year=year_text,
+                                                      example=EXAMPLE))
+        year = int(year_text) + ROC_OFFSET if roc else int(year_text)
+        return _absolute(raw, year, month, day, roc=roc)
+
+    m = _MONTH_DAY.match(s)
+    if m:
+        return _month_day(raw, int(m.group(1)), int(m.group(2)), today, ahead)
+
+    m = _YEAR_LAST.match(s)
+    if m:
+        return _year_last(raw, int(m.group(1)), int(m.group(3)), int(m.group(4)))
+
+    lowered = s.lower()
+    if lowered in _RELATIVE:
+        return _need(raw, today) + timedelta(days=_RELATIVE[lowered])
+
+    m = _WEEKDAY.match(s)
+    if m:
+        return _weekday(raw, _WEEK_SHIFT[m.group(1)], _WEEKDAY_NAMES[m.group(2)], today, ahead)
+
+    raise DateInputError(
+        _("'{text}' is not a date; write YYYY-MM-DD (e.g. {example}), YYYY/MM/DD, a ROC date "
+          "(115/11/30, 民國115年11月30日), MM/DD, 今天, 明天 or 下週一")
+        .format(text=raw.strip(), example=EXAMPLE))
+
+
+def _year(text: str) -> int:
+    return int(text) if len(text) == 4 else int(text) + ROC_OFFSET
+
+
+def _absolute(raw: str, year: int, month: int, day: int, *, roc: bool) -> date:
+    if not roc or year > ROC_OFFSET:  # there is no ROC year 0
+        found = _try(year, month, day)
+        if found is not None:
+            return found
+    if roc:
+        reading = _("ROC year {roc} (= {year}), month {month}, day {day}").format(
+            roc=year - ROC_OFFSET, year=year, month=month, day=day)
+    else:
+        reading = _("year {year}, month {month}, day {day}").format(year=year, month=month, day=day)
+    raise DateInputError(_("'{text}' was read as {reading}: {why}; write YYYY-MM-DD (e.g. {example})")
+                         .format(text=raw.strip(), reading=reading, why=_why(year, month, day, roc),
+                                 example=EXAMPLE))
+
+
+def _why(year: int, month: int, day: int, roc: bool = False) -> str:
+    if year <= ROC_OFFSET and roc:
+        return _("there is no ROC year 0")
+    if year < 1:
+        return _("there is no year {year}").format(year=year)
+    if not 1 <= month <= 12:
+        return _("there is no month {month}").format(month=month)
+    return _("{year}-{month:02d} has no day {day}").format(year=year, month=month, day=day)
+
+
+def _need(raw: str, today: date | None) -> date:
+    if today is None:
+        raise DateInputError(
+            _("'{text}' needs a reference date to count from; write the full date, YYYY-MM-DD "
+              "(e.g. {example})").format(text=raw.strip(), example=EXAMPLE))
+    return today
+
+
+def _month_day(raw: str, month: int, day: int, today: date | None, ahead: bool) -> date:
+    ref = _need(raw, today)
+    year = ref.year
+    found = _try(year, month, day)
+    if found is not None and ahead and found < ref:
+        year += 1
+        found = _try(year, month, day)
+    if found is None:
+        reading = _("month {month}, day {day} of {year}").format(month=month, day=day, year=year)
+        raise DateInputError(_("'{text}' was read as {reading}: {why}; write MM/DD or YYYY-MM-DD "
+                               "(e.g. {example})")
+                             .format(text=raw.strip(), reading=reading, why=_why(year, month, day),
+                                     example=EXAMPLE))
+    return found
+
+
+def _year_last(raw: str, first: int, second: int, year: int) -> date:
+    day_first = _try(year, second, first)
+    month_first = _try(year, first, second)
+    if day_first and month_first and day_first != month_first:
+        raise DateInputError(
+            _("'{text}' could be {one} (day/month/year) or {other} (month/day/year); "
+              "write YYYY-MM-DD").format(text=raw.strip(), one=day_first.isoformat(),
+                                         other=month_first.isoformat()))
+    found = day_first or month_first
+    if found is None:
+        raise DateInputError(
+            _("'{text}' was read as day/month/year and as month/day/year, and neither is a "
+              "date; write YYYY-MM-DD (e.g. {example})").format(text=raw.strip(), example=EXAMPLE))
+    return found
+
+
+def _weekday(raw: str, weeks: int | None, weekday: int, today: date | None, ahead: bool) -> date:
+    ref = _need(raw, today)
+    if weeks is None:  # a bare 週五: the nearest one, forward when looking ahead, else back
+        if ahead:
+            return ref + timedelta(days=(weekday - ref.weekday()) % 7)
+        return ref - timedelta(days=(ref.weekday() - weekday) % 7)
+    monday = ref - timedelta(days=ref.weekday())
+    return monday + timedelta(weeks=weeks, days=weekday)
+
+
+def _try(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,135 @@
+"""Dates as people write them (rmnotes.parse.dates.read_date): every form, and the errors
+that say how the text was read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rmnotes.parse.dates import DateInputError, read_date
+
+WED = date(2026, 12, 2)  # a Wednesday
+NOV30 = date(2026, 11, 30)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-30", "2026/11/30", "2026.11.30", "2026-11-30 ", "  2026/11/30",
+    "20261130",
+    "115/11/30", "115-11-30", "115.11.30", "1151130",
+    "民國115年11月30日", "民国115年11月30日", "115年11月30日", "2026年11月30日", "西元2026年11月30日",
+    "2026年11月30號",
+    "２０２６／１１／３０", "２０２６－１１－３０", "１１５／１１／３０", "民國１１５年１１月３０日",
+    "\u30002026-11-30\u3000", "2026 / 11 / 30",
+    "30/11/2026",
+])
+def test_absolute_forms(text):
+    assert read_date(text) == NOV30
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("064/06/12", date(1975, 6, 12)),
+    ("64/06/12", date(1975, 6, 12)),
+    ("64年6月12日", date(1975, 6, 12)),
+    ("2026-1-5", date(2026, 1, 5)),
+    ("1/1/2027", date(2027, 1, 1)),  # both orders read the same day
+])
+def test_short_and_roc_years(text, expected):
+    assert read_date(text) == expected
+
+
+def test_absolute_forms_ignore_today_and_ahead():
+    assert read_date("2026-01-05", today=WED, ahead=True) == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("11/30", date(2026, 11, 30)),
+    ("12/20", date(2026, 12, 20)),
+    ("１２／２０", date(2026, 12, 20)),
+    ("11月30日", date(2026, 11, 30)),
+    ("12-20", date(2026, 12, 20)),
+])
+def test_month_day_falls_in_the_reference_year(text, expected):
+    assert read_date(text, today=WED) == expected
+
+
+def test_month_day_looking_ahead_moves_a_past_day_to_next_year():
+    assert read_date("11/30", today=WED, ahead=True) == date(2027, 11, 30)
+    assert read_date("12/20", today=WED, ahead=True) == date(2026, 12, 20)
+    assert read_date("12/2", today=WED, ahead=True) == WED  # today has not passed
+    assert read_date("1/5", today=WED, ahead=True) == date(2027, 1, 5)
+    assert read_date("1/5", today=WED) == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize("text, days", [
+    ("今天", 0), ("今日", 0), ("today", 0), ("Today", 0),
+    ("明天", 1), ("明日", 1), ("tomorrow", 1),
+    ("後天", 2), ("后天", 2),
+    ("昨天", -1), ("yesterday", -1), ("前天", -2),
+    (" 明天 ", 1),
+])
+def test_relative_days(text, days):
+    assert (read_date(text, today=WED) - WED).days == days
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("下週一", date(2026, 12, 7)), ("下周一", date(2026, 12, 7)), ("下星期一", date(2026, 12, 7)),
+    ("下禮拜一", date(2026, 12, 7)), ("下礼拜一", date(2026, 12, 7)), ("下個禮拜一", date(2026, 12, 7)),
+    ("下週日", date(2026, 12, 13)), ("下星期天", date(2026, 12, 13)),
+    ("本週五", date(2026, 12, 4)), ("這週五", date(2026, 12, 4)), ("本周一", date(2026, 11, 30)),
+    ("上週三", date(2026, 11, 25)), ("下下週二", date(2026, 12, 15)),
+    ("週１", date(2026, 11, 30)),
+])
+def test_weeks_start_on_monday(text, expected):
+    assert read_date(text, today=WED) == expected
+
+
+def test_a_bare_weekday_is_the_nearest_one_in_the_reading_direction():
+    assert read_date("週五", today=WED) == date(2026, 11, 27)
+    assert read_date("週五", today=WED, ahead=True) == date(2026, 12, 4)
+    assert read_date("星期三", today=WED) == WED
+    assert read_date("星期三", today=WED, ahead=True) == WED
+    assert read_date("週一", today=WED, ahead=True) == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize("text", ["11/30", "明天", "下週一", "11月30日", "週五", "today"])
+def test_forms_counting_from_today_need_it(text):
+    with pytest.raises(DateInputError, match="reference date"):
+        read_date(text)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("01/02/2026", ["2026-02-01", "2026-01-02"]),  # either order is a date
+    ("2026/13/01", ["year 2026, month 13, day 1", "no month 13"]),
+    ("2026-02-30", ["2026-02 has no day 30"]),
+    ("115/02/30", ["ROC year 115 (= 2026)", "no day 30"]),
+    ("0/11/30", ["no ROC year 0"]),
+    ("13/30", ["month 13, day 30 of 2026"]),
+    ("2/29", ["month 2, day 29 of 2026", "has no day 29"]),
+    ("民國2026年11月30日", ["ROC (民國) year 2026"]),
+    ("西元115年11月30日", ["Gregorian year 115"]),
+    ("40/40/2026", ["neither is a date"]),
+])
+def test_impossible_or_ambiguous_input_says_how_it_was_read(text, shown):
+    with pytest.raises(DateInputError) as caught:
+        read_date(text, today=WED)
+    for part in shown:
+        assert part in str(caught.value)
+    assert text.strip() in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "soon", "2026", "11", "261130", "下週八", "2026/11/30/1",
+                                  "11/30 寄資料"])
+def test_not_dates(text):
+    with pytest.raises(DateInputError, match="YYYY-MM-DD"):
+        read_date(text, today=WED)
+
+
+def test_the_error_is_a_value_error():
+    assert issubclass(DateInputError, ValueError)
+
+
+def test_a_leap_day_is_read_in_the_year_it_falls_in():
+    with pytest.raises(DateInputError, match="2027-02 has no day 29"):
+        read_date("2/29", today=date(2027, 1, 1))
+    assert read_date("2/29", today=date(2028, 1, 1), ahead=True) == date(2028, 2, 29)

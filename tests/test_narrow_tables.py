@@ -1,0 +1,102 @@
+"""Wide tables at 80 columns: review, due and find drop or shorten columns by rank and never
+cut a name or an amount; find keeps the matched text in its row."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from rich.cells import cell_len
+
+from conftest import run
+from rmnotes.render.due import days_text
+from rmnotes.render.fit import Column, layout
+from rmnotes.render.review import amount
+
+AS_OF = "2026-11-30"
+# clients of the sample with the most holdings and policies, and the longest names of them
+REVIEWED = ["陳美玲", "曾國強", "黃建華", "李宗翰", "區家豪", "張惠珍"]
+
+
+def at(monkeypatch, columns: int, args: list[str], vault) -> list[str]:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    result = run(args, vault)
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def money(value) -> str:
+    return amount(Decimal(str(value)))
+
+
+@pytest.mark.parametrize("who", REVIEWED)
+def test_review_at_80_columns_keeps_every_name_and_amount_whole(sample, monkeypatch, who):
+    sheet = json.loads(run(["review", who, "--as-of", AS_OF, "--json"], sample).stdout)
+    lines = at(monkeypatch, 80, ["review", who, "--as-of", AS_OF], sample)
+    text = "\n".join(lines)
+    assert "…" not in text
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    for a in sheet["assets"]:
+        row = next(line for line in lines if line.lstrip().startswith(a["name"] + " "))
+        assert money(a["value"]) in row and money(a["value_base"]) in row, (a["name"], row)
+    for p in sheet["policies"]:
+        row = next(line for line in lines if line.lstrip().startswith(p["name"] + " "))
+        for key in ("sum_assured", "premium"):
+            if p[key] is not None:
+                assert f"{money(p[key])} {p['currency']}" in row, (p["name"], row)
+
+
+def test_review_of_the_issue_at_80_and_120_columns(sample, monkeypatch):
+    narrow = at(monkeypatch, 80, ["review", "陳美玲", "--as-of", AS_OF], sample)
+    wide = at(monkeypatch, 120, ["review", "陳美玲", "--as-of", AS_OF], sample)
+    header = next(line for line in narrow if line.lstrip().startswith("name "))
+    assert header.split() == ["name", "type", "risk", "value", "TWD", "wt", "change"]
+    assert next(line for line in narrow if "美元定存" in line).split() == [
+        "美元定存", "deposit", "1", "80,000", "USD", "2,496,000", "37.1%", "0"]
+    header = next(line for line in wide if line.lstrip().startswith("name "))
+    assert header.split() == ["name", "type", "institution", "held", "risk", "value", "TWD", "weight",
+                              "change", "%"]
+
+
+def test_due_at_80_columns_keeps_names_whole_and_how_under_detail(sample, monkeypatch):
+    rows = json.loads(run(["due", "--as-of", AS_OF, "--json"], sample).stdout)
+    lines = at(monkeypatch, 80, ["due", "--as-of", AS_OF], sample)
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    assert lines[1].split() == ["date", "days", "reason", "client", "detail", "·", "how"]
+    starts = [line for line in lines[2:] if line[:4].isdigit()]
+    shown = rows[:len(starts)]
+    for row, line in zip(shown, starts):
+        assert line.split()[:4] == [row["date"], days_text(row["days"]), row["reason"], *row["name"].split()[:1]]
+        assert row["name"] in line
+    wide = at(monkeypatch, 160, ["due", "--as-of", AS_OF], sample)
+    assert wide[1].split() == ["date", "days", "reason", "client", "detail", "how"]
+
+
+@pytest.mark.parametrize("query", ["基金", "轉換", "保單", "王偉", "KYC"])
+def test_find_at_80_columns_keeps_the_match_in_each_row(sample, monkeypatch, query):
+    hits = json.loads(run(["find", "--json", query], sample).stdout)
+    lines = at(monkeypatch, 80, ["find", query], sample)
+    assert len(lines) == len(hits) + 1  # a header and one line a hit: nothing wraps
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    for hit, line in zip(hits, lines[1:]):
+        assert line.startswith(hit["name"] + " ")
+        assert query.lower() in line.lower(), line
+
+
+def test_find_keeps_ids_when_there_is_room(sample, monkeypatch):
+    lines = at(monkeypatch, 120, ["find", "基金"], sample)
+    assert lines[1].startswith("陳俊宏 chen-jun-hong ")
+
+
+# ---------------------------------------------------------------------- the layout rule
+def test_layout_shortens_headers_then_drops_the_highest_rank_first():
+    columns = [Column("name"), Column("institution", drop=1, short="inst."), Column("note", drop=2),
+               Column("amount", "right")]
+    rows = [("陳美玲", "ours", "x" * 10, "1,000,000")]
+    assert layout(columns, rows, 80)[:2] == ([0, 1, 2, 3], ["name", "institution", "note", "amount"])
+    shown, headers, need = layout(columns, rows, 38)
+    assert (shown, headers[1]) == ([0, 1, 2, 3], "inst.") and need <= 38
+    assert layout(columns, rows, 30)[0] == [0, 1, 3]
+    assert layout(columns, rows, 20)[0] == [0, 3]
+    assert layout(columns, rows, 5)[0] == [0, 3]  # what is never dropped stays, even too wide
