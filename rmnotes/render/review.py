@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
-from rmnotes.i18n import _, tr
+from rmnotes.i18n import _, pgettext, tr
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
 from rmnotes.words import duration_word, frequency_word, word
@@ -278,7 +278,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     else:
         head.append(" · " + _("first review (no review recorded before)"), style="dim")
 
-    columns = (Column(_("name")), Column(_("type"), drop=4), Column(_("institution"), drop=5, short=_("inst.")),
+    columns = (Column(pgettext("holding", "name")), Column(_("type"), drop=4), Column(_("institution"), drop=5, short=_("inst.")),
                Column(_("held"), drop=6), Column(_("risk"), "right", drop=2), Column(_("value"), "right"),
                Column(""), Column(cur, "right"), Column(_("weight"), "right", drop=3, short=_("wt")),
                Column(_("change"), "right", drop=1), Column("%", "right", drop=7))
