@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequence, TypeVar
 
 import click
 
@@ -176,6 +176,83 @@ class App:
         self.report_commit(result, rel)
         return rel, result
 
+    def write_files(self, files: Sequence[tuple[str, bytes]], message: str,
+                    replace: bool = False) -> gitops.CommitResult:
+        """Several whole files through the same door as :meth:`change_file`, in ONE commit:
+        under the vault lock, the checks first (a repository in a state no tool may write in,
+        a symbolic link on the way, a file that exists when ``replace`` is off: each refuses
+        the whole batch, nothing written), the hand edits committed on their own, then each
+        file written atomically (a new one owner-only, in owner-only folders) and exactly
+        these files committed. A write that fails undoes the batch's earlier writes."""
+        from rmnotes import gitops
+
+        if not files:
+            return gitops.CommitResult()
+        root = self.vault.root
+
+        def check() -> dict[str, bytes | None]:
+            before: dict[str, bytes | None] = {}
+            for rel, _data in files:
+                path = root / rel
+                for step in [*reversed(path.relative_to(root).parents[:-1]), Path(rel)]:
+                    _refuse_link(root / step, step.as_posix())
+                if path.exists() and not replace:
+                    raise DataError(f"{rel} exists already; rename the new file or remove the old "
+                                    "one; nothing was written")
+                before[rel] = path.read_bytes() if path.exists() else None
+            return before
+
+        with self._writing(files[0][0]) as change:
+            before = _unless_unsafe(change, check)
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            done: list[str] = []
+            try:
+                for rel, data in files:
+                    path = root / rel
+                    _or_error(rel, lambda: atomic_write(path, data) if replace and before[rel] is not None
+                              else atomic_create(path, data))
+                    done.append(rel)
+            except BaseException:
+                for rel in done:  # the batch is whole or not at all
+                    old = before[rel]
+                    with contextlib.suppress(OSError):
+                        if old is None:
+                            (root / rel).unlink()
+                        else:
+                            atomic_write(root / rel, old)
+                raise
+            result = gitops.commit(root, done, message)
+        self.report_commit(result, ", ".join(done) if len(done) < 4 else f"{len(done)} files")
+        return result
+
+    def ensure_merge_driver(self) -> list[str]:
+        """rmnotes' merge driver for client files, registered where it is missing: defined
+        in the repository's config (a clone does not carry it), and named for
+        ``clients/*.md`` in ``.gitattributes`` (committed). Returns one line per thing done,
+        for the command to say."""
+        from rmnotes import gitops
+
+        done = []
+        if gitops.register_merge_driver(self.vault.root):
+            done.append(driver_registered_message())
+        path = self.vault.root / ".gitattributes"
+        try:
+            current = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RmnotesError(_(".gitattributes: cannot read it ({why}); fix or remove it").format(why=exc)) from None
+        if gitops.with_merge_attribute(current) is not None:
+            def add(data: bytes | None) -> bytes | None:
+                text = gitops.with_merge_attribute(None if data is None else data.decode("utf-8"))
+                return data if text is None else text.encode("utf-8")
+
+            changed = self.change_file(".gitattributes", add, "gitattributes: client files merge by meaning "
+                                       "(rmn merge-file)", create=True)
+            if changed.commit.sha:
+                done.append(_("added '{line}' to .gitattributes").format(line=gitops.MERGE_ATTRIBUTE))
+        return done
+
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
         """The vault lock, and the git side of one write (its ``git status`` starts now)."""
@@ -206,6 +283,11 @@ class App:
         if not result.ok:
             print(_("warning: {file} was saved but not committed: {why}; commit it with git in the vault")
                   .format(file=what, why=result.error), file=sys.stderr)
+
+
+def driver_registered_message() -> str:
+    """What `rmn init` and `rmn sync` say when they registered the merge driver."""
+    return _("registered the merge driver for client files (rmn merge-file) in the repository's git config")
 
 
 def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:

@@ -21,7 +21,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("log", "log", "client_log"),
     ("done", "done", "followup_done"),
     ("show", "show", "client_show"),
+    ("brief", "brief", "client_brief"),
     ("review", "review", "client_review"),
+    ("attach", "attach", "client_attach"),
     ("calendar", "calendar", "contact_calendar"),
     ("list", "list", "client_list"),
     ("find", "find", "book_find"),
@@ -33,8 +35,10 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("set", "set_value", "client_set"),
     ("tag", "tag", "client_tag"),
     ("check", "check", "vault_check"),
+    ("verify", "verify", "vault_verify"),
     ("history", "history", "client_history"),
     ("init", "init", "init_vault"),
+    ("merge-file", "merge_file", "merge_file"),
     ("shell-init", "shell_init", "shell_init"),
 )
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}

@@ -103,6 +103,8 @@ class Fact(NamedTuple):
     number: int | None = None  # a follow-up's number
     lunar_day: LunarMonthDay | None = None  # a lunar birthday's month-day, when written out
     link: str | None = None  # a family member's own client file (``client:``), for a birthday
+    amount: Decimal | None = None  # a maturity's value, a premium's amount
+    currency: str | None = None  # of ``amount``; None: the base currency
 
 
 class Holdings(NamedTuple):
@@ -193,10 +195,10 @@ def facts_of(client: Client) -> list[Fact]:
                             lunar_day=m.lunar_day, link=m.client))
     for a in client.assets:
         if a.maturity:
-            out.append(Fact("maturity", a.maturity, a.name))
+            out.append(Fact("maturity", a.maturity, a.name, amount=a.value, currency=a.currency))
     for p in client.policies:
         if p.next_premium:
-            out.append(Fact("premium", p.next_premium, p.name))
+            out.append(Fact("premium", p.next_premium, p.name, amount=p.premium, currency=p.currency))
     for f in client.followups:
         if not f.done and f.date:
             out.append(Fact("follow-up", f.date, f.text, number=f.number))

@@ -29,7 +29,7 @@ import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from rmnotes.errors import GitError
 from rmnotes.i18n import N_, _
@@ -436,3 +436,166 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
             text = repo.git.show(c.hexsha, "--format=", "--patch", "--", rel)
         out.append(HistoryItem(c.hexsha, c.committed_datetime, c.message.strip(), text))
     return out
+
+
+# ---------------------------------------------------------------------- three-way text merge
+def merge_text(base: bytes, ours: bytes, theirs: bytes,
+               labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+               favor: str | None = None) -> tuple[bytes, bool]:
+    """git's own three-way merge of three texts (``git merge-file -p``): the merged bytes,
+    with standard conflict markers where both sides changed the same lines, and whether it
+    merged cleanly; ``favor`` (``"ours"``, ``"theirs"``) takes that side's lines there
+    instead. Runs anywhere, in a repository or not."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="rmnotes-merge-") as folder:
+        names = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            names.append(str(path))
+        args = ["merge-file", "-p", *([f"--{favor}"] if favor in ("ours", "theirs") else []),
+                "-L", labels[0], "-L", labels[1], "-L", labels[2], *names]
+        try:
+            proc = subprocess.run(_argv(args), cwd=folder, env=_env(), capture_output=True)
+        except FileNotFoundError:
+            raise GitError(_NO_GIT) from None
+    # the exit status is the number of conflicts; a negative one (255 here) is an error
+    if proc.returncode < 0 or proc.returncode >= 128:
+        raise GitError(f"git merge-file failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    return proc.stdout, proc.returncode == 0
+
+
+# ---------------------------------------------------------------------- the merge driver
+MERGE_ATTRIBUTE = "clients/*.md merge=rmnotes"
+MERGE_DRIVER_NAME = "rmnotes client files: log and follow-ups as unions, front-matter key by key"
+
+
+def merge_driver_command() -> str:
+    """What git runs to merge a client file (``%O %A %B %P``: base, ours, theirs, path),
+    with the Python that runs rmnotes now, so that it works without ``rmn`` on the PATH."""
+    import shlex
+    import sys
+
+    return f"{shlex.quote(sys.executable)} -m rmnotes merge-file %O %A %B %P"
+
+
+def register_merge_driver(root: Path) -> bool:
+    """Define the ``rmnotes`` merge driver in the repository's config (a clone does not
+    carry it) unless it is defined so already; True when it had to be written."""
+    command = merge_driver_command()
+    current = run(root, "config", "--local", "--get", "merge.rmnotes.driver", check=False).stdout.strip()
+    if current == command:
+        return False
+    run(root, "config", "--local", "merge.rmnotes.name", MERGE_DRIVER_NAME)
+    run(root, "config", "--local", "merge.rmnotes.driver", command)
+    return True
+
+
+def with_merge_attribute(text: str | None) -> str | None:
+    """``.gitattributes`` with the line that names the merge driver for client files added
+    at its end, or None when it names it already."""
+    text = text or ""
+    if any(line.split() == MERGE_ATTRIBUTE.split() for line in text.splitlines()):
+        return None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + "# client files merge by meaning: rmn merge-file\n" + MERGE_ATTRIBUTE + "\n"
+
+
+# ---------------------------------------------------------------------- the whole history
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file as one commit changed it, against one of its parents (a merge has a change
+    per parent); blob ids, None where the file was not there."""
+
+    commit: str
+    parent: str
+    path: str
+    old: str | None
+    new: str | None
+
+
+_ZERO = "0" * 40
+
+
+def file_changes(root: Path, prefix: str) -> tuple[int, list[FileChange]]:
+    """Every commit reachable from HEAD, and each change it made to a file under ``prefix``
+    against each of its parents: one ``git log --raw`` (no path limit, so that no commit of
+    a merged branch is simplified away). Returns the number of commits and the changes,
+    oldest commit first."""
+    if _head(root) is None:
+        return 0, []
+    out = run(root, "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames", "--reverse", "--no-color",
+              "--no-show-signature", "--format=%x01%H %P").stdout
+    commits = 0
+    changes: list[FileChange] = []
+    seen: dict[str, int] = {}  # commit -> how many of its parents' diffs came so far
+    for chunk in out.split("\x01")[1:]:
+        header, _, rest = chunk.partition("\0")
+        if "\n" in header:  # no diff at all: the header ends at the line break
+            header, _, more = header.partition("\n")
+            rest = more + "\0" + rest if more else rest
+        sha, *parents = header.split()
+        n = seen.get(sha, 0)
+        seen[sha] = n + 1
+        if n == 0:
+            commits += 1
+        if not parents:
+            continue
+        parent = parents[min(n, len(parents) - 1)]
+        tokens = rest.split("\0")
+        i = 0
+        while i < len(tokens):
+            meta = tokens[i].lstrip("\n")
+            i += 1
+            if not meta.startswith(":") or i >= len(tokens):
+                continue
+            path = tokens[i]
+            i += 1
+            if not path.startswith(prefix):
+                continue
+            fields = meta.split()
+            old, new = fields[2], fields[3]
+            changes.append(FileChange(sha, parent, path, None if old == _ZERO else old,
+                                      None if new == _ZERO else new))
+    return commits, changes
+
+
+def read_blobs(root: Path, ids: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+    """The contents of many blobs from one ``git cat-file --batch`` (None for one git does
+    not have), in the order asked. The ids are written by a thread while the answers are
+    read, so that neither pipe fills up."""
+    import threading
+
+    try:
+        proc = subprocess.Popen(_argv(["cat-file", "--batch"]), cwd=root, env=_env(),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise GitError(_NO_GIT) from None
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def ask() -> None:
+        try:
+            proc.stdin.write("".join(f"{i}\n" for i in ids).encode("ascii"))
+            proc.stdin.close()
+        except BrokenPipeError:  # git stopped: the reader says so
+            pass
+
+    writer = threading.Thread(target=ask, daemon=True)
+    writer.start()
+    try:
+        for blob in ids:
+            header = proc.stdout.readline().split()
+            if not header:
+                raise GitError(f"git cat-file stopped in {root} before blob {blob}")
+            if len(header) < 3 or header[1] != b"blob":
+                yield blob, None
+                continue
+            data = proc.stdout.read(int(header[2]))
+            proc.stdout.read(1)  # the line break after the contents
+            yield blob, data
+    finally:
+        proc.kill()
+        proc.wait()
+        writer.join()

@@ -86,6 +86,12 @@ def _section_end(lay: Layout, heading: int) -> int:
     return end
 
 
+def section_spans(lay: Layout) -> list[tuple[str | None, int, int]]:
+    """``(kind, heading line index, content end)`` for every level-1/2 heading of the body:
+    the section's content is ``lines[heading + 1:end]``, its trailing blank lines left out."""
+    return [(kind, i, _section_end(lay, i)) for kind, i in _sections(lay)]
+
+
 def _join(lay: Layout, lines: list[str]) -> bytes:
     return lay.bom + "".join(lines).encode("utf-8")
 

@@ -34,6 +34,13 @@ DIR_MODE = 0o700
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the most rmnotes reads of one file: years of log fit in 1 MB
 
 
+def is_client_file(rel: str) -> bool:
+    """``clients/<id>.md``, as :meth:`Vault.stamps` finds client files (inlined there: it
+    runs once per file on every command)."""
+    folder, _, name = rel.partition("/")
+    return folder == CLIENTS_DIR and "/" not in name and name[-3:] == ".md" and name[:1] not in (".", "")
+
+
 def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
     """``--vault PATH``, else ``$RMNOTES_VAULT``, else walk up from ``cwd`` to ``rmnotes.yaml``."""
     if explicit:
@@ -61,6 +68,15 @@ class FileStamp(NamedTuple):
     rel: str  # vault-relative posix path
     mtime_ns: int
     size: int
+
+
+class Document(NamedTuple):
+    """A file in a client's folder ``clients/<id>/`` (a proposal, a form, a review PDF)."""
+
+    rel: str  # vault-relative posix path
+    name: str  # relative to the client's folder: ``reviews/2026-11-28.pdf``
+    size: int
+    modified: float  # seconds since the epoch
 
 
 class Vault:
@@ -146,6 +162,29 @@ class Vault:
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+    def documents_dir(self, client_id: str) -> Path:
+        return self.clients_dir / client_id
+
+    def documents(self, client_id: str) -> list[Document]:
+        """The files in the client's folder, its subfolders included, newest first (then by
+        name, last first: review PDFs are named by date). Hidden files, temp files and
+        symbolic links are left out: a link may point anywhere, outside the vault too."""
+        top = self.documents_dir(client_id)
+        if top.is_symlink() or not top.is_dir():
+            return []
+        found: list[Document] = []
+        for folder, dirs, files in os.walk(top):  # os.walk does not follow links to folders
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                path = Path(folder, name)
+                if name.startswith(".") or path.is_symlink():
+                    continue
+                st = path.stat()
+                found.append(Document(self.rel(path), path.relative_to(top).as_posix(),
+                                      st.st_size, st.st_mtime))
+        found.sort(key=lambda d: (d.modified, d.name), reverse=True)
+        return found
 
     def stamps(self) -> list[tuple[str, int, int]]:
         """One stat per client file, as plain ``(rel, mtime_ns, size)`` tuples (what a

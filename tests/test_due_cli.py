@@ -153,7 +153,8 @@ def test_all_shows_every_row(sample):
 
 def test_json_rows(sample):
     rows = due_json(sample)
-    assert all(set(r) == {"client", "name", "reason", "date", "days", "detail", "hint"} for r in rows)
+    assert all(set(r) == {"client", "name", "reason", "date", "days", "detail", "hint", "amount", "currency"}
+               for r in rows)
     assert all(r["reason"] in REASONS for r in rows)
     assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)  # most urgent first
     assert all(r["days"] == (date.fromisoformat(r["date"]) - date(2026, 11, 28)).days for r in rows)
@@ -162,9 +163,11 @@ def test_json_rows(sample):
     wang = [r for r in rows if r["client"] == "wang-wei"]
     assert wang == [
         {"client": "wang-wei", "name": "王偉", "reason": "follow-up", "date": "2026-12-01", "days": 3,
-         "detail": "#1 寄送保險提案（小明的醫療險）", "hint": WANG_HINT},
+         "detail": "#1 寄送保險提案（小明的醫療險）", "hint": WANG_HINT,
+         "amount": None, "currency": None},
         {"client": "wang-wei", "name": "王偉", "reason": "kyc", "date": "2026-12-01", "days": 3,
-         "detail": "risk assessed 2025-12-01, valid 1y", "hint": WANG_HINT},
+         "detail": "risk assessed 2025-12-01, valid 1y", "hint": WANG_HINT,
+         "amount": None, "currency": None},
     ]
 
 
@@ -172,7 +175,8 @@ def test_days_reason_tier_and_tag(sample):
     # the N note of 2026-11-21 does not reset the cadence: due a month after the call of 11-20
     cadence = due_json(sample, "--days", "30", "--reason", "cadence")
     assert {"client": "wang-wei", "name": "王偉", "reason": "cadence", "date": "2026-12-20", "days": 22,
-            "detail": "last contact 2026-11-20, every 1m", "hint": WANG_HINT} in cadence
+            "detail": "last contact 2026-11-20, every 1m", "hint": WANG_HINT,
+         "amount": None, "currency": None} in cadence
     assert {r["reason"] for r in cadence} == {"cadence"}
     assert due_json(sample, "--tier", "A", "--reason", "cadence") == [
         r for r in due_json(sample, "--reason", "cadence") if _tier(sample, r["client"]) == "A"]
@@ -198,7 +202,8 @@ def test_holidays_in_the_regions_language_with_the_clients_to_greet(sample):
     rows = due_json(sample, "--as-of", "2026-12-20", "--days", "10", "--reason", "holiday")
     assert len(rows) == 1
     assert rows[0] | {"detail": ""} == {"client": None, "name": "行憲紀念日", "reason": "holiday",
-                                        "date": "2026-12-25", "days": 5, "detail": "", "hint": ""}
+                                        "date": "2026-12-25", "days": 5, "detail": "", "hint": "",
+                                        "amount": None, "currency": None}
     assert re.fullmatch(r"greet \d+ active clients", rows[0]["detail"])
     cache = json.loads((sample / ".rmnotes" / "calendar.json").read_text(encoding="utf-8"))
     assert cache["version"] == CACHE_VERSION and "2026" in cache["holidays"]["TW"]

@@ -190,6 +190,9 @@ JSON_RUNS = [
     ["log", "--since", "2026-11-01", "--until", AS_OF, "--json"],
     ["calendar", "--month", "2026-11", "--json"],
     ["check", "--json"],
+    ["brief", "王偉", "--as-of", AS_OF, "--json"],
+    ["brief", "陳美玲", "--as-of", AS_OF, "--json"],
+    ["due", "王偉", "--as-of", AS_OF, "--json"],
 ]
 
 
@@ -269,6 +272,12 @@ HUMAN_RUNS = [
     ["review", "王偉", "--via", "M"],
     ["set", "王偉", "assets.沒有這筆.value", "1"],
     ["show", "林淑芬", "--as-of", AS_OF],
+    ["brief", "王偉", "--as-of", AS_OF],
+    ["brief", "陳美玲", "--as-of", AS_OF],
+    ["brief", "zha-mei-hua", "--as-of", AS_OF],
+    ["due", "王偉", "--as-of", AS_OF],
+    ["verify"],
+    ["review", "--json"],
     ["due", "--as-of", "115/11/28"],
     ["due", "--as-of", "13/13"],
     ["log", "王偉", "T", "測試", "--date", "2026-02-30"],
@@ -330,6 +339,7 @@ def _english_words(text: str, allowed: set[str]) -> set[str]:
     for token in CODE_TOKENS:
         text = text.replace(token, " ")
     text = re.sub(r"(?<![\w-])--?[\w-]+", " ", text)  # options: --json, -C
+    text = re.sub(r"`[^`]*`", " ", text)  # a machine form quoted in help: `SHA clients/ID.md: entry "..." removed`
     text = re.sub(r"#[\w-]+", " ", text)  # tags
     text = re.sub(r"\brmn [a-z-]+", " ", text)  # a command named in a hint: rmn due --all
     text = re.sub(r"\S+\.(?:md|pdf|png|yaml|json|sqlite|mo)\b|\S*/\S*", " ", text)  # files, paths

@@ -39,7 +39,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),
     "rmnotes.gitops": (BASE, {"git"}),
-    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl"}),
+    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "fontTools"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from rmnotes import gitops
+from rmnotes.app import driver_registered_message
 from rmnotes.errors import GitError
 from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
 from rmnotes.i18n import _, ngettext
@@ -28,7 +29,8 @@ kyc_valid: 1y                           # a risk assessment older than this fall
 
 GITIGNORE = (f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
              "# a write's temporary file, should one ever be left behind\nclients/.*.tmp\n")
-GITATTRIBUTES = "# keep every byte as written (BOM, CRLF): no line-ending conversion\n* -text\n"
+GITATTRIBUTES = ("# keep every byte as written (BOM, CRLF): no line-ending conversion\n* -text\n"
+                 "# client files merge by meaning: rmn merge-file\n" + gitops.MERGE_ATTRIBUTE + "\n")
 
 
 @click.command(name="init", help=_("""Create a vault in DIRECTORY (default: here), or adopt existing files.
@@ -62,11 +64,15 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
             if not (root / name).exists():
                 atomic_write(root / name, text.encode())
+        attributes = gitops.with_merge_attribute((root / ".gitattributes").read_text(encoding="utf-8"))
+        if attributes is not None:  # a vault made before client files merged by meaning
+            atomic_write(root / ".gitattributes", attributes.encode())
         ensure_private(root)
         from rmnotes.vault import Vault
 
         vault = Vault(root)
         gitops.init(root, owner or vault.config.owner)
+        registered = gitops.register_merge_driver(root)  # a fresh clone has no driver yet
         paths = gitops.changed_paths(root)
         count = sum(1 for p in paths if p.startswith(f"{CLIENTS_DIR}/"))
         verb = "adopt" if adopted else "create"
@@ -81,6 +87,8 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
                    .format(n=count, folder=root.resolve()), err=True)
     else:
         click.echo(_("created vault {folder}").format(folder=root.resolve()), err=True)
+    if registered and adopted:
+        click.echo(driver_registered_message(), err=True)
 
 
 def _default_owner() -> str:

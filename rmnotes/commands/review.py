@@ -10,7 +10,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.i18n import _, ngettext, tr
-from rmnotes.options import as_of_option, client_argument, json_option, pass_app
+from rmnotes.options import as_of_option, client_argument, json_option, pass_app, segment_options
 
 _DEFAULT = "\0default"
 
@@ -25,8 +25,12 @@ currency without a rate is an error naming the asset.
 
 --pdf takes an optional FILE, so write it after CLIENT: `rmn review 王偉 --pdf`.
 --record appends `- DATE M 資產回顧 ...` with a `review:` attribute holding every
-asset's value, which the next review compares with."""))
-@client_argument()
+asset's value, which the next review compares with.
+
+Without CLIENT, `--pdf [DIR]` renders the sheet of every client the segment options
+select (closed ones only with --status), in one run: into each client's reviews/
+folder, all committed in one commit, or into DIR as <id>-<date>.pdf."""))
+@client_argument(required=False)
 @as_of_option
 @json_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
@@ -43,9 +47,18 @@ asset's value, which the next review compares with."""))
 @click.option("--update", is_flag=True,
               help=_("First ask for each holding's current value (Enter keeps the last one), "
                      "write them and record the review, all in one commit."))
+@segment_options
 @pass_app
-def client_review(app: App, client: str, as_of, as_json: bool, out_dir: Path | None,
-                  pdf: str | None, record: bool, via: str | None, update: bool) -> None:
+def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: Path | None,
+                  pdf: str | None, record: bool, via: str | None, update: bool,
+                  segment_args: dict) -> None:
+    if client is None:
+        _batch_pdfs(app, segment_args, as_of or app.today(), pdf,
+                    as_json or out_dir is not None or record or update or via is not None)
+        return
+    if any(v not in (None, False, ()) for v in segment_args.values()):
+        raise click.UsageError(_("segment options (--tier, --tag, ...) select the clients of a batch "
+                                 "without CLIENT: rmn review --tier A --pdf"))
     if via is not None and not (record or update):
         raise click.UsageError(_("--via goes with --record"))
     from rmnotes.domain.review import build_review
@@ -182,3 +195,88 @@ def _shown(app: App, path: Path) -> str:
     rel = _inside_vault(app, path)
     return rel if rel is not None else str(path)
 
+
+# ---------------------------------------------------------------------- the batch
+def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_only: bool) -> None:
+    """Every selected client's PDF sheet in this one process (one matplotlib import, one
+    font set-up), with a progress bar on a terminal; into the vault in one commit, or into
+    a folder. A client whose sheet cannot be made (a missing rate) is named and left out."""
+    if pdf is None or single_only:
+        raise click.UsageError(_("without CLIENT, review renders PDFs for a segment: rmn review "
+                                 "[--tier T ...] --pdf [DIR]; --json, --out, --record and --update need a CLIENT"))
+    import tempfile
+
+    from rmnotes.commands.list import no_match, select_clients
+    from rmnotes.domain.money import MissingRate
+    from rmnotes.domain.review import build_review
+    from rmnotes.domain.segments import OPEN_STATUSES
+    from rmnotes.errors import DataError
+    from rmnotes.options import make_segment
+    from rmnotes.render.fonts import batch_fonts, setup_fonts
+    from rmnotes.render.review import PdfInfo, page_text, review_pdf
+
+    config = app.vault.config
+    clients = select_clients(app, make_segment(segment_args, today, OPEN_STATUSES))
+    if not clients:
+        click.echo(no_match(segment_args, OPEN_STATUSES), err=True)
+        return
+    target = None if pdf == _DEFAULT else Path(pdf)
+    if target is not None and target.exists() and not target.is_dir():
+        raise click.UsageError(_("--pdf {path}: without CLIENT, --pdf takes a folder").format(path=pdf))
+    sheets = []
+    for row in clients:
+        try:
+            sheets.append(build_review(app.load(row.id), config, today))
+        except (MissingRate, DataError) as exc:
+            click.echo(_("warning: {name} ({id}) left out: {why}").format(
+                name=row.name, id=row.id, why=exc), err=True)
+    info = PdfInfo(config.owner, config.region)
+    fonts = setup_fonts(config.region)
+    if fonts.warning:
+        click.echo(f"warning: {fonts.warning}", err=True)
+    rendered: list[tuple[Path, bytes]] = []
+    with tempfile.TemporaryDirectory(prefix="rmn-fonts-") as folder, _progress(len(sheets)) as tick:
+        fonts = batch_fonts(fonts, "".join(page_text(sheet, info) for sheet in sheets), folder)
+        for sheet in sheets:
+            for problem in sheet.problems:
+                click.echo(f"warning: {problem}", err=True)
+            data = review_pdf(sheet, fonts, info)
+            if target is None:
+                path = app.vault.documents_dir(sheet.client_id) / "reviews" / f"{today.isoformat()}.pdf"
+            else:
+                path = target / f"{sheet.client_id}-{today.isoformat()}.pdf"
+            rendered.append((path, data))
+            tick(sheet.client_name)
+
+    inside = [(rel, data) for path, data in rendered if (rel := _inside_vault(app, path)) is not None]
+    outside = [(path, data) for path, data in rendered if _inside_vault(app, path) is None]
+    for path, data in outside:
+        _write(app, path, data, "")
+    sha = ""
+    if inside:
+        result = app.write_files(inside, f"review: {len(inside)} sheets {today}", replace=True)
+        sha = f" ({result.sha[:7]})" if result.sha else ""
+    where = _shown(app, target) if target is not None else "clients/<id>/reviews/"
+    click.echo(ngettext("wrote {n} review sheet to {where}{sha}", "wrote {n} review sheets to {where}{sha}",
+                        len(rendered)).format(n=len(rendered), where=where, sha=sha), err=True)
+
+
+def _progress(total: int):
+    """A progress bar on stderr (only when stderr is a terminal); yields ``tick(name)``."""
+    import contextlib
+    import sys
+
+    @contextlib.contextmanager
+    def bar():
+        if not sys.stderr.isatty():
+            yield lambda name: None
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), transient=True, console=Console(stderr=True)) as progress:
+            task = progress.add_task(_("review sheets"), total=total)
+            yield lambda name: progress.update(task, advance=1, description=name)
+
+    return bar()

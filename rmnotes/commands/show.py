@@ -9,7 +9,8 @@ from rmnotes.i18n import _
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app
 
 
-@click.command(name="show", help=_("""Show CLIENT: profile, family, holdings, open follow-ups and last contacts.
+@click.command(name="show", help=_("""Show CLIENT: profile, family, holdings, open follow-ups, last contacts and the
+documents in clients/<id>/ (newest first).
 
 --json prints the parsed front-matter plus `id` (dates as ISO strings)."""))
 @client_argument()
@@ -31,4 +32,5 @@ def client_show(app: App, client: str, as_json: bool, as_of) -> None:
         sums = totals(app.vault.config, c)
     except MissingRate as exc:
         sums = exc
-    out().print(client_sheet(c, app.vault.config, sums, as_of or app.today()))
+    out().print(client_sheet(c, app.vault.config, sums, as_of or app.today(),
+                             documents=app.vault.documents(c.id)))

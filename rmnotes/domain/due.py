@@ -14,7 +14,8 @@ Reasons (``REASONS``):
   row is under the client whose family lists them.
 - ``holiday``: public holidays of ``region`` within the lookahead (``client`` None), with
   how many active clients to greet.
-- ``maturity`` / ``premium``: an asset's maturity / a policy's next premium within the lookahead.
+- ``maturity`` / ``premium``: an asset's maturity / a policy's next premium within the lookahead,
+  with its amount (the asset's value, the premium) in its own currency.
 - ``follow-up``: open follow-ups dated within the lookahead, and every overdue one.
 - ``kyc``: ``risk.assessed`` + ``kyc_valid`` within the lookahead or past.
 
@@ -34,7 +35,8 @@ import heapq
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
@@ -45,6 +47,9 @@ from rmnotes.i18n import Msg, N_
 from rmnotes.words import period_word, word
 from rmnotes.index import Index
 from rmnotes.periods import LunarMonthDay, anniversary, is_leap
+
+if TYPE_CHECKING:  # a warm ``rmn due`` builds no model class
+    from rmnotes.model import Client
 
 REASONS = ("cadence", "never", "birthday", "holiday", "maturity", "premium", "follow-up", "kyc")
 # on the same day: promises and compliance first, greetings last
@@ -71,6 +76,8 @@ class DueItem:
     days: int  # date - as-of; negative = overdue
     detail: str  # never depends on the as-of date, so a row keeps its identity across days
     hint: str  # how to reach the client
+    amount: Decimal | None = None  # a maturity's value, a premium's amount (not in ``key``:
+    currency: str | None = None  # a revalued holding is still the same row)
 
     @property
     def key(self) -> str:
@@ -109,6 +116,7 @@ class AgendaRow(NamedTuple):
     client: str  # "" for a holiday
     detail: str
     reason: str
+    amount: tuple[Decimal, str] | tuple[()] = ()  # (value, currency) of a maturity or premium
 
 
 class _Rules:
@@ -185,7 +193,8 @@ class _Rules:
                          valid=period_word(self.config.kyc_valid))
         else:
             detail = f.detail
-        out.append(AgendaRow(day, _RANK[kind], c.name, c.id, detail, kind))
+        amount = (f.amount, f.currency or self.config.base_currency) if f.amount is not None else ()
+        out.append(AgendaRow(day, _RANK[kind], c.name, c.id, detail, kind, amount))
 
     def birthdays(self, f: Fact) -> Sequence[tuple[date, int | None]]:
         """``(day, age)`` of a birthday fact in the window (the age None when unknown)."""
@@ -336,14 +345,72 @@ def _item(row: AgendaRow, how: Mapping[str, Reach], today: date) -> DueItem:
     if not row.client:
         return DueItem(None, row.name, row.reason, row.date, days, row.detail, "")
     r = how.get(row.client, Reach())
+    amount, currency = row.amount or (None, None)
     return DueItem(row.client, row.name, row.reason, row.date, days, row.detail,
-                   contact_hint(r.prefer, r.no_calls, r.best_time))
+                   contact_hint(r.prefer, r.no_calls, r.best_time), amount, currency)
 
 
 # ---------------------------------------------------------------------- from the index
 def agenda_from_index(index: Index, config: Config, today: date, **options) -> Agenda:
     """:func:`agenda` over every indexed client (the index is the book)."""
     return agenda(index, config, today, **options)
+
+
+# ---------------------------------------------------------------------- one client
+class ClientBook:
+    """One parsed client as a :class:`Book` of its own: what :func:`client_agenda` reads.
+
+    A book of one client: no other file of the book holds a family member's birthday, so
+    every birthday this client's file lists (a linked spouse's too, as written here) is a
+    row of this client. Nothing is read from a linked member's own file."""
+
+    def __init__(self, client: Client):
+        from rmnotes.facts import facts_of
+
+        self.row = ContactRow(client.id, client.name, client.status, client.tier,
+                              str(client.cadence) if client.cadence else None,
+                              client.last_contact, client.since, client.tags)
+        self.facts = facts_of(client)
+        self.how = Reach(client.prefer, client.no_calls, client.best_time)
+
+    def contact_groups(self, by_tags: bool) -> list[ContactGroup]:
+        r = self.row
+        return [ContactGroup(r.status, r.tier, r.cadence, r.last_contact,
+                             None if r.last_contact else r.since, r.tags if by_tags else (), 1)]
+
+    def contacts_in(self, groups: Sequence[ContactGroup] | None) -> list[ContactRow]:
+        return [self.row] if groups is None or groups else []
+
+    def fact_groups(self, kinds: Sequence[str], since: date | None, until: date | None,
+                    by_tags: bool) -> list[FactGroup]:
+        r = self.row
+        counts: dict[tuple[str, date], int] = {}
+        for f in self.facts:
+            if f.kind in kinds and f.date is not None and (since is None or f.date >= since) \
+                    and (until is None or f.date <= until):
+                counts[f.kind, f.date] = counts.get((f.kind, f.date), 0) + 1
+        return [FactGroup(kind, day, r.status, r.tier, r.tags if by_tags else (), n)
+                for (kind, day), n in counts.items()]
+
+    def facts_in(self, groups: Sequence[FactGroup]) -> list[tuple[ContactRow, Fact]]:
+        keys = {(g.kind, g.date) for g in groups}
+        return [(self.row, f) for f in self.facts if (f.kind, f.date) in keys]
+
+    def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None
+                       ) -> list[tuple[ContactRow, Fact]]:
+        return [(self.row, f) for f in self.facts if f.kind == "birthday" and f.lunar == lunar]
+
+    def own_birthdays(self, ids: Iterable[str]) -> set[str]:
+        return set()  # a book of one: a linked member's birthday stays with this client
+
+    def reach(self, ids: Iterable[str]) -> dict[str, Reach]:
+        return {self.row.id: self.how} if self.row.id in set(ids) else {}
+
+
+def client_agenda(client: Client, config: Config, today: date, **options) -> Agenda:
+    """:func:`agenda` of one client alone (``rmn due CLIENT``, ``rmn brief``): the same rules,
+    over the client's own file; no holidays (they are nobody's)."""
+    return agenda(ClientBook(client), config, today, **{**options, "holidays": None})
 
 
 def month_days(start: date, end: date) -> list[tuple[int, str, str]] | None:

@@ -220,7 +220,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient, read: Callable[[str], Readin
     rows["facts"] = [  # the agenda's: a closed client is never due, so it has none
         (c.id, f.kind, _iso(f.date), f.date.strftime("%m-%d") if f.date else "", f.detail,
          int(f.lunar), f.relation, f.number, str(f.lunar_day) if f.lunar_day else None, f.link,
-         c.status, c.tier)
+         c.status, c.tier, _text(f.amount), f.currency)
         for f in facts_of(c)] if c.status != "closed" else []
     rows["entries"] = [
         (c.id, e.date.isoformat(), e.time, e.channel, e.text,

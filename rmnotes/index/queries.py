@@ -340,10 +340,12 @@ class Index:
         columns = ", ".join(f"c.{name}" for name in self._CONTACT.split(", "))
         written = LunarMonthDay.of_text
         return [(_contact(r), Fact(kind, when and day(when), detail, bool(lunar), relation, number,
-                                   lunar_day and written(lunar_day), link))
-                for *r, kind, when, detail, lunar, relation, number, lunar_day, link in self._conn.execute(
+                                   lunar_day and written(lunar_day), link, _dec(amount), currency))
+                for *r, kind, when, detail, lunar, relation, number, lunar_day, link, amount, currency
+                in self._conn.execute(
                     f"SELECT {columns}, f.kind, f.date, f.detail, f.lunar, f.relation, f.number,"
-                    f" f.lunar_day, f.link FROM facts AS f JOIN clients AS c ON c.id = f.client_id"
+                    f" f.lunar_day, f.link, f.amount, f.currency FROM facts AS f"
+                    f" JOIN clients AS c ON c.id = f.client_id"
                     f" WHERE {where}", params)]
 
     def reach(self, ids: Iterable[str]) -> dict[str, Reach]:

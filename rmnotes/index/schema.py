@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
@@ -43,7 +43,7 @@ CREATE INDEX keys_client ON keys(client_id);
 CREATE TABLE facts (
     client_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT, md TEXT NOT NULL,
     detail TEXT NOT NULL, lunar INTEGER NOT NULL, relation TEXT, number INTEGER, lunar_day TEXT,
-    link TEXT, status TEXT NOT NULL, tier TEXT
+    link TEXT, status TEXT NOT NULL, tier TEXT, amount TEXT, currency TEXT
 );
 CREATE INDEX facts_client ON facts(client_id);
 CREATE INDEX facts_kind_date ON facts(kind, date, status, tier);

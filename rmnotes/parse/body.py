@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from rmnotes.model import CHANNELS, Entry, FollowUp
-from rmnotes.parse import yamltree
+from rmnotes.parse.isodate import parse_date_text
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ENTRY = re.compile(
@@ -40,6 +41,36 @@ _YAML_WORDS = frozenset({"true", "false", "null", "~", "yes", "no", "on", "off",
 
 LOG_TITLES = frozenset({"log"})
 FOLLOWUP_TITLES = frozenset({"follow-ups", "followups", "follow ups", "follow-up"})
+
+
+def entry_head(line: str) -> tuple[str, str | None, str | None] | None:
+    """The date, time and channel a log line starts with, as written; None for a line that
+    is not an entry."""
+    m = _ENTRY.match(line)
+    return None if m is None else (m.group("date"), m.group("time"), m.group("ch"))
+
+
+def entry_when(line: str) -> tuple[date, str] | None:
+    """What a log line sorts by, as :attr:`Entry.sort_key` (date, ``HH:MM`` or ``""``);
+    None for a line that is not an entry with a real date."""
+    m = _ENTRY.match(line)
+    if m is None:
+        return None
+    when = parse_date_text(m.group("date"))
+    if when is None:
+        return None
+    time = m.group("time")
+    if time is None:
+        return when, ""
+    hh, mm = time.split(":")
+    return when, f"{int(hh):02d}:{mm}"
+
+
+def task_box(line: str) -> tuple[int, bool] | None:
+    """A follow-up line's box: the index of its mark (the character inside ``[ ]``) and
+    whether it is ticked; None for a line that is not a task."""
+    m = _TASK.match(line)
+    return None if m is None else (m.start("mark"), m.group("mark") != " ")
 
 
 def section_kind(title: str) -> str | None:
@@ -112,7 +143,7 @@ def _parse_followups(lines: list[str], start: int, end: int, first_line: int, bo
         when = None
         text = rest
         if dm:
-            when = yamltree.parse_date_text(dm.group("date"))
+            when = parse_date_text(dm.group("date"))
             text = (dm.group("text") or "").strip()
             if when is None:
                 body.problems.append((line, "error", f'follow-up date "{dm.group("date")}" is not a date'))
@@ -169,7 +200,7 @@ def _parse_log(lines: list[str], start: int, end: int, first_line: int, body: Bo
 def _make_entry(i: int, m: re.Match, cont: list[tuple[int, str]], first_line: int, body: Body) -> Entry | None:
     line = first_line + i
     raw_date = m.group("date")
-    when = yamltree.parse_date_text(raw_date)
+    when = parse_date_text(raw_date)
     if when is None:
         body.problems.append((line, "error", f'log date "{raw_date}" is not a date'))
         return None
@@ -211,6 +242,8 @@ def _continuation(cont: list[tuple[int, str]], first_line: int, body: Body) -> t
             if simple is not None:
                 attrs.update(simple)
                 return
+        from rmnotes.parse import yamltree  # only here: most attributes are simple lists
+
         loaded = yamltree.load("\n".join(t for _, t in block), first_line + start)
         for pline, msg in loaded.problems:
             body.problems.append((pline, "error", f"log attribute: {msg}"))

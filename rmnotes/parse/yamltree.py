@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
+
+from rmnotes.parse.isodate import DATE as _DATE
+from rmnotes.parse.isodate import parse_date_text  # noqa: F401 - coerce and logbook read it from here
 
 try:
     _Base = yaml.CSafeLoader
@@ -84,7 +87,6 @@ Path = tuple  # a path into the document: ("assets", 0, "value")
 
 _INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _DECIMAL = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$")
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 _STR = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
@@ -127,23 +129,6 @@ def number_in_range(number: Decimal) -> bool:
     rmnotes reads as a number (anything else would cost without end to print or convert)."""
     return (number.is_finite() and len(number.as_tuple().digits) <= MAX_DIGITS
             and -MAX_DIGITS <= number.adjusted() <= MAX_DIGITS)
-
-
-def parse_date_text(text: str) -> date | None:
-    """``"2026-11-28"`` -> date; anything else (including impossible dates) -> None."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the common case, in C
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            if text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit():
-                return None  # all digits, yet no such day: 2026-02-30
-    m = _DATE.match(text.strip())
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
 
 
 class _TooDeep(Exception):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Sequence
 
 from rich.console import Group
 from rich.table import Table
@@ -14,6 +15,7 @@ from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.model import Client
 from rmnotes.render.dates import show_date
+from rmnotes.vault import Document
 from rmnotes.words import word
 
 
@@ -29,7 +31,7 @@ def _birthday(born: date | None, lunar: bool, lunar_day, today: date, style: str
 
 
 def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, today: date,
-                 recent: int = 5) -> Group:
+                 recent: int = 5, documents: Sequence[Document] = ()) -> Group:
     parts: list = []
     style = config.date_style
     head = Text(client.name, style="bold")
@@ -104,4 +106,19 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
             log.add_row(show_date(e.date, style), e.time or "", e.channel, e.text.split("\n")[0])
         parts.append(log)
+
+    if documents:
+        docs = Table(title=_("documents"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        for d in documents:
+            docs.add_row(show_date(datetime.fromtimestamp(d.modified).date(), style), size_text(d.size), d.name)
+        parts.append(docs)
     return Group(*parts)
+
+
+def size_text(n: int) -> str:
+    """``512 B``, ``120 KB``, ``3.4 MB``."""
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"

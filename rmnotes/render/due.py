@@ -32,7 +32,7 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(show_date(i.date, style), days_text(i.days), tr(word(i.reason)), i.name, tr(i.detail), tr(i.hint))
+    cells = [(show_date(i.date, style), days_text(i.days), tr(word(i.reason)), i.name, detail_text(i), tr(i.hint))
              for i in agenda.items]
     headers = [_(h) for h in HEADERS]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(headers)]
@@ -136,13 +136,27 @@ def summary(agenda: Agenda, style: str = "iso") -> str:
         start=start, end=end, overdue=agenda.overdue, coming=agenda.coming)
 
 
+def detail_text(item: DueItem) -> str:
+    """The row's detail, with the amount of a maturity or a premium: ``美元定存 80,000 USD``."""
+    if item.amount is None:
+        return tr(item.detail)
+    from rmnotes.domain.money import money_text
+
+    places = 0 if item.amount == item.amount.to_integral_value() else 2
+    return f"{tr(item.detail)} {money_text(item.amount, places)} {item.currency}"
+
+
 def days_text(days: int) -> str:
     return _("today") if days == 0 else f"{days:+d}"
 
 
 def agenda_rows(agenda: Agenda) -> list[dict]:
+    from rmnotes.render.jsonout import decimal_text
+
     return [{"client": i.client, "name": i.name, "reason": i.reason, "date": i.date.isoformat(),
-             "days": i.days, "detail": i.detail, "hint": i.hint} for i in agenda.items]
+             "days": i.days, "detail": i.detail, "hint": i.hint,
+             "amount": None if i.amount is None else decimal_text(i.amount), "currency": i.currency}
+            for i in agenda.items]
 
 
 def agenda_json(agenda: Agenda) -> str:
@@ -182,7 +196,7 @@ def agenda_ics(agenda: Agenda) -> bytes:
         event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        detail = tr(item.detail)
+        detail = detail_text(item)
         event.add("summary", _("{name} · {reason}: {detail}").format(
             name=item.name, reason=tr(word(item.reason)), detail=detail))
         lines = [detail]

@@ -240,3 +240,51 @@ def quiet_missing_glyphs() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
         yield
+
+
+def batch_fonts(fonts: FontSetup, text: str, folder: str) -> FontSetup:
+    """The PDF fonts for a batch of sheets: the PDF's first CJK face cut down ONCE to the
+    characters of ``text`` (every sheet of the batch, the page's words), saved in
+    ``folder`` as a face of its own and put first; the full faces stay behind it, so a
+    character the cut misses is still drawn, from them (matplotlib falls back glyph by
+    glyph). Each PDF then subsets the small face: the whole CJK font (megabytes, tens of
+    thousands of glyphs) is read once for the batch instead of once per PDF.
+
+    Only for TrueType embedding (``pdf_fonttype`` 42); otherwise ``fonts`` as they are.
+    The cut face has no hinting and no layout tables, which a PDF's vector text does not
+    use. fontTools comes with matplotlib (its own PDF subsetting)."""
+    if fonts.pdf_fonttype != 42 or not fonts.has_cjk:
+        return fonts
+    face = next((f for f in fonts.faces if f.family == fonts.pdf_families[0]), None)
+    if face is None:
+        return fonts
+    from dataclasses import replace
+
+    from fontTools import subset
+    from matplotlib import font_manager
+
+    options = subset.Options(font_number=face.index, glyph_names=True, recommended_glyphs=True,
+                             hinting=False, layout_features=[], name_IDs=[1, 2, 3, 4, 5, 6],
+                             name_languages=["*"])
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "vhea", "vmtx",
+                            # what matplotlib drops too (fontTools cannot subset them)
+                            "FFTM", "PfEd", "BDF", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc",
+                            "cidg", "fdsc", "feat", "fmtx", "fond", "just", "kerx", "ltag", "morx",
+                            "trak", "xref"]
+    family = f"{face.family} rmnotes batch"
+    path = os.path.join(folder, "batch-face.ttf")
+    try:
+        with subset.load_font(face.path, options, lazy=True) as font:
+            cutter = subset.Subsetter(options)
+            cutter.populate(text="".join(sorted(set(text))))
+            cutter.subset(font)
+            for record in font["name"].names:
+                if record.nameID in (1, 4, 16):
+                    record.string = family
+                elif record.nameID == 6:
+                    record.string = family.replace(" ", "-")
+            font.save(path)
+        font_manager.fontManager.addfont(path)
+    except Exception:  # noqa: BLE001 - a face fontTools cannot cut: each PDF reads the full one
+        return fonts
+    return replace(fonts, pdf_families=(family, *fonts.pdf_families))

@@ -428,6 +428,38 @@ class PdfInfo:
     region: str | None
 
 
+def page_text(sheet: ReviewSheet, info: PdfInfo) -> str:
+    """Every character the PDF page of ``sheet`` may print, as a superset: each text the
+    sheet holds, the manager's name, the region's words, ASCII and the signs the page
+    uses (for :func:`rmnotes.render.fonts.batch_fonts`; a character missed here is still
+    drawn, from the full font)."""
+    import dataclasses
+    import string
+
+    texts: list[str] = [string.printable, "—·※…，、：（）%✓", info.manager or ""]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                walk(k)
+                walk(v)
+
+    walk(sheet)
+    w = words_for(info.region)
+    for table in (w.types, w.kinds, w.frequency, w.terms):
+        texts.extend(table.values())
+    texts.append(w.risk_prefix)
+    return "".join(texts)
+
+
 def review_pdf(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> bytes:
     """The one-page A4 review sheet: header, key figures, both charts, holdings, protection."""
     from matplotlib import rc_context
