@@ -16,7 +16,7 @@ import click
 
 from rmnotes.errors import DataError, GitError, RmnotesError
 from rmnotes.i18n import N_, _
-from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, find_root
+from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, atomic_write_many, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
     from rmnotes import gitops
@@ -42,6 +42,27 @@ class Changed(Generic[T]):
 
     value: T
     commit: gitops.CommitResult
+
+
+@dataclass(frozen=True, slots=True)
+class FileWrite:
+    """One file of :meth:`App.write_files`: its vault-relative path, the function from its
+    bytes (None: no such file) to the new bytes, and what is expected there: ``create``
+    True, a new file (refused where one is); False, a file that exists; None, either."""
+
+    rel: str
+    transform: Callable[[bytes | None], bytes]
+    create: bool | None = False
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What :meth:`App.write_files` did: the files written, those left alone with the
+    reason, and the commit (None when nothing was written)."""
+
+    paths: list[str]
+    failed: dict[str, str]
+    commit: gitops.CommitResult | None
 
 
 @dataclass
@@ -176,55 +197,6 @@ class App:
         self.report_commit(result, rel)
         return rel, result
 
-    def write_files(self, files: Sequence[tuple[str, bytes]], message: str,
-                    replace: bool = False) -> gitops.CommitResult:
-        """Several whole files through the same door as :meth:`change_file`, in ONE commit:
-        under the vault lock, the checks first (a repository in a state no tool may write in,
-        a symbolic link on the way, a file that exists when ``replace`` is off: each refuses
-        the whole batch, nothing written), the hand edits committed on their own, then each
-        file written atomically (a new one owner-only, in owner-only folders) and exactly
-        these files committed. A write that fails undoes the batch's earlier writes."""
-        from rmnotes import gitops
-
-        if not files:
-            return gitops.CommitResult()
-        root = self.vault.root
-
-        def check() -> dict[str, bytes | None]:
-            before: dict[str, bytes | None] = {}
-            for rel, _data in files:
-                path = root / rel
-                for step in [*reversed(path.relative_to(root).parents[:-1]), Path(rel)]:
-                    _refuse_link(root / step, step.as_posix())
-                if path.exists() and not replace:
-                    raise DataError(f"{rel} exists already; rename the new file or remove the old "
-                                    "one; nothing was written")
-                before[rel] = path.read_bytes() if path.exists() else None
-            return before
-
-        with self._writing(files[0][0]) as change:
-            before = _unless_unsafe(change, check)
-            self.report_commit(change.commit_hand_edits(), "hand edits")
-            done: list[str] = []
-            try:
-                for rel, data in files:
-                    path = root / rel
-                    _or_error(rel, lambda: atomic_write(path, data) if replace and before[rel] is not None
-                              else atomic_create(path, data))
-                    done.append(rel)
-            except BaseException:
-                for rel in done:  # the batch is whole or not at all
-                    old = before[rel]
-                    with contextlib.suppress(OSError):
-                        if old is None:
-                            (root / rel).unlink()
-                        else:
-                            atomic_write(root / rel, old)
-                raise
-            result = gitops.commit(root, done, message)
-        self.report_commit(result, ", ".join(done) if len(done) < 4 else f"{len(done)} files")
-        return result
-
     def ensure_merge_driver(self) -> list[str]:
         """rmnotes' merge driver for client files, registered where it is missing: defined
         in the repository's config (a clone does not carry it), and named for
@@ -252,6 +224,64 @@ class App:
             if changed.commit.sha:
                 done.append(_("added '{line}' to .gitattributes").format(line=gitops.MERGE_ATTRIBUTE))
         return done
+
+    def write_files(self, writes: Sequence[FileWrite], message: str | Callable[[list[str]], str],
+                    progress: Callable[[int, int], None] | None = None, whole: bool = False) -> Written:
+        """Many files through the same door as :meth:`change_file`, under one lock and in ONE
+        commit (an import, the month's review sheets, documents attached).
+
+        Each write's ``transform`` gets the file's bytes (None when there is none) and returns
+        the new bytes; every transform runs before anything is written. A write whose
+        transform raises RmnotesError, whose file is not what ``create`` expects, or with a
+        symbolic link on its way leaves its file alone and is reported in
+        :attr:`Written.failed`, and the others are written; with ``whole`` the first such
+        problem refuses the whole batch instead (the error is raised, nothing written). Then
+        the hand edits are committed on their own, every file is written atomically (each
+        temp file first, then all moved into place; new files and folders owner-only) and
+        exactly these files are committed with ``message`` (or ``message(paths)``). Refused,
+        with nothing written, in the states :meth:`change_file` refuses."""
+        root = self.vault.root
+        failed: dict[str, str] = {}
+
+        def transform_all() -> list[tuple[str, bytes, bool]]:
+            out = []
+            for n, w in enumerate(writes, 1):
+                path = root / w.rel
+                try:
+                    for step in [*reversed(Path(w.rel).parents[:-1]), Path(w.rel)]:
+                        _refuse_link(root / step, step.as_posix())
+                    try:
+                        data = path.read_bytes()
+                    except FileNotFoundError:
+                        data = None
+                    if w.create is True and data is not None:
+                        raise DataError(_("{rel} exists already; nothing was written to it").format(rel=w.rel))
+                    if w.create is False and data is None:
+                        raise DataError(_("{rel}: the file is gone; nothing was written").format(rel=w.rel))
+                    new = w.transform(data)
+                except RmnotesError as exc:
+                    if whole:
+                        raise
+                    failed[w.rel] = str(exc)
+                    continue
+                if progress is not None:
+                    progress(n, len(writes))
+                if new != data:
+                    out.append((w.rel, new, data is None))
+            return out
+
+        with self._writing(writes[0].rel if writes else "clients/") as change:
+            todo = _unless_unsafe(change, transform_all)
+            if not todo:
+                return Written([], failed, None)
+            self.report_commit(change.commit_hand_edits(), "hand edits")
+            written = [rel for rel, _new, _create in todo]
+            where = written[0] if len(written) == 1 else _("{n} files in the vault").format(n=len(written))
+            _or_error(where, lambda: atomic_write_many([(root / rel, new, create) for rel, new, create in todo]))
+            text = message if isinstance(message, str) else message(written)
+            result = change.commit_paths(written, text)
+        self.report_commit(result, written[0] if len(written) == 1 else _("{n} files").format(n=len(written)))
+        return Written(written, failed, result)
 
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:

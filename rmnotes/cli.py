@@ -37,6 +37,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("check", "check", "vault_check"),
     ("verify", "verify", "vault_verify"),
     ("history", "history", "client_history"),
+    ("import", "import_book", "book_import"),
+    ("export", "export", "book_export"),
     ("init", "init", "init_vault"),
     ("merge-file", "merge_file", "merge_file"),
     ("shell-init", "shell_init", "shell_init"),

@@ -404,6 +404,24 @@ class Change:
             return _commit(self.root, message, "--include", "--", rel)
         return commit(self.root, [rel], message)
 
+    def commit_paths(self, rels: Sequence[str], message: str) -> CommitResult:
+        """Commit the tool's changes to many files at once (an import), after
+        :meth:`commit_hand_edits`. With nothing else staged they are staged in one
+        ``git add --pathspec-from-file`` (no command line to outgrow) and committed with the
+        index as it stands; otherwise :func:`commit` names them, so others' staged work
+        stays staged."""
+        if not rels:
+            return CommitResult()
+        st = self.status()
+        if (self._hand.ok and not st.staged_elsewhere and not self._in_progress()
+                and self._index_stamp() == self._index):
+            add = run(self.root, "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul",
+                      check=False, stdin="\0".join(rels))
+            if add.returncode != 0:
+                return CommitResult(None, message, add.stderr.strip())
+            return _commit(self.root, message)
+        return commit(self.root, list(rels), message)
+
     def _index_stamp(self) -> tuple[int, int, int] | None:
         """git's index file (inode, mtime, size): git rewrites it whenever anything is staged."""
         try:

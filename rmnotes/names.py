@@ -262,3 +262,18 @@ def _surname_spellings(name: str, table: dict[str, tuple[str, ...]], fold_with) 
     if head in table:
         return table[head]
     return table.get(fold(head, fold_with), ())
+
+
+MAX_ID = 80  # characters of an id (ASCII): a file name has at most 255 bytes, and -2 ... must fit
+
+
+def unique_id(existing: set[str], name: str) -> str:
+    """The name's slug, cut to :data:`MAX_ID` at a word break, then -2, -3, ... when taken."""
+    base = slug(name)
+    if len(base) > MAX_ID:
+        cut = base[:MAX_ID]
+        base = (cut[:cut.rfind("-")] if cut.rfind("-") > MAX_ID // 2 else cut).strip("-")
+    candidate, n = base, 2
+    while candidate in existing:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

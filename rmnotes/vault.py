@@ -458,6 +458,55 @@ def atomic_create(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+def atomic_write_many(writes: list[tuple[Path, bytes, bool]], workers: int = 8) -> None:
+    """Several files, each whole or not at all, as :func:`atomic_write` (an existing file,
+    its mode kept) and :func:`atomic_create` (``True``: a new file, never in place of one)
+    write them: first every temp file is written and flushed to disk, by a few threads at
+    once (the file system then groups their flushes: one flush per file, one after the
+    other, costs a disk round trip each), then each is moved into place. A temp file that
+    cannot be written (a full disk) stops it before any file is moved, and every temp file
+    is removed; the OSError is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def prepare(item: tuple[Path, bytes, bool]) -> str:
+        path, data, create = item
+        mode = FILE_MODE
+        if not create:
+            try:
+                mode = os.stat(path).st_mode & 0o7777
+            except FileNotFoundError:
+                pass
+        return _written_beside(path, data, mode)
+
+    for folder in {path.parent for path, _, _ in writes}:
+        make_folders(folder)
+    temps: list[str | None] = [None] * len(writes)
+    failure: BaseException | None = None
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(writes)))) as pool:
+        futures = [pool.submit(prepare, item) for item in writes]
+        for i, future in enumerate(futures):
+            try:
+                temps[i] = future.result()
+            except BaseException as exc:  # noqa: BLE001 - raised below, after the clean-up
+                failure = failure or exc
+    if failure is not None:
+        for tmp in temps:
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        raise failure
+    for (path, _data, create), tmp in zip(writes, temps):
+        assert tmp is not None
+        try:
+            if create:
+                os.link(tmp, path)  # never in place of a file that appeared meanwhile
+            else:
+                os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
 def _written_beside(path: Path, data: bytes, mode: int) -> str:
     """A temp file of ``data`` and ``mode`` in ``path``'s folder (made, owner-only, if
     missing), flushed to disk; removed again if anything fails. Its name stays within the

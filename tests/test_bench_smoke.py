@@ -104,7 +104,7 @@ def test_harness_quick_runs_every_measurement(tmp_path):
     assert "| clients | measurement" in text
     for what in ("`rmn --help`", "`rmn --version`", "front-matter floor", "stat floor",
                  "peak memory of the cold index build", "warm `rmn list --json`", "`rmn merge-file`",
-                 "`rmn verify`"):
+                 "`rmn verify`", "`rmn import` of"):
         assert what in text, what
     # commands that exist are measured; a failure is reported in the table, never hidden
     assert "failed:" not in text, text

@@ -202,7 +202,7 @@ def test_every_json_option_is_exercised():
 
     with_json = {name for name, _, _ in COMMANDS
                  if any("--json" in getattr(p, "opts", ()) for p in cli.get_command(None, name).params)}
-    assert with_json <= {args[0] for args in JSON_RUNS}
+    assert with_json <= {args[0] for args in JSON_RUNS} | {"import"}  # import: its own test below
 
 
 @pytest.mark.parametrize("args", JSON_RUNS, ids=lambda a: " ".join(a))
@@ -297,6 +297,7 @@ CODES = {
     "bash", "zsh", "bashrc", "zshrc", "rm", "tier", "default_tier", "lookahead_days", "coverage",
     "id", "clients", "reviews", "yaml", "gitignore", "gitattributes", "xlsx", "pinyin", "ISO",
     "chen", "mei", "wangwei", "ce", "shi", "ke", "hu", "wang",
+    "xls", "ods", "mobile", "skip", "policies", "holdings",  # import and export: formats, columns, sheets
 }
 # codes written with hyphens (gap codes, reasons, tags in examples, section names), taken whole
 CODE_TOKENS = ("no-critical-illness", "no-medical", "life-below-income", "insured-not-in-family", "follow-up",
@@ -501,3 +502,21 @@ def test_calendar_events_keep_their_uids_in_every_language(books):
     (uids_en, text_en), (uids_tw, text_tw) = events("en"), events("zh_TW")
     assert uids_en and uids_en == uids_tw
     assert "risk assessed" in text_en and "風險屬性評估於" in text_tw and "risk assessed" not in text_tw
+
+
+def test_export_then_import_dry_run_is_the_same_json_in_every_language(books, tmp_path):
+    """Each language's workbook (headers in its language) imports back into each book
+    without an error, and the plan's JSON is byte-identical whichever language reads it."""
+    plans = {}
+    for lang in ("en", "zh_TW", "zh_CN"):
+        workbook = tmp_path / f"{lang}.xlsx"
+        assert run(["export", "xlsx", str(workbook)], books[lang]).exit_code == 0
+        for reader in ("en", "zh_TW", "zh_CN"):
+            result = run(["import", str(workbook), "--dry-run", "--json"], books[reader])
+            assert result.exit_code == 0, result.output
+            plans[lang, reader] = result.stdout.replace(str(workbook), "FILE")
+    for lang in ("en", "zh_TW", "zh_CN"):  # the sheets' names are the workbook's own language
+        assert len({plans[lang, reader] for reader in ("en", "zh_TW", "zh_CN")}) == 1
+        assert '"errors": []' in plans[lang, "en"]
+    human = run(["import", str(tmp_path / "en.xlsx"), "--dry-run"], books["zh_TW"])
+    assert human.exit_code == 0 and "試跑：未寫入任何內容" in human.stdout + human.stderr

@@ -17,7 +17,8 @@ STDLIB = set(sys.stdlib_module_names)
 
 BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model", "rmnotes.i18n", "rmnotes.words"}
 PARSE = BASE | {"rmnotes.parse"}
-VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.fmedit", "rmnotes.names", "rmnotes.facts"}
+VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.fmedit", "rmnotes.names", "rmnotes.facts",
+                 "rmnotes.sheets"}
 INDEX = VAULT | {"rmnotes.index"}
 DOMAIN = INDEX | {"rmnotes.domain"}
 RENDER = DOMAIN | {"rmnotes.render"}
@@ -35,6 +36,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.names": (BASE, {"pypinyin", "opencc"}),
     "rmnotes.vault": (PARSE, set()),
     "rmnotes.textedit": (PARSE, set()),
+    "rmnotes.sheets": (BASE, {"python_calamine"}),
     "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),
     "rmnotes.index": (INDEX, set()),
     "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from rmnotes.app import App
+from rmnotes.app import App, FileWrite
 from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, ngettext
 from rmnotes.options import client_argument, pass_app
@@ -46,7 +46,8 @@ def client_attach(app: App, client: str, files: tuple[Path, ...]) -> None:
                 file=f, mb=len(data) // (1024 * 1024)), err=True)
         batch.append((f"{folder}/{name}", data))
     listed = ", ".join(names)
-    result = app.write_files(batch, f"attach: {c.name} ({c.id}) {listed}")
-    sha = f" ({result.sha[:7]})" if result.sha else ""
+    written = app.write_files([FileWrite(rel, lambda _old, data=data: data, create=True) for rel, data in batch],
+                              f"attach: {c.name} ({c.id}) {listed}", whole=True)
+    sha = f" ({written.commit.sha[:7]})" if written.commit and written.commit.sha else ""
     click.echo(ngettext("attached {n} file to {folder}/{sha}", "attached {n} files to {folder}/{sha}",
                         len(batch)).format(n=len(batch), folder=folder, sha=sha), err=True)

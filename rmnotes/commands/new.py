@@ -12,9 +12,11 @@ from rmnotes import names
 from rmnotes.app import App
 from rmnotes.commands.edit import commit_after_edit
 from rmnotes.errors import DataError
-from rmnotes.options import pass_app
-from rmnotes.parse.client import client_id_from_path
+from rmnotes.names import unique_id
 from rmnotes.i18n import _
+from rmnotes.options import pass_app
+from rmnotes.parse.yamltree import plain_value as yaml_value
+from rmnotes.parse.client import client_id_from_path
 
 TEMPLATE = """\
 ---
@@ -46,21 +48,6 @@ What matters to this client, cautions, history.
 
 ## Log
 """
-
-
-MAX_ID = 80  # characters of an id (ASCII): a file name has at most 255 bytes, and -2 ... must fit
-
-
-def unique_id(existing: set[str], name: str) -> str:
-    """The name's slug, cut to :data:`MAX_ID` at a word break, then -2, -3, ... when taken."""
-    base = names.slug(name)
-    if len(base) > MAX_ID:
-        cut = base[:MAX_ID]
-        base = (cut[:cut.rfind("-")] if cut.rfind("-") > MAX_ID // 2 else cut).strip("-")
-    candidate, n = base, 2
-    while candidate in existing:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 @click.command(name="new", help=_("""Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
@@ -116,25 +103,3 @@ def same_name(app: App, name: str) -> str | None:
     key = names.normalise(name)
     found = [f"{n} ({cid})" for cid, n in sorted(app.index.names().items()) if names.normalise(n) == key]
     return ", ".join(found) or None
-
-
-def yaml_value(key: str, text: str) -> str:
-    """``text`` as the value of ``key:`` in the template: plain when YAML reads it back as
-    that very text, else double-quoted (``*``, ``!``, ``&``, ``#``, ``: `` and the like
-    mean something to YAML)."""
-    from rmnotes.parse import yamltree
-
-    def reads_back(value: str) -> bool:
-        loaded = yamltree.load(f"{key}: {value}\n", 1)
-        return not loaded.problems and not loaded.fatal and loaded.value == {key: text}
-
-    if reads_back(text) and not text.startswith(("'", '"')):
-        return text
-    import yaml
-
-    quoted = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=1 << 30)
-    quoted = quoted.strip().removesuffix("...").strip()
-    if not reads_back(quoted):  # pragma: no cover - YAML's own quoting always reads back
-        raise DataError(_("{key} {text} cannot be written as YAML text; nothing was written")
-                        .format(key=key, text=repr(text)))
-    return quoted

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from rmnotes.app import App
+from rmnotes.app import App, FileWrite
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app, segment_options
 
@@ -254,8 +254,9 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
         _write(app, path, data, "")
     sha = ""
     if inside:
-        result = app.write_files(inside, f"review: {len(inside)} sheets {today}", replace=True)
-        sha = f" ({result.sha[:7]})" if result.sha else ""
+        written = app.write_files([FileWrite(rel, lambda _old, data=data: data, create=None) for rel, data in inside],
+                                  f"review: {len(inside)} sheets {today}", whole=True)
+        sha = f" ({written.commit.sha[:7]})" if written.commit and written.commit.sha else ""
     where = _shown(app, target) if target is not None else "clients/<id>/reviews/"
     click.echo(ngettext("wrote {n} review sheet to {where}{sha}", "wrote {n} review sheets to {where}{sha}",
                         len(rendered)).format(n=len(rendered), where=where, sha=sha), err=True)

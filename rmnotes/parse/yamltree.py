@@ -413,3 +413,20 @@ def _last_key(path: Path) -> str | None:
         if isinstance(part, str):
             return part
     return None
+
+
+def plain_value(key: str, text: str) -> str:
+    """``text`` as the value of ``key:`` written by hand: plain when YAML reads it back as
+    that very text, else double-quoted (``*``, ``!``, ``&``, ``#``, ``: `` and the like
+    mean something to YAML)."""
+    def reads_back(value: str) -> bool:
+        loaded = load(f"{key}: {value}\n", 1)
+        return not loaded.problems and not loaded.fatal and loaded.value == {key: text}
+
+    if reads_back(text) and not text.startswith(("'", '"')):
+        return text
+    quoted = yaml.safe_dump(text, allow_unicode=True, default_style='"', width=1 << 30)
+    quoted = quoted.strip().removesuffix("...").strip()
+    if not reads_back(quoted):  # pragma: no cover - YAML's own quoting always reads back
+        raise ValueError(f"{key} {text!r} cannot be written as YAML text; nothing was written")
+    return quoted

@@ -1,0 +1,151 @@
+"""rmn import: a book kept in Excel (or CSV) into the vault, in one commit."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import partial
+from pathlib import Path
+
+import click
+
+from rmnotes.app import App, FileWrite
+from rmnotes.errors import RmnotesError
+from rmnotes.i18n import _
+from rmnotes.options import json_option, pass_app
+
+
+@click.command(name="import", help=_("""Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv).
+
+Sheets are recognised by their headers (Chinese or English), whatever their names and
+order. Clients are matched by id, then name, then mobile; a changed cell updates only
+that value in the client's file. Each problem is reported by its cell and writes
+nothing for that client; the rest is imported, in one commit. Importing the same
+book twice changes nothing. Exit status 1 when any row had an error."""))
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--sheet", "sheets", multiple=True, metavar="NAME",
+              help=_("Read only this sheet of a workbook (repeatable); default: every sheet."))
+@click.option("--map", "map_file", metavar="MAP.yaml",
+              help=_("A YAML file mapping headers the import does not recognise to columns "
+                     "(客戶電話: mobile), or to skip."))
+@click.option("--dry-run", is_flag=True, help=_("Print the plan and write nothing."))
+@json_option
+@pass_app
+def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_file: str | None,
+                dry_run: bool, as_json: bool) -> None:
+    from rmnotes.domain import importing
+    from rmnotes.render import importing as show
+
+    config = app.vault.config
+    mapping = read_map(map_file) if map_file else None
+    records = read_sources(files, sheets, config, mapping)
+    if not any(s.kind for s in records.sheets):
+        raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies or "
+                             "holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
+                             "columns with --map").format(files=", ".join(files)))
+    source = files[0] if len(files) == 1 else f"{files[0]} +{len(files) - 1}"
+    with _progress(_("planning")) as tick:
+        plan = importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
+                                   today=app.today(), progress=tick)
+    if app.index.skipped():
+        app.warn_skipped()
+        click.echo(_("warning: a client in a file that cannot be read is not matched, and may be imported as a "
+                     "new client; fix those files first (rmn check)"), err=True)
+    commit = None
+    if not dry_run and plan.writes:
+        with _progress(_("writing new clients")) as tick:
+            made = importing.new_files(plan.writes, progress=tick)
+        writes = [FileWrite(c.rel, partial(_made, made[c.rel]), create=True) if c.action == "new"
+                  else FileWrite(c.rel, partial(importing.file_bytes, c)) for c in plan.writes]
+        with _progress(_("writing")) as tick:
+            written = app.write_files(writes, importing.commit_message(source, plan), progress=tick)
+        if written.failed:
+            plan.problems.extend(importing.Problem(rel, why) for rel, why in written.failed.items())
+            done = set(written.paths)
+            for c in plan.writes:
+                if c.rel not in done and c.rel in written.failed:
+                    c.action = "failed"
+        commit = written.commit.sha if written.commit else None
+    if as_json:
+        click.echo(json.dumps(show.plan_json(plan, dry_run, commit), ensure_ascii=False, indent=2))
+    else:
+        for line in show.plan_lines(plan, dry_run):
+            click.echo(line)
+    click.echo(show.summary(plan, source, dry_run, commit), err=True)
+    if plan.problems:
+        sys.exit(1)
+
+
+def _made(made: bytes | str, data: bytes | None) -> bytes:
+    """A new file's bytes, made before the lock (or why they could not be)."""
+    if isinstance(made, str):
+        raise RmnotesError(made)
+    return made
+
+
+def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mapping):
+    """The records of every FILE: step one of the import pipeline
+    (:mod:`rmnotes.domain.importing`), by the kind of file."""
+    from rmnotes import sheets as sheet_reader
+    from rmnotes.domain import importing
+
+    tables = []
+    for name in files:
+        tables.extend(sheet_reader.read_tables(Path(name), name, sheets))
+    return importing.read_records(tables, config, mapping)
+
+
+def read_map(path: str) -> dict[str, str]:
+    """``--map MAP.yaml``: headers as written -> column keys (or ``skip``)."""
+    from rmnotes.domain.columns import mapping_keys
+    from rmnotes.parse import yamltree
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RmnotesError(_("{file}: no such file").format(file=path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RmnotesError(_("{file}: cannot read it ({why})").format(file=path, why=exc)) from None
+    loaded = yamltree.load(text)
+    if loaded.problems:
+        line, message = loaded.problems[0]
+        raise RmnotesError(f"{path}:{line}: {message}")
+    if not isinstance(loaded.value, dict):
+        raise RmnotesError(_("{file}: write one 'header: column' line per header, e.g. 客戶電話: mobile").format(file=path))
+    keys = set(mapping_keys()) | {"skip"}
+    out = {}
+    for header, key in loaded.value.items():
+        if str(key) not in keys:
+            line = loaded.line((header,))
+            raise RmnotesError(_("{file}:{line}: {key} is not a column; use one of: {keys}").format(
+                file=path, line=line, key=key, keys=", ".join(sorted(keys))))
+        out[str(header)] = str(key)
+    return out
+
+
+class _progress:
+    """A progress bar on stderr for a long import (only at a terminal, past 200 clients)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        return self.tick
+
+    def tick(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 200 or not sys.stderr.isatty():
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True, console=Console(stderr=True))
+            self.task = self.bar.add_task(self.what, total=total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

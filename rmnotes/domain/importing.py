@@ -1,0 +1,1021 @@
+"""Importing a book kept elsewhere (an Excel workbook, CSV files, a phone's contacts).
+
+A pipeline of four steps, each usable on its own:
+
+1. **rows -> records** (:func:`read_records`): the sheets of :mod:`rmnotes.sheets`, each
+   recognised by its headers (:mod:`rmnotes.domain.columns`), become :class:`ClientRecord`
+   and :class:`ItemRecord` objects: a client's fields, family, policies and holdings, each
+   value with the cell it came from. A cell that cannot be read is a :class:`Problem` at
+   that cell, and nothing is written for that client. Other sources (vCard) build records
+   themselves.
+2. **records -> plan** (:func:`make_plan`): each client is matched in the vault by id, then
+   name, then mobile (an ambiguous match is a problem); the plan says which clients are
+   new, which are updated (each field's old -> new value), which are unchanged. The
+   :class:`Mode` decides what may change: everything the sheet says, or (for contacts)
+   only fields the file leaves empty, never the status.
+3. **plan -> bytes** (:func:`file_bytes`): a new client's file as a person writes one by
+   hand (values written by the front-matter editor's rule, read back before use), or an
+   existing file edited in place by the one front-matter editor (:mod:`rmnotes.fmedit`),
+   every other byte kept.
+4. **apply**: the command writes all files under one lock in one commit
+   (:meth:`rmnotes.app.App.write_files`).
+
+Import never removes: a client missing from the sheet, an empty cell, a family member's
+details the sheet has no column for, all stay as the file has them. The notes (備註) of a
+new client become its free notes; a later change to that cell is shown, never applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+
+from rmnotes import names
+from rmnotes.config import Config
+from rmnotes.domain import columns as C
+from rmnotes.i18n import _
+from rmnotes.model import Client
+from rmnotes.parse import cells, coerce, yamltree
+from rmnotes.sheets import Table, column_letters
+
+CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+Progress = Callable[[int, int], None]
+
+
+# ---------------------------------------------------------------------- records
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A value read from a source, and where it was read (``book.xlsx:客戶資料!C5``)."""
+
+    value: Any
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that stops one row (and so its client) from being imported."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class ItemRecord:
+    """One policy or holding, naming its client."""
+
+    kind: str  # "policies" | "holdings"
+    where: str  # its row
+    client_id: str | None
+    client_name: str | None
+    fields: dict[str, Cell]  # key in the policy/asset mapping -> value; "name" always
+    notes: list[str] = field(default_factory=list)  # what the reading did (a yearly premium divided)
+    imported: dict[str, Cell] = field(default_factory=dict)  # header -> value, kept under the item's imported:
+
+    @property
+    def name(self) -> str:
+        return str(self.fields["name"].value)
+
+
+@dataclass
+class ClientRecord:
+    """One client as a source describes it."""
+
+    where: str  # its row (or card)
+    id: str | None = None
+    name: str | None = None
+    fields: dict[tuple[str, ...], Cell] = field(default_factory=dict)  # front-matter path -> value
+    family: list[tuple[str, Cell]] = field(default_factory=list)  # (relation, name)
+    notes: Cell | None = None
+    imported: dict[str, Cell] = field(default_factory=dict)  # header -> value, kept under imported:
+    policies: list[ItemRecord] = field(default_factory=list)
+    holdings: list[ItemRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRead:
+    """How one sheet was understood, for the preview."""
+
+    table: str  # book.xlsx:客戶資料, or book.csv
+    kind: str | None  # None: not recognised, skipped
+    header_row: int | None  # 1-based
+    rows: int
+    unknown: tuple[str, ...] = ()  # headers kept under imported:
+    encoding: str | None = None
+
+
+@dataclass
+class Records:
+    clients: list[ClientRecord] = field(default_factory=list)
+    items: list[ItemRecord] = field(default_factory=list)  # policies and holdings, by client
+    problems: list[Problem] = field(default_factory=list)
+    sheets: list[SheetRead] = field(default_factory=list)
+    # rows whose client had a problem: (client id or name) -> where, so nothing of it is written
+    spoiled: set[str] = field(default_factory=set)
+
+
+def read_records(tables: Sequence[Table], config: Config, mapping: Mapping[str, str] | None = None) -> Records:
+    """Every recognised sheet's rows as records (see the module's step 1)."""
+    out = Records()
+    for table in tables:
+        layout = C.recognise(table.rows, mapping)
+        label = table.source if table.name is None else f"{table.source}:{table.name}"
+        if layout is None:
+            if any(any(not cells.blank(v) for v in row) for row in table.rows):
+                out.sheets.append(SheetRead(label, None, None, 0, encoding=table.encoding))
+            continue
+        unknown = tuple(h or column_letters(i) for i, (h, c) in enumerate(zip(layout.headers, layout.columns))
+                        if c is None and (h or _column_has_values(table, layout, i)))
+        n = 0
+        # a cell's place is its column's part and its row's number (book.xlsx:客戶資料!C + 14)
+        places = [table.where(0, i)[:-1] if table.name is not None else f"{table.source}:"
+                  for i in range(len(layout.columns))]
+        for r in range(layout.header_row + 1, len(table.rows)):
+            row = table.rows[r]
+            if all(cells.blank(v) for v in row):
+                continue
+            n += 1
+            _read_row(out, table, layout, r, row, config, places)
+        out.sheets.append(SheetRead(label, layout.kind, layout.header_row + 1, n, unknown, table.encoding))
+    return out
+
+
+def _column_has_values(table: Table, layout: C.Layout, i: int) -> bool:
+    return any(i < len(row) and not cells.blank(row[i]) for row in table.rows[layout.header_row + 1:])
+
+
+def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequence[Any], config: Config,
+              places: Sequence[str]) -> None:
+    problems: list[Problem] = []
+    values: dict[str, Cell] = {}
+    unknown: dict[str, Cell] = {}
+    family: list[tuple[str, Cell]] = []
+    number = str(r + 1)
+    for i, column in enumerate(layout.columns):
+        raw = row[i] if i < len(row) else None
+        if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+            continue
+        where = places[i] + number
+        if column is None:
+            header = layout.headers[i] if i < len(layout.headers) else ""
+            unknown[header or column_letters(i)] = Cell(_as_is(raw), where)
+            continue
+        if column.read == "skip":
+            continue
+        try:
+            if column.read == "family":
+                for name in cells.texts(raw) or ():
+                    family.append((column.key, Cell(name, where)))
+                continue
+            value = read_cell(column, raw, config, layout.headers[i])
+        except cells.CellError as exc:
+            problems.append(Problem(where, str(exc)))
+            continue
+        if value is not None:
+            values[column.key] = Cell(value, where)
+    row_where = table.where(r)
+    client_id = values.pop("id").value if "id" in values else None
+    if layout.kind == "clients":
+        name = values.get("name")
+        if name is None and client_id is None:
+            problems.append(Problem(row_where, _("the row names no client: its name cell is empty")))
+        if problems:
+            _spoil(out, problems, client_id, name.value if name else None)
+            return
+        record = ClientRecord(row_where, client_id, name.value if name else None)
+        for column in C.CLIENT_COLUMNS:
+            cell = values.get(column.key)
+            if cell is None or not column.path or column.key == "name":
+                continue
+            if column.read == "amount":
+                amount, currency = cell.value
+                if currency and currency != config.base_currency:
+                    if config.rate(currency) is None:
+                        _spoil(out, [Problem(cell.where, _no_rate(currency))], client_id, record.name)
+                        return
+                    record.fields[("profile", "currency")] = Cell(currency, cell.where)
+                cell = Cell(amount, cell.where)
+            record.fields[column.path] = cell
+        notes = values.get("notes")
+        record.notes = notes
+        record.family = family
+        record.imported = unknown
+        out.clients.append(record)
+        return
+    client_name = values.pop("client").value if "client" in values else None
+    if client_name is None and client_id is None:
+        problems.append(Problem(row_where, _("the row names no client: its client name cell is empty")))
+    item = _item(layout.kind, row_where, client_id, client_name, values, unknown, problems, config)
+    if problems or item is None:
+        _spoil(out, problems, client_id, client_name)
+        return
+    out.items.append(item)
+
+
+def _item(kind: str, where: str, client_id: str | None, client_name: str | None, values: dict[str, Cell],
+          unknown: dict[str, Cell], problems: list[Problem], config: Config) -> ItemRecord | None:
+    fields: dict[str, Cell] = {}
+    notes: list[str] = []
+    vocabulary = "kind" if kind == "policies" else "type"
+    if "name" not in values:
+        what = values.get(vocabulary)
+        if what is None:
+            problems.append(Problem(where, _("the row has no name for the policy or holding")))
+            return None
+        values["name"] = Cell(C.word_for(vocabulary, what.value, "zh_TW"), what.where)
+    currency_cell = values.get("currency")
+    currency = currency_cell.value if currency_cell else None
+    for column in C.COLUMNS[kind]:
+        cell = values.get(column.key)
+        if cell is None or not column.path:
+            continue
+        if column.read == "amount":
+            amount, written = cell.value
+            if written:
+                if currency and written != currency:
+                    problems.append(Problem(cell.where, _('{label} is in {written} but the currency column says {currency}').format(
+                        label=column.key, written=written, currency=currency)))
+                    return None
+                currency = written
+                currency_cell = cell
+            cell = Cell(amount, cell.where)
+        if column.key == "premium_yearly":
+            continue  # below, once the frequency is known
+        fields[column.path[0]] = cell
+    if currency and currency_cell is not None:
+        if config.rate(currency) is None:
+            problems.append(Problem(currency_cell.where, _no_rate(currency)))
+            return None
+        fields["currency"] = Cell(currency, currency_cell.where)
+    yearly = values.get("premium_yearly")
+    if yearly is not None and "premium" not in fields:
+        frequency = fields.get("premium_frequency")
+        freq = frequency.value if frequency else "annual"
+        amount = yearly.value[0]
+        divisor = C.YEARLY_DIVISOR.get(freq, 1)
+        per = amount / divisor
+        if per * divisor != amount or per != per.quantize(Decimal("0.01")):
+            problems.append(Problem(yearly.where, _(
+                "yearly premium {amount} does not divide into {n} equal payments of whole cents; "
+                "write the premium per payment in a 保費 column").format(amount=amount, n=divisor)))
+            return None
+        per = per.quantize(Decimal(1)) if per == per.to_integral_value() else per.normalize()
+        fields["premium"] = Cell(per, yearly.where)
+        if divisor != 1:
+            notes.append(_("{where}: yearly premium {amount} is {per} per {freq} payment").format(
+                where=yearly.where, amount=amount, per=per, freq=freq))
+    return ItemRecord(kind, where, client_id, client_name, fields, notes, dict(unknown))
+
+
+def _no_rate(currency: str) -> str:
+    return _('currency {currency} has no rate in rmnotes.yaml; add its rate under fx: (units of the base '
+             'currency per one {currency})').format(currency=currency)
+
+
+def _spoil(out: Records, problems: list[Problem], client_id: str | None, name: str | None) -> None:
+    out.problems.extend(problems)
+    out.spoiled.update(spoil_keys(client_id, name))
+
+
+def spoil_keys(client_id: str | None, name: str | None) -> set[str]:
+    """The keys by which rows of a client with a problem are recognised (and left out)."""
+    keys = set()
+    if client_id:
+        keys.add(f"id:{client_id}")
+    if name and names.normalise(name):
+        keys.add(f"name:{names.normalise(name)}")
+    return keys
+
+
+def _as_is(raw: Any) -> Any:
+    """A cell of a column nobody recognised, kept as the type it has: text, a whole number,
+    an exact decimal, a date, true/false."""
+    if isinstance(raw, float):
+        number = Decimal(repr(raw))
+        return int(number) if number == number.to_integral_value() else number
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, datetime):
+        return raw.date() if raw.time() == datetime.min.time() else raw.isoformat(" ")
+    if isinstance(raw, (date, bool, int, Decimal)):
+        return raw
+    return str(raw)  # a time or a duration: as text
+
+
+_OURS = frozenset(cells.key(w) for w in C.OURS_WORDS)
+_SELF = frozenset(cells.key(w) for w in C.SELF_WORDS)
+
+
+def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> Any:
+    """One cell as the value its column holds (raises :class:`cells.CellError`)."""
+    label = column.key
+    kind = column.read
+    if kind in ("text", "notes"):
+        return cells.text(raw)
+    if kind == "id":
+        t = cells.text(raw)
+        if t is not None and not CLIENT_ID.match(t):
+            raise cells.CellError(_('id "{value}" is not a client id (lower-case letters, digits and dashes, '
+                                    'as in the file name clients/ID.md)').format(value=t))
+        return t
+    if kind == "texts":
+        return cells.texts(raw)
+    if kind in ("phone", "mobile"):
+        return cells.phone(raw, label, config.region, mobile=kind == "mobile")
+    if kind == "amount":
+        found = cells.amount(raw, label)
+        if found is None:
+            return None
+        note = C.header_note(header)
+        amount, currency = found
+        if note.factor != 1:
+            amount = amount * note.factor
+            amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
+        return amount, currency or note.currency
+    if kind == "day":
+        return cells.day(raw, label)
+    if kind == "risk":
+        return cells.risk(raw, label, C.RISK_WORDS)
+    if kind == "whole":
+        return cells.whole(raw, label)
+    if kind == "choice":
+        assert column.choices is not None
+        return cells.choice(raw, label, C.WORDS[column.choices], C.ALLOWED[column.choices])
+    if kind in ("channels", "riders"):  # known words as the format's, others as written
+        vocabulary = "channel" if kind == "channels" else "kind"
+        out = []
+        for t in cells.texts(raw) or []:
+            try:
+                out.append(cells.choice(t, label, C.WORDS[vocabulary], C.ALLOWED[vocabulary]))
+            except cells.CellError:
+                out.append(t.lower() if kind == "channels" else t)
+        return out or None
+    if kind == "currency":
+        t = cells.text(raw)
+        if t is None:
+            return None
+        k = t.strip()
+        code = cells.CURRENCY_WORDS.get(k) or (k.upper() if re.fullmatch(r"[A-Za-z]{3}", k) else None)
+        if not code:
+            raise cells.CellError(_('currency "{value}" is not a currency code (TWD, USD, CNY, HKD, ...)').format(value=t))
+        return code
+    if kind in ("institution", "insured"):  # 本行 is ours; 本人 is self
+        t = cells.text(raw)
+        if t is None:
+            return None
+        words, meant = (_OURS, "ours") if kind == "institution" else (_SELF, "self")
+        return meant if cells.key(t) in words else t
+    if kind == "lunar":
+        t = cells.text(raw)
+        if t is None:
+            return None
+        if coerce.lunar_month_day(t) is not None:
+            return t
+        return cells.yes_no(raw, label)
+    raise AssertionError(f"no reader {kind!r}")  # pragma: no cover - a vocabulary mistake
+
+
+# ---------------------------------------------------------------------- the vault, as the plan needs it
+class Book(Protocol):
+    """What planning needs of the vault."""
+
+    def ids(self) -> set[str]: ...
+
+    def names(self) -> Mapping[str, str]:
+        """id -> name of every client that reads."""
+        ...
+
+    def client(self, client_id: str) -> Client | None:
+        """The client parsed fresh from its file; None when the file does not read."""
+        ...
+
+    def mobiles(self) -> Mapping[str, str]:
+        """id -> mobile of every client that has one (asked only when a row matches no
+        client by id or name)."""
+        ...
+
+
+class VaultBook:
+    """:class:`Book` over a vault and its index: names from the index, clients parsed
+    fresh from their files (the source of truth), mobiles read once when first asked."""
+
+    def __init__(self, vault, index) -> None:
+        self.vault = vault
+        self.index = index
+        self._clients: dict[str, Client | None] = {}
+        self._mobiles: dict[str, str] | None = None
+
+    def ids(self) -> set[str]:
+        return {rel[len("clients/"):-3] for rel, _, _ in self.vault.stamps()}
+
+    def names(self) -> Mapping[str, str]:
+        return self.index.names()
+
+    def client(self, client_id: str) -> Client | None:
+        if client_id not in self._clients:
+            from rmnotes.index import read_and_parse
+
+            try:
+                parsed = read_and_parse(self.vault, f"clients/{client_id}.md")
+                self._clients[client_id] = parsed.client
+            except Exception:  # unreadable: not UTF-8, too big, gone
+                self._clients[client_id] = None
+        return self._clients[client_id]
+
+    def mobiles(self) -> Mapping[str, str]:
+        if self._mobiles is None:
+            self._mobiles = {}
+            for cid in self.names():
+                c = self.client(cid)
+                mobile = coerce.text(coerce.mapping(c.meta.get("profile")).get("mobile")) if c else None
+                if mobile:
+                    self._mobiles[cid] = mobile
+        return self._mobiles
+
+
+# ---------------------------------------------------------------------- the plan
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """What an import may change: ``fill_only`` fills fields the file leaves empty and
+    never changes one (contacts from a phone); ``status`` is what a new client's status is
+    (None: the sheet's, else active, as ``rmn new`` writes it); ``keep_status`` never
+    changes an existing client's status."""
+
+    fill_only: bool = False
+    new_status: str | None = None
+    keep_status: bool = False
+
+
+SHEET = Mode()
+CONTACTS = Mode(fill_only=True, new_status="prospect", keep_status=True)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One value the import sets: its place (``profile.mobile``, ``policies[終身壽險].premium``),
+    the file's value (None: absent) and the new one, and the cell it comes from."""
+
+    field: str
+    old: Any
+    new: Any
+    where: str
+
+
+@dataclass
+class ClientPlan:
+    action: str  # "new" | "updated" | "unchanged"
+    client_id: str
+    name: str
+    where: str
+    matched_by: str | None = None  # "id" | "name" | "mobile" | None (new)
+    changes: list[FieldChange] = field(default_factory=list)
+    edits: list = field(default_factory=list)  # rmnotes.fmedit changes, in order (an update)
+    document: dict = field(default_factory=dict)  # a new client's front-matter, in order
+    notes: str | None = None  # a new client's free notes
+    held_back: list[FieldChange] = field(default_factory=list)  # shown, not applied (the notes)
+    counts: dict[str, int] = field(default_factory=dict)  # new client: policies, holdings, family
+
+    @property
+    def rel(self) -> str:
+        return f"clients/{self.client_id}.md"
+
+
+@dataclass
+class Plan:
+    clients: list[ClientPlan]
+    problems: list[Problem]
+    sheets: list[SheetRead]
+    notes: list[str]
+
+    def of(self, action: str) -> list[ClientPlan]:
+        return [c for c in self.clients if c.action == action]
+
+    @property
+    def writes(self) -> list[ClientPlan]:
+        return [c for c in self.clients if c.action in ("new", "updated")]
+
+
+class _Target:
+    """A client the import touches: its record (merged from every row that names it)."""
+
+    def __init__(self, record: ClientRecord, client_id: str | None, matched_by: str | None):
+        self.record = record
+        self.client_id = client_id
+        self.matched_by = matched_by
+
+
+def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, today: date | None = None,
+              progress: Progress | None = None) -> Plan:
+    """The plan of an import: records matched to the vault's clients and compared."""
+    today = today or date.today()
+    problems = list(records.problems)
+    notes: list[str] = []
+    ids = book.ids()
+    by_name: dict[str, list[str]] = {}
+    for cid, name in book.names().items():
+        by_name.setdefault(names.normalise(name), []).append(cid)
+    matcher = _Matcher(book, ids, by_name)
+    targets: list[_Target] = []
+    by_key: dict[str, _Target] = {}  # normalised name / id of clients in this import -> target
+
+    for record in records.clients:
+        key_name = names.normalise(record.name) if record.name else None
+        if spoil_keys(record.id, record.name) & records.spoiled:
+            continue
+        found = matcher.match(record.id, record.name, _mobile_of(record))
+        if isinstance(found, Problem):
+            problems.append(Problem(record.where, found.message))
+            records.spoiled.update(spoil_keys(record.id, record.name))
+            continue
+        client_id, how = found
+        ident = client_id or record.id  # rows with ids are told apart by them, others by name
+        twin = by_key.get(f"id:{ident}") if ident else (by_key.get(f"name:{key_name}") if key_name else None)
+        if twin is not None:
+            problems.append(Problem(record.where, _("the same client as {where}; keep one row per client").format(
+                where=twin.record.where)))
+            continue
+        target = _Target(record, client_id, how)
+        targets.append(target)
+        if client_id:
+            by_key[f"id:{client_id}"] = target
+        if key_name:
+            by_key.setdefault(f"name:{key_name}", target)
+        if record.id and not client_id:
+            by_key[f"id:{record.id}"] = target
+
+    for item in records.items:
+        key_name = names.normalise(item.client_name) if item.client_name else None
+        if spoil_keys(item.client_id, item.client_name) & records.spoiled:
+            continue
+        target = (by_key.get(f"id:{item.client_id}") if item.client_id else None) or (
+            by_key.get(f"name:{key_name}") if key_name else None)
+        if target is None:
+            found = matcher.match(item.client_id, item.client_name, None)
+            if isinstance(found, Problem):
+                problems.append(Problem(item.where, found.message))
+                continue
+            client_id, how = found
+            target = by_key.get(f"id:{client_id}") if client_id else None
+            if target is None:
+                target = _Target(ClientRecord(item.where, item.client_id if not client_id else None,
+                                              item.client_name or (book.names().get(client_id) if client_id else None)),
+                                 client_id, how)
+                targets.append(target)
+                if client_id:
+                    by_key[f"id:{client_id}"] = target
+                if key_name:
+                    by_key[f"name:{key_name}"] = target
+        (target.record.policies if item.kind == "policies" else target.record.holdings).append(item)
+        notes.extend(item.notes)
+
+    taken = set(ids)
+    out: list[ClientPlan] = []
+    for n, target in enumerate(targets, 1):
+        if progress is not None:
+            progress(n, len(targets))
+        try:
+            if target.client_id is None:
+                plan = _plan_new(target.record, taken, config, mode, today)
+                taken.add(plan.client_id)
+            else:
+                client = book.client(target.client_id)
+                if client is None:
+                    problems.append(Problem(target.record.where, _(
+                        "clients/{id}.md does not read; fix it first ('rmn check' says where)").format(id=target.client_id)))
+                    continue
+                plan = _plan_update(target.record, client, config, mode, target.matched_by)
+        except _RowProblem as exc:
+            problems.append(exc.problem)
+            continue
+        out.append(plan)
+    return Plan(out, problems, list(records.sheets), notes)
+
+
+class _RowProblem(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Matcher:
+    def __init__(self, book: Book, ids: set[str], by_name: dict[str, list[str]]):
+        self.book = book
+        self.ids = ids
+        self.by_name = by_name
+
+    def match(self, client_id: str | None, name: str | None, mobile: str | None) -> tuple[str | None, str | None] | Problem:
+        """(id, how) of the vault's client, (None, None) for a new one, or a Problem."""
+        if client_id and client_id in self.ids:
+            return client_id, "id"
+        if name:
+            found = self.by_name.get(names.normalise(name), [])
+            if len(found) == 1:
+                return found[0], "name"
+            if len(found) > 1:
+                listed = ", ".join(f"{name} ({cid})" for cid in sorted(found))
+                return Problem("", _("{name} matches {n} clients: {listed}; add a 客戶代號 (id) column to say which").format(
+                    name=name, n=len(found), listed=listed))
+        if mobile:
+            key = _phone_key(mobile)
+            found = sorted(cid for cid, m in self.book.mobiles().items() if _phone_key(m) == key)
+            if len(found) == 1:
+                return found[0], "mobile"
+            if len(found) > 1:
+                return Problem("", _("mobile {mobile} is the mobile of {n} clients: {listed}; add a 客戶代號 (id) column to say which").format(
+                    mobile=mobile, n=len(found), listed=", ".join(found)))
+        return None, None
+
+
+def _mobile_of(record: ClientRecord) -> str | None:
+    cell = record.fields.get(("profile", "mobile"))
+    return str(cell.value) if cell else None
+
+
+def _phone_key(text: str) -> str:
+    """A phone number as compared: its digits, a leading + kept."""
+    t = str(text).strip()
+    return ("+" if t.startswith("+") else "") + re.sub(r"\D", "", t)
+
+
+# ---------------------------------------------------------------------- comparing values
+_PHONES = {("profile", "mobile"), ("profile", "phone")}
+_DATES = {"since", "birthday", "assessed", "start", "next_premium", "maturity"}
+_NUMBERS = {"income", "sum_assured", "premium", "value", "profile", "risk", "term_years"}
+_WORDS = {"status", "kind", "type", "premium_frequency", "marital_status"}
+
+
+def same(path: tuple[str, ...], old: Any, new: Any, base_currency: str) -> bool:
+    """Whether the file's ``old`` value already says what the sheet's ``new`` one does (so
+    nothing is written): phone numbers by their digits, dates and amounts by value, words
+    in any case, lists as sets, the base currency and no currency alike."""
+    last = path[-1]
+    if last == "currency":
+        return (coerce.text(old) or base_currency).upper() == (new or base_currency).upper()
+    if old is None or (isinstance(old, str) and not old.strip()) or old == []:
+        return False
+    if path in _PHONES:
+        return _phone_key(str(old)) == _phone_key(str(new))
+    if isinstance(new, date):
+        if isinstance(old, date):
+            return old == new
+        return isinstance(old, str) and yamltree.parse_date_text(old.strip()) == new
+    if isinstance(new, bool) or isinstance(old, bool):
+        return old == new
+    if isinstance(new, (int, Decimal)):
+        number = coerce.money(old)
+        return number is not None and number == new
+    if isinstance(new, list):
+        olds = coerce.texts(old)
+        return sorted(str(x).strip() for x in olds) == sorted(str(x).strip() for x in new)
+    if last in _WORDS:
+        return str(old).strip().lower() == str(new).strip().lower()
+    return str(old).strip() == str(new).strip()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
+
+
+def _get(meta: Mapping, path: Sequence[str]) -> Any:
+    value: Any = meta
+    for key in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+# the keys of a new policy or holding, in the order a person writes them
+POLICY_KEYS = ("name", "insurer", "kind", "insured", "sum_assured", "premium", "premium_frequency", "currency",
+               "start", "term_years", "next_premium", "riders")
+ASSET_KEYS = ("name", "type", "institution", "value", "currency", "since", "maturity", "risk")
+
+
+def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mode, how: str | None) -> ClientPlan:
+    from rmnotes.fmedit import Append, Named, Set
+
+    meta = client.meta
+    plan = ClientPlan("unchanged", client.id, client.name, record.where, how)
+    base = config.base_currency
+
+    def change(path: tuple, shown: str, old: Any, cell: Cell) -> None:
+        plan.changes.append(FieldChange(shown, old, cell.value, cell.where))
+        plan.edits.append(Set(path, cell.value))
+
+    if how == "id" and record.name and record.name.strip() != client.name and not mode.fill_only:
+        change(("name",), "name", client.name, Cell(record.name.strip(), record.where))
+    for path, cell in record.fields.items():
+        if path == ("status",) and mode.keep_status:
+            continue
+        old = _get(meta, path)
+        if mode.fill_only and not _empty(old):
+            continue
+        if same(path, old, cell.value, base):
+            continue
+        if path[-1] == "currency" and cell.value == base and old is None:
+            continue
+        change(path, ".".join(path), old, cell)
+    _plan_family(plan, record, meta, mode)
+    for kind, items, keys in (("policies", record.policies, POLICY_KEYS), ("assets", record.holdings, ASSET_KEYS)):
+        existing: dict[str, list[dict]] = {}
+        for x in coerce.items(meta.get(kind)):
+            if isinstance(x, dict):
+                existing.setdefault(names.normalise(str(x.get("name", ""))), []).append(x)
+        seen: dict[str, ItemRecord] = {}
+        for item in items:
+            k = names.normalise(item.name)
+            if k in seen:
+                raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
+                    client=client.name, what=_what(kind), name=item.name, where=seen[k].where)))
+            seen[k] = item
+            same_name = existing.get(k, [])
+            if len(same_name) > 1:
+                raise _RowProblem(Problem(item.where, _("{file} has {n} {what} named {name}; rename one so the import knows which").format(
+                    file=client.path, n=len(same_name), what=_what(kind), name=item.name)))
+            if not same_name:
+                value = _item_mapping(item, keys, base)
+                plan.edits.append(Append((kind,), value))
+                plan.changes.append(FieldChange(f"{kind}[{item.name}]", None, value, item.where))
+                continue
+            current = same_name[0]
+            exact = current.get("name")
+            for key in keys:
+                cell = item.fields.get(key)
+                if cell is None or key == "name":
+                    continue
+                old = current.get(key)
+                if mode.fill_only and not _empty(old):
+                    continue
+                if same((kind, key), old, cell.value, base):
+                    continue
+                if key == "currency" and cell.value == base and old is None:
+                    continue
+                plan.changes.append(FieldChange(f"{kind}[{exact}].{key}", old, cell.value, cell.where))
+                plan.edits.append(Set((kind, Named(exact), key), cell.value))
+            kept = coerce.mapping(current.get("imported"))
+            for header, cell in item.imported.items():
+                old = kept.get(header)
+                if (mode.fill_only and not _empty(old)) or (not _empty(old) and _same_imported(old, cell.value)):
+                    continue
+                plan.changes.append(FieldChange(f"{kind}[{exact}].imported.{header}", old, cell.value, cell.where))
+                plan.edits.append(Set((kind, Named(exact), "imported", header), cell.value))
+    for header, cell in record.imported.items():
+        old = _get(meta, ("imported", header))
+        if mode.fill_only and not _empty(old):
+            continue
+        if not _empty(old) and _same_imported(old, cell.value):
+            continue
+        change(("imported", header), f"imported.{header}", old, cell)
+    if record.notes is not None and record.notes.value.strip() != client.notes.strip():
+        plan.held_back.append(FieldChange("notes", client.notes.strip(), record.notes.value, record.notes.where))
+    if plan.edits:
+        plan.action = "updated"
+    return plan
+
+
+def _same_imported(old: Any, new: Any) -> bool:
+    if isinstance(new, (int, Decimal)) and not isinstance(new, bool):
+        number = coerce.money(old)
+        return number is not None and number == new
+    if isinstance(new, date):
+        return old == new or (isinstance(old, str) and yamltree.parse_date_text(old) == new)
+    return str(old).strip() == str(new).strip()
+
+
+def _what(kind: str) -> str:
+    return _("policies") if kind == "policies" else _("holdings")
+
+
+def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mode) -> None:
+    from rmnotes.fmedit import Append, Named, Set
+
+    family = [m for m in coerce.items(meta.get("family")) if isinstance(m, dict)]
+    known = {names.normalise(str(m.get("name", ""))): m for m in family}
+    for relation, cell in record.family:
+        k = names.normalise(cell.value)
+        member = known.get(k)
+        if member is None:
+            value = {"name": cell.value, "relation": relation}
+            plan.edits.append(Append(("family",), value))
+            plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
+            known[k] = value
+        elif _empty(member.get("relation")) and relation != "other":
+            plan.edits.append(Set(("family", Named(member["name"]), "relation"), relation))
+            plan.changes.append(FieldChange(f"family[{member['name']}].relation", None, relation, cell.where))
+
+
+def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
+    out: dict[str, Any] = {}
+    for key in keys:
+        cell = item.fields.get(key)
+        if cell is None:
+            continue
+        if key == "currency" and cell.value == base:
+            continue  # a person writes no currency for the base currency
+        out[key] = cell.value
+    if item.imported:
+        out["imported"] = {header: cell.value for header, cell in item.imported.items()}
+    return out
+
+
+def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode, today: date) -> ClientPlan:
+    name = (record.name or "").strip()
+    if not name:
+        raise _RowProblem(Problem(record.where, _("no client {id} in the vault, and the row gives no name to create it with").format(
+            id=record.id)))
+    client_id = record.id if record.id and record.id not in taken else names.unique_id(taken, name)
+    plan = ClientPlan("new", client_id, name, record.where)
+    base = config.base_currency
+    fields = dict(record.fields)
+    if mode.new_status:
+        fields[("status",)] = Cell(mode.new_status, record.where)
+    fields.setdefault(("tier",), Cell(config.default_tier or "B", record.where))
+    fields.setdefault(("status",), Cell("active", record.where))
+    fields.setdefault(("since",), Cell(today, record.where))
+    document: dict[str, Any] = {"name": name}
+    ordered = [p for p in _NEW_ORDER if p in fields] + [p for p in fields if p not in _NEW_ORDER]
+    for path in ordered:
+        cell = fields[path]
+        if path[-1] == "currency" and cell.value == base:
+            continue
+        _put(document, path, cell.value)
+        plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
+    seen: set[str] = set()
+    for relation, cell in record.family:
+        if names.normalise(cell.value) in seen:
+            continue
+        seen.add(names.normalise(cell.value))
+        document.setdefault("family", []).append({"name": cell.value, "relation": relation})
+    for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
+        names_seen: dict[str, ItemRecord] = {}
+        for item in items:
+            k = names.normalise(item.name)
+            if k in names_seen:
+                raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
+                    client=name, what=_what(kind), name=item.name, where=names_seen[k].where)))
+            names_seen[k] = item
+            document.setdefault(kind, []).append(_item_mapping(item, keys, base))
+    for header, cell in record.imported.items():
+        _put(document, ("imported", header), cell.value)
+    plan.document = document
+    plan.notes = record.notes.value.strip() if record.notes is not None else None
+    plan.counts = {"family": len(seen), "holdings": len(record.holdings), "policies": len(record.policies)}
+    return plan
+
+
+def _put(document: dict, path: Sequence[str], value: Any) -> None:
+    here = document
+    for key in path[:-1]:
+        here = here.setdefault(key, {})
+    here[path[-1]] = value
+
+
+# the front-matter of a new client, in the order of the format's example (and of `rmn new`)
+_NEW_ORDER: tuple[tuple[str, ...], ...] = (
+    ("aliases",), ("tier",), ("status",), ("since",), ("tags",),
+    ("profile", "mobile"), ("profile", "phone"), ("profile", "email"), ("profile", "address"),
+    ("profile", "birthday"), ("profile", "lunar_birthday"), ("profile", "occupation"),
+    ("profile", "employer"), ("profile", "income"), ("profile", "currency"), ("profile", "hobbies"),
+    ("profile", "marital_status"), ("risk", "profile"), ("risk", "assessed"),
+    ("contact", "prefer"), ("contact", "no_calls"), ("contact", "best_time"),
+)
+
+
+# ---------------------------------------------------------------------- bytes
+def new_file_text(name: str, document: Mapping[str, Any], notes: str | None) -> str:
+    """A new client's file as a person writes one by hand (and as ``rmn new``'s template
+    lays it out): block mappings indented by two, lists of words in brackets, each policy,
+    holding and family member a ``- name: ...`` item; the free notes, then the two
+    sections. Values are written by the front-matter editor's own rule
+    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used."""
+    from rmnotes.errors import DataError
+
+    lines = ["---", *_yaml_lines(document, 0, _scalar), "---"]
+    front = "\n".join(lines[1:-1])
+    loaded = yamltree.load(front, 2)
+    if loaded.fatal or loaded.problems or loaded.value != document:
+        raise DataError(_("the file for {name} would not read back as the sheet says; nothing was written for it").format(
+            name=name))
+    body = f"\n{notes}\n" if notes else ""
+    return "\n".join(lines) + f"\n{body}\n## Follow-ups\n\n## Log\n"
+
+
+def _scalar(value: Any, flow: bool = False) -> str:
+    """:func:`rmnotes.fmedit.scalar_text`, remembered for text (deciding whether text may
+    be written plain costs a YAML parse; a book repeats its words thousands of times)."""
+    if type(value) is str:
+        return _text_scalar(value, flow)
+    from rmnotes.fmedit import scalar_text
+
+    return scalar_text(value, flow)
+
+
+@lru_cache(maxsize=100_000)
+def _text_scalar(value: str, flow: bool) -> str:
+    from rmnotes.fmedit import scalar_text
+
+    return scalar_text(value, flow)
+
+
+def _yaml_lines(mapping: Mapping[str, Any], indent: int, scalar: Callable[..., str]) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    for key, value in mapping.items():
+        k = scalar(str(key))
+        if isinstance(value, dict):
+            out.append(f"{pad}{k}:")
+            out.extend(_yaml_lines(value, indent + 2, scalar))
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            out.append(f"{pad}{k}:")
+            for item in value:
+                inner = _yaml_lines(item, indent + 4, scalar)
+                out.append(f"{pad}  - {inner[0].lstrip()}")
+                out.extend(inner[1:])
+        elif isinstance(value, list):
+            out.append(f"{pad}{k}: [{', '.join(scalar(v, flow=True) for v in value)}]")
+        else:
+            out.append(f"{pad}{k}: {scalar(value)}")
+    return out
+
+
+def file_bytes(plan: ClientPlan, data: bytes | None) -> bytes:
+    """The new bytes of the plan's file: a new one written as by hand, or an existing one
+    (``data``) edited in place by the one front-matter editor."""
+    from rmnotes.fmedit import edit
+
+    if plan.action == "new":
+        return new_file_text(plan.name, plan.document, plan.notes).encode("utf-8")
+    if data is None:
+        from rmnotes.errors import DataError
+
+        raise DataError(_("{rel}: the file is gone; nothing was written").format(rel=plan.rel))
+    return edit(data, plan.edits)
+
+
+PARALLEL_MIN = 1000  # new files below this are written in this process (a fork costs more)
+
+
+def new_files(plans: Sequence[ClientPlan], progress: Progress | None = None) -> dict[str, bytes | str]:
+    """The bytes of every new client's file (``plan.rel`` -> bytes), or the reason one
+    cannot be written (-> str). They depend on the sheet alone, so they are made before
+    the vault is locked; a big import makes them in one process per core (forked, as the
+    index's first build is), each reading its files back as one does alone."""
+    new = [p for p in plans if p.action == "new"]
+    out: dict[str, bytes | str] = {}
+    workers = _workers(len(new))
+    if workers == 1:
+        for n, plan in enumerate(new, 1):
+            out[plan.rel] = _new_bytes(plan)
+            if progress is not None:
+                progress(n, len(new))
+        return out
+    import multiprocessing
+
+    size = -(-len(new) // (workers * 4))
+    chunks = [new[at:at + size] for at in range(0, len(new), size)]
+    done = 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for part in pool.imap(_new_bytes_all, chunks):
+            out.update(part)
+            done += len(part)
+            if progress is not None:
+                progress(done, len(new))
+    return out
+
+
+def _workers(n: int) -> int:
+    import os
+
+    cores = min(os.cpu_count() or 1, 8)
+    if n < PARALLEL_MIN or cores < 2:
+        return 1
+    import multiprocessing
+
+    return cores if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def _new_bytes(plan: ClientPlan) -> bytes | str:
+    from rmnotes.errors import RmnotesError
+
+    try:
+        return file_bytes(plan, None)
+    except RmnotesError as exc:
+        return str(exc)
+
+
+def _new_bytes_all(plans: Sequence[ClientPlan]) -> dict[str, bytes | str]:
+    return {plan.rel: _new_bytes(plan) for plan in plans}
+
+
+def commit_message(source: str, plan: Plan) -> str:
+    """``import: book.xlsx: 38 new, 2 updated`` (not translated: the history's own words)."""
+    new, updated = len(plan.of("new")), len(plan.of("updated"))
+    lines = [f"import: {source}: {new} new, {updated} updated", ""]
+    lines += [f"new: {c.name} ({c.client_id})" for c in plan.of("new")]
+    lines += [f"updated: {c.name} ({c.client_id}): {', '.join(ch.field for ch in c.changes)}" for c in plan.of("updated")]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,180 @@
+"""rmn export xlsx|csv, read back with openpyxl and imported back with rmn import."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import CONFIG, git, run, write_client
+from rmnotes.parse.client import parse_client
+
+
+def exported(vault: Path, tmp_path: Path, *options: str) -> Path:
+    target = tmp_path / "book.xlsx"
+    result = run(["export", "xlsx", str(target), *options], vault)
+    assert result.exit_code == 0, result.output
+    return target
+
+
+def test_the_workbook_has_three_sheets_in_the_vaults_language(sample, tmp_path):
+    wb = load_workbook(exported(sample, tmp_path))
+    assert wb.sheetnames == ["客戶資料", "保險保障", "資產檢視"]
+    clients, policies, holdings = (wb[n] for n in wb.sheetnames)
+    header = [c.value for c in clients[1]]
+    assert header[:4] == ["客戶代號", "姓名", "別名", "等級"]
+    assert {"手機", "生日", "風險屬性", "配偶", "子女", "備註"} <= set(header)
+    assert clients.freeze_panes == "C2" and policies.freeze_panes == "A2" and holdings.freeze_panes == "A2"
+    assert clients.max_row == 41  # 40 clients under the header
+    row = {h: c.value for h, c in zip(header, next(r for r in clients.iter_rows(min_row=2) if r[0].value == "chen-mei-ling"))}
+    assert row["姓名"] == "陳美玲" and row["生日"].date() == date(1978, 12, 3)  # a date cell
+    assert isinstance(row["手機"], str) and row["手機"].startswith("0")  # text: the leading zero stays
+    pheader = [c.value for c in policies[1]]
+    assert pheader[:5] == ["客戶代號", "客戶姓名", "保單名稱", "保險公司", "險種"]
+    kinds = {r[pheader.index("險種")].value for r in policies.iter_rows(min_row=2)}
+    assert "壽險" in kinds and "life" not in kinds
+    hheader = [c.value for c in holdings[1]]
+    values = [r[hheader.index("金額")].value for r in holdings.iter_rows(min_row=2)]
+    assert all(isinstance(v, (int, float)) for v in values)  # amounts as numbers
+    assert "本行" in {r[hheader.index("往來機構")].value for r in holdings.iter_rows(min_row=2)}
+
+
+def test_every_export_is_owner_only(sample, tmp_path):
+    target = exported(sample, tmp_path)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    assert run(["export", "csv", str(folder)], sample).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["clients.csv", "holdings.csv", "policies.csv"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
+
+
+def test_export_then_import_is_a_no_op(sample, tmp_path):
+    target = exported(sample, tmp_path)
+    head = git(sample, "rev-parse", "HEAD")
+    result = run(["import", str(target)], sample)
+    assert result.exit_code == 0, result.output
+    assert "unchanged: 40" in result.stdout and "updated" not in result.stdout
+    assert git(sample, "rev-parse", "HEAD") == head
+    assert git(sample, "status", "--porcelain") == ""
+
+
+def test_csv_export_then_import_is_a_no_op(sample, tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    run(["export", "csv", str(folder)], sample)
+    assert (folder / "clients.csv").read_bytes().startswith(b"\xef\xbb\xbf\xe5\xae\xa2")  # BOM, then 客
+    head = git(sample, "rev-parse", "HEAD")
+    result = run(["import", *(str(folder / f"{n}.csv") for n in ("clients", "policies", "holdings"))], sample)
+    assert result.exit_code == 0, result.output
+    assert "unchanged: 40" in result.stdout
+    assert git(sample, "rev-parse", "HEAD") == head
+
+
+def test_csv_sheet_option_writes_one_file(sample, tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    assert run(["export", "csv", str(folder), "--sheet", "policies"], sample).exit_code == 0
+    assert [p.name for p in folder.iterdir()] == ["policies.csv"]
+    assert run(["export", "xlsx", str(tmp_path / "x.xlsx"), "--sheet", "policies"], sample).exit_code == 2
+
+
+def test_a_new_user_edits_one_phone_number_in_excel(sample, tmp_path):
+    """Export the book, open it, change one mobile, save, import: one line of one file."""
+    target = exported(sample, tmp_path)
+    wb = load_workbook(target)
+    ws = wb["客戶資料"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "chen-mei-ling")
+    row[header.index("手機")].value = "0988-777-666"
+    wb.save(target)
+    before = int(git(sample, "rev-list", "--count", "HEAD"))
+    result = run(["import", str(target)], sample)
+    assert result.exit_code == 0, result.output
+    assert int(git(sample, "rev-list", "--count", "HEAD")) == before + 1
+    assert [line.strip() for line in git(sample, "diff", "--stat", "HEAD~1", "HEAD").splitlines()] == [
+        "clients/chen-mei-ling.md | 2 +-", "1 file changed, 1 insertion(+), 1 deletion(-)"]
+    assert '+  mobile: "0988-777-666"' in git(sample, "show", "HEAD")
+    assert run(["check"], sample).exit_code == 0
+
+
+def _profile(path: Path):
+    c = parse_client(path.read_text(encoding="utf-8-sig"), f"clients/{path.name}").client
+    def strip(items):  # the base currency written out or left out says the same
+        return [tuple((getattr(x, f) or "TWD") if f == "currency" else getattr(x, f)
+                      for f in x.__slots__ if f != "line") for x in items]
+
+    return (c.name, c.aliases, c.tier, c.status, c.since, c.tags, c.birthday, c.lunar_birthday, c.marital_status,
+            c.income, c.risk_profile, c.risk_assessed, c.prefer, c.no_calls, c.best_time,
+            [(m.name, m.relation or "other") for m in c.family],
+            strip(c.assets), strip(c.policies), c.notes.strip(),
+            {k: v for k, v in c.meta.get("profile", {}).items() if k not in ("lunar_birthday",)})
+
+
+def test_an_exported_book_imported_into_an_empty_vault_is_the_same_book(sample, tmp_path):
+    target = exported(sample, tmp_path)
+    vault = tmp_path / "new"
+    vault.mkdir()
+    (vault / "rmnotes.yaml").write_bytes((sample / "rmnotes.yaml").read_bytes())
+    run(["init", str(vault)])
+    result = run(["import", str(target)], vault)
+    assert result.exit_code == 0, result.output
+    assert run(["check"], vault).exit_code == 0
+    originals = sorted((sample / "clients").glob("*.md"))
+    assert [p.name for p in sorted((vault / "clients").glob("*.md"))] == [p.name for p in originals]
+    for path in originals:
+        assert _profile(vault / "clients" / path.name) == _profile(path), path.name
+
+
+def test_the_selection_options_choose_the_clients(sample, tmp_path):
+    wb = load_workbook(exported(sample, tmp_path, "--tier", "A"))
+    tiers = {r[3].value for r in wb["客戶資料"].iter_rows(min_row=2)}
+    assert tiers == {"A"}
+
+
+@pytest.mark.parametrize("region, sheet, header", [("CN", "客户资料", "手机"), ("US", "clients", "mobile"),
+                                                   ("HK", "客戶資料", "手機")])
+def test_headers_follow_the_region(tmp_path, region, sheet, header):
+    root = tmp_path / "v"
+    root.mkdir()
+    (root / "rmnotes.yaml").write_text(CONFIG.replace("region: TW", f"region: {region}"), encoding="utf-8")
+    run(["init", str(root)])
+    write_client(root, "wang-wei", "---\nname: 王偉\nprofile: {mobile: \"13800138000\"}\n"
+                                   "policies:\n  - {name: 重疾, kind: critical_illness, premium: 1000}\n---\n")
+    target = exported(root, tmp_path)
+    wb = load_workbook(target)
+    assert wb.sheetnames[0] == sheet
+    assert header in [c.value for c in wb[sheet][1]]
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    head = git(root, "rev-parse", "HEAD")
+    assert run(["import", str(target)], root).exit_code == 0
+    assert git(root, "rev-parse", "HEAD") == head
+
+
+def test_text_that_looks_like_a_formula_stays_text(vault, tmp_path):
+    write_client(vault, "wang-wei", "---\nname: 王偉\nprofile: {occupation: \"=HYPERLINK(1)\"}\n---\n")
+    wb = load_workbook(exported(vault, tmp_path))
+    ws = wb["客戶資料"]
+    header = [c.value for c in ws[1]]
+    cell = ws.cell(2, header.index("職業") + 1)
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_a_big_import_makes_the_same_files_in_worker_processes(sample, tmp_path, monkeypatch):
+    from rmnotes.domain import importing
+
+    target = exported(sample, tmp_path)
+    made = {}
+    for name, least in (("serial", 10_000), ("forked", 2)):
+        monkeypatch.setattr(importing, "PARALLEL_MIN", least)
+        vault = tmp_path / name
+        vault.mkdir()
+        (vault / "rmnotes.yaml").write_bytes((sample / "rmnotes.yaml").read_bytes())
+        run(["init", str(vault)])
+        assert run(["import", str(target)], vault).exit_code == 0
+        made[name] = {p.name: p.read_bytes() for p in (vault / "clients").glob("*.md")}
+    assert len(made["forked"]) == 40 and made["forked"] == made["serial"]

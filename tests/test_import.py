@@ -1,0 +1,426 @@
+"""rmn import: workbooks and CSV files built here, imported into real vaults with real git."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from conftest import git, run, write_client
+from rmnotes.parse.client import parse_client
+
+
+def workbook(path: Path, sheets: dict[str, list[list]], merge: dict[str, str] | None = None) -> Path:
+    """An .xlsx file of ``sheets`` (name -> rows), as Excel would save it."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        if merge and name in merge:
+            ws.merge_cells(merge[name])
+    wb.save(path)
+    return path
+
+
+def commits(vault: Path) -> int:
+    return int(git(vault, "rev-list", "--count", "HEAD").strip())
+
+
+def client(vault: Path, client_id: str):
+    path = vault / "clients" / f"{client_id}.md"
+    parsed = parse_client(path.read_text(encoding="utf-8"), f"clients/{client_id}.md")
+    assert parsed.client is not None, parsed.issues
+    return parsed.client
+
+
+CLIENTS = [
+    ["陳經理的客戶資料表（2026 年 11 月）"],  # a merged title row
+    [],
+    ["客戶姓名", "行動電話", "出生日期", "職業", "工作單位", "興趣", "風險屬性", "客戶等級", "配偶", "子女", "備註", "推薦人"],
+    ["王大明", 912345678, datetime(1975, 6, 12), "工程師", "台積電", "高爾夫、紅酒", "穩健型", "A", "林淑芬",
+     "王小明、王小華", "喜歡新基金", "李經理"],
+    ["陳美玲", "0922-333-444", "64/06/12", "教師", None, None, "RR2", "B", None, None, None, None],
+    [None] * 12,  # a blank row
+    ["張三豐  ", "+852 9123 4567", "１９８０／０１／０２", None, None, None, "積極型", None, None, None, None, None],
+    ["李四", "0933444555", "1975/13/01", None, None, None, None, None, None, None, None, None],
+]
+POLICIES = [
+    ["客戶姓名", "保單名稱", "保險公司", "險種", "保額", "年繳保費", "繳別", "生效日"],
+    ["王大明", "終身壽險", "富邦人壽", "壽險", "500萬", 120000, "月繳", "民國109年1月1日"],
+    ["王大明", "重疾險", "國泰人壽", "重大疾病", 1000000, 24000, "年繳", 43831],  # an Excel serial
+    ["陳美玲", "醫療險", "南山人壽", "醫療", "30萬", 12000, "季繳", "110/03/01"],
+    ["李四", "意外險", "新光人壽", "意外", 1000000, 3000, "年繳", "2020-01-01"],
+]
+HOLDINGS = [
+    ["客戶姓名", "名稱", "類別", "往來銀行", "金額", "幣別", "到期日", "風險等級"],
+    ["王大明", "台幣定存", "定存", "本行", "3,000,000", "TWD", "2026/12/15", "RR1"],
+    ["王大明", "美元定存", "定存", "本行", "USD 50,000", None, None, "RR1"],
+    ["王大明", "西屯自宅", "房地產", "self", "1,800萬", None, None, None],
+    ["王大明", "房貸", "房貸", "國泰世華", "650萬", None, None, None],
+    ["陳美玲", "科技基金", "基金", "本行", 1200000, None, None, "RR4"],
+]
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    return workbook(tmp_path / "book.xlsx", {"客戶資料": CLIENTS, "保險": POLICIES, "資產": HOLDINGS},
+                    merge={"客戶資料": "A1:L1"})
+
+
+def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book):
+    before = commits(vault)
+    result = run(["import", str(book)], vault)
+    assert result.exit_code == 1
+    assert f'{book}:客戶資料!C8: birthday "1975/13/01" is not a date' in result.stdout
+    assert sorted(p.name for p in (vault / "clients").glob("*.md")) == [
+        "chen-mei-ling.md", "wang-da-ming.md", "zhang-san-feng.md"]  # 李四 (and her policy) left out
+    assert commits(vault) == before + 1
+    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {book}: 3 new, 0 updated"
+    assert run(["check"], vault).exit_code == 0
+
+    wang = client(vault, "wang-da-ming")
+    assert wang.meta["profile"]["mobile"] == "0912345678"  # the leading zero Excel dropped
+    assert wang.birthday == date(1975, 6, 12)
+    assert wang.tier == "A" and wang.status == "active" and wang.risk_profile == 3
+    assert wang.meta["profile"]["hobbies"] == ["高爾夫", "紅酒"]
+    assert [(m.name, m.relation) for m in wang.family] == [("林淑芬", "spouse"), ("王小明", "child"), ("王小華", "child")]
+    assert wang.notes == "喜歡新基金"
+    assert wang.meta["imported"] == {"推薦人": "李經理"}
+    life, ci = wang.policies
+    assert (life.kind, life.sum_assured, life.premium, life.premium_frequency, life.start) == (
+        "life", 5000000, 10000, "monthly", date(2020, 1, 1))  # yearly 120,000 paid monthly
+    assert (ci.kind, ci.premium, ci.start) == ("critical_illness", 24000, date(2020, 1, 1))
+    assets = {a.name: a for a in wang.assets}
+    assert assets["美元定存"].currency == "USD" and assets["美元定存"].value == 50000
+    assert assets["台幣定存"].currency is None and assets["台幣定存"].institution == "ours"
+    assert assets["台幣定存"].maturity == date(2026, 12, 15) and assets["台幣定存"].risk == 1
+    assert assets["西屯自宅"].type == "property" and assets["西屯自宅"].value == 18000000
+    assert assets["房貸"].type == "mortgage" and assets["房貸"].value == 6500000
+
+    chen = client(vault, "chen-mei-ling")
+    assert chen.birthday == date(1975, 6, 12) and chen.risk_profile == 2
+    assert chen.meta["profile"]["mobile"] == "0922-333-444"
+    assert chen.policies[0].premium == 3000 and chen.policies[0].premium_frequency == "quarterly"
+    zhang = client(vault, "zhang-san-feng")
+    assert zhang.name == "張三豐" and zhang.meta["profile"]["mobile"] == "+852 9123 4567"
+    assert zhang.birthday == date(1980, 1, 2) and zhang.risk_profile == 5
+
+
+def test_the_preview_lists_what_it_read_and_says_how_premiums_were_divided(vault, book):
+    result = run(["import", str(book), "--dry-run"], vault)
+    out = result.stdout
+    assert f"{book}:客戶資料: client information sheet, headers in row 3, 4 rows" in out
+    assert "columns kept under imported: 推薦人" in out
+    assert f"{book}:保險!F2: yearly premium 120000 is 10000 per monthly payment" in out
+    assert "王大明 (wang-da-ming): 2 policies, 4 holdings, 3 family members" in out
+    assert "dry run: nothing was written" in result.stderr
+
+
+def test_dry_run_writes_nothing(vault, book):
+    head = git(vault, "rev-parse", "HEAD")
+    result = run(["import", str(book), "--dry-run"], vault)
+    assert result.exit_code == 1  # the bad date, as the real run would
+    assert not list((vault / "clients").glob("*.md"))
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert git(vault, "status", "--porcelain") == ""
+
+
+def test_a_second_import_changes_nothing_and_commits_nothing(vault, book):
+    run(["import", str(book)], vault)
+    head = git(vault, "rev-parse", "HEAD")
+    stamps = {p: p.stat().st_mtime_ns for p in (vault / "clients").glob("*.md")}
+    result = run(["import", str(book)], vault)
+    assert "unchanged: 3" in result.stdout
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert {p: p.stat().st_mtime_ns for p in (vault / "clients").glob("*.md")} == stamps
+
+
+def test_a_changed_cell_changes_one_line_of_one_file(vault, book, tmp_path):
+    run(["import", str(book)], vault)
+    rows = [list(r) for r in CLIENTS]
+    rows[3][4] = "聯發科"  # 王大明 changed jobs
+    changed = workbook(tmp_path / "book2.xlsx", {"客戶資料": rows, "保險": POLICIES, "資產": HOLDINGS})
+    result = run(["import", str(changed)], vault)
+    assert "profile.employer: 台積電 -> 聯發科" in result.stdout
+    stat = git(vault, "diff", "--stat", "HEAD~1", "HEAD")
+    assert "1 file changed, 1 insertion(+), 1 deletion(-)" in stat and "wang-da-ming.md" in stat
+    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {changed}: 0 new, 1 updated"
+
+
+def test_an_update_keeps_every_other_byte_of_a_hand_written_file(vault, tmp_path):
+    text = textwrap.dedent("""\
+        ---
+        name: 王偉   # 大客戶
+        tier: A
+        profile: {mobile: "0912-000-111", employer: 台積電}
+        family:
+          - name: 林淑芬
+            relation: spouse
+            birthday: 1977-02-03   # 結婚紀念日另記
+        assets:
+          - {name: 台幣定存, type: deposit, value: 1000000}
+        ---
+
+        很重要的客戶。
+
+        ## Log
+        - 2026-11-05 M 季度資產回顧
+    """).replace("\n", "\r\n")
+    path = vault / "clients" / "wang-wei.md"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "hand")
+    sheet = workbook(tmp_path / "b.xlsx", {
+        "a": [["姓名", "手機", "工作單位", "配偶", "備註"], ["王偉", "0912000111", "聯發科", "林淑芬", "改過的備註"]],
+        "b": [["客戶姓名", "名稱", "類別", "金額"], ["王偉", "台幣定存", "定存", "120萬"]],
+    })
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes()
+    assert after == b"\xef\xbb\xbf" + text.replace("employer: 台積電", "employer: 聯發科").replace(
+        "value: 1000000", "value: 1200000").encode("utf-8")
+    # the mobile is the same number (no change), the spouse keeps her birthday, the notes are the user's
+    assert "notes" in result.stdout and "改過的備註" in result.stdout
+    assert "not applied" in result.stdout
+
+
+def test_clients_are_matched_by_id_then_name_then_mobile(vault, tmp_path):
+    write_client(vault, "wang-wei", "---\nname: 王偉\nprofile: {mobile: \"0912345678\"}\n---\n")
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "m.xlsx", {"c": [
+        ["客戶代號", "姓名", "手機", "職業"],
+        ["chen-mei-ling", "陳美玲 Amy", None, "醫師"],   # by id: the name changes too
+        [None, "Wang Wei", 912345678, "工程師"],          # by mobile
+    ]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "matched by mobile" in result.stdout
+    assert client(vault, "wang-wei").meta["profile"]["occupation"] == "工程師"
+    assert client(vault, "wang-wei").name == "王偉"  # matched by mobile: the name is the file's
+    chen = client(vault, "chen-mei-ling")
+    assert chen.name == "陳美玲 Amy" and chen.meta["profile"]["occupation"] == "醫師"
+    assert len(list((vault / "clients").glob("*.md"))) == 2
+
+
+def test_an_ambiguous_name_is_a_row_error_and_the_other_rows_import(vault, tmp_path):
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    write_client(vault, "chen-mei-ling-2", "---\nname: 陳美玲\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "a.xlsx", {"c": [["姓名", "職業"], ["陳美玲", "教師"], ["王偉", "工程師"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert (f"{sheet}:c!2: 陳美玲 matches 2 clients: 陳美玲 (chen-mei-ling), 陳美玲 (chen-mei-ling-2); "
+            "add a 客戶代號 (id) column to say which") in result.stdout
+    assert (vault / "clients" / "wang-wei.md").exists()
+    assert "occupation" not in (vault / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+
+
+def test_import_never_removes(vault, tmp_path):
+    write_client(vault, "wang-wei", textwrap.dedent("""\
+        ---
+        name: 王偉
+        profile: {mobile: "0912345678", email: w@example.com}
+        family:
+          - {name: 王小明, relation: child, school: 台中一中}
+        ---
+    """))
+    write_client(vault, "lin-fang", "---\nname: 林芳\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    before = (vault / "clients" / "wang-wei.md").read_bytes()
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "手機", "電子郵件", "子女"], ["王偉", None, "", "王小明"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0 and "unchanged: 1" in result.stdout
+    assert (vault / "clients" / "wang-wei.md").read_bytes() == before
+    assert (vault / "clients" / "lin-fang.md").exists()
+
+
+def test_a_currency_without_a_rate_is_an_error_naming_it(vault, tmp_path):
+    sheet = workbook(tmp_path / "c.xlsx", {"h": [["客戶姓名", "名稱", "類別", "金額", "幣別"],
+                                                 ["王偉", "日圓定存", "定存", 100000, "JPY"],
+                                                 ["陳美玲", "美元定存", "定存", "USD 1,000", None]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert f"{sheet}:h!E2: currency JPY has no rate in rmnotes.yaml" in result.stdout
+    assert not (vault / "clients" / "wang-wei.md").exists()
+    assert (vault / "clients" / "chen-mei-ling.md").exists()
+
+
+def test_a_yearly_premium_that_does_not_divide_is_an_error(vault, tmp_path):
+    sheet = workbook(tmp_path / "p.xlsx", {"p": [["客戶姓名", "保單名稱", "險種", "年化保費", "繳別"],
+                                                 ["王偉", "壽險A", "壽險", 100000, "月繳"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert "yearly premium 100000 does not divide into 12 equal payments" in result.stdout
+
+
+def test_the_imported_mapping_shows_in_show_json(vault, book):
+    run(["import", str(book)], vault)
+    shown = json.loads(run(["show", "wang-da-ming", "--json"], vault).stdout)
+    assert shown["imported"] == {"推薦人": "李經理"}
+
+
+def test_a_map_file_names_unknown_headers(vault, tmp_path):
+    sheet = workbook(tmp_path / "x.xlsx", {"c": [["姓名", "客戶電話", "生日", "內部代碼"],
+                                                 ["王偉", 912345678, "1975-06-12", "X1"]]})
+    (tmp_path / "map.yaml").write_text("客戶電話: mobile\n內部代碼: skip\n", encoding="utf-8")
+    result = run(["import", str(sheet), "--map", str(tmp_path / "map.yaml")], vault)
+    assert result.exit_code == 0, result.output
+    c = client(vault, "wang-wei")
+    assert c.meta["profile"]["mobile"] == "0912345678" and "imported" not in c.meta
+    (tmp_path / "bad.yaml").write_text("客戶電話: cellphone\n", encoding="utf-8")
+    bad = run(["import", str(sheet), "--map", str(tmp_path / "bad.yaml")], vault)
+    assert bad.exit_code == 1 and f"{tmp_path / 'bad.yaml'}:1: cellphone is not a column" in bad.stderr
+
+
+def test_sheet_option_reads_only_the_sheets_named(vault, book):
+    result = run(["import", str(book), "--sheet", "資產", "--dry-run"], vault)
+    assert "客戶資料" not in result.stdout and "資產: holdings sheet" in result.stdout
+    missing = run(["import", str(book), "--sheet", "Sheet9"], vault)
+    assert missing.exit_code == 1 and "no sheet named Sheet9; its sheets are: 客戶資料, 保險, 資產" in missing.stderr
+
+
+def test_a_book_with_no_known_sheet_is_one_error(vault, tmp_path):
+    sheet = workbook(tmp_path / "w.xlsx", {"天氣": [["日期", "天氣"], ["2026-01-01", "晴"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1 and "no sheet has the header row" in result.stderr
+
+
+def test_json_plan(vault, book):
+    result = run(["import", str(book), "--json", "--dry-run"], vault)
+    plan = json.loads(result.stdout)
+    assert [c["client"] for c in plan["new"]] == ["wang-da-ming", "chen-mei-ling", "zhang-san-feng"]
+    assert plan["errors"][0]["cell"] == f"{book}:客戶資料!C8"
+    assert plan["dry_run"] is True and plan["commit"] is None
+
+
+@pytest.mark.parametrize("encoding", ["cp950", "gb18030", "utf-8-sig"])
+def test_csv_files_saved_by_excel_in_each_encoding(vault, tmp_path, encoding):
+    traditional = encoding != "gb18030"
+    header = "客戶姓名,手機,生日,職業,風險屬性" if traditional else "客户姓名,手机,出生日期,职业,风险属性"
+    job = "工程師" if traditional else "工程师"
+    text = f"{header}\r\n王大明,912345678,64/06/12,{job},穩健型\r\n\r\n陳美玲,0922333444,1975/13/01,,RR2\r\n"
+    if not traditional:
+        text = text.replace("陳美玲", "陈美玲").replace("穩健型", "稳健型")
+    path = tmp_path / "book.csv"
+    path.write_bytes(text.encode(encoding))
+    result = run(["import", str(path)], vault)
+    assert result.exit_code == 1
+    assert f'{path}:4: birthday "1975/13/01" is not a date' in result.stdout
+    c = client(vault, "wang-da-ming")
+    assert c.meta["profile"]["occupation"] == job and c.birthday == date(1975, 6, 12)
+    assert c.meta["profile"]["mobile"] == "0912345678" and c.risk_profile == 3
+    assert f", {encoding}" in result.stdout
+
+
+def test_hand_edits_are_committed_first_and_the_import_is_one_commit(vault, book):
+    write_client(vault, "lin-fang", "---\nname: 林芳\n---\n")  # not committed: a hand edit
+    before = commits(vault)
+    run(["import", str(book)], vault)
+    assert commits(vault) == before + 2
+    subjects = git(vault, "log", "-2", "--format=%s").splitlines()
+    assert subjects[0].startswith("import: ") and subjects[1].startswith("hand edits: clients/lin-fang.md")
+
+
+def test_nothing_is_written_in_the_middle_of_a_merge(vault, book):
+    subprocess.run(["git", "checkout", "-qb", "other"], cwd=vault, check=True)
+    write_client(vault, "x", "---\nname: 甲\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "other side")
+    subprocess.run(["git", "checkout", "-q", "-"], cwd=vault, check=True)
+    (vault / "clients").mkdir(exist_ok=True)  # git took the empty folder away
+    write_client(vault, "x", "---\nname: 乙\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "this side")
+    subprocess.run(["git", "merge", "-q", "other"], cwd=vault, capture_output=True)
+    head = git(vault, "rev-parse", "HEAD")
+    result = run(["import", str(book)], vault)
+    assert result.exit_code == 1 and "in the middle of a merge" in result.stderr
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert not (vault / "clients" / "wang-da-ming.md").exists()
+
+
+def test_policies_sheet_alone_updates_existing_clients_and_adds_new_ones(vault, tmp_path):
+    write_client(vault, "wang-wei", textwrap.dedent("""\
+        ---
+        name: 王偉
+        policies:
+          - name: 終身壽險
+            kind: life
+            premium: 100000
+        ---
+    """))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "p.xlsx", {"保單": [
+        ["姓名", "保單名稱", "險種", "保費", "保額"],
+        ["王偉", "終身壽險", "壽險", 120000, "500萬"],
+        ["王偉", "醫療險", "醫療", 20000, None],
+        ["林芳", "意外險", "意外", 3000, 1000000],
+    ]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "policies[終身壽險].premium: 100000 -> 120000" in result.stdout
+    wang = client(vault, "wang-wei")
+    assert [(p.name, p.premium, p.sum_assured) for p in wang.policies] == [
+        ("終身壽險", 120000, 5000000), ("醫療險", 20000, None)]
+    assert client(vault, "lin-fang").policies[0].kind == "accident"
+    assert run(["check"], vault).exit_code == 0
+
+
+def test_columns_of_policy_and_holding_rows_nobody_knows_are_kept_in_the_item(vault, tmp_path):
+    sheet = workbook(tmp_path / "i.xlsx", {"p": [["客戶姓名", "保單名稱", "險種", "保單號碼"],
+                                                 ["王偉", "終身壽險", "壽險", "A-123"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "columns kept under imported: 保單號碼" in result.stdout
+    assert client(vault, "wang-wei").meta["policies"][0]["imported"] == {"保單號碼": "A-123"}
+    assert run(["check"], vault).exit_code == 0
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_two_new_clients_of_one_name_are_told_apart_by_their_ids(vault, tmp_path):
+    sheet = workbook(tmp_path / "t.xlsx", {"c": [["客戶代號", "姓名", "職業"], ["chen-mei-ling", "陳美玲", "教師"],
+                                                 ["chen-mei-ling-2", "陳美玲", "醫師"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert client(vault, "chen-mei-ling-2").meta["profile"]["occupation"] == "醫師"
+    same = workbook(tmp_path / "s.xlsx", {"c": [["姓名", "職業"], ["林芳", "教師"], ["林芳", "醫師"]]})
+    result = run(["import", str(same)], vault)
+    assert result.exit_code == 1 and f"{same}:c!3: the same client as {same}:c!2" in result.stdout
+
+
+def test_contacts_mode_fills_only_empty_fields_and_never_changes_the_status(vault):
+    """The plan as a phone's contacts use it: records built by the source, not by a sheet."""
+    from rmnotes.domain import importing
+    from rmnotes.index import Index
+    from rmnotes.vault import Vault
+
+    write_client(vault, "wang-wei", "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\"}\n---\n")
+    v = Vault(vault)
+    cell = lambda value: importing.Cell(value, "contacts.vcf:card 1")  # noqa: E731
+    known = importing.ClientRecord("contacts.vcf:card 1", name="王偉", fields={
+        ("profile", "mobile"): cell("0987654321"), ("profile", "email"): cell("w@example.com"),
+        ("status",): cell("active")})
+    new = importing.ClientRecord("contacts.vcf:card 2", name="林芳", fields={("profile", "mobile"): cell("0911000111")})
+    records = importing.Records(clients=[known, new])
+    plan = importing.make_plan(records, importing.VaultBook(v, Index.open(v)), v.config, importing.CONTACTS,
+                               today=date(2026, 11, 28))
+    updated, created = plan.clients
+    assert [(c.field, c.old, c.new) for c in updated.changes] == [("profile.email", None, "w@example.com")]
+    assert created.action == "new"
+    text = importing.file_bytes(created, None).decode("utf-8")
+    assert "status: prospect" in text and "since: 2026-11-28" in text
+    edited = importing.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
+    assert edited == "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\", email: w@example.com}\n---\n"
