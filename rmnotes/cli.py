@@ -264,15 +264,25 @@ class _Option(click.Option):
               help=N_("The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
                       "holding rmnotes.yaml)."))
 @click.option("--debug", is_flag=True, cls=_Option, help=N_("Show tracebacks for errors."))
+@click.option("--redact", is_flag=True, envvar="RMNOTES_REDACT", cls=_Option,
+              help=N_("A screen safe to share: mask phone numbers, emails, addresses, ID numbers "
+                      "and amounts in what is printed (also RMNOTES_REDACT=1). Files written "
+                      "(review PDFs, exports) are not masked; --json is refused unless "
+                      "--redact-json is given."))
+@click.option("--redact-json", is_flag=True, cls=_Option,
+              help=N_("Mask the same things in --json answers too (implies --redact)."))
 @click.version_option(__version__, "-V", "--version", prog_name="rmnotes", cls=_Option,
                       help=N_("Show the version and exit."))
 @click.pass_context
-def cli(ctx: click.Context, vault: str | None, debug: bool) -> None:
-    app = App(vault_option=vault, debug=debug)
+def cli(ctx: click.Context, vault: str | None, debug: bool, redact: bool, redact_json: bool) -> None:
+    from rmnotes.render import redact as masking
+
+    app = App(vault_option=vault, debug=debug, redact=redact or redact_json, redact_json=redact_json)
     found = ctx.meta.get(_VAULT_KEY)
     if found is not None:  # the vault the language was read from: its settings already read
         app.__dict__["vault"] = found
     ctx.obj = app
+    masking.use(screen=redact or redact_json, json=redact_json)
 
 
 def main() -> None:

@@ -297,7 +297,7 @@ CODES = {
     "bash", "zsh", "bashrc", "zshrc", "rm", "tier", "default_tier", "lookahead_days", "coverage",
     "id", "clients", "reviews", "yaml", "gitignore", "gitattributes", "xlsx", "pinyin", "ISO",
     "chen", "mei", "wangwei", "ce", "shi", "ke", "hu", "wang",
-    "xls", "ods", "mobile", "skip", "policies", "holdings",  # import and export: formats, columns, sheets
+    "xls", "ods", "vcf", "vCard", "mobile", "skip", "policies", "holdings",  # import and export: formats, columns, sheets
 }
 # codes written with hyphens (gap codes, reasons, tags in examples, section names), taken whole
 CODE_TOKENS = ("no-critical-illness", "no-medical", "life-below-income", "insured-not-in-family", "follow-up",

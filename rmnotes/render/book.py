@@ -14,6 +14,7 @@ from rich.text import Span, Text
 from rmnotes.domain.money import money_text
 from rmnotes.i18n import N_, _, ngettext, tr
 from rmnotes.words import period_word, word
+from rmnotes.render import redact
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
@@ -37,7 +38,7 @@ def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> st
         return "?"
     if blank_zero and amount == 0:
         return ""
-    return money_text(amount / unit if unit != 1 else amount)
+    return redact.money(money_text(amount / unit if unit != 1 else amount))
 
 
 def n_clients(n: int) -> str:
@@ -139,7 +140,7 @@ def gap_lines(report: CoverageReport) -> Table:
     for row in report.rows:
         for i, gap in enumerate(row.gaps):
             name = Text(f"{row.name} {row.client}" if i == 0 else "")
-            table.add_row(name, gap.code, Text(tr(gap.message)))
+            table.add_row(name, gap.code, Text(redact.text(tr(gap.message))))
     return table
 
 
@@ -168,6 +169,7 @@ def coverage_json(report: CoverageReport) -> list[dict]:
     } for r in report.rows]
 
 
+@redact.for_a_file
 def coverage_xlsx(report: CoverageReport, title: str | None = None) -> bytes:
     """The coverage sheet as an .xlsx workbook: one row per client, gaps with their rules,
     sums as numbers (exact decimals written as numbers for Excel to add up)."""
@@ -314,7 +316,7 @@ def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Tex
     for r in rows:
         name = [(r.name, "bold" if r.top80 else None), (f" {r.client}", "dim")]
         mark = ("◀ 80%", "yellow") if r.rank == last_top else ""
-        body.append([str(r.rank), name, money_text(r.value), _pct(r.share), _pct(r.cumulative), mark])
+        body.append([str(r.rank), name, _money(r.value, blank_zero=False), _pct(r.share), _pct(r.cumulative), mark])
     by = _("{by} ({currency})").format(by=_(BY_HEADER[ranking.by]), currency=currency)
     return grid(["#", _("client"), by, _("share"), _("cumulative"), ""], body, "rlrrrl")
 
@@ -330,7 +332,7 @@ def rank_summary(ranking: Ranking, currency: str) -> str:
     text = ngettext("{n} of {clients} ({share}) brings {top} of {by} (total {total} {currency})",
                     "{n} of {clients} ({share}) bring {top} of {by} (total {total} {currency})", n)
     return text.format(n=n, clients=n_clients(m), share=f"{share:.0f}%", top="80%", by=by,
-                       total=money_text(ranking.total), currency=currency)
+                       total=_money(ranking.total, blank_zero=False), currency=currency)
 
 
 def potential_table(potential: Sequence[Potential], currency: str, today: date,
@@ -347,9 +349,9 @@ def potential_table(potential: Sequence[Potential], currency: str, today: date,
 def potential_reasons(p: Potential, today: date) -> list[str]:
     out = []
     if p.elsewhere is not None:
-        out.append(_("{amount} elsewhere").format(amount=money_text(p.elsewhere)))
+        out.append(_("{amount} elsewhere").format(amount=_money(p.elsewhere, blank_zero=False)))
     if p.dormant_assets is not None:
-        out.append(_("dormant with {amount} in assets").format(amount=money_text(p.dormant_assets)))
+        out.append(_("dormant with {amount} in assets").format(amount=_money(p.dormant_assets, blank_zero=False)))
     if p.silent_since is not None:
         days = (today - p.silent_since).days
         text = (_("never contacted, client since {date} ({days}d; cadence {cadence})") if p.never_contacted
@@ -422,7 +424,13 @@ def snippet(hit: Hit, window: int = WINDOW, cells: int | None = None) -> Text:
         while start > 0 and fits(start - 1, end):
             start -= 1
     lead = "…" if start else ""
-    text = Text(lead + raw[start:end] + ("…" if end < len(raw) else ""))
+    shown = lead + raw[start:end] + ("…" if end < len(raw) else "")
+    masked = redact.text(shown)
+    text = Text(masked)
+    if masked != shown:  # the matches are found again in what is left
+        for word in {raw[s:e] for s, e in hit.spans if s < e}:
+            text.highlight_words([word], MARK)
+        return text
     for s, e in hit.spans:
         s, e = max(s, start), min(e, end)
         if s < e:

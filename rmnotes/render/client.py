@@ -14,6 +14,7 @@ from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.model import Client
+from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 from rmnotes.vault import Document
 from rmnotes.words import word
@@ -50,7 +51,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     labels = {"mobile": _("mobile"), "phone": _("phone"), "email": _("email"), "address": _("address")}
     for key in ("mobile", "phone", "email", "address"):
         if profile.get(key) not in (None, ""):
-            facts.add_row(labels[key], str(profile[key]))
+            facts.add_row(labels[key], redact.contact(profile[key]))
     if client.birthday or client.lunar_day:
         facts.add_row(_("birthday"), _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
@@ -72,13 +73,15 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     if isinstance(totals, MissingRate):
         facts.add_row(_("holdings"), Text(tr(totals.args[0] if totals.args else totals), style="red"))
     elif client.assets:
+        def money(amount) -> str:
+            return redact.money(money_text(amount))
+
         facts.add_row(_("holdings"), ngettext(
             "{n} item; assets {assets} {currency}, at our bank {aum}, liabilities {liabilities}, net worth {net}",
             "{n} items; assets {assets} {currency}, at our bank {aum}, liabilities {liabilities}, net worth {net}",
             len(client.assets)).format(
-                n=len(client.assets), assets=money_text(totals.assets), currency=config.base_currency,
-                aum=money_text(totals.aum), liabilities=money_text(totals.liabilities),
-                net=money_text(totals.net_worth)))
+                n=len(client.assets), assets=money(totals.assets), currency=config.base_currency,
+                aum=money(totals.aum), liabilities=money(totals.liabilities), net=money(totals.net_worth)))
     if client.policies:
         kinds = sorted({p.kind for p in client.policies})
         facts.add_row(_("policies"), f"{len(client.policies)}: " + _(", ").join(tr(word(k)) for k in kinds))
@@ -98,13 +101,14 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         todo = Table(title=_("open follow-ups"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for f in open_items:
             overdue = f.date is not None and f.date < today
-            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""), f.text)
+            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""),
+                         redact.text(f.text))
         parts.append(todo)
 
     if client.entries:
         log = Table(title=_("last contacts"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
-            log.add_row(show_date(e.date, style), e.time or "", e.channel, e.text.split("\n")[0])
+            log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)
 
     if documents:

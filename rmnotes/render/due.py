@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from rmnotes.domain.due import Agenda, DueItem
 from rmnotes.i18n import N_, _, ngettext, tr
 from rmnotes.words import word
+from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 
 HEADERS = (N_("date"), N_("days"), N_("reason"), N_("client"), N_("detail"), N_("how"))
@@ -32,8 +33,8 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(show_date(i.date, style), days_text(i.days), tr(word(i.reason)), i.name, detail_text(i), tr(i.hint))
-             for i in agenda.items]
+    cells = [(show_date(i.date, style), days_text(i.days), tr(word(i.reason)), i.name, redact.text(detail_text(i)),
+              redact.text(tr(i.hint))) for i in agenda.items]
     headers = [_(h) for h in HEADERS]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(headers)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
@@ -143,7 +144,7 @@ def detail_text(item: DueItem) -> str:
     from rmnotes.domain.money import money_text
 
     places = 0 if item.amount == item.amount.to_integral_value() else 2
-    return f"{tr(item.detail)} {money_text(item.amount, places)} {item.currency}"
+    return f"{tr(item.detail)} {redact.money(money_text(item.amount, places))} {item.currency}"
 
 
 def days_text(days: int) -> str:
@@ -161,7 +162,7 @@ def agenda_rows(agenda: Agenda) -> list[dict]:
 
 def agenda_json(agenda: Agenda) -> str:
     """A JSON list, one object per line (fast for thousands of rows, easy to grep)."""
-    rows = agenda_rows(agenda)
+    rows = redact.json_value(agenda_rows(agenda))
     if not rows:
         return "[]"
     return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]"
@@ -174,6 +175,7 @@ def uid(item: DueItem) -> str:
     return hashlib.sha1(item.key.encode("utf-8")).hexdigest()[:24] + "@rmnotes"
 
 
+@redact.for_a_file
 def agenda_ics(agenda: Agenda) -> bytes:
     """One all-day event per row. An overdue row is placed on the as-of day (where a phone
     shows it) and says when it fell due; its UID still names its own due date."""
