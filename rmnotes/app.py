@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequenc
 import click
 
 from rmnotes.errors import DataError, GitError, RmnotesError
-from rmnotes.i18n import _
+from rmnotes.i18n import N_, _
 from rmnotes.vault import CACHE_DIR, Vault, atomic_create, atomic_write, atomic_write_many, find_root
 
 if TYPE_CHECKING:  # the index opens, git runs and client objects load only when a command needs them
@@ -86,8 +86,8 @@ class App:
         if ctx is not None:  # closed when the command ends: the index is sealed (see Index.close)
             ctx.find_root().call_on_close(index.close)
         if index.unsaved is not None:
-            print(f"warning: the index cannot be saved in {CACHE_DIR}/ ({index.unsaved}); every "
-                  f"command reads all client files until {CACHE_DIR} is a folder rmn can write",
+            print(_("warning: the index cannot be saved in {dir}/ ({why}); every command reads all "
+                    "client files until {dir} is a folder rmn can write").format(dir=CACHE_DIR, why=index.unsaved),
                   file=sys.stderr)
         return index
 
@@ -118,8 +118,8 @@ class App:
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
             first = parsed.errors[0] if parsed.errors else None
-            raise DataError(f"{first or rel}; fix it with 'rmn edit {client_id}' "
-                            "(rmn check lists every problem)")
+            raise DataError(_("{problem}; fix it with 'rmn edit {id}' (rmn check lists every problem)")
+                            .format(problem=first or rel, id=client_id))
         return parsed.client
 
     def commit_hand_edits(self, rel: str) -> gitops.CommitResult:
@@ -168,7 +168,7 @@ class App:
                 data = path.read_bytes()
             except FileNotFoundError:
                 if not create:
-                    raise DataError(f"{rel}: the file is gone; nothing was written") from None
+                    raise DataError(_("{file}: the file is gone; nothing was written").format(file=rel)) from None
                 data = None
             return data, transform(data)
 
@@ -317,19 +317,20 @@ class App:
         cannot be written is one clear error, never a traceback."""
         path = Path(target)
         if not path.parent.is_dir():
-            raise RmnotesError(f"{path}: the folder {path.parent} does not exist; create it or "
-                               "choose another place")
+            raise RmnotesError(_("{file}: the folder {folder} does not exist; create it or choose another "
+                                 "place").format(file=path, folder=path.parent))
         try:
             atomic_write(path, data, mode=0o600)
         except OSError as exc:
-            raise RmnotesError(f"{path}: cannot write ({exc.strerror}); choose another place") from None
+            raise RmnotesError(_("{file}: cannot write ({why}); choose another place")
+                               .format(file=path, why=exc.strerror)) from None
         return path
 
     def report_commit(self, result: gitops.CommitResult, what: Path | str) -> None:
         """A failed commit is visible but loses nothing: the file is already written."""
         if not result.ok:
-            print(f"warning: {what} was saved but not committed: {result.error}; "
-                  "commit it with git in the vault", file=sys.stderr)
+            print(_("warning: {file} was saved but not committed: {why}; commit it with git in the vault")
+                  .format(file=what, why=result.error), file=sys.stderr)
 
 
 def driver_registered_message() -> str:
@@ -353,24 +354,24 @@ def _unless_unsafe(change: gitops.Change, step: Callable[[], V]) -> V:
 
 def _refuse(unsafe: gitops.Unsafe | None) -> None:
     if unsafe is not None:
-        raise GitError(f"{unsafe}; nothing was written")
+        raise GitError(_("{state}; nothing was written").format(state=unsafe))
 
 
 def _refuse_link(path: Path, rel: str) -> None:
     """rmn never writes through a symbolic link: the write would replace the link with a
     file (or change a file outside the vault)."""
     if path.is_symlink():
-        raise DataError(f"{rel} is a symbolic link (to {os.readlink(path)}); rmn does not write "
-                        "through links: put the file itself in its place; nothing was written")
+        raise DataError(_("{file} is a symbolic link (to {target}); rmn does not write through links: put "
+                          "the file itself in its place; nothing was written").format(file=rel, target=os.readlink(path)))
 
 
 # what the file system said, and what to do about it
 _WRITE_ERRORS = {
-    errno.EROFS: ("the vault is on a read-only file system", "remount it writable or work in a writable copy"),
-    errno.EACCES: ("permission denied", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
-    errno.EPERM: ("not permitted", "make the vault's folders and files yours and writable (chmod -R u+w on the vault)"),
-    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
-    errno.EDQUOT: ("the disk quota is used up", "free some space and run the command again"),
+    errno.EROFS: (N_("the vault is on a read-only file system"), N_("remount it writable or work in a writable copy")),
+    errno.EACCES: (N_("permission denied"), N_("make the vault's folders and files yours and writable (chmod -R u+w on the vault)")),
+    errno.EPERM: (N_("not permitted"), N_("make the vault's folders and files yours and writable (chmod -R u+w on the vault)")),
+    errno.ENOSPC: (N_("the disk is full"), N_("free some space and run the command again")),
+    errno.EDQUOT: (N_("the disk quota is used up"), N_("free some space and run the command again")),
 }
 
 
@@ -379,8 +380,9 @@ def _or_error(rel: str, write: Callable[[], V]) -> V:
     try:
         return write()
     except OSError as exc:
-        why, then = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc), "check the vault folder and try again"))
-        raise RmnotesError(f"{rel}: cannot write ({why}); nothing was written: {then}") from None
+        why, then = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc), N_("check the vault folder and try again")))
+        raise RmnotesError(_("{file}: cannot write ({why}); nothing was written: {then}")
+                           .format(file=rel, why=_(why), then=_(then))) from None
 
 
 def _progress_bar(total: int):
@@ -392,7 +394,7 @@ def _progress_bar(total: int):
     from rich.console import Console
 
     progress = Progress(transient=True, console=Console(stderr=True))
-    task = progress.add_task("indexing client files", total=total)
+    task = progress.add_task(_("indexing client files"), total=total)
     progress.start()
 
     def tick(done: int, all_: int) -> None:

@@ -8,10 +8,10 @@ import sys
 
 import click
 
-from rmnotes import __version__
+from rmnotes import __version__, i18n
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
-from rmnotes.i18n import _
+from rmnotes.i18n import N_, _, ngettext
 
 # (command name, module under rmnotes.commands, function). One explicit list, in the
 # order `rmn --help` shows them: the working day first. A command's module is imported
@@ -46,6 +46,159 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("shell-init", "shell_init", "shell_init"),
 )
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}
+_LANGUAGE_KEY = "rmnotes.language"
+_VAULT_KEY = "rmnotes.vault"
+# module -> the language its help texts were read in (they are read when it is imported)
+_READ_IN: dict[str, str] = {}
+
+
+def speak(ctx: click.Context | None) -> str:
+    """Choose the interface language once per run, before any command module is imported:
+    ``language:`` in the vault's rmnotes.yaml, else the locale variables, else English.
+
+    The vault is looked for as the command will look for it (``--vault``, else
+    ``$RMNOTES_VAULT``, else the folders above); no vault, or settings that cannot be read,
+    leave the choice to the environment (the command itself reports a broken rmnotes.yaml).
+    The settings come from their cache, and the vault found is handed to the command."""
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and _LANGUAGE_KEY in root.meta:
+        return root.meta[_LANGUAGE_KEY]
+    wanted = None
+    if root is not None:
+        from rmnotes.vault import Vault, find_root
+
+        try:
+            vault = Vault(find_root(root.params.get("vault")))
+            wanted = vault.settings[0].language
+            root.meta[_VAULT_KEY] = vault
+        except (RmnotesError, OSError):
+            pass
+    language = i18n.use(wanted)
+    if root is not None:
+        root.meta[_LANGUAGE_KEY] = language
+    _speak_for_click()
+    return language
+
+
+def _read_in(module_name: str, language: str):
+    """The module, its help texts in ``language``: imported now, or, in a process that has
+    already read them in another language (the test suite runs several), imported again."""
+    module = importlib.import_module(module_name)
+    if _READ_IN.setdefault(module_name, language) != language:
+        if _READ_IN.get("rmnotes.options", language) != language:
+            _READ_IN["rmnotes.options"] = language
+            importlib.reload(sys.modules["rmnotes.options"])
+        module = importlib.reload(module)
+        _READ_IN[module_name] = language
+    _READ_IN.setdefault("rmnotes.options", language)
+    return module
+
+
+# click's own words that a user meets (help headings, usage errors), for the catalogs; click
+# asks for them by these very texts (see _speak_for_click)
+CLICK_WORDS = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing command."),
+    N_("No such command {name!r}."), N_("No such option {name!r}."), N_("Option {name!r} does not take a value."),
+    N_("default: {default}"), N_("Aborted!"), N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."), N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is a file."), N_("file"),
+    N_("directory"), N_("path"),
+)
+
+
+def _click_plurals() -> None:  # pragma: no cover - never called: click's plural words, for the catalogs
+    ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", 1)
+    ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", 1)
+    ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", 1)
+    ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", 1)
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _cells(text: str) -> int:
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+def _fill_words(text: str, width: int, first: str, rest: str) -> str:
+    """Latin words kept whole, Chinese characters broken anywhere."""
+    import re
+
+    out: list[str] = []
+    line, used, space = first, _cells(first), False
+    for token in re.findall(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.", text):
+        if token.isspace():
+            space = True
+            continue
+        gap = 1 if space and line.strip() else 0
+        closing = token in _NO_LINE_START  # ，。、） stay at the end of the line they close
+        if used + gap + _cells(token) > width and line.strip() and not closing:
+            out.append(line.rstrip())
+            line, used, gap = rest, _cells(rest), 0
+        line += " " * gap + token
+        used += gap + _cells(token)
+        space = False
+    out.append(line.rstrip())
+    return "\n".join(out)
+
+
+_NO_LINE_START = frozenset("，。、；：）」』！？》〉")
+
+
+def _join_lines(lines: list[str]) -> str:
+    """A paragraph's lines as one: a space between Latin words, none beside Chinese."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text and line and not (_wide(text[-1]) or _wide(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+              preserve_paragraphs: bool = False) -> str:
+    """click's ``wrap_text`` for help that holds Chinese: widths in screen cells (a Chinese
+    character is two), lines joined without spaces, Latin words never split. Text without
+    Chinese goes to click's own."""
+    if not any(_wide(ch) for ch in text):
+        return _CLICK_WRAP(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    if not preserve_paragraphs:
+        return _fill_words(_join_lines(text.splitlines()), width, initial_indent, subsequent_indent)
+    out: list[str] = []
+    for block in text.expandtabs().split("\n\n"):
+        lines = block.split("\n")
+        if not block.strip():
+            continue
+        indent = " " * (len(lines[0]) - len(lines[0].lstrip()))
+        if lines[0].strip() == "\b":
+            out.append("\n".join(initial_indent + indent + line for line in lines[1:]))
+        else:
+            out.append(_fill_words(_join_lines(lines), width, initial_indent + indent,
+                                   subsequent_indent + indent))
+    return "\n\n".join(out)
+
+
+_CLICK_WRAP = click.formatting.wrap_text
+
+
+def _speak_for_click() -> None:
+    """click's own words (Usage:, Options:, its usage errors) through the same catalogs:
+    each click module looked its gettext functions up by name when it was imported. Its
+    help wraps Chinese by screen cells (:func:`wrap_text`)."""
+    click.formatting.wrap_text = wrap_text
+    for module in list(sys.modules.values()):
+        if getattr(module, "__name__", "").startswith("click.") :
+            if getattr(module, "_", None) is not None and getattr(module, "_", None) is not _:
+                module._ = _
+            if getattr(module, "ngettext", None) is not None:
+                module.ngettext = i18n.ngettext
 
 
 class RmnGroup(click.Group):
@@ -59,49 +212,78 @@ class RmnGroup(click.Group):
         if name not in _BY_NAME:
             return None
         module, function = _BY_NAME[name]
-        command = getattr(importlib.import_module(f"rmnotes.commands.{module}"), function)
+        language = speak(ctx)
+        command = getattr(_read_in(f"rmnotes.commands.{module}", language), function)
         if command.name != name:  # pragma: no cover - a registration mistake
             raise RuntimeError(f"rmnotes.commands.{module}.{function} is named {command.name!r}, not {name!r}")
         return command
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        speak(ctx)
+        self.help = _(ROOT_HELP)
+        for param in self.params:
+            english = getattr(param, "english_help", None)
+            if english:
+                param.help = _(english)
+        help_option = self.get_help_option(ctx)  # made (by click, in its words) before the language was known
+        if help_option is not None:
+            help_option.help = _("Show this message and exit.")
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: click.Context):
         try:
+            speak(ctx)
             return super().invoke(ctx)
         except RmnotesError as exc:
             app = ctx.find_object(App)
             if app is not None and app.debug:
                 raise
-            click.echo(f"rmn: error: {exc}", err=True)
+            message = exc.args[0] if len(exc.args) == 1 else exc  # a Msg: English for --json, translated here
+            click.echo(_("rmn: error: {message}").format(message=i18n.tr(message)), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `rmn list | head`
             sys.stderr.close()
             ctx.exit(0)
 
 
-@click.group(cls=RmnGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None,
-              help="The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
-                   "holding rmnotes.yaml).")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--redact", is_flag=True, envvar="RMNOTES_REDACT",
-              help=_("A screen safe to share: mask phone numbers, emails, addresses, ID numbers "
-                     "and amounts in what is printed (also RMNOTES_REDACT=1). Files written "
-                     "(review PDFs, exports) are not masked; --json is refused unless "
-                     "--redact-json is given."))
-@click.option("--redact-json", is_flag=True,
-              help=_("Mask the same things in --json answers too (implies --redact)."))
-@click.version_option(__version__, "-V", "--version", prog_name="rmnotes")
+ROOT_HELP = N_("""rmnotes: your client book as a private git vault of Markdown files.
+
+Each client is one file in clients/; edit them in any editor. rmn answers the
+questions of the working day and commits every change to the vault's git history.""")
+
+
+class _Option(click.Option):
+    """An option of the root group, whose help is read (in the run's language) only when
+    help is shown: the root group exists before the language is chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.english_help = self.help
+
+
+@click.group(cls=RmnGroup, help=ROOT_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "--vault", "vault", metavar="PATH", envvar=None, cls=_Option, is_eager=True,
+              help=N_("The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
+                      "holding rmnotes.yaml)."))
+@click.option("--debug", is_flag=True, cls=_Option, help=N_("Show tracebacks for errors."))
+@click.option("--redact", is_flag=True, envvar="RMNOTES_REDACT", cls=_Option,
+              help=N_("A screen safe to share: mask phone numbers, emails, addresses, ID numbers "
+                      "and amounts in what is printed (also RMNOTES_REDACT=1). Files written "
+                      "(review PDFs, exports) are not masked; --json is refused unless "
+                      "--redact-json is given."))
+@click.option("--redact-json", is_flag=True, cls=_Option,
+              help=N_("Mask the same things in --json answers too (implies --redact)."))
+@click.version_option(__version__, "-V", "--version", prog_name="rmnotes", cls=_Option,
+                      help=N_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, vault: str | None, debug: bool, redact: bool, redact_json: bool) -> None:
-    """rmnotes: your client book as a private git vault of Markdown files.
-
-    Each client is one file in clients/; edit them in any editor. rmn answers the
-    questions of the working day and commits every change to the vault's git history.
-    """
     from rmnotes.render import redact as masking
 
-    ctx.obj = App(vault_option=vault, debug=debug, redact=redact or redact_json,
-                  redact_json=redact_json)
+    app = App(vault_option=vault, debug=debug, redact=redact or redact_json, redact_json=redact_json)
+    found = ctx.meta.get(_VAULT_KEY)
+    if found is not None:  # the vault the language was read from: its settings already read
+        app.__dict__["vault"] = found
+    ctx.obj = app
     masking.use(screen=redact or redact_json, json=redact_json)
 
 

@@ -26,6 +26,7 @@ class Config:
     lookahead_days: int = 14
     kyc_valid: Period = Period(1, "y")
     coverage: Mapping[str, Any] = field(default_factory=dict)
+    language: str | None = None  # zh_TW, zh_HK, zh_CN or en; None: the locale variables'
     date_style: str = "iso"  # iso | roc: how human output shows dates (files keep ISO)
 
     def rate(self, currency: str | None) -> Decimal | None:

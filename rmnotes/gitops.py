@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from rmnotes.errors import GitError
-from rmnotes.i18n import _
+from rmnotes.i18n import N_, _
 
 VAULT_PATHS = ("clients", "rmnotes.yaml", ".gitignore", ".gitattributes")
 FALLBACK_EMAIL = "rmnotes@localhost"
@@ -69,7 +69,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-_NO_GIT = "git is not installed; install it (e.g. 'apt-get install git') and try again"
+_NO_GIT = N_("git is not installed; install it (e.g. 'apt-get install git') and try again")
 
 
 def _argv(args: Sequence[str]) -> list[str]:
@@ -77,7 +77,8 @@ def _argv(args: Sequence[str]) -> list[str]:
 
 
 def _failed(root: Path, args: Sequence[str], proc: subprocess.CompletedProcess) -> GitError:
-    return GitError(f"git {args[0]} failed in {root}: {proc.stderr.strip() or proc.stdout.strip()}")
+    return GitError(_("git {command} failed in {root}: {output}").format(
+        command=args[0], root=root, output=proc.stderr.strip() or proc.stdout.strip()))
 
 
 def run(root: Path, *args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -85,7 +86,7 @@ def run(root: Path, *args: str, check: bool = True, stdin: str | None = None) ->
         proc = subprocess.run(_argv(args), cwd=root, env=_env(), input=stdin, capture_output=True,
                               text=True, encoding="utf-8")
     except FileNotFoundError:
-        raise GitError(_NO_GIT) from None
+        raise GitError(_(_NO_GIT)) from None
     if check and proc.returncode != 0:
         raise _failed(root, args, proc)
     return proc
@@ -250,7 +251,6 @@ class Unsafe:
 # (`git rev-parse --git-path`: a linked worktree keeps them in a folder of its own).
 _MARKERS = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD", "sequencer",
             "MERGE_HEAD", "BISECT_LOG")
-_REPO = "the vault's git repository"
 SYNC_MERGE = "sync: merge "  # how `rmn sync` begins the message of its merges
 
 
@@ -259,46 +259,60 @@ def unsafe_state(root: Path, status: Status, paths: Mapping[str, Path]) -> Unsaf
     gave for :data:`_GIT_PATHS`; None when a tool may write and commit."""
     found = {name: paths[name] for name in _MARKERS if name in paths and os.path.lexists(paths[name])}
     files = _listed(status.unmerged)
-    conflicts = f" (conflicts in {files})" if files else ""
 
     def operation(state: str, what: str, command: str) -> Unsafe:
-        finish = "resolve them, 'git add' them and run" if files else "finish it with"
-        return Unsafe(state, f"{_REPO} is in the middle of {what}{conflicts}: {finish} "
-                             f"'{command} --continue', or undo it with '{command} --abort'")
+        if files:
+            text = _("the vault's git repository is in the middle of {what} (conflicts in {files}): resolve "
+                     "them, 'git add' them and run '{command} --continue', or undo it with '{command} --abort'")
+        else:
+            text = _("the vault's git repository is in the middle of {what}: finish it with "
+                     "'{command} --continue', or undo it with '{command} --abort'")
+        return Unsafe(state, text.format(what=what, files=files, command=command))
 
     if "rebase-merge" in found or "rebase-apply" in found:
         folder = found.get("rebase-merge") or found["rebase-apply"]
         if (folder / "applying").exists():
             return operation("am", "'git am'", "git am")
         branch = _read(folder / "head-name").removeprefix("refs/heads/")
-        of = f" of {branch}" if branch and branch != "detached HEAD" else ""
-        return operation("rebase", f"a rebase{of}", "git rebase")
+        what = (_("a rebase of {branch}").format(branch=branch) if branch and branch != "detached HEAD"
+                else _("a rebase"))
+        return operation("rebase", what, "git rebase")
     if "CHERRY_PICK_HEAD" in found:
-        return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
+        return operation("cherry-pick", _("a cherry-pick"), "git cherry-pick")
     if "REVERT_HEAD" in found:
-        return operation("revert", "a revert", "git revert")
+        return operation("revert", _("a revert"), "git revert")
     if "sequencer" in found:  # a series of picks or reverts, stopped between two of them
         if _read(found["sequencer"] / "todo").startswith("revert"):
-            return operation("revert", "a revert", "git revert")
-        return operation("cherry-pick", "a cherry-pick", "git cherry-pick")
+            return operation("revert", _("a revert"), "git revert")
+        return operation("cherry-pick", _("a cherry-pick"), "git cherry-pick")
     if "MERGE_HEAD" in found:
         if _read(paths["MERGE_MSG"]).startswith(SYNC_MERGE) if "MERGE_MSG" in paths else False:
-            return Unsafe("merge", _("the vault is in the middle of a sync{conflicts}: edit the files and "
-                                     "run 'rmn sync --continue', or keep one side of a client's conflicts "
-                                     "with 'rmn sync --ours CLIENT' or '--theirs CLIENT'; undo the sync with "
-                                     "'git merge --abort'").format(conflicts=conflicts))
-        return operation("merge", "a merge", "git merge")
+            text = (_("the vault is in the middle of a sync (conflicts in {files}): edit the files and "
+                      "run 'rmn sync --continue', or keep one side of a client's conflicts "
+                      "with 'rmn sync --ours CLIENT' or '--theirs CLIENT'; undo the sync with "
+                      "'git merge --abort'") if files else
+                    _("the vault is in the middle of a sync: edit the files and "
+                      "run 'rmn sync --continue', or keep one side of a client's conflicts "
+                      "with 'rmn sync --ours CLIENT' or '--theirs CLIENT'; undo the sync with "
+                      "'git merge --abort'"))
+            return Unsafe("merge", text.format(files=files))
+        return operation("merge", _("a merge"), "git merge")
     if "BISECT_LOG" in found:
-        return Unsafe("bisect", f"{_REPO} is in the middle of a bisect: end it with 'git bisect reset'")
+        return Unsafe("bisect", _("the vault's git repository is in the middle of a bisect: end it with "
+                                  "'git bisect reset'"))
     if files:
-        return Unsafe("unmerged", f"{_REPO} has unmerged files ({files}): resolve the conflicts "
-                                  "and mark them resolved with 'git add'")
+        return Unsafe("unmerged", _("the vault's git repository has unmerged files ({files}): resolve the "
+                                    "conflicts and mark them resolved with 'git add'").format(files=files))
     if status.detached:
         at = run(root, "rev-parse", "--short", "HEAD", check=False).stdout.strip()
         branch = _branch_to_return_to(root)
-        back = f"'git switch {branch}'" if branch else "'git switch BRANCH' ('git branch' lists them)"
-        return Unsafe("detached", f"HEAD is detached in {_REPO}{f' (at {at})' if at else ''}, so a "
-                                  f"commit would be on no branch: go back to one with {back}")
+        back = (f"'git switch {branch}'" if branch
+                else _("'git switch BRANCH' ('git branch' lists them)"))
+        text = (_("HEAD is detached in the vault's git repository (at {at}), so a commit would be on no "
+                  "branch: go back to one with {back}") if at else
+                _("HEAD is detached in the vault's git repository, so a commit would be on no branch: go "
+                  "back to one with {back}"))
+        return Unsafe("detached", text.format(at=at, back=back))
     return None
 
 
@@ -309,7 +323,8 @@ def repo_state(root: Path) -> Unsafe | None:
 
 
 def _listed(paths: Sequence[str], most: int = 3) -> str:
-    return ", ".join(paths[:most]) + (f" and {len(paths) - most} more" if len(paths) > most else "")
+    more = len(paths) - most
+    return ", ".join(paths[:most]) + (_(" and {n} more").format(n=more) if more > 0 else "")
 
 
 def _read(path: Path) -> str:
@@ -346,7 +361,7 @@ def _start(root: Path, args: Sequence[str]) -> subprocess.Popen:
         return subprocess.Popen(_argv(args), cwd=root, env=_env(), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
     except FileNotFoundError:
-        raise GitError(_NO_GIT) from None
+        raise GitError(_(_NO_GIT)) from None
 
 
 def _finish(root: Path, args: Sequence[str], proc: subprocess.Popen) -> str:

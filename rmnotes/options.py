@@ -9,6 +9,7 @@ from datetime import date
 import click
 
 from rmnotes.app import App
+from rmnotes.i18n import _
 
 # a client id as file stems are made (rmnotes.names.slug), short enough to be a file name
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
@@ -82,12 +83,13 @@ class ChannelType(click.ParamType):
 
     def convert(self, value, param, ctx):
         from rmnotes.domain.logbook import channel_letter
-        from rmnotes.model import CHANNELS
+        from rmnotes.words import CHANNEL_WORDS
 
         letter = channel_letter(value)
         if letter is None:
-            listed = "; ".join(f"{k} {v}" for k, v in CHANNELS.items())
-            self.fail(f"unknown channel '{value}'; CH is one of: {listed}", param, ctx)
+            listed = _("; ").join(f"{k} {_(v)}" for k, v in CHANNEL_WORDS.items())
+            self.fail(_("unknown channel '{value}'; CH is one of: {listed}").format(value=value, listed=listed),
+                      param, ctx)
         return letter
 
 
@@ -116,16 +118,16 @@ def _json_unless_unmasked(ctx: click.Context, param: click.Parameter, value: boo
 
 
 json_option = click.option("--json", "as_json", is_flag=True, callback=_json_unless_unmasked,
-                           help="Print JSON instead of a table.")
+                           help=_("Print JSON instead of a table."))
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
-    help="Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
-         "for reproducible runs.",
+    help=_("Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
+           "for reproducible runs."),
 )
-tier_option = click.option("--tier", multiple=True, help="Only clients of this tier (repeatable).")
-tag_option = click.option("--tag", multiple=True, help="Only clients with this tag (repeatable).")
+tier_option = click.option("--tier", multiple=True, help=_("Only clients of this tier (repeatable)."))
+tag_option = click.option("--tag", multiple=True, help=_("Only clients with this tag (repeatable)."))
 status_option = click.option(
-    "--status", multiple=True, help="Only clients of this status: active, prospect, dormant, closed."
+    "--status", multiple=True, help=_("Only clients of this status: active, prospect, dormant, closed.")
 )
 
 
@@ -158,15 +160,15 @@ def segment_options(func):
     options = [
         tier_option, tag_option, status_option,
         click.option("--risk", type=Parsed("range", "parse_range"), metavar="RANGE",
-                     help="Risk profile (1-5) in this range: 3..5, 4, ..2."),
+                     help=_("Risk profile (1-5) in this range: 3..5, 4, ..2.")),
         click.option("--holds", multiple=True, type=Parsed("type", "parse_asset_type"), metavar="TYPE",
-                     help="Holds an asset of this type: fund, stock, bond, deposit, ... "
-                          "(repeatable: all of them)."),
-        click.option("--has-children", is_flag=True, help="Has a child listed under family."),
+                     help=_("Holds an asset of this type: fund, stock, bond, deposit, ... "
+                            "(repeatable: all of them).")),
+        click.option("--has-children", is_flag=True, help=_("Has a child listed under family.")),
         click.option("--no-contact-since", "no_contact", metavar="PERIOD|DATE",
-                     help="No contact (T/E/M/S) within this period (90d, 6w, 3m) or since this date."),
+                     help=_("No contact (T/E/M/S) within this period (90d, 6w, 3m) or since this date.")),
         click.option("--aum", type=Parsed("condition", "parse_condition"), metavar="COND",
-                     help="Assets at this bank, base currency: '>=1000000', '<500k', '1m..5m', '>=300萬'."),
+                     help=_("Assets at this bank, base currency: '>=1000000', '<500k', '1m..5m', '>=300萬'.")),
     ]
     for option in reversed(options):
         func = option(func)

@@ -12,11 +12,12 @@ import stat
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple
 
 import rmnotes
 from rmnotes.config import Config
 from rmnotes.errors import DataError, RmnotesError, VaultNotFound
+from rmnotes.i18n import N_, _
 from rmnotes.periods import Period
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.json"
-CONFIG_CACHE_VERSION = 3  # bump when the layout below or the rules of parse_config change
+CONFIG_CACHE_VERSION = 4  # bump when the layout below or the rules of parse_config change
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"
@@ -45,22 +46,22 @@ def find_root(explicit: str | os.PathLike | None = None, cwd: Path | None = None
     if explicit:
         root = Path(explicit).expanduser()
         if not (root / CONFIG_FILE).is_file():
-            raise VaultNotFound(f"{root}: no {CONFIG_FILE} here; create a vault with 'rmn init {root}'")
+            raise VaultNotFound(_("{root}: no {file} here; create a vault with 'rmn init {root}'").format(
+                root=root, file=CONFIG_FILE))
         return root.resolve()
     env = os.environ.get(ENV_VAR)
     if env:
         root = Path(env).expanduser()
         if not (root / CONFIG_FILE).is_file():
-            raise VaultNotFound(f"${ENV_VAR}={env}: no {CONFIG_FILE} there; fix the variable or run 'rmn init {env}'")
+            raise VaultNotFound(_("${var}={value}: no {file} there; fix the variable or run 'rmn init {value}'")
+                                .format(var=ENV_VAR, value=env, file=CONFIG_FILE))
         return root.resolve()
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise VaultNotFound(
-        f"no vault here: no {CONFIG_FILE} in {here} or above; "
-        f"use --vault PATH, set ${ENV_VAR}, or create one with 'rmn init'"
-    )
+    raise VaultNotFound(_("no vault here: no {file} in {here} or above; use --vault PATH, set ${var}, or create "
+                          "one with 'rmn init'").format(file=CONFIG_FILE, here=here, var=ENV_VAR))
 
 
 class FileStamp(NamedTuple):
@@ -148,8 +149,8 @@ class Vault:
         config, issues = self._config
         for issue in issues:
             if issue.is_error:
-                raise DataError(f"{issue}; fix {CONFIG_FILE}, then run the command again "
-                                "(rmn check lists every problem)")
+                raise DataError(_("{problem}; fix {file}, then run the command again (rmn check lists every "
+                                  "problem)").format(problem=issue, file=CONFIG_FILE))
         return config
 
     @property
@@ -212,7 +213,7 @@ class Vault:
         with open(self.root / rel, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise DataError(f"{rel}: {_too_big()}")
+            raise DataError(f"{rel}: {_too_big(_)}")
         return decode(data, rel)
 
     @contextlib.contextmanager
@@ -248,7 +249,7 @@ class Vault:
 # coverage holds anything else (a date, say) are not cached.
 
 _CONFIG_FIELDS = ("owner", "base_currency", "fx", "tiers", "default_tier", "region",
-                  "lookahead_days", "kyc_valid", "coverage", "date_style")
+                  "lookahead_days", "kyc_valid", "coverage", "language", "date_style")
 _CACHE_KEYS = {"version", "rmnotes", "stamp", "config", "issues"}
 _SEVERITIES = ("error", "warning")
 
@@ -275,6 +276,7 @@ def settings_to_json(stamp: list[int], config: Config, issues: tuple[Issue, ...]
                 "lookahead_days": config.lookahead_days,
                 "kyc_valid": str(config.kyc_valid),
                 "coverage": _value_to_json(config.coverage),
+                "language": config.language,
                 "date_style": config.date_style,
             },
             "issues": [[i.path, i.line, i.message, i.severity] for i in issues],
@@ -307,6 +309,7 @@ def settings_from_json(raw: bytes, stamp: list[int]) -> tuple[Config, tuple[Issu
             lookahead_days=_whole(config["lookahead_days"]),
             kyc_valid=_period(config["kyc_valid"]),
             coverage=_object(_value_from_json(config["coverage"])),
+            language=_language(config["language"]),
             date_style=_text(config["date_style"]),
         ), _issues(issues)
     except (_Malformed, ValueError, RecursionError):  # not JSON, or nested past all reason
@@ -320,6 +323,13 @@ def _expect(condition: bool) -> None:
 
 def _text(value: Any, optional: bool = False) -> Any:
     _expect(type(value) is str or (optional and value is None))
+    return value
+
+
+def _language(value: Any) -> str | None:
+    from rmnotes.i18n import LANGUAGES
+
+    _expect(value is None or value in LANGUAGES)
     return value
 
 
@@ -390,18 +400,22 @@ def _value_from_json(value: Any) -> Any:
     return {k: _value_from_json(v) for k, v in _object(inner).items()}
 
 
-def _too_big() -> str:
-    return (f"the file is over {MAX_FILE_BYTES // (1024 * 1024)} MB, the most rmnotes reads of one "
-            "file; split it or move old material out of the vault")
+_TOO_BIG = N_("the file is over {mb} MB, the most rmnotes reads of one file; split it or move old material "
+              "out of the vault")
+
+
+def _too_big(translate: Callable[[str], str] = str) -> str:
+    """The problem of a file over the limit: English for a file's issues (the ``file:line:``
+    form), ``translate=_`` for a message."""
+    return translate(_TOO_BIG).format(mb=MAX_FILE_BYTES // (1024 * 1024))
 
 
 def decode(data: bytes, rel: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{rel}: byte {exc.start} is not UTF-8; save the file as UTF-8 and try again"
-        ) from None
+        raise DataError(_("{file}: byte {at} is not UTF-8; save the file as UTF-8 and try again").format(
+            file=rel, at=exc.start)) from None
 
 
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:

@@ -37,3 +37,6 @@ fi
 # mode transitional: should a future one refuse it, the default editable mode still works.
 "$VENV/bin/python" -m pip install -q -e '.[test]' --config-settings editable_mode=compat 2>/dev/null \
     || "$VENV/bin/python" -m pip install -q -e '.[test]'
+# The interface language's catalogs: rmnotes/locale/*/LC_MESSAGES/rmnotes.po -> .mo (not
+# kept in git; without them rmn speaks English). Babel comes with the test extra.
+PYTHON="$VENV/bin/python" scripts/catalogs.sh compile

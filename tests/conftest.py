@@ -14,6 +14,28 @@ from rmnotes.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample-vault"
+LOCALE = REPO / "rmnotes" / "locale"
+
+
+def compile_catalogs() -> None:
+    """Each language's .mo made from its .po when missing or older (scripts/setup.sh
+    compiles them at install; this keeps the tests honest after a .po is edited)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in LOCALE.glob("*/LC_MESSAGES/rmnotes.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as f:
+            write_mo(f, catalog)
+        tmp.replace(mo)
+
+
+compile_catalogs()
 
 CONFIG = textwrap.dedent("""\
     owner: 陳經理
@@ -94,11 +116,20 @@ def bare_vault(tmp_path) -> Path:
     return root
 
 
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    """A committed copy of sample-vault/ (never the original)."""
-    root = tmp_path / "sample"
+def copy_sample(root: Path, language: str = "en") -> Path:
+    """A committed copy of sample-vault/ at ``root`` speaking ``language`` (the sample book
+    speaks zh_TW; the tests that read English output ask for ``en``)."""
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git"))
+    settings = root / "rmnotes.yaml"
+    text = settings.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("language:")]
+    settings.write_text("\n".join(lines) + f"\nlanguage: {language}\n", encoding="utf-8")
     result = run(["init", str(root)])
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    """A committed copy of sample-vault/ (never the original), in English."""
+    return copy_sample(tmp_path / "sample")

@@ -69,7 +69,7 @@ def test_init_adopts_existing_files(tmp_path):
     write_client(root, "wang-wei", WANG)
     result = run(["init", str(root)])
     assert result.exit_code == 0
-    assert "adopted 1 client files" in result.stderr
+    assert "adopted 1 client file in" in result.stderr
     assert git(root, "ls-files").split() == [".gitattributes", ".gitignore", "clients/wang-wei.md", "rmnotes.yaml"]
     assert messages(root) == ["init: adopt vault of 陳經理 (1 client files)"]
     assert stat.S_IMODE((root / "clients" / "wang-wei.md").stat().st_mode) == 0o600

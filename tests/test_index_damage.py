@@ -29,6 +29,9 @@ def book(tmp_path) -> Path:
     """A copy of the sample vault's files, without git: these commands only read."""
     root = tmp_path / "book"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git"))
+    settings = root / "rmnotes.yaml"  # the sample speaks zh_TW; these tests read English warnings
+    settings.write_text(settings.read_text(encoding="utf-8").replace("language: zh_TW", "language: en"),
+                        encoding="utf-8")
     return root
 
 

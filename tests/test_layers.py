@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "rmnotes"
 STDLIB = set(sys.stdlib_module_names)
 
-BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model", "rmnotes.i18n"}
+BASE = {"rmnotes.errors", "rmnotes.periods", "rmnotes.config", "rmnotes.model", "rmnotes.i18n", "rmnotes.words"}
 PARSE = BASE | {"rmnotes.parse"}
 VAULT = PARSE | {"rmnotes.vault", "rmnotes.textedit", "rmnotes.fmedit", "rmnotes.names", "rmnotes.facts",
                  "rmnotes.sheets"}
@@ -27,6 +27,7 @@ RENDER = DOMAIN | {"rmnotes.render"}
 RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.errors": (set(), set()),
     "rmnotes.i18n": (set(), set()),
+    "rmnotes.words": ({"rmnotes.i18n"}, set()),
     "rmnotes.periods": (set(), set()),
     "rmnotes.config": (BASE, set()),
     "rmnotes.model": (BASE, set()),

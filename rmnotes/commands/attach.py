@@ -14,16 +14,14 @@ from rmnotes.options import client_argument, pass_app
 LARGE = 50 * 1024 * 1024  # bytes: above this, a file is worth a word about git LFS
 
 
-@click.command(name="attach")
+@click.command(name="attach", help=_("""Copy FILE... into CLIENT's folder clients/<id>/ (owner-only) and commit them, all in
+one commit. A file of the same name already there is an error (nothing is written):
+rename the new one first. `rmn show` and `rmn brief` list the folder, newest first."""))
 @client_argument()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
 @pass_app
 def client_attach(app: App, client: str, files: tuple[Path, ...]) -> None:
-    """Copy FILE... into CLIENT's folder clients/<id>/ (owner-only) and commit them, all in
-    one commit. A file of the same name already there is an error (nothing is written):
-    rename the new one first. `rmn show` and `rmn brief` list the folder, newest first.
-    """
     c = app.load(client)
     folder = app.vault.rel(app.vault.documents_dir(c.id))
     names: dict[str, Path] = {}

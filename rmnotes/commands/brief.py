@@ -11,7 +11,12 @@ from rmnotes.options import as_of_option, client_argument, json_option, pass_app
 MAX_DAYS = 3660
 
 
-@click.command(name="brief")
+@click.command(name="brief", help=_("""A brief on CLIENT before a call: who they are and how to reach them now; what is
+coming (birthdays of the family too, maturities and premiums with amounts, KYC,
+promises); where they stand (totals, change since the last review, holdings above the
+risk profile, protection gaps); what was said; what to talk about; their documents.
+
+Only the client's own file is read: never a linked family member's."""))
 @client_argument()
 @as_of_option
 @click.option("--days", type=click.IntRange(min=0, max=MAX_DAYS), default=30, show_default=True,
@@ -19,13 +24,6 @@ MAX_DAYS = 3660
 @json_option
 @pass_app
 def client_brief(app: App, client: str, as_of, days: int, as_json: bool) -> None:
-    """A brief on CLIENT before a call: who they are and how to reach them now; what is
-    coming (birthdays of the family too, maturities and premiums with amounts, KYC,
-    promises); where they stand (totals, change since the last review, holdings above the
-    risk profile, protection gaps); what was said; what to talk about; their documents.
-
-    Only the client's own file is read: never a linked family member's.
-    """
     from rmnotes.domain.brief import build_brief
     from rmnotes.domain.calendar_cache import CACHE_FILE, CalendarCache
 

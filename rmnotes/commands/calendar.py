@@ -9,36 +9,35 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import DATE, as_of_option, json_option, pass_app, tag_option, tier_option
+from rmnotes.i18n import _, ngettext
 
 
-@click.command(name="calendar")
-@click.option("--month", metavar="YYYY-MM", help="The month to show (default: this month).")
-@click.option("--from", "since", type=DATE, metavar="DATE", help="First day of the range (alone: to the end of its month).")
-@click.option("--to", "until", type=DATE, metavar="DATE", help="Last day of the range (alone: from the start of its month).")
+@click.command(name="calendar", help=_("""The contact calendar: a row per client contacted in the range, a column per day,
+and in each cell the channel letters of that day's contacts (T E M S; notes N are
+not contacts). --all adds a row for every active client in the filter that nobody
+contacted; it is on when --tier is given (--contacted-only turns it off).
+
+In the terminal the month is split into as many pages of days as the width needs.
+--xlsx FILE writes a workbook with the same grid, the entries' text as cell
+comments, names and dates frozen, weekends shaded and each client's last contact
+(the latest in the book, which may fall after the range)."""))
+@click.option("--month", metavar="YYYY-MM", help=_("The month to show (default: this month)."))
+@click.option("--from", "since", type=DATE, metavar="DATE", help=_("First day of the range (alone: to the end of its month)."))
+@click.option("--to", "until", type=DATE, metavar="DATE", help=_("Last day of the range (alone: from the start of its month)."))
 @tier_option
 @tag_option
 @click.option("--all/--contacted-only", "every", default=None,
-              help="A row for every active client in the filter, also those nobody contacted "
-                   "in the range (default: on with --tier, else off).")
+              help=_("A row for every active client in the filter, also those nobody contacted "
+                   "in the range (default: on with --tier, else off)."))
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write an Excel workbook instead of printing the table (FILE is relative "
-                   "to the current directory).")
+              help=_("Write an Excel workbook instead of printing the table (FILE is relative "
+                   "to the current directory)."))
 @json_option
 @as_of_option
 @pass_app
 def contact_calendar(app: App, month: str | None, since: date | None, until: date | None,
                      tier: tuple[str, ...], tag: tuple[str, ...], every: bool | None,
                      xlsx: Path | None, as_json: bool, as_of: date | None) -> None:
-    """The contact calendar: a row per client contacted in the range, a column per day,
-    and in each cell the channel letters of that day's contacts (T E M S; notes N are
-    not contacts). --all adds a row for every active client in the filter that nobody
-    contacted; it is on when --tier is given (--contacted-only turns it off).
-
-    In the terminal the month is split into as many pages of days as the width needs.
-    --xlsx FILE writes a workbook with the same grid, the entries' text as cell
-    comments, names and dates frozen, weekends shaded and each client's last contact
-    (the latest in the book, which may fall after the range).
-    """
     from rmnotes.domain.calendar import contact_grid, date_range
 
     today = as_of or app.today()
@@ -54,17 +53,18 @@ def contact_calendar(app: App, month: str | None, since: date | None, until: dat
              "days": {d.isoformat(): c.letters for d, c in r.cells.items()}}
             for r in grid.rows]}))
         return
-    span = f"{start} to {end}"
     if xlsx is not None:
         from rmnotes.render.calendar import calendar_xlsx
 
         app.write_export(xlsx, calendar_xlsx(grid, app.vault.config.owner))
-        counted = (f"{len(grid.rows)} clients contacted" if grid.contacted == len(grid.rows)
-                   else f"{len(grid.rows)} clients, {grid.contacted} contacted")
-        click.echo(f"wrote {xlsx}: {counted}, {span}", err=True)
+        n = len(grid.rows)
+        counted = (ngettext("{n} client contacted", "{n} clients contacted", n) if grid.contacted == n
+                   else ngettext("{n} client, {contacted} contacted", "{n} clients, {contacted} contacted", n))
+        click.echo(_("wrote {file}: {counted}, {start} to {end}").format(
+            file=xlsx, counted=counted.format(n=n, contacted=grid.contacted), start=start, end=end), err=True)
         return
     if not grid.rows:
-        click.echo(f"no contacts from {start} to {end}", err=True)
+        click.echo(_("no contacts from {start} to {end}").format(start=start, end=end), err=True)
         return
     from rmnotes.render.calendar import calendar_tables
     from rmnotes.render.console import out

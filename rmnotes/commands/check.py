@@ -6,28 +6,28 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import json_option, pass_app
+from rmnotes.i18n import _
 
 
-@click.command(name="check")
+@click.command(name="check", help=_("""Report every problem as FILE:LINE: MESSAGE; exit 1 if any is an error.
+
+A clean vault prints nothing. Warnings (probable typos, a section after '## Log', a
+client file that is a symbolic link or that others may read) are printed but do not
+fail the check."""))
 @json_option
 @click.option("--fix-modes", is_flag=True,
-              help="First make the vault owner-only: 0600 files, 0700 folders (.git aside); "
-                   "each change is listed on stderr.")
+              help=_("First make the vault owner-only: 0600 files, 0700 folders (.git aside); "
+                   "each change is listed on stderr."))
 @pass_app
 def vault_check(app: App, as_json: bool, fix_modes: bool) -> None:
-    """Report every problem as FILE:LINE: MESSAGE; exit 1 if any is an error.
-
-    A clean vault prints nothing. Warnings (probable typos, a section after '## Log', a
-    client file that is a symbolic link or that others may read) are printed but do not
-    fail the check.
-    """
     from rmnotes.domain.check import check_vault
 
     if fix_modes:
         from rmnotes.vault import ensure_private
 
         for change in ensure_private(app.vault.root):
-            click.echo(f"{change.rel}: mode {change.old:04o} -> {change.new:04o}", err=True)
+            click.echo(_("{file}: mode {old} -> {new}").format(file=change.rel, old=f"{change.old:04o}",
+                                                                new=f"{change.new:04o}"), err=True)
 
     issues = check_vault(app.vault)
     if as_json:

@@ -5,20 +5,19 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
+from rmnotes.i18n import _
 from rmnotes.options import client_argument, pass_app
 
 
-@click.command(name="done")
+@click.command(name="done", help=_("""Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
+
+N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
+text. With neither, the one open follow-up is ticked. When several match, nothing is
+changed and they are listed with their numbers."""))
 @client_argument()
 @click.argument("what", metavar="[TEXT|N]", nargs=-1)
 @pass_app
 def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
-    """Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
-
-    N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
-    text. With neither, the one open follow-up is ticked. When several match, nothing is
-    changed and they are listed with their numbers.
-    """
     from rmnotes.domain import logbook
     from rmnotes.errors import DataError
 
@@ -30,8 +29,9 @@ def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
     def transform(data: bytes | None) -> logbook.Ticked:
         ticked = logbook.tick_followup(data, rel, query)
         if (ticked.followup.date, ticked.followup.text) != (chosen.date, chosen.text):
-            raise DataError(f"{rel} changed while ticking; run the command again")
+            raise DataError(_("{file} changed while ticking; run the command again").format(file=rel))
         return ticked
 
     ticked = app.change_file(rel, transform, logbook.done_message(current, chosen)).value
-    click.echo(f"done: {current.name} ({client}) {logbook.followup_label(ticked.followup)}", err=True)
+    click.echo(_("done: {name} ({id}) {label}").format(name=current.name, id=client,
+                                                       label=logbook.followup_label(ticked.followup)), err=True)

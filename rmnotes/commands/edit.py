@@ -6,6 +6,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import client_argument, pass_app
+from rmnotes.i18n import _
 
 
 def commit_after_edit(app: App, rel: str, verb: str, client_id: str, fallback_name: str) -> None:
@@ -20,19 +21,17 @@ def commit_after_edit(app: App, rel: str, verb: str, client_id: str, fallback_na
         result = app.commit([rel], f"{verb}: {name} ({client_id})")
     app.report_commit(result, rel)
     if parsed.errors:
-        click.echo(f"{rel} has errors (above); it is committed so nothing is lost. "
-                   f"Fix it with 'rmn edit {client_id}'.", err=True)
+        click.echo(_("{file} has errors (above); it is committed so nothing is lost. Fix it with "
+                     "'rmn edit {id}'.").format(file=rel, id=client_id), err=True)
 
 
-@click.command(name="edit")
+@click.command(name="edit", help=_("""Open CLIENT's file in $EDITOR; afterwards report its problems and commit it.
+
+A file left with errors is still committed, so nothing is lost; the errors are
+listed with their lines. A file too broken to read opens by its id, to be fixed."""))
 @client_argument()
 @pass_app
 def client_edit(app: App, client: str) -> None:
-    """Open CLIENT's file in $EDITOR; afterwards report its problems and commit it.
-
-    A file left with errors is still committed, so nothing is lost; the errors are
-    listed with their lines. A file too broken to read opens by its id, to be fixed.
-    """
     rel = app.vault.rel(app.vault.client_path(client))
     app.report_commit(app.commit_hand_edits(rel), "hand edits")  # refused mid-merge: no editor
     click.edit(filename=str(app.vault.root / rel))

@@ -15,7 +15,18 @@ from rmnotes.i18n import _
 from rmnotes.options import json_option, pass_app
 
 
-@click.command(name="import")
+@click.command(name="import", help=_("""Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv),
+or phone contacts from FILE.vcf.
+
+Sheets are recognised by their headers (Chinese or English), whatever their names and
+order. Clients are matched by id, then name, then mobile; a changed cell updates only
+that value in the client's file. Each problem is reported by its cell and writes
+nothing for that client; the rest is imported, in one commit. Importing the same
+book twice changes nothing. Exit status 1 when any row had an error.
+
+Contacts (.vcf, as phones export them) add new clients as prospects; a card that
+matches a client only fills the fields the file leaves empty: it never changes a
+value, nor the status."""))
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--sheet", "sheets", multiple=True, metavar="NAME",
               help=_("Read only this sheet of a workbook (repeatable); default: every sheet."))
@@ -27,19 +38,6 @@ from rmnotes.options import json_option, pass_app
 @pass_app
 def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_file: str | None,
                 dry_run: bool, as_json: bool) -> None:
-    """Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv),
-    or phone contacts from FILE.vcf.
-
-    Sheets are recognised by their headers (Chinese or English), whatever their names and
-    order. Clients are matched by id, then name, then mobile; a changed cell updates only
-    that value in the client's file. Each problem is reported by its cell and writes
-    nothing for that client; the rest is imported, in one commit. Importing the same
-    book twice changes nothing. Exit status 1 when any row had an error.
-
-    Contacts (.vcf, as phones export them) add new clients as prospects; a card that
-    matches a client only fills the fields the file leaves empty: it never changes a
-    value, nor the status.
-    """
     from rmnotes.domain import importing
     from rmnotes.render import importing as show
 

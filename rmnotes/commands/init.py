@@ -12,6 +12,7 @@ from rmnotes import gitops
 from rmnotes.app import driver_registered_message
 from rmnotes.errors import GitError
 from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
+from rmnotes.i18n import _, ngettext
 
 CONFIG_TEMPLATE = """\
 # rmnotes vault settings. See the README for every key.
@@ -23,6 +24,7 @@ default_tier: B
 region: {region}                        # public holidays for greetings: TW, CN, HK, SG, ...
 lookahead_days: 14                      # how far ahead `rmn due` looks
 kyc_valid: 1y                           # a risk assessment older than this falls due
+# language: zh_TW                       # zh_TW, zh_HK, zh_CN or en (default: from LANG)
 """
 
 GITIGNORE = (f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
@@ -31,22 +33,20 @@ GITATTRIBUTES = ("# keep every byte as written (BOM, CRLF): no line-ending conve
                  "# client files merge by meaning: rmn merge-file\n" + gitops.MERGE_ATTRIBUTE + "\n")
 
 
-@click.command(name="init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--owner", help="Your name (the vault's git identity and review sheets).")
-@click.option("--currency", default="TWD", show_default=True, help="Base currency.")
-@click.option("--region", default="TW", show_default=True, help="Holidays region: TW, CN, HK, SG, ...")
-def init_vault(directory: Path, owner: str | None, currency: str, region: str) -> None:
-    """Create a vault in DIRECTORY (default: here), or adopt existing files.
+@click.command(name="init", help=_("""Create a vault in DIRECTORY (default: here), or adopt existing files.
 
-    Makes the folder a private git repository (owner-only: 0700/0600) with rmnotes.yaml,
-    clients/, .gitignore and .gitattributes, and commits everything as the first commit.
-    A folder that already holds rmnotes.yaml and client files is adopted as it is.
-    """
+Makes the folder a private git repository (owner-only: 0700/0600) with rmnotes.yaml,
+clients/, .gitignore and .gitattributes, and commits everything as the first commit.
+A folder that already holds rmnotes.yaml and client files is adopted as it is."""))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--owner", help=_("Your name (the vault's git identity and review sheets)."))
+@click.option("--currency", default="TWD", show_default=True, help=_("Base currency."))
+@click.option("--region", default="TW", show_default=True, help=_("Holidays region: TW, CN, HK, SG, ..."))
+def init_vault(directory: Path, owner: str | None, currency: str, region: str) -> None:
     root = directory.expanduser()
     unsafe = gitops.repo_state(root) if gitops.is_repo(root) else None
     if unsafe is not None:  # adopting would commit in the middle of it
-        raise GitError(f"{unsafe}; nothing was written")
+        raise GitError(_("{state}; nothing was written").format(state=unsafe))
     old_umask = os.umask(0o077)
     try:
         root.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
@@ -81,9 +81,12 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
     finally:
         os.umask(old_umask)
     if not result.ok:
-        click.echo(f"warning: vault files written but not committed: {result.error}", err=True)
-    what = f"adopted {count} client files in" if adopted else "created vault"
-    click.echo(f"{what} {root.resolve()}", err=True)
+        click.echo(_("warning: vault files written but not committed: {why}").format(why=result.error), err=True)
+    if adopted:
+        click.echo(ngettext("adopted {n} client file in {folder}", "adopted {n} client files in {folder}", count)
+                   .format(n=count, folder=root.resolve()), err=True)
+    else:
+        click.echo(_("created vault {folder}").format(folder=root.resolve()), err=True)
     if registered and adopted:
         click.echo(driver_registered_message(), err=True)
 

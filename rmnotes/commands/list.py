@@ -6,6 +6,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import json_option, make_segment, pass_app, segment_options
+from rmnotes.i18n import _, tr
 
 
 # the segment options as typed: (key in segment_args, flag)
@@ -18,13 +19,14 @@ def no_match(segment_args: dict, default_statuses: tuple[str, ...] = ()) -> str:
     """What an empty selection says instead of an empty table: the filters that matched
     nothing (and the statuses a command leaves out unless --status asks for them)."""
     filters = " ".join(_flag_texts(segment_args))
-    left_out = "" if segment_args["status"] or not default_statuses else \
-        " (closed clients are left out unless --status asks for them)"
+    left_out = not segment_args["status"] and default_statuses
     if filters:
-        return f"no clients match {filters}{left_out}"
+        text = (_("no clients match {filters} (closed clients are left out unless --status asks for them)")
+                if left_out else _("no clients match {filters}"))
+        return text.format(filters=filters)
     if left_out:
-        return f"no clients{left_out}"
-    return "no clients yet: add one with 'rmn new NAME'"
+        return _("no clients (closed clients are left out unless --status asks for them)")
+    return _("no clients yet: add one with 'rmn new NAME'")
 
 
 def _flag_texts(segment_args: dict):
@@ -57,26 +59,24 @@ def select_clients(app: App, segment):
     app.warn_skipped()
     chosen = select_from_index(app.index, app.vault.config, segment)
     for warning in chosen.warnings:
-        click.echo(warning, err=True)
+        click.echo(tr(warning), err=True)
     return list(chosen.clients)
 
 
-@click.command(name="list")
+@click.command(name="list", help=_("""List clients (id, name, tier, status, last contact, tags), sorted by id.
+
+Segment options combine (a client must pass them all), e.g.
+
+\b
+    rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d"""))
 @segment_options
 @click.option("--csv", "csv_to", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
-              help="CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
+              help=_("CSV (for a spreadsheet) instead of a table: to FILE with a UTF-8 byte-order "
                    "mark, which Excel needs to read Chinese; alone or with '-', to stdout without "
-                   "it. Lines end in CRLF.")
+                   "it. Lines end in CRLF."))
 @json_option
 @pass_app
 def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
-    """List clients (id, name, tier, status, last contact, tags), sorted by id.
-
-    Segment options combine (a client must pass them all), e.g.
-
-    \b
-        rmn list --tag likes-new-funds --risk 3..5 --no-contact-since 90d
-    """
     segment = make_segment(segment_args, app.today())
     clients = select_clients(app, segment)
     if as_json:
@@ -104,7 +104,9 @@ def _csv(to: str, clients) -> None:
     """The clients as CSV on stdout (``to`` is ``-``) or in the file ``to``, owner-only."""
     from rmnotes.render.book import csv_file, csv_text
 
-    header = ["id", "name", "tier", "status", "risk", "children", "last_contact", "tags"]
+    from rmnotes.words import column_title
+
+    header = [column_title(c) for c in ("id", "name", "tier", "status", "risk", "children", "last_contact", "tags")]
     rows = [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
             for c in clients]
     if to == "-":
@@ -113,4 +115,4 @@ def _csv(to: str, clients) -> None:
     from rmnotes.render.book import n_clients
 
     target = App.write_export(to, csv_file(header, rows))
-    click.echo(f"wrote {target} ({n_clients(len(rows))})", err=True)
+    click.echo(_("wrote {file} ({clients})").format(file=target, clients=n_clients(len(rows))), err=True)

@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from rmnotes.app import App
+from rmnotes.i18n import _
 from rmnotes.options import CHANNEL, DATE, client_argument, json_option, pass_app
 
 
@@ -15,59 +16,59 @@ def _usage(message: str) -> click.UsageError:
     return click.UsageError(message, click.get_current_context())
 
 
-@click.command(name="log")
+@click.command(name="log", help=_("""Log a contact with CLIENT, or read the log.
+
+\b
+rmn log CLIENT CH TEXT...   append '- DATE [HH:MM] CH TEXT' to ## Log and commit
+rmn log CLIENT              CLIENT's entries, newest first
+rmn log                     today's entries across the book (--since/--until widen it)
+
+\b
+CH is one letter (any case):
+  T telephone   E email   M meeting in person
+  S short message (SMS, LINE, WeChat)   N internal note (not a contact)
+
+TEXT '-' reads the text from standard input; --edit opens $EDITOR. Extra lines
+become continuation lines of the entry. The date defaults to today; a date after
+today needs --future."""))
 @client_argument(required=False)
 @click.argument("channel", metavar="[CH]", type=CHANNEL, required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
 @click.option("--date", "day", type=DATE, metavar="DATE",
-              help="The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
-                   "民國115年11月30日, 11/30, 昨天.")
-@click.option("--time", "at", metavar="HH:MM", help="The time of the contact.")
+              help=_("The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
+                     "民國115年11月30日, 11/30, 昨天."))
+@click.option("--time", "at", metavar="HH:MM", help=_("The time of the contact."))
 @click.option("--with", "with_", multiple=True, metavar="NAME",
-              help="A family member who was there (repeatable): a 'with:' line.")
+              help=_("A family member who was there (repeatable): a 'with:' line."))
 @click.option("--next", "next_", metavar='"DATE TEXT"',
-              help="Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
-                   "--date, counted from the contact's day and looking ahead: '12/20 寄資料', "
-                   "'下週一 回電'.")
-@click.option("--edit", is_flag=True, help="Write the text in $EDITOR (several lines allowed).")
-@click.option("--future", is_flag=True, help="Allow a date after today (a planned contact).")
-@click.option("--since", type=DATE, metavar="DATE", help="Reading: entries from this day.")
-@click.option("--until", type=DATE, metavar="DATE", help="Reading: entries up to this day.")
-@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Reading: only the N newest entries.")
+              help=_("Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
+                     "--date, counted from the contact's day and looking ahead: '12/20 寄資料', "
+                     "'下週一 回電'."))
+@click.option("--edit", is_flag=True, help=_("Write the text in $EDITOR (several lines allowed)."))
+@click.option("--future", is_flag=True, help=_("Allow a date after today (a planned contact)."))
+@click.option("--since", type=DATE, metavar="DATE", help=_("Reading: entries from this day."))
+@click.option("--until", type=DATE, metavar="DATE", help=_("Reading: entries up to this day."))
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help=_("Reading: only the N newest entries."))
 @json_option
 @pass_app
 def client_log(app: App, client: str | None, channel: str | None, text: tuple[str, ...],
                day: date | None, at: str | None, with_: tuple[str, ...], next_: str | None,
                edit: bool, future: bool, since: date | None, until: date | None,
                limit: int | None, as_json: bool) -> None:
-    """Log a contact with CLIENT, or read the log.
-
-    \b
-    rmn log CLIENT CH TEXT...   append '- DATE [HH:MM] CH TEXT' to ## Log and commit
-    rmn log CLIENT              CLIENT's entries, newest first
-    rmn log                     today's entries across the book (--since/--until widen it)
-
-    \b
-    CH is one letter (any case):
-      T telephone   E email   M meeting in person
-      S short message (SMS, LINE, WeChat)   N internal note (not a contact)
-
-    TEXT '-' reads the text from standard input; --edit opens $EDITOR. Extra lines
-    become continuation lines of the entry. The date defaults to today; a date after
-    today needs --future.
-    """
     writing = {"--date": day, "--time": at, "--with": with_, "--next": next_, "--edit": edit,
                "--future": future}
     reading = {"--since": since, "--until": until, "--limit": limit, "--json": as_json}
     if channel is None:
         used = [k for k, v in writing.items() if v]
         if used:
-            raise _usage(f"{' and '.join(used)} need a channel and text: rmn log CLIENT CH TEXT...")
+            raise _usage(_("{options} need a channel and text: rmn log CLIENT CH TEXT...").format(
+                options=_(" and ").join(used)))
         _read(app, client, since, until, limit, as_json)
         return
     used = [k for k, v in reading.items() if v]
     if used:
-        raise _usage(f"{' and '.join(used)} are for reading the log: rmn log [CLIENT] without CH TEXT")
+        raise _usage(_("{options} are for reading the log: rmn log [CLIENT] without CH TEXT").format(
+            options=_(" and ").join(used)))
     _write(app, client, channel, text, day, at, with_, next_, edit, future)
 
 
@@ -75,16 +76,16 @@ def client_log(app: App, client: str | None, channel: str | None, text: tuple[st
 def _text(words: tuple[str, ...], edit: bool) -> str:
     if words == ("-",):
         if edit:
-            raise _usage("give either '-' (standard input) or --edit, not both")
+            raise _usage(_("give either '-' (standard input) or --edit, not both"))
         return sys.stdin.read()
     given = " ".join(words)
     if edit:
         written = click.edit(given + "\n" if given else "", extension=".md")
         if written is None or not written.strip():
-            raise _usage("nothing logged: the editor was closed without text")
+            raise _usage(_("nothing logged: the editor was closed without text"))
         return written
     if not given.strip():
-        raise _usage("TEXT missing: rmn log CLIENT CH TEXT... ('-' reads standard input, --edit opens $EDITOR)")
+        raise _usage(_("TEXT missing: rmn log CLIENT CH TEXT... ('-' reads standard input, --edit opens $EDITOR)"))
     return given
 
 

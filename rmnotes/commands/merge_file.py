@@ -16,20 +16,18 @@ from rmnotes.i18n import _
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.command(name="merge-file")
+@click.command(name="merge-file", help=_("""Merge two versions of a client file with their common BASE, into OURS.
+
+git runs it as the merge driver of client files (`rmn init` registers it): the log and
+the follow-ups become the union of both sides, the front-matter merges key by key and
+the notes line by line. PATH is the file's name in the vault, for messages. Exit 1 when
+the same thing was changed differently on both sides: OURS then holds git's conflict
+markers around those lines only, and each conflict is listed on stderr."""))
 @click.argument("base", type=_FILE)
 @click.argument("ours", type=_FILE)
 @click.argument("theirs", type=_FILE)
 @click.argument("path", required=False)
 def merge_file(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
-    """Merge two versions of a client file with their common BASE, into OURS.
-
-    git runs it as the merge driver of client files (`rmn init` registers it): the log and
-    the follow-ups become the union of both sides, the front-matter merges key by key and
-    the notes line by line. PATH is the file's name in the vault, for messages. Exit 1 when
-    the same thing was changed differently on both sides: OURS then holds git's conflict
-    markers around those lines only, and each conflict is listed on stderr.
-    """
     from rmnotes.domain.merge import merge_client
     from rmnotes.vault import atomic_write
 

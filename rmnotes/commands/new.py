@@ -13,6 +13,7 @@ from rmnotes.app import App
 from rmnotes.commands.edit import commit_after_edit
 from rmnotes.errors import DataError
 from rmnotes.names import unique_id
+from rmnotes.i18n import _
 from rmnotes.options import pass_app
 from rmnotes.parse.yamltree import plain_value as yaml_value
 from rmnotes.parse.client import client_id_from_path
@@ -49,29 +50,28 @@ What matters to this client, cautions, history.
 """
 
 
-@click.command(name="new")
+@click.command(name="new", help=_("""Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
+edit it in $EDITOR and commit the edit.
+
+The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
+-3, ... when taken. A client of the same name is refused unless --duplicate: then it
+is a second client, in a file of its own. $EDITOR opens unless --no-edit or not at a
+terminal; afterwards the file's problems are reported, as after 'rmn edit'."""))
 @click.argument("name")
-@click.option("--tier", help="Contact cadence class (default: the vault's default_tier).")
-@click.option("--no-edit", is_flag=True, help="Do not open $EDITOR.")
+@click.option("--tier", help=_("Contact cadence class (default: the vault's default_tier)."))
+@click.option("--no-edit", is_flag=True, help=_("Do not open $EDITOR."))
 @click.option("--duplicate", is_flag=True,
-              help="Add the client even when a client of that name exists (a second file, -2).")
+              help=_("Add the client even when a client of that name exists (a second file, -2)."))
 @pass_app
 def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: bool) -> None:
-    """Add a client named NAME: clients/<pinyin-id>.md from a template, committed; then
-    edit it in $EDITOR and commit the edit.
-
-    The file name is the pinyin of a Chinese name (測試客戶 -> ce-shi-ke-hu.md), with -2,
-    -3, ... when taken. A client of the same name is refused unless --duplicate: then it
-    is a second client, in a file of its own. $EDITOR opens unless --no-edit or not at a
-    terminal; afterwards the file's problems are reported, as after 'rmn edit'.
-    """
     name = name.strip()
     if not name:
-        raise click.UsageError("NAME must not be empty")
+        raise click.UsageError(_("NAME must not be empty"))
     for what, text in (("NAME", name), ("--tier", tier or "")):
         bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
         if bad is not None:
-            raise click.UsageError(f"{what} holds a control character (U+{ord(bad):04X}); write it without")
+            raise click.UsageError(_("{what} holds a control character (U+{code}); write it without")
+                                   .format(what=what, code=f"{ord(bad):04X}"))
     vault = app.vault
     tier = tier or vault.config.default_tier or "B"
     data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier),
@@ -82,17 +82,17 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: 
         if not duplicate:
             same = same_name(app, name)
             if same:
-                raise DataError(f"a client named {name} exists: {same}; add --duplicate to make a "
-                                "second client of that name; nothing was written")
+                raise DataError(_("a client named {name} exists: {same}; add --duplicate to make a second "
+                                  "client of that name; nothing was written").format(name=name, same=same))
         existing = {p.stem for p in vault.clients_dir.glob("*.md")}
         return vault.rel(vault.client_path(unique_id(existing, name)))
 
     def message(rel: str) -> str:
         return f"new: {name} ({client_id_from_path(rel)})"
 
-    rel, _ = app.create_file(pick, data, message)
+    rel, _commit = app.create_file(pick, data, message)
     client_id = client_id_from_path(rel)
-    click.echo(f"created {rel}", err=True)
+    click.echo(_("created {file}").format(file=rel), err=True)
     if not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
         click.edit(filename=str(vault.root / rel))
         commit_after_edit(app, rel, "edit", client_id, name)

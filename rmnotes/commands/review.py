@@ -9,27 +9,41 @@ from pathlib import Path
 import click
 
 from rmnotes.app import App, FileWrite
-from rmnotes.i18n import _, ngettext
+from rmnotes.i18n import _, ngettext, tr
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app, segment_options
 
 _DEFAULT = "\0default"
 
 
-@click.command(name="review")
+@click.command(name="review", help=_("""The asset review sheet of CLIENT: every holding with its holding period, risk level,
+weight and change since the last recorded review; subtotals by type; total assets,
+liabilities, net worth and assets at this bank; the protection summary.
+
+Only the client's own data appears: never a linked family member's file, nor the
+client's notes, tags or log text. Amounts are converted with `fx` in rmnotes.yaml; a
+currency without a rate is an error naming the asset.
+
+--pdf takes an optional FILE, so write it after CLIENT: `rmn review 王偉 --pdf`.
+--record appends `- DATE M 資產回顧 ...` with a `review:` attribute holding every
+asset's value, which the next review compares with.
+
+Without CLIENT, `--pdf [DIR]` renders the sheet of every client the segment options
+select (closed ones only with --status), in one run: into each client's reviews/
+folder, all committed in one commit, or into DIR as <id>-<date>.pdf."""))
 @client_argument(required=False)
 @as_of_option
 @json_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write the two charts as PNG files into DIR.")
+              help=_("Write the two charts as PNG files into DIR."))
 @click.option("--pdf", "pdf", is_flag=False, flag_value=_DEFAULT, default=None, metavar="[FILE]",
-              help="Write the one-page A4 sheet as PDF to FILE "
-                   "(default: clients/<id>/reviews/<date>.pdf in the vault, committed).")
+              help=_("Write the one-page A4 sheet as PDF to FILE "
+                   "(default: clients/<id>/reviews/<date>.pdf in the vault, committed)."))
 @click.option("--record", is_flag=True,
-              help="Append this review's numbers to the client's log (and commit), so the "
-                   "next review shows the changes.")
+              help=_("Append this review's numbers to the client's log (and commit), so the "
+                   "next review shows the changes."))
 @click.option("--via", type=click.Choice(["M", "T", "E"], case_sensitive=False), default=None,
               metavar="M|T|E",
-              help="Channel of the recorded review: M meeting (default), T telephone, E email.")
+              help=_("Channel of the recorded review: M meeting (default), T telephone, E email."))
 @click.option("--update", is_flag=True,
               help=_("First ask for each holding's current value (Enter keeps the last one), "
                      "write them and record the review, all in one commit."))
@@ -38,22 +52,6 @@ _DEFAULT = "\0default"
 def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: Path | None,
                   pdf: str | None, record: bool, via: str | None, update: bool,
                   segment_args: dict) -> None:
-    """The asset review sheet of CLIENT: every holding with its holding period, risk level,
-    weight and change since the last recorded review; subtotals by type; total assets,
-    liabilities, net worth and assets at this bank; the protection summary.
-
-    Only the client's own data appears: never a linked family member's file, nor the
-    client's notes, tags or log text. Amounts are converted with `fx` in rmnotes.yaml; a
-    currency without a rate is an error naming the asset.
-
-    --pdf takes an optional FILE, so write it after CLIENT: `rmn review 王偉 --pdf`.
-    --record appends `- DATE M 資產回顧 ...` with a `review:` attribute holding every
-    asset's value, which the next review compares with.
-
-    Without CLIENT, `--pdf [DIR]` renders the sheet of every client the segment options
-    select (closed ones only with --status), in one run: into each client's reviews/
-    folder, all committed in one commit, or into DIR as <id>-<date>.pdf.
-    """
     if client is None:
         _batch_pdfs(app, segment_args, as_of or app.today(), pdf,
                     as_json or out_dir is not None or record or update or via is not None)
@@ -62,7 +60,7 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
         raise click.UsageError(_("segment options (--tier, --tag, ...) select the clients of a batch "
                                  "without CLIENT: rmn review --tier A --pdf"))
     if via is not None and not (record or update):
-        raise click.UsageError("--via goes with --record")
+        raise click.UsageError(_("--via goes with --record"))
     from rmnotes.domain.review import build_review
 
     config = app.vault.config
@@ -73,7 +71,7 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
     c = app.load(client)
     sheet = build_review(c, config, today)
     for problem in sheet.problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(_("warning: {problem}").format(problem=tr(problem)), err=True)
 
     messages_to_stderr = as_json
     if as_json:
@@ -93,14 +91,14 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
 
         fonts = setup_fonts(config.region)
         if fonts.warning:
-            click.echo(f"warning: {fonts.warning}", err=True)
+            click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
         if out_dir is not None:
             from rmnotes.render.review import chart_pngs
 
             for name, data in chart_pngs(sheet, fonts, config.region).items():
                 path = out_dir / f"{sheet.client_id}-{today.isoformat()}-{name}.png"
                 _write(app, path, data, f"review: {sheet.client_id} {name} chart {today}")
-                click.echo(f"wrote {_shown(app, path)}", err=messages_to_stderr)
+                click.echo(_("wrote {file}").format(file=_shown(app, path)), err=messages_to_stderr)
         if pdf is not None:
             from rmnotes.render.review import PdfInfo, review_pdf
 
@@ -110,7 +108,7 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
             else:
                 path = Path(pdf)
             _write(app, path, data, f"review: {sheet.client_id} sheet {today}")
-            click.echo(f"wrote {_shown(app, path)}", err=messages_to_stderr)
+            click.echo(_("wrote {file}").format(file=_shown(app, path)), err=messages_to_stderr)
 
     if record:
         from rmnotes.domain.review import record_lines
@@ -121,10 +119,10 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
         commit = app.change_file(rel, lambda data: append_log(data, lines), _record_message(sheet, today)).commit
         sha = f" ({commit.sha[:7]})" if commit.sha else ""
         newest = max((e.date for e in c.entries), default=None)
-        below = (f"; it is dated before the log's newest entry ({newest}) and went at the end "
-                 "of the log, below newer entries") if newest is not None and newest > today else ""
-        click.echo(f"recorded the review of {c.name} on {today} in {rel}{sha}{below}",
-                   err=messages_to_stderr)
+        below = (_("; it is dated before the log's newest entry ({newest}) and went at the end of the log, "
+                   "below newer entries").format(newest=newest) if newest is not None and newest > today else "")
+        click.echo(_("recorded the review of {name} on {day} in {file}{sha}{below}").format(
+            name=c.name, day=today, file=rel, sha=sha, below=below), err=messages_to_stderr)
 
 
 def _record_message(sheet, today) -> str:
@@ -189,7 +187,8 @@ def _write(app: App, path: Path, data: bytes, message: str) -> None:
     except OSError as exc:
         from rmnotes.errors import RmnotesError
 
-        raise RmnotesError(f"{path}: cannot write ({exc.strerror}); choose another place") from None
+        raise RmnotesError(_("{file}: cannot write ({why}); choose another place")
+                           .format(file=path, why=exc.strerror)) from None
 
 
 def _shown(app: App, path: Path) -> str:

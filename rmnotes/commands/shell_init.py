@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from rmnotes.i18n import _
 
 SCRIPT = """\
 # rmnotes: `rm <subcommand>` runs rmnotes; every other `rm` is the system's, unchanged.
@@ -16,15 +17,13 @@ rm() {{
 """
 
 
-@click.command(name="shell-init")
+@click.command(name="shell-init", help=_("""Print a shell function that sends `rm SUBCOMMAND ...` to rmnotes.
+
+Opt-in, for those who want to type `rm due`: add `eval "$(rmn shell-init bash)"` to
+~/.bashrc (or zsh to ~/.zshrc). Anything that is not an rmnotes subcommand goes to
+the system rm unchanged."""))
 @click.argument("shell", type=click.Choice(["bash", "zsh"]))
 def shell_init(shell: str) -> None:
-    """Print a shell function that sends `rm SUBCOMMAND ...` to rmnotes.
-
-    Opt-in, for those who want to type `rm due`: add `eval "$(rmn shell-init bash)"` to
-    ~/.bashrc (or zsh to ~/.zshrc). Anything that is not an rmnotes subcommand goes to
-    the system rm unchanged.
-    """
     from rmnotes.cli import COMMANDS
 
     names = "|".join(sorted(name for name, _, _ in COMMANDS))

@@ -5,20 +5,19 @@ from __future__ import annotations
 import click
 
 from rmnotes.app import App
+from rmnotes.i18n import _
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app
 
 
-@click.command(name="show")
+@click.command(name="show", help=_("""Show CLIENT: profile, family, holdings, open follow-ups, last contacts and the
+documents in clients/<id>/ (newest first).
+
+--json prints the parsed front-matter plus `id` (dates as ISO strings)."""))
 @client_argument()
 @json_option
 @as_of_option
 @pass_app
 def client_show(app: App, client: str, as_json: bool, as_of) -> None:
-    """Show CLIENT: profile, family, holdings, open follow-ups, last contacts and the
-    documents in clients/<id>/ (newest first).
-
-    --json prints the parsed front-matter plus `id` (dates as ISO strings).
-    """
     c = app.load(client)
     if as_json:
         from rmnotes.render.jsonout import dumps

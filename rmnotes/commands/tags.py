@@ -6,14 +6,14 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import json_option, pass_app
+from rmnotes.i18n import _
 
 
-@click.command(name="tags")
-@click.option("--who", is_flag=True, help="Also name the first clients carrying each tag.")
+@click.command(name="tags", help=_("""Tags with their client counts, most used first (filter with rmn list --tag TAG)."""))
+@click.option("--who", is_flag=True, help=_("Also name the first clients carrying each tag."))
 @json_option
 @pass_app
 def book_tags(app: App, who: bool, as_json: bool) -> None:
-    """Tags with their client counts, most used first (filter with rmn list --tag TAG)."""
     app.warn_skipped()
     counts = app.index.tag_counts()
     examples: dict[str, list[str]] | None = None
@@ -31,6 +31,6 @@ def book_tags(app: App, who: bool, as_json: bool) -> None:
     from rmnotes.render.console import out
 
     if not counts:
-        click.echo("no tags yet; add them in a client file, e.g. 'tags: [likes-new-funds, has-kids]'")
+        click.echo(_("no tags yet; add them in a client file, e.g. 'tags: [likes-new-funds, has-kids]'"))
         return
     out().print(tags_table(counts, examples))

@@ -11,16 +11,14 @@ from rmnotes.i18n import _, ngettext
 from rmnotes.options import pass_app
 
 
-@click.command(name="verify")
+@click.command(name="verify", help=_("""Prove that no commit changed or removed a log entry.
+
+For every commit, every log entry of its parent (each parent, for a merge) must still
+be in the child, byte for byte. Each violation is printed as `SHA clients/ID.md: entry
+"..." changed|removed` and the exit status is 1; otherwise one summary line. A client
+file deleted in a commit is a warning on stderr."""))
 @pass_app
 def vault_verify(app: App) -> None:
-    """Prove that no commit changed or removed a log entry.
-
-    For every commit, every log entry of its parent (each parent, for a merge) must still
-    be in the child, byte for byte. Each violation is printed as `SHA clients/ID.md: entry
-    "..." changed|removed` and the exit status is 1; otherwise one summary line. A client
-    file deleted in a commit is a warning on stderr.
-    """
     from rmnotes import gitops
     from rmnotes.domain.verify import SHORT, blob_order, verify
     from rmnotes.vault import is_client_file

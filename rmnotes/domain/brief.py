@@ -232,7 +232,8 @@ def standing(client: Client, config: Config, today: date) -> Standing:
         sums = totals(config, client)
         sheet = build_review(client, config, today)
     except MissingRate as exc:
-        return Standing(config.base_currency, None, str(exc), None, None, None,
+        problem = exc.args[0] if exc.args else str(exc)  # a Msg: English in --json, translated on screen
+        return Standing(config.base_currency, None, problem, None, None, None,
                         client.risk_profile, above, row.gaps)
     last = sheet.last_review.date if sheet.last_review is not None else None
     return Standing(config.base_currency, sums, None, last, sheet.totals.change,

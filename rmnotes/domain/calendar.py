@@ -13,6 +13,7 @@ from typing import Iterable, Sequence
 from rmnotes.errors import RmnotesError
 from rmnotes.domain.segments import Segment
 from rmnotes.facts import ClientRow
+from rmnotes.i18n import _
 from rmnotes.model import Entry
 
 MAX_DAYS = 366
@@ -76,7 +77,7 @@ def month_range(month: str) -> tuple[date, date]:
         year, mon = (int(x) for x in month.strip().split("-"))
         first = date(year, mon, 1)
     except ValueError:
-        raise RangeError(f"--month {month!r} is not a month; write YYYY-MM, e.g. 2026-11") from None
+        raise RangeError(_("--month {month} is not a month; write YYYY-MM, e.g. 2026-11").format(month=repr(month))) from None
     return first, first.replace(day=_calendar.monthrange(year, mon)[1])
 
 
@@ -85,7 +86,7 @@ def date_range(today: date, month: str | None = None, since: date | None = None,
     """The range asked for: ``--month``, ``--from/--to`` (either end defaulting to the
     month around the other), else the month of ``today``."""
     if month and (since or until):
-        raise RangeError("give either --month or --from/--to, not both")
+        raise RangeError(_("give either --month or --from/--to, not both"))
     if month:
         return month_range(month)
     if since is None and until is None:
@@ -95,9 +96,10 @@ def date_range(today: date, month: str | None = None, since: date | None = None,
     if until is None:
         until = month_range(f"{since.year}-{since.month}")[1]
     if until < since:
-        raise RangeError(f"--to {until} is before --from {since}")
+        raise RangeError(_("--to {until} is before --from {since}").format(until=until, since=since))
     if (until - since).days >= MAX_DAYS:
-        raise RangeError(f"{since} to {until} is more than {MAX_DAYS} days; pick a shorter range")
+        raise RangeError(_("{since} to {until} is more than {n} days; pick a shorter range").format(
+            since=since, until=until, n=MAX_DAYS))
     return since, until
 
 

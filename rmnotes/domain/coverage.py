@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
+from rmnotes.i18n import Msg, N_, _
 from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow
 
@@ -71,8 +72,8 @@ class Rules:
                  "medical_riders", "ignore"}
         for key in raw:
             if key not in known:
-                raise DataError(f"rmnotes.yaml: coverage.{key} is not a coverage setting; "
-                                f"use one of {', '.join(sorted(known))}")
+                raise DataError(_("rmnotes.yaml: coverage.{key} is not a coverage setting; use one of {known}")
+                                .format(key=key, known=", ".join(sorted(known))))
         changes: dict[str, Any] = {}
         if "life_income_multiple" in raw:
             value = raw["life_income_multiple"]
@@ -81,22 +82,22 @@ class Rules:
             except InvalidOperation:
                 n = None
             if n is None or not n.is_finite() or n < 0 or isinstance(value, bool):
-                raise DataError(f"rmnotes.yaml: coverage.life_income_multiple must be a number "
-                                f"like 10, not {value!r}")
+                raise DataError(_("rmnotes.yaml: coverage.life_income_multiple must be a number like 10, "
+                                  "not {value}").format(value=repr(value)))
             changes["life_income_multiple"] = n
         if "dependent_age" in raw:
             age = raw["dependent_age"]
             if isinstance(age, bool) or not isinstance(age, int) or age < 0:
-                raise DataError(f"rmnotes.yaml: coverage.dependent_age must be a whole number of "
-                                f"years like 25, not {age!r}")
+                raise DataError(_("rmnotes.yaml: coverage.dependent_age must be a whole number of years like "
+                                  "25, not {value}").format(value=repr(age)))
             changes["dependent_age"] = age
         for key in ("life_kinds", "critical_illness_riders", "medical_riders", "ignore"):
             if key in raw:
                 changes[key] = _words(raw[key], f"coverage.{key}")
         bad = sorted(changes.get("ignore", frozenset()) - set(GAP_CODES))
         if bad:
-            raise DataError(f"rmnotes.yaml: coverage.ignore: unknown gap code {', '.join(bad)}; "
-                            f"the codes are {', '.join(GAP_CODES)}")
+            raise DataError(_("rmnotes.yaml: coverage.ignore: unknown gap code {bad}; the codes are {codes}")
+                            .format(bad=", ".join(bad), codes=", ".join(GAP_CODES)))
         return replace(cls(), **changes)
 
 
@@ -104,7 +105,8 @@ def _words(value: Any, key: str) -> frozenset[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise DataError(f"rmnotes.yaml: {key} must be a list of words like [a, b], not {value!r}")
+        raise DataError(_("rmnotes.yaml: {key} must be a list of words like [a, b], not {value}")
+                        .format(key=key, value=repr(value)))
     return frozenset(v.strip().lower() for v in value)
 
 
@@ -176,13 +178,13 @@ def yearly(amount: Decimal, frequency: str) -> Decimal | None:
     if frequency == SINGLE:
         return None
     if frequency not in PER_YEAR:
-        raise ValueError(f"premium_frequency {frequency!r} is not one of "
-                         f"{', '.join([*PER_YEAR, SINGLE])}")
+        raise ValueError(Msg(N_("premium_frequency {frequency} is not one of {known}"),
+                             frequency=repr(frequency), known=", ".join([*PER_YEAR, SINGLE])))
     return amount * PER_YEAR[frequency]
 
 
 def _what(client: ClientRow, policy: Policy) -> str:
-    return f"{client.path}: {client.name} policy '{policy.name}'"
+    return Msg(N_("{path}: {name} policy '{policy}'"), path=client.path, name=client.name, policy=policy.name)
 
 
 def premiums(config: Config, client: ClientRow, policies: Sequence[Policy]
@@ -198,7 +200,8 @@ def premiums(config: Config, client: ClientRow, policies: Sequence[Policy]
         try:
             y = yearly(amount, p.premium_frequency)
         except ValueError as exc:
-            problems.append(f"{_what(client, p)}: {exc}; its premium is left out")
+            problems.append(Msg(N_("{what}: {problem}; its premium is left out"), what=_what(client, p),
+                                problem=exc.args[0]))
             continue
         if y is None:
             single += amount
@@ -256,39 +259,48 @@ def coverage_of(client: ClientRow, policies: Sequence[Policy], family: Sequence[
             kinds = family_sums.setdefault(p.insured.strip(), {})
             kinds[p.kind] = kinds.get(p.kind, ZERO) + amount
         per_year, single, problems = premiums(config, client, policies)
-        warnings += [f"warning: {m}" for m in problems]
+        warnings += [Msg(N_("warning: {problem}"), problem=m) for m in problems]
     except MissingRate as exc:
         sums = family_sums = per_year = single = None
-        error = str(exc)
-        warnings.append(f"warning: {client.name} ({client.id}): sums and premiums not shown: {exc}")
+        error = exc.args[0]  # English in --json, translated when shown
+        warnings.append(Msg(N_("warning: {name} ({id}): sums and premiums not shown: {problem}"),
+                            name=client.name, id=client.id, problem=error))
 
     gaps: list[Gap] = []
     if not has_ci:
-        gaps.append(Gap(NO_CI, "no critical-illness cover "
-                               "(no critical_illness policy or rider on the client)"))
+        gaps.append(Gap(NO_CI, Msg(N_("no critical-illness cover (no critical_illness policy or rider on "
+                                      "the client)"))))
     if not has_medical:
-        gaps.append(Gap(NO_MEDICAL, "no medical cover (no medical policy or rider on the client)"))
+        gaps.append(Gap(NO_MEDICAL, Msg(N_("no medical cover (no medical policy or rider on the client)"))))
     young = dependants(family, rules, today)
     if young and client.income is not None and client.income > 0 and error is None:
         try:
             income = to_base(config, client.income, client.income_currency,
-                             f"{client.path}: {client.name} income")
+                             Msg(N_("{path}: {name} income"), path=client.path, name=client.name))
         except MissingRate as exc:
-            warnings.append(f"warning: {client.name} ({client.id}): life cover not checked: {exc}")
+            warnings.append(Msg(N_("warning: {name} ({id}): life cover not checked: {problem}"),
+                                name=client.name, id=client.id, problem=exc.args[0]))
         else:
             need = income * rules.life_income_multiple
             if life < need:
-                kids = "1 child" if young == 1 else f"{young} children"
-                gaps.append(Gap(LIFE_BELOW_INCOME, (
-                    f"{kids} under {rules.dependent_age}; life cover {money_text(life)} is below "
-                    f"{_multiple(rules.life_income_multiple)} x yearly income {money_text(income)} "
-                    f"= {money_text(need)}")))
+                template = (N_("1 child under {age}; life cover {life} is below {multiple} x yearly income "
+                               "{income} = {need}") if young == 1 else
+                            N_("{n} children under {age}; life cover {life} is below {multiple} x yearly "
+                               "income {income} = {need}"))
+                gaps.append(Gap(LIFE_BELOW_INCOME, Msg(
+                    template, n=young, age=rules.dependent_age, life=money_text(life),
+                    multiple=_multiple(rules.life_income_multiple), income=money_text(income),
+                    need=money_text(need))))
     for p in others:
         who = p.insured.strip()
         if who not in members:
-            where = f" (line {p.line})" if p.line else ""
-            gaps.append(Gap(NOT_IN_FAMILY,
-                            f"policy '{p.name}'{where} insures {who}, who is not listed under family"))
+            if p.line:
+                text = Msg(N_("policy '{policy}' (line {line}) insures {who}, who is not listed under family"),
+                           policy=p.name, line=p.line, who=who)
+            else:
+                text = Msg(N_("policy '{policy}' insures {who}, who is not listed under family"),
+                           policy=p.name, who=who)
+            gaps.append(Gap(NOT_IN_FAMILY, text))
     gaps = [g for g in gaps if g.code not in rules.ignore]
 
     row = Coverage(

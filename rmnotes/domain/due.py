@@ -43,6 +43,8 @@ from rmnotes.domain.cadence import Cadences, latest_start, next_contact
 from rmnotes.domain.lunar import occurrences
 from rmnotes.domain.segments import Segment
 from rmnotes.facts import ContactGroup, ContactRow, Fact, FactGroup, Reach
+from rmnotes.i18n import Msg, N_
+from rmnotes.words import period_word, word
 from rmnotes.index import Index
 from rmnotes.periods import LunarMonthDay, anniversary, is_leap
 
@@ -138,12 +140,14 @@ class _Rules:
             if "never" in self.wanted and status in CONTACTABLE:
                 day = since or self.today
                 if day <= self.until:
-                    return day, "never", f"no contact logged since {since}" if since else "no contact logged"
+                    return day, "never", (Msg(N_("no contact logged since {since}"), since=since)
+                                          if since else Msg(N_("no contact logged")))
         elif "cadence" in self.wanted:
             period = self.cadences.of(tier, cadence)
             due = next_contact(period, last_contact, status)
             if due is not None and due <= self.until:
-                return due, "cadence", f"last contact {last_contact}, every {period}"
+                return due, "cadence", Msg(N_("last contact {last}, every {period}"),
+                                           last=last_contact, period=period_word(period))
         return None
 
     def contact(self, out: list[AgendaRow], c: ContactRow) -> None:
@@ -168,11 +172,16 @@ class _Rules:
         kind = f.kind
         if kind == "birthday":
             if kind in self.wanted:
-                who = f"{f.detail} ({f.relation})" if f.relation else f.detail
-                tail = ", lunar" if f.lunar else ""
+                who = (Msg(N_("{name} ({relation})"), name=f.detail, relation=word(f.relation))
+                       if f.relation else f.detail)
                 for when, age in self.birthdays(f):
-                    turns = f"turns {age}" if age is not None else "birthday (age unknown)"
-                    out.append(AgendaRow(when, _RANK[kind], c.name, c.id, f"{who} {turns}{tail}", kind))
+                    if age is None:
+                        text = (Msg(N_("{who} birthday (age unknown), lunar"), who=who) if f.lunar
+                                else Msg(N_("{who} birthday (age unknown)"), who=who))
+                    else:
+                        text = (Msg(N_("{who} turns {age}, lunar"), who=who, age=age) if f.lunar
+                                else Msg(N_("{who} turns {age}"), who=who, age=age))
+                    out.append(AgendaRow(when, _RANK[kind], c.name, c.id, text, kind))
             return
         day = self.fact_date(kind, f.date)
         if day is None:
@@ -180,7 +189,8 @@ class _Rules:
         if kind == "follow-up":
             detail = f"#{f.number} {f.detail}" if f.number else f.detail
         elif kind == "kyc":
-            detail = f"risk assessed {f.date}, valid {self.config.kyc_valid}"
+            detail = Msg(N_("risk assessed {assessed}, valid {valid}"), assessed=f.date,
+                         valid=period_word(self.config.kyc_valid))
         else:
             detail = f.detail
         amount = (f.amount, f.currency or self.config.base_currency) if f.amount is not None else ()
@@ -203,7 +213,8 @@ class _Rules:
     def holiday_rows(self, out: list[AgendaRow], active: int) -> None:
         if self.holidays is None or "holiday" not in self.wanted:
             return
-        greet = f"greet {active} active client{'s' if active != 1 else ''}"
+        greet = (Msg(N_("greet {n} active client"), n=active) if active == 1
+                 else Msg(N_("greet {n} active clients"), n=active))
         for day, name in self.holidays(self.today, self.until):
             out.append(AgendaRow(day, _RANK["holiday"], name, "", greet, "holiday"))
 
@@ -437,17 +448,31 @@ def covers_work_hours(no_calls: str) -> bool:
 
 def contact_hint(prefer: Sequence[str], no_calls: str | None, best_time: str | None) -> str:
     """``line, email · no calls 09:00-18:00: message (line) or call 12:00-13:30``."""
-    parts = []
+    parts: list[str] = []
     if prefer:
-        parts.append(", ".join(prefer))
+        parts.append(_joined(N_(", "), [word(p) for p in prefer]))
     if no_calls:
         if covers_work_hours(no_calls):
             channel = next((c for c in prefer if c in MESSAGE_CHANNELS), None)
-            message = f"message ({channel})" if channel else "message"
-            call = f"call {best_time}" if best_time else "call outside those hours"
-            parts.append(f"no calls {no_calls}: {message} or {call}")
+            message = Msg(N_("message ({channel})"), channel=word(channel)) if channel else Msg(N_("message"))
+            call = Msg(N_("call {time}"), time=best_time) if best_time else Msg(N_("call outside those hours"))
+            parts.append(Msg(N_("no calls {hours}: {message} or {call}"), hours=no_calls,
+                             message=message, call=call))
+        elif best_time:
+            parts.append(Msg(N_("no calls {hours}, best {time}"), hours=no_calls, time=best_time))
         else:
-            parts.append(f"no calls {no_calls}" + (f", best {best_time}" if best_time else ""))
+            parts.append(Msg(N_("no calls {hours}"), hours=no_calls))
     elif best_time:
-        parts.append(f"best {best_time}")
-    return " · ".join(parts)
+        parts.append(Msg(N_("best {time}"), time=best_time))
+    return _joined(N_(" · "), parts)
+
+
+def _joined(sep: str, parts: Sequence[str]) -> str:
+    """``parts`` joined by ``sep``, each part still translatable (a template of no words)."""
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    template = "{sep}".join("{p%d}" % i for i in range(len(parts)))
+    args = {"p%d" % i: part for i, part in enumerate(parts)}
+    return Msg(template, sep=Msg(sep), **args)

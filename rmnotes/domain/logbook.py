@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from rmnotes.config import Config
 from rmnotes.domain.cadence import next_contact
 from rmnotes.errors import DataError
-from rmnotes.i18n import _
+from rmnotes.i18n import N_, _
 from rmnotes.model import CHANNELS, Client, Entry, FollowUp
 
 if TYPE_CHECKING:
@@ -63,12 +63,14 @@ def _utf8(text: str, what: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise EntryError(f"{what} is not valid UTF-8 text; check your terminal's encoding") from None
+        raise EntryError(_("{what} is not valid UTF-8 text; check your terminal's encoding")
+                         .format(what=_(what))) from None
     bad = _CONTROL.search(text)
     if bad:
-        what_char = "a NUL byte" if bad.group() == "\0" else f"a control character (U+{ord(bad.group()):04X})"
-        raise EntryError(f"{what} holds {what_char}, which a client file cannot keep; "
-                         "remove it and try again (nothing was written)")
+        what_char = (_("a NUL byte") if bad.group() == "\0"
+                     else _("a control character (U+{code})").format(code=f"{ord(bad.group()):04X}"))
+        raise EntryError(_("{what} holds {char}, which a client file cannot keep; remove it and try again "
+                           "(nothing was written)").format(what=_(what), char=what_char))
 
 
 # C0 controls and DEL, except tab and what splitlines() reads as a line break
@@ -138,29 +140,29 @@ def make_entry(text: str, channel: str, today: date, day: date | None = None,
     that would not read back)."""
     day = day or today
     if day > today and not future:
-        raise EntryError(f"{day} is in the future (today is {today}); "
-                         "use --future to log a planned contact")
-    _utf8(text, "the text")
+        raise EntryError(_("{day} is in the future (today is {today}); use --future to log a planned "
+                           "contact").format(day=day, today=today))
+    _utf8(text, N_("the text"))
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
-        raise EntryError("the text is empty; say what happened, e.g. rmn log wang T 基金到期續作")
+        raise EntryError(_("the text is empty; say what happened, e.g. rmn log wang T 基金到期續作"))
     for n, line in enumerate(lines[1:], 2):
         if _ATTR.match(line):
             raise EntryError(
-                f'text line {n} "{line}" would be read as an attribute (an indented key: value); '
-                "reword it, e.g. start it with a capital letter or put it on the first line"
+                _('text line {n} "{line}" would be read as an attribute (an indented key: value); '
+                  "reword it, e.g. start it with a capital letter or put it on the first line").format(n=n, line=line)
             )
     names = []
     for name in with_:
-        _utf8(name, "--with")
+        _utf8(name, N_("--with"))
         name = name.strip()
         if not name or len(name.splitlines()) != 1:
-            raise EntryError(f"--with needs one name on one line, not {name!r}")
+            raise EntryError(_("--with needs one name on one line, not {name}").format(name=repr(name)))
         names.append(name)
     new = NewEntry(day, channel, "\n".join(lines), parse_time(time) if time else None, tuple(names))
     if new.with_ and not _loads_as(_flow_list(new.with_), new.with_):
-        raise EntryError(f"--with names cannot be written as a list: {', '.join(new.with_)}")
+        raise EntryError(_("--with names cannot be written as a list: {names}").format(names=", ".join(new.with_)))
     return new
 
 
@@ -183,7 +185,7 @@ def parse_next(text: str, today: date) -> NextStep:
     text (``明天寄資料``) is read too."""
     from rmnotes.parse.dates import DateInputError, read_date
 
-    _utf8(text, "--next")
+    _utf8(text, N_("--next"))
     example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案" or --next "12/20 寄資料"')
     m = _NEXT.match(text.strip())
     if not m:
@@ -227,19 +229,19 @@ def _parse(data: bytes, rel: str) -> Client:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{rel}: byte {exc.start} is not UTF-8; save the file as UTF-8; "
-                        "nothing was written") from None
+        raise DataError(_("{file}: byte {at} is not UTF-8; save the file as UTF-8; nothing was written")
+                        .format(file=rel, at=exc.start)) from None
     parsed = parse_client(text, rel)
     if parsed.client is None:
         first = parsed.errors[0] if parsed.errors else rel
-        raise DataError(f"{first}; fix the file first (rmn check lists every problem); "
-                        "nothing was written")
+        raise DataError(_("{problem}; fix the file first (rmn check lists every problem); nothing was "
+                          "written").format(problem=first))
     return parsed.client
 
 
 def _unreadable(rel: str, what: str) -> DataError:
-    return DataError(f"{rel}: {what} would not read back as written; nothing was written "
-                     "(please report this with the file's Log section)")
+    return DataError(_("{file}: {what} would not read back as written; nothing was written (please report "
+                       "this with the file's Log section)").format(file=rel, what=_(what)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +257,7 @@ class Logged:
 def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextStep | None = None) -> Logged:
     """Append ``entry`` (and add ``next_step``) to a client file's bytes, checked both ways."""
     if data is None:
-        raise DataError(f"{rel}: the file is gone; nothing was written")
+        raise DataError(_("{file}: the file is gone; nothing was written").format(file=rel))
     from rmnotes import textedit
 
     before = _parse(data, rel)
@@ -266,18 +268,18 @@ def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextSt
     try:
         after = _parse(new, rel)
     except DataError:
-        raise _unreadable(rel, "the file") from None
+        raise _unreadable(rel, N_("the file")) from None
     if (len(after.entries) != len(before.entries) + 1
             or [_entry_key(e) for e in after.entries[:-1]] != [_entry_key(e) for e in before.entries]
             or not entry.matches(after.entries[-1])):
-        raise _unreadable(rel, "the new entry")
+        raise _unreadable(rel, N_("the new entry"))
     followup = None
     expected = [_followup_key(f) for f in before.followups]
     if next_step is not None:
         expected.append((False, next_step.date, next_step.text))
         followup = after.followups[-1] if after.followups else None
     if [_followup_key(f) for f in after.followups] != expected:
-        raise _unreadable(rel, "the follow-ups")
+        raise _unreadable(rel, N_("the follow-ups"))
     return Logged(new, after, after.entries[-1], followup)
 
 
@@ -323,22 +325,28 @@ def pick_followup(client: Client, query: str | None) -> FollowUp:
     who = f"{client.name} ({client.id})"
     found = match_followups(client.followups, query)
     open_ = [f for f in client.followups if not f.done]
-    shown = "; ".join(followup_label(f) for f in open_) or "none"
+    shown = "; ".join(followup_label(f) for f in open_) or _("none")
     q = (query or "").strip()
     if len(found) == 1:
         if found[0].done:
-            raise FollowUpError(f"{who}: follow-up {followup_label(found[0])} is already done")
+            raise FollowUpError(_("{who}: follow-up {label} is already done").format(
+                who=who, label=followup_label(found[0])))
         return found[0]
     if not found:
         if not open_:
-            raise FollowUpError(f"{who} has no open follow-ups")
+            raise FollowUpError(_("{who} has no open follow-ups").format(who=who))
         done = [f for f in client.followups if f.done and q.casefold() in f"{f.date or ''} {f.text}".casefold()]
         if done:
-            raise FollowUpError(f"{who}: {followup_label(done[0])} is already done; open ones: {shown}")
-        raise FollowUpError(f"{who}: no open follow-up matches '{q}'; open ones: {shown}")
+            raise FollowUpError(_("{who}: {label} is already done; open ones: {open}").format(
+                who=who, label=followup_label(done[0]), open=shown))
+        raise FollowUpError(_("{who}: no open follow-up matches '{query}'; open ones: {open}").format(
+            who=who, query=q, open=shown))
     listed = "; ".join(followup_label(f) for f in found)
-    what = f"'{q}' matches" if q else "has"
-    raise FollowUpError(f"{who} {what} {len(found)} open follow-ups: {listed}; give its number")
+    if q:
+        text = _("{who} '{query}' matches {n} open follow-ups: {listed}; give its number")
+    else:
+        text = _("{who} has {n} open follow-ups: {listed}; give its number")
+    raise FollowUpError(text.format(who=who, query=q, n=len(found), listed=listed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +359,7 @@ class Ticked:
 def tick_followup(data: bytes | None, rel: str, query: str | None) -> Ticked:
     """Tick the follow-up ``query`` names in a client file's bytes, checked both ways."""
     if data is None:
-        raise DataError(f"{rel}: the file is gone; nothing was written")
+        raise DataError(_("{file}: the file is gone; nothing was written").format(file=rel))
     from rmnotes import textedit
 
     before = _parse(data, rel)
@@ -362,7 +370,7 @@ def tick_followup(data: bytes | None, rel: str, query: str | None) -> Ticked:
                 for f in before.followups]
     if ([_followup_key(f) for f in after.followups] != expected
             or [_entry_key(e) for e in after.entries] != [_entry_key(e) for e in before.entries]):
-        raise _unreadable(rel, "the ticked follow-up")
+        raise _unreadable(rel, N_("the ticked follow-up"))
     return Ticked(new, after, chosen)
 
 

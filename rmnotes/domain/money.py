@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 from rmnotes.config import Config
 from rmnotes.errors import DataError
 from rmnotes.facts import Holdings, Totals, holdings_of
+from rmnotes.i18n import Msg, N_
 
 if TYPE_CHECKING:
     from rmnotes.model import Asset, Client
@@ -28,17 +29,18 @@ class MissingRate(DataError):
 def to_base(config: Config, amount: Decimal, currency: str | None, what: str) -> Decimal:
     rate = config.rate(currency)
     if rate is None:
-        raise MissingRate(
-            f"{what}: currency {currency} has no rate in rmnotes.yaml; add a rate for {currency} "
-            f"under fx in rmnotes.yaml (units of {config.base_currency} per 1 {currency})"
-        )
+        raise MissingRate(Msg(
+            N_("{what}: currency {currency} has no rate in rmnotes.yaml; add a rate for {currency} "
+               "under fx in rmnotes.yaml (units of {base} per 1 {currency})"),
+            what=what, currency=currency, base=config.base_currency))
     return amount * rate
 
 
 def asset_value_base(config: Config, client: Client, asset: Asset) -> Decimal:
     if asset.value is None:
         return ZERO
-    return to_base(config, asset.value, asset.currency, f"{client.path}: {client.name} asset '{asset.name}'")
+    return to_base(config, asset.value, asset.currency,
+                   Msg(N_("{path}: {name} asset '{asset}'"), path=client.path, name=client.name, asset=asset.name))
 
 
 def rates_key(config: Config) -> str:
@@ -55,7 +57,7 @@ def sum_holdings(config: Config, holdings: Iterable[Holdings], who: str) -> Tota
     for h in holdings:
         rate = config.rate(h.currency)
         if rate is None:
-            to_base(config, ZERO, h.currency, f"{who} asset '{h.first}'")
+            to_base(config, ZERO, h.currency, Msg(N_("{who} asset '{asset}'"), who=who, asset=h.first))
         ours, away = h.ours * rate, h.elsewhere * rate
         assets += ours + away + h.property * rate
         liabilities += h.liabilities * rate

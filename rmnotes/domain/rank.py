@@ -24,6 +24,7 @@ from rmnotes.domain.coverage import premiums
 from rmnotes.domain.money import ZERO, MissingRate, Totals
 from rmnotes.domain.segments import Segment, select_from_index
 from rmnotes.facts import ClientRow
+from rmnotes.i18n import Msg, N_, _
 from rmnotes.index import Index
 from rmnotes.periods import Period
 
@@ -102,7 +103,7 @@ def ranked(values: Iterable[tuple[str, str, Decimal]], share: Decimal = CUT) -> 
     order.sort(key=itemgetter(2), reverse=True)
     running: list[Decimal] = []
     acc = ZERO
-    for _, _, value in order:
+    for _id, _name, value in order:
         if value > 0:
             acc += value
         running.append(acc)
@@ -136,14 +137,14 @@ def rank(clients: Sequence[ClientRow], totals: Mapping[str, Totals | MissingRate
     median AUM).
     """
     if by not in MEASURES:
-        raise ValueError(f"unknown measure {by!r}; use one of {', '.join(MEASURES)}")
+        raise ValueError(_("unknown measure {by}; use one of {known}").format(by=repr(by), known=", ".join(MEASURES)))
     values: list[tuple[str, str, Decimal]] = []
     warnings: list[str] = []
     for c in clients:
         try:
             if by == "premium":
                 yearly, _single, problems = premiums(config, c, (policies or {}).get(c.id, ()))
-                warnings += [f"warning: {m}" for m in problems]
+                warnings += [Msg(N_("warning: {problem}"), problem=m) for m in problems]
                 values.append((c.id, c.name, yearly))
             else:
                 t = totals[c.id]
@@ -151,7 +152,8 @@ def rank(clients: Sequence[ClientRow], totals: Mapping[str, Totals | MissingRate
                     raise t
                 values.append((c.id, c.name, value_of(t, by)))
         except MissingRate as exc:
-            warnings.append(f"warning: {c.name} ({c.id}) left out of the ranking: {exc}")
+            warnings.append(Msg(N_("warning: {name} ({id}) left out of the ranking: {problem}"),
+                                name=c.name, id=c.id, problem=exc.args[0] if exc.args else str(exc)))
     if elsewhere_min is None:
         elsewhere_min = median([t.aum for c in clients if isinstance(t := totals[c.id], Totals) and t.aum > 0])
     cadences = Cadences(config)

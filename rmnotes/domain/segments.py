@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 from rmnotes.config import Config
 from rmnotes.domain.money import MissingRate, Totals, rates_key, sum_holdings
 from rmnotes.facts import ClientRow, Holdings
-from rmnotes.i18n import _
+from rmnotes.i18n import Msg, N_, _
 from rmnotes.periods import Period
 
 if TYPE_CHECKING:
@@ -52,11 +52,11 @@ def parse_range(text: str) -> Range:
     """``"3..5"`` -> Range(3, 5); raises ValueError with a hint for anything else."""
     m = re.fullmatch(r"\s*(\d+)?\s*(?:(\.\.|-)\s*(\d+)?)?\s*", text or "")
     if not m or (m.group(1) is None and m.group(3) is None):
-        raise ValueError(f"{text!r} is not a range; write 3..5, 3, ..2 or 4..")
+        raise ValueError(_("{text} is not a range; write 3..5, 3, ..2 or 4..").format(text=repr(text)))
     low = int(m.group(1)) if m.group(1) else None
     high = int(m.group(3)) if m.group(3) else (low if m.group(2) is None else None)
     if low is not None and high is not None and low > high:
-        raise ValueError(f"{text!r} is an empty range: {low} is above {high}")
+        raise ValueError(_("{text} is an empty range: {low} is above {high}").format(text=repr(text), low=low, high=high))
     return Range(low, high)
 
 
@@ -75,9 +75,10 @@ def parse_amount(text: str) -> Decimal:
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount; write e.g. 1000000, 1,000,000, 1.5m or 500萬") from None
+        raise ValueError(_("{text} is not an amount; write e.g. 1000000, 1,000,000, 1.5m or 500萬")
+                         .format(text=repr(text))) from None
     if not value.is_finite():
-        raise ValueError(f"{text!r} is not an amount")
+        raise ValueError(_("{text} is not an amount").format(text=repr(text)))
     return value * unit
 
 
@@ -108,7 +109,7 @@ def parse_condition(text: str) -> Condition:
         if s.startswith(op):
             return Condition(op, parse_amount(s[len(op):]))
     if not s:
-        raise ValueError("empty amount condition; write e.g. '>=1000000'")
+        raise ValueError(_("empty amount condition; write e.g. '>=1000000'"))
     return Condition(">=", parse_amount(s))
 
 
@@ -116,8 +117,8 @@ def parse_asset_type(text: str) -> str:
     """``--holds`` takes one asset type, one word (``fund``, ``deposit``): lower-cased."""
     word = (text or "").strip().lower()
     if not word or any(ch.isspace() for ch in word):
-        raise ValueError(f"{text!r} is not an asset type; give one word such as fund, stock or deposit "
-                         "(repeat --holds for several)")
+        raise ValueError(_("{text} is not an asset type; give one word such as fund, stock or deposit "
+                           "(repeat --holds for several)").format(text=repr(text)))
     return word
 
 
@@ -258,7 +259,8 @@ def select(clients: Iterable[ClientRow], segment: Segment,
             if all(p(c) for p in preds):
                 kept.append(c)
         except MissingRate as exc:
-            warnings.append(f"warning: {c.name} ({c.id}) left out: {exc}")
+            warnings.append(Msg(N_("warning: {name} ({id}) left out: {problem}"), name=c.name, id=c.id,
+                                problem=exc.args[0] if exc.args else str(exc)))
     return Selection(tuple(kept), tuple(warnings), totals or {})
 
 

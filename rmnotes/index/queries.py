@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach, Totals
+from rmnotes.i18n import _
 from rmnotes.index import build, schema
 from rmnotes.index.schema import DB_NAME, connect, remove, unpack
 from rmnotes.periods import LunarMonthDay
@@ -39,7 +40,7 @@ class Skipped:
     issue: Issue
 
     def warning(self) -> str:
-        return f"warning: skipped {self.issue}; run 'rmn check' for details"
+        return _("warning: skipped {problem}; run 'rmn check' for details").format(problem=self.issue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,10 +601,10 @@ def _refreshed(vault: Vault, path: Path | None, progress) -> sqlite3.Connection:
 
 
 def _cannot_update(exc: BaseException) -> DataError:
-    return DataError(f"{CACHE_DIR}/{DB_NAME}: the index cannot be updated ({exc}); if another rmn "
-                     "is building it, try again in a moment")
+    return DataError(_("{file}: the index cannot be updated ({why}); if another rmn is building it, try again "
+                       "in a moment").format(file=f"{CACHE_DIR}/{DB_NAME}", why=exc))
 
 
 def _damaged_again(exc: sqlite3.DatabaseError) -> DataError:
-    return DataError(f"{CACHE_DIR}/{DB_NAME}: the index was damaged again right after it was "
-                     f"built ({exc}); the disk may be failing: check it, and copy the vault elsewhere")
+    return DataError(_("{file}: the index was damaged again right after it was built ({why}); the disk may be "
+                       "failing: check it, and copy the vault elsewhere").format(file=f"{CACHE_DIR}/{DB_NAME}", why=exc))

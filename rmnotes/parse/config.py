@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from rmnotes.config import Config
+from rmnotes.i18n import LANGUAGES
 from rmnotes.model import Issue
 from rmnotes.parse import coerce, yamltree
 from rmnotes.periods import Period
@@ -81,6 +82,11 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         if Period.parse(data.get("kyc_valid")) is None:
             problem("kyc_valid", f"kyc_valid {data.get('kyc_valid')!r} is not a period like 1y or 18m")
 
+    language = coerce.text(data.get("language"))
+    if language is not None and language not in LANGUAGES:
+        problem("language", f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+        language = None
+
     base = coerce.text(data.get("base_currency")) or "TWD"
     if not _CURRENCY.fullmatch(base):  # it is written into log lines: never anything but a code
         problem("base_currency", f'base_currency "{base}" is not a 3-letter currency code like TWD or USD')
@@ -100,6 +106,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         lookahead_days=coerce.integer(lookahead) if coerce.integer(lookahead) is not None else 14,
         kyc_valid=kyc,
         coverage=coerce.mapping(data.get("coverage")),
+        language=language,
         date_style=date_style.strip().lower(),
     )
     return config, tuple(issues)

@@ -12,6 +12,8 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
+from rmnotes.i18n import N_, _, ngettext, tr
+from rmnotes.words import period_word, word
 from rmnotes.render import redact
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
@@ -23,11 +25,12 @@ if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own 
     from rmnotes.domain.rank import Potential, Ranking
     from rmnotes.domain.find import Found, Hit
 
-KIND_LABELS = {"life": "life", "critical_illness": "CI", "medical": "medical", "accident": "accident",
-               "annuity": "annuity", "long_term_care": "LTC"}
+# column headers of the coverage table, short (each is its own catalog entry)
+KIND_LABELS = {"life": N_("life"), "critical_illness": N_("CI"), "medical": N_("medical"),
+               "accident": N_("accident"), "annuity": N_("annuity"), "long_term_care": N_("LTC")}
 MARK = "bold yellow"
-GAP_LABELS = {"no-critical-illness": "CI", "no-medical": "med",
-              "life-below-income": "life", "insured-not-in-family": "insured"}
+GAP_LABELS = {"no-critical-illness": N_("CI"), "no-medical": N_("med"),
+              "life-below-income": N_("life"), "insured-not-in-family": N_("insured")}
 
 
 def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> str:
@@ -39,7 +42,7 @@ def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> st
 
 
 def n_clients(n: int) -> str:
-    return "1 client" if n == 1 else f"{n} clients"
+    return ngettext("{n} client", "{n} clients", n).format(n=n)
 
 
 def _pct(share: Decimal) -> str:
@@ -52,9 +55,9 @@ def _sum_cell(row: Coverage, kind: str, unit: int) -> Cell:
         return ("?", "red")
     amount = row.sums[kind]
     if amount == 0 and kind in row.riders:
-        return ("rider", "dim")
+        return (_("rider"), "dim")
     if amount == 0 and kind in row.held:
-        return ("yes", "dim")  # a policy with no sum assured (an annuity, say)
+        return (_("yes"), "dim")  # a policy with no sum assured (an annuity, say)
     return _money(amount, unit=unit)
 
 
@@ -69,8 +72,8 @@ def _family_cell(row: Coverage) -> str:
 def family_cover_text(row: Coverage) -> str:
     if not row.family_sums:
         return ""
-    return "; ".join(f"{m}: " + ", ".join(f"{k.replace('_', ' ')} {money_text(v)}" for k, v in kinds.items())
-                     for m, kinds in row.family_sums.items())
+    return _("; ").join(f"{m}: " + _(", ").join(f"{tr(word(k))} {money_text(v)}" for k, v in kinds.items())
+                        for m, kinds in row.family_sums.items())
 
 
 COMPACT_KINDS = ("life", "critical_illness", "medical")
@@ -99,20 +102,21 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
              if any(r.sums is None or r.sums[k] or k in r.riders or k in r.held for r in report.rows)]
     family = not compact and any(r.family_sums is None or r.family_sums for r in report.rows)
     codes = sorted({c for r in report.rows for c in r.gap_codes}, key=list(GAP_LABELS).index)
-    legend = ", ".join(f"{GAP_LABELS[c]} = {c}" for c in codes)
-    money = report.base_currency if unit == 1 else f"{report.base_currency} thousands"
-    caption = (f"{money}; sums assured on the client; premiums per year"
-               + ("; fam: family members insured by the client's policies" if family else "")
-               + ("; a wider screen (or --json, --xlsx) shows every kind" if compact else "")
-               + (f"\ngaps: {legend}" if legend else ""))
-    header = ["client", *([] if compact else ["marital"]), "kids", *(KIND_LABELS[k] for k in kinds),
-              *(["fam"] if family else []), "premium", *([] if compact else ["single"]), "gaps"]
+    legend = _(", ").join(f"{_(GAP_LABELS[c])} = {c}" for c in codes)
+    money = (report.base_currency if unit == 1
+             else _("{currency} thousands").format(currency=report.base_currency))
+    caption = (_("{money}; sums assured on the client; premiums per year").format(money=money)
+               + (_("; fam: family members insured by the client's policies") if family else "")
+               + (_("; a wider screen (or --json, --xlsx) shows every kind") if compact else "")
+               + ("\n" + _("gaps: {legend}").format(legend=legend) if legend else ""))
+    header = [_("client"), *([] if compact else [_("marital")]), _("kids"), *(_(KIND_LABELS[k]) for k in kinds),
+              *([_("fam")] if family else []), _("premium"), *([] if compact else [_("single")]), _("gaps")]
     justify = "l" + ("" if compact else "l") + "r" * (1 + len(kinds) + family + 1 + (not compact)) + "l"
     rows = []
     for row in report.rows:
         cells: list[Cell] = [[(row.name, None), (f" {row.client}", "dim")]]
         if not compact:
-            cells.append(row.marital_status or "")
+            cells.append(tr(word(row.marital_status)))
         cells.append(str(row.children) if row.children else "")
         cells += [_sum_cell(row, k, unit) for k in kinds]
         if family:
@@ -120,7 +124,7 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
         cells.append((_money(row.premium_yearly, unit=unit), "red" if row.premium_yearly is None else None))
         if not compact:
             cells.append(_money(row.premium_single, unit=unit))
-        cells.append((" ".join(GAP_LABELS[c] for c in dict.fromkeys(row.gap_codes)), "red"))
+        cells.append((" ".join(_(GAP_LABELS[c]) for c in dict.fromkeys(row.gap_codes)), "red"))
         rows.append(cells)
     return header, rows, justify, caption
 
@@ -136,7 +140,7 @@ def gap_lines(report: CoverageReport) -> Table:
     for row in report.rows:
         for i, gap in enumerate(row.gaps):
             name = Text(f"{row.name} {row.client}" if i == 0 else "")
-            table.add_row(name, gap.code, Text(redact.text(gap.message)))
+            table.add_row(name, gap.code, Text(redact.text(tr(gap.message))))
     return table
 
 
@@ -146,8 +150,9 @@ def coverage_summary(report: CoverageReport) -> str:
         for code in dict.fromkeys(row.gap_codes):
             counts[code] = counts.get(code, 0) + 1
     with_gaps = sum(1 for r in report.rows if r.gaps)
-    parts = ", ".join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"{n_clients(len(report.rows))}, {with_gaps} with a gap" + (f": {parts}" if parts else "")
+    parts = _(", ").join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    text = _("{clients}, {n} with a gap: {codes}") if parts else _("{clients}, {n} with a gap")
+    return text.format(clients=n_clients(len(report.rows)), n=with_gaps, codes=parts)
 
 
 def coverage_json(report: CoverageReport) -> list[dict]:
@@ -165,7 +170,7 @@ def coverage_json(report: CoverageReport) -> list[dict]:
 
 
 @redact.for_a_file
-def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
+def coverage_xlsx(report: CoverageReport, title: str | None = None) -> bytes:
     """The coverage sheet as an .xlsx workbook: one row per client, gaps with their rules,
     sums as numbers (exact decimals written as numbers for Excel to add up)."""
     from openpyxl import Workbook
@@ -177,10 +182,10 @@ def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
-    header = ["client", "name", "tier", "status", "marital status", "children", "policies",
-              *(k.replace("_", " ") for k in KINDS), "family cover", "premium / year", "single premiums",
-              "gaps"]
+    ws.title = (title or _("coverage"))[:31]
+    header = [_("client"), _("name"), _("tier"), _("status"), _("marital status"), _("children"), _("policies"),
+              *(tr(word(k)) for k in KINDS), _("family cover"), _("premium / year"), _("single premiums"),
+              _("gaps")]
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -196,9 +201,9 @@ def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
         if r.gaps:
             cell = ws.cell(row, len(header))
             cell.fill = gap_fill
-            cell.comment = Comment("\n".join(g.message for g in r.gaps), "rmnotes", width=360, height=120)
+            cell.comment = Comment("\n".join(tr(g.message) for g in r.gaps), "rmnotes", width=360, height=120)
         if r.error:
-            ws.cell(row, 8).comment = Comment(r.error, "rmnotes", width=360, height=120)
+            ws.cell(row, 8).comment = Comment(tr(r.error), "rmnotes", width=360, height=120)
     widths = [16, 10, 6, 9, 14, 9, 9, *([14] * len(KINDS)), 28, 15, 15, 40]
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
@@ -207,8 +212,8 @@ def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
     for cell in ws[1]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.append([])
-    ws.append([f"amounts in {report.base_currency}; sums assured on the client; "
-               "premiums normalised per year (single premiums apart)"])
+    ws.append([_("amounts in {currency}; sums assured on the client; premiums normalised per year (single "
+                 "premiums apart)").format(currency=report.base_currency)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -222,8 +227,9 @@ def _xl(amount: Decimal | None):
 
 
 # ---------------------------------------------------------------------- ranking
-BY_LABEL = {"aum": "assets at this bank", "assets": "total assets", "net-worth": "net worth",
-            "premium": "yearly premium"}
+BY_HEADER = {"aum": N_("aum"), "assets": N_("assets"), "net-worth": N_("net-worth"), "premium": N_("premium")}
+BY_LABEL = {"aum": N_("assets at this bank"), "assets": N_("total assets"), "net-worth": N_("net worth"),
+            "premium": N_("yearly premium")}
 
 
 Cell = Union[str, tuple[str, Optional[str]], list[tuple[str, Optional[str]]]]  # text, or (text, style) pieces
@@ -311,19 +317,22 @@ def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Tex
         name = [(r.name, "bold" if r.top80 else None), (f" {r.client}", "dim")]
         mark = ("◀ 80%", "yellow") if r.rank == last_top else ""
         body.append([str(r.rank), name, _money(r.value, blank_zero=False), _pct(r.share), _pct(r.cumulative), mark])
-    return grid(["#", "client", f"{ranking.by} ({currency})", "share", "cumulative", ""], body, "rlrrrl")
+    by = _("{by} ({currency})").format(by=_(BY_HEADER[ranking.by]), currency=currency)
+    return grid(["#", _("client"), by, _("share"), _("cumulative"), ""], body, "rlrrrl")
 
 
 def rank_summary(ranking: Ranking, currency: str) -> str:
     if not ranking.rows:
-        return "no clients to rank"
+        return _("no clients to rank")
     n, m = ranking.top80_count, ranking.count
+    by = _(BY_LABEL[ranking.by])
     if ranking.total <= 0:
-        return f"{n_clients(m)}, none with any {BY_LABEL[ranking.by]}"
+        return _("{clients}, none with any {by}").format(clients=n_clients(m), by=by)
     share = Decimal(n) / Decimal(m) * 100
-    verb = "brings" if n == 1 else "bring"
-    return (f"{n} of {n_clients(m)} ({share:.0f}%) {verb} 80% of {BY_LABEL[ranking.by]} "
-            f"(total {_money(ranking.total, blank_zero=False)} {currency})")
+    text = ngettext("{n} of {clients} ({share}) brings {top} of {by} (total {total} {currency})",
+                    "{n} of {clients} ({share}) bring {top} of {by} (total {total} {currency})", n)
+    return text.format(n=n, clients=n_clients(m), share=f"{share:.0f}%", top="80%", by=by,
+                       total=_money(ranking.total, blank_zero=False), currency=currency)
 
 
 def potential_table(potential: Sequence[Potential], currency: str, today: date,
@@ -331,22 +340,23 @@ def potential_table(potential: Sequence[Potential], currency: str, today: date,
     count = len(potential) if total is None else total
     body = []
     for p in potential:
-        body.append([[(p.name, None), (f" {p.client}", "dim")], p.status, _money(p.aum, blank_zero=False),
-                     "; ".join(potential_reasons(p, today))])
-    return grid(["client", "status", f"here ({currency})", "why"], body, "llrl",
-                title=f"dormant potential ({n_clients(count)})")
+        body.append([[(p.name, None), (f" {p.client}", "dim")], tr(word(p.status)), _money(p.aum, blank_zero=False),
+                     _("; ").join(potential_reasons(p, today))])
+    return grid([_("client"), _("status"), _("here ({currency})").format(currency=currency), _("why")], body, "llrl",
+                title=_("dormant potential ({clients})").format(clients=n_clients(count)))
 
 
 def potential_reasons(p: Potential, today: date) -> list[str]:
     out = []
     if p.elsewhere is not None:
-        out.append(f"{_money(p.elsewhere, blank_zero=False)} elsewhere")
+        out.append(_("{amount} elsewhere").format(amount=_money(p.elsewhere, blank_zero=False)))
     if p.dormant_assets is not None:
-        out.append(f"dormant with {_money(p.dormant_assets, blank_zero=False)} in assets")
+        out.append(_("dormant with {amount} in assets").format(amount=_money(p.dormant_assets, blank_zero=False)))
     if p.silent_since is not None:
         days = (today - p.silent_since).days
-        what = "never contacted, client since" if p.never_contacted else "no contact since"
-        out.append(f"{what} {p.silent_since} ({days}d; cadence {p.cadence})")
+        text = (_("never contacted, client since {date} ({days}d; cadence {cadence})") if p.never_contacted
+                else _("no contact since {date} ({days}d; cadence {cadence})"))
+        out.append(text.format(date=p.silent_since, days=days, cadence=tr(period_word(p.cadence))))
     return out
 
 
@@ -369,21 +379,22 @@ def rank_json(ranking: Ranking) -> list[dict]:
 
 # ---------------------------------------------------------------------- find
 WINDOW = 60
+WHERE_LABELS = {"name": N_("name"), "alias": N_("alias"), "note": N_("note")}
 
 
 def where_label(hit: Hit, style: str = "iso") -> str:
     from rmnotes.render.dates import show_date
 
     if hit.where == "log":
-        return " ".join(x for x in ("log", show_date(hit.date, style), hit.time, hit.channel) if x)
+        return " ".join(x for x in (_("log"), show_date(hit.date, style), hit.time, hit.channel) if x)
     if hit.where == "follow-up":
         box = "[x]" if hit.channel == "x" else "[ ]"
-        return f"follow-up {box} {show_date(hit.date, style)}".rstrip()
+        return f"{_('follow-up')} {box} {show_date(hit.date, style)}".rstrip()
     if hit.where == "family":
-        return f"family ({hit.channel})" if hit.channel else "family"
+        return _("family ({relation})").format(relation=tr(word(hit.channel))) if hit.channel else _("family")
     if hit.where == "name" and hit.pinyin:
-        return "name (pinyin)"
-    return hit.where
+        return _("name (pinyin)")
+    return _(WHERE_LABELS[hit.where]) if hit.where in WHERE_LABELS else hit.where
 
 
 def snippet(hit: Hit, window: int = WINDOW, cells: int | None = None) -> Text:
@@ -458,9 +469,9 @@ def find_table(found: Found, width: int = 160, style: str = "iso") -> Table:
     cells = max(room(clients, where), MIN_TEXT)
     texts = [snippet(h, cells=cells) for h in found.hits]
     if where:
-        return fit_table((Column("client"), Column("where"), Column("text")),
+        return fit_table((Column(_("client")), Column(_("where")), Column(_("text"))),
                          list(zip(clients, wheres, texts)), width, pad_edge=False)
-    return fit_table((Column("client"), Column("text")), list(zip(clients, texts)), width, pad_edge=False)
+    return fit_table((Column(_("client")), Column(_("text"))), list(zip(clients, texts)), width, pad_edge=False)
 
 
 MIN_TEXT = 30  # cells of text a row of find shows at the least
@@ -482,10 +493,10 @@ def tags_table(counts: Iterable[tuple[str, int]], examples: dict[str, list[str]]
     from rich.table import Table
 
     table = Table(box=None, padding=(0, 2), pad_edge=False, header_style="bold")
-    table.add_column("tag", no_wrap=True)
-    table.add_column("clients", justify="right")
+    table.add_column(_("tag"), no_wrap=True)
+    table.add_column(_("clients"), justify="right")
     if examples is not None:
-        table.add_column("who")
+        table.add_column(_("who"))
     for tag, n in counts:
         cells = [Text(tag), str(n)]
         if examples is not None:
@@ -533,8 +544,10 @@ def client_grid(profiles: Iterable, today: date, style: str = "iso") -> Text:
     from rmnotes.render.dates import show_date
 
     rows = []
+    never = _("never")
+    statuses = {s: tr(word(s)) for s in ("active", "prospect", "dormant", "closed")}
     for p in profiles:
-        last = (f"{show_date(p.last_contact, style)} ({(today - p.last_contact).days}d)"
-                if p.last_contact else "never")
-        rows.append([p.id, p.name, p.tier or "", p.status, last, " ".join(p.tags)])
-    return grid(["id", "name", "tier", "status", "last contact", "tags"], rows, "llllll")
+        last = (_("{date} ({days}d)").format(date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
+                if p.last_contact else never)
+        rows.append([p.id, p.name, p.tier or "", statuses.get(p.status, p.status), last, " ".join(p.tags)])
+    return grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll")

@@ -8,11 +8,12 @@ from typing import Any
 
 from rmnotes.domain.brief import Brief
 from rmnotes.domain.money import money_text
-from rmnotes.i18n import _, ngettext
+from rmnotes.i18n import _, ngettext, tr
 from rmnotes.render import redact
 from rmnotes.render.client import size_text
 from rmnotes.render.dates import show_date
 from rmnotes.render.due import agenda_rows, days_text, detail_text
+from rmnotes.words import word
 
 
 def _money(amount: Decimal) -> str:  # on the screen: --redact masks it
@@ -48,7 +49,7 @@ def brief_console(brief: Brief, style: str = "iso"):
     head.append(f"  {w.id}", style="dim")
     bits = [_("{age} years").format(age=w.age) if w.age is not None else "",
             _("tier {tier}").format(tier=w.tier) if w.tier else "",
-            w.status if w.status != "active" else "",
+            tr(word(w.status)) if w.status != "active" else "",
             _("client since {date}").format(date=show_date(w.since, style)) if w.since else ""]
     head.append("   " + " · ".join(b for b in bits if b))
     parts.append(head)
@@ -57,7 +58,7 @@ def brief_console(brief: Brief, style: str = "iso"):
     if work:
         facts.add_row(_("work"), work)
     if w.hint:
-        facts.add_row(_("reach"), redact.text(w.hint))
+        facts.add_row(_("reach"), redact.text(tr(w.hint)))
     parts.append(facts)
 
     section(_("Coming up to {date} ({days} days)").format(
@@ -67,7 +68,7 @@ def brief_console(brief: Brief, style: str = "iso"):
         for item in brief.coming:
             urgency = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
             coming.add_row(show_date(item.date, style), Text(days_text(item.days), style=urgency),
-                           item.reason, redact.text(detail_text(item)))
+                           tr(word(item.reason)), redact.text(detail_text(item)))
         parts.append(coming)
     else:
         parts.append(Text(_("nothing due"), style="dim"))
@@ -76,7 +77,7 @@ def brief_console(brief: Brief, style: str = "iso"):
     section(_("Where they stand ({currency})").format(currency=s.currency))
     stand = grid(False, True)
     if s.totals is None:
-        stand.add_row(_("holdings"), Text(s.problem or "", style="red"))
+        stand.add_row(_("holdings"), Text(tr(s.problem) if s.problem else "", style="red"))
     else:
         t = s.totals
         stand.add_row(_("total assets"), _money(t.assets))
@@ -91,11 +92,11 @@ def brief_console(brief: Brief, style: str = "iso"):
             stand.add_row(_("since review"), _("{change}{pct} since {date}").format(
                 change=_signed(s.change), pct=pct, date=show_date(s.last_review, style)))
     if s.above_risk:
-        listed = ", ".join(_("{name} (risk {risk})").format(name=a.name, risk=a.risk) for a in s.above_risk)
+        listed = _(", ").join(_("{name} (risk {risk})").format(name=a.name, risk=a.risk) for a in s.above_risk)
         stand.add_row(_("above risk"), Text(_("profile {profile}: {items}").format(
             profile=s.risk_profile, items=listed), style="yellow"))
     for gap in s.gaps:
-        stand.add_row(_("gap"), Text(redact.text(gap.message), style="yellow"))
+        stand.add_row(_("gap"), Text(redact.text(tr(gap.message)), style="yellow"))
     parts.append(stand)
 
     said = brief.said

@@ -7,11 +7,16 @@ from datetime import date
 from io import BytesIO
 
 from rmnotes.domain.calendar import ContactGrid
-from rmnotes.model import CHANNELS
+from rmnotes.i18n import N_, _
+from rmnotes.words import CHANNEL_SHORT
 from rmnotes.render import redact
 
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
-LEGEND = "  ".join(f"{k} {CHANNELS[k].split(' (')[0]}" for k in "TEMS")
+WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
+
+
+def legend() -> str:
+    """``T telephone  E email  M meeting in person  S short message``, in the reader's language."""
+    return "  ".join(f"{k} {_(CHANNEL_SHORT[k])}" for k in "TEMS")
 NAME_MAX = 20
 LAST_WIDTH = 10  # 2026-11-20
 
@@ -60,21 +65,21 @@ def calendar_tables(grid: ContactGrid, width: int, today: date | None = None, st
                  else show_date(chunk[0], style))
         table = Table(box=box.SIMPLE_HEAD, padding=0, show_edge=False,
                       title=title, title_justify="left")
-        table.add_column("client", no_wrap=True, max_width=NAME_MAX, overflow="ellipsis")
+        table.add_column(_("client"), no_wrap=True, max_width=NAME_MAX, overflow="ellipsis")
         for d in chunk:
             weekend = d.weekday() >= 5
-            head = Text(f"{d.day:>2}\n{WEEKDAYS[d.weekday()]}",
+            head = Text(f"{d.day:>2}\n{_(WEEKDAYS[d.weekday()])}",
                         style="bold reverse" if d == today else ("red" if weekend else ""))
             table.add_column(head, justify="center", no_wrap=True, min_width=2,
                              style="on grey23" if weekend else None)
-        table.add_column("last", no_wrap=True)
+        table.add_column(_("last"), no_wrap=True)
         for row in grid.rows:
             cells = [row.cells[d].letters if d in row.cells else "" for d in chunk]
             table.add_row(row.label, *cells, show_date(row.last_contact, style))
         if tables:
             tables.append(Text(""))
         tables.append(table)
-    return Group(*tables, Text(LEGEND, no_wrap=True, overflow="ellipsis"))
+    return Group(*tables, Text(legend(), no_wrap=True, overflow="ellipsis"))
 
 
 # ---------------------------------------------------------------------- Excel
@@ -99,7 +104,7 @@ def calendar_xlsx(grid: ContactGrid, owner: str | None = None) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = f"{grid.start:%Y-%m}" if grid.start.strftime("%Y-%m") == grid.end.strftime("%Y-%m") else "contacts"
+    ws.title = f"{grid.start:%Y-%m}" if grid.start.strftime("%Y-%m") == grid.end.strftime("%Y-%m") else _("contacts")
     days = grid.days
     first_day_col = 3
     weekend = PatternFill("solid", fgColor=_WEEKEND_FILL)
@@ -108,8 +113,8 @@ def calendar_xlsx(grid: ContactGrid, owner: str | None = None) -> bytes:
     center = Alignment(horizontal="center", vertical="center")
     author = owner or "rmnotes"
 
-    ws.cell(1, 1, "client").font = bold
-    ws.cell(1, 2, "last contact").font = bold
+    ws.cell(1, 1, _("client")).font = bold
+    ws.cell(1, 2, _("last contact")).font = bold
     for c in (ws.cell(1, 1), ws.cell(1, 2), ws.cell(2, 1), ws.cell(2, 2)):
         c.fill = head_fill
     for j, d in enumerate(days):
@@ -141,7 +146,7 @@ def calendar_xlsx(grid: ContactGrid, owner: str | None = None) -> bytes:
                 cell.comment = comment
 
     legend_row = 3 + len(grid.rows) + 1
-    ws.cell(legend_row, 1, LEGEND)
+    ws.cell(legend_row, 1, legend())
     ws.column_dimensions["A"].width = max(12, min(40, 2 + max([0, *(_cell_len(r.label) for r in grid.rows)])))
     ws.column_dimensions["B"].width = 12
     ws.freeze_panes = ws.cell(3, first_day_col)

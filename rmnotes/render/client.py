@@ -12,11 +12,12 @@ from rich.text import Text
 from rmnotes.config import Config
 from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
-from rmnotes.i18n import _
+from rmnotes.i18n import _, ngettext, tr
 from rmnotes.model import Client
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 from rmnotes.vault import Document
+from rmnotes.words import word
 
 
 def _age(born: date | None, today: date) -> str:
@@ -25,7 +26,7 @@ def _age(born: date | None, today: date) -> str:
 
 def _birthday(born: date | None, lunar: bool, lunar_day, today: date, style: str = "iso") -> str:
     """``1955-12-02 (71) 農曆 10-19``; ``農曆 10-25`` when only the lunar month-day is known."""
-    mark = f"農曆 {lunar_day}" if lunar_day else ("農曆" if lunar else "")
+    mark = _("農曆 {day}").format(day=lunar_day) if lunar_day else (_("農曆") if lunar else "")
     solar = f"{show_date(born, style)}{_age(born, today)}" if born else ""
     return " ".join(part for part in (solar, mark) if part)
 
@@ -36,8 +37,8 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     style = config.date_style
     head = Text(client.name, style="bold")
     head.append(f"  {client.id}", style="dim")
-    bits = [f"tier {client.tier}" if client.tier else "", client.status,
-            f"since {show_date(client.since, style)}" if client.since else ""]
+    bits = [_("tier {tier}").format(tier=client.tier) if client.tier else "", tr(word(client.status)),
+            _("since {date}").format(date=show_date(client.since, style)) if client.since else ""]
     head.append("   " + " · ".join(b for b in bits if b))
     if client.tags:
         head.append("   #" + " #".join(client.tags), style="cyan")
@@ -47,53 +48,57 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     facts.add_column(style="dim")
     facts.add_column()
     profile = client.meta.get("profile") if isinstance(client.meta.get("profile"), dict) else {}
+    labels = {"mobile": _("mobile"), "phone": _("phone"), "email": _("email"), "address": _("address")}
     for key in ("mobile", "phone", "email", "address"):
         if profile.get(key) not in (None, ""):
-            facts.add_row(key, redact.contact(profile[key]))
+            facts.add_row(labels[key], redact.contact(profile[key]))
     if client.birthday or client.lunar_day:
-        facts.add_row("birthday", _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
+        facts.add_row(_("birthday"), _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
     if work:
-        facts.add_row("work", work)
+        facts.add_row(_("work"), work)
     hobbies = profile.get("hobbies")
     if hobbies:
-        facts.add_row("hobbies", "、".join(map(str, hobbies)) if isinstance(hobbies, list) else str(hobbies))
+        facts.add_row(_("hobbies"), "、".join(map(str, hobbies)) if isinstance(hobbies, list) else str(hobbies))
     if client.prefer or client.no_calls or client.best_time:
-        how = ", ".join(client.prefer)
+        how = [_(", ").join(tr(word(p)) for p in client.prefer)] if client.prefer else []
         if client.no_calls:
-            how += f"; no calls {client.no_calls}"
+            how.append(_("no calls {hours}").format(hours=client.no_calls))
         if client.best_time:
-            how += f"; best {client.best_time}"
-        facts.add_row("contact", how.strip("; "))
+            how.append(_("best {time}").format(time=client.best_time))
+        facts.add_row(_("contact"), _("; ").join(how))
     if client.risk_profile or client.risk_assessed:
-        facts.add_row("risk", f"{client.risk_profile or '?'} / 5, assessed {show_date(client.risk_assessed, style) or '?'}")
+        facts.add_row(_("risk"), _("{profile} / 5, assessed {date}").format(
+            profile=client.risk_profile or "?", date=show_date(client.risk_assessed, style) or "?"))
     if isinstance(totals, MissingRate):
-        facts.add_row("holdings", Text(str(totals), style="red"))
+        facts.add_row(_("holdings"), Text(tr(totals.args[0] if totals.args else totals), style="red"))
     elif client.assets:
-        cur = config.base_currency
         def money(amount) -> str:
             return redact.money(money_text(amount))
 
-        facts.add_row("holdings", f"{len(client.assets)} items; assets {money(totals.assets)} {cur}, "
-                                  f"at our bank {money(totals.aum)}, "
-                                  f"liabilities {money(totals.liabilities)}, "
-                                  f"net worth {money(totals.net_worth)}")
+        facts.add_row(_("holdings"), ngettext(
+            "{n} item; assets {assets} {currency}, at our bank {aum}, liabilities {liabilities}, net worth {net}",
+            "{n} items; assets {assets} {currency}, at our bank {aum}, liabilities {liabilities}, net worth {net}",
+            len(client.assets)).format(
+                n=len(client.assets), assets=money(totals.assets), currency=config.base_currency,
+                aum=money(totals.aum), liabilities=money(totals.liabilities), net=money(totals.net_worth)))
     if client.policies:
         kinds = sorted({p.kind for p in client.policies})
-        facts.add_row("policies", f"{len(client.policies)}: {', '.join(kinds)}")
+        facts.add_row(_("policies"), f"{len(client.policies)}: " + _(", ").join(tr(word(k)) for k in kinds))
     parts.append(facts)
 
     if client.family:
-        fam = Table(title="family", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        fam = Table(title=_("family"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for m in client.family:
             extra = m.school or m.occupation or ""
             link = f"→ {m.client}" if m.client else ""
-            fam.add_row(m.name, m.relation or "", _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today, style), extra, link)
+            fam.add_row(m.name, tr(word(m.relation)), _birthday(m.birthday, m.lunar_birthday, m.lunar_day, today, style),
+                        extra, link)
         parts.append(fam)
 
     open_items = [f for f in client.followups if not f.done]
     if open_items:
-        todo = Table(title="open follow-ups", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        todo = Table(title=_("open follow-ups"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for f in open_items:
             overdue = f.date is not None and f.date < today
             todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""),
@@ -101,7 +106,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         parts.append(todo)
 
     if client.entries:
-        log = Table(title="last contacts", title_justify="left", box=None, padding=(0, 2), show_header=False)
+        log = Table(title=_("last contacts"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
             log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)

@@ -6,10 +6,12 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
+from rmnotes.i18n import N_, _, ngettext, tr
+from rmnotes.words import word
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 
-HEADERS = ("date", "days", "reason", "client", "detail", "how")
+HEADERS = (N_("date"), N_("days"), N_("reason"), N_("client"), N_("detail"), N_("how"))
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
 GAP = "  "
 SIDE_BY_SIDE = 48  # cells for detail and how together, below which how goes under detail
@@ -31,9 +33,10 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, redact.text(detail_text(i)),
-              redact.text(i.hint)) for i in agenda.items]
-    widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
+    cells = [(show_date(i.date, style), days_text(i.days), tr(word(i.reason)), i.name, redact.text(detail_text(i)),
+              redact.text(tr(i.hint))) for i in agenda.items]
+    headers = [_(h) for h in HEADERS]
+    widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(headers)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
     room = max(width - fixed - len(GAP), 20)  # for detail + how
     stacked = room < SIDE_BY_SIDE and widths[4] + widths[5] + len(GAP) > room
@@ -55,13 +58,13 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
         out.append(GAP)
 
     out.append("\n")
-    for k, h in enumerate(HEADERS[:4]):
+    for k, h in enumerate(headers[:4]):
         cell(h, k, "dim")
     if stacked:
-        out.append(f"{HEADERS[4]} · {HEADERS[5]}", "dim")
+        out.append(f"{headers[4]} · {headers[5]}", "dim")
     else:
-        cell(HEADERS[4], 4, "dim")
-        out.append(HEADERS[5], "dim")
+        cell(headers[4], 4, "dim")
+        out.append(headers[5], "dim")
     for item, row in zip(agenda.items, cells):
         days_style = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
         details = _wrap(row[4], detail_w)
@@ -95,7 +98,9 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
             out.rstrip()
     shown = len(agenda.items)
     if shown < agenda.total:
-        out.append(f"\n… {agenda.total - shown} more; rmn due --all shows every row", "dim")
+        more = agenda.total - shown
+        out.append("\n" + ngettext("… {n} more; rmn due --all shows every row",
+                                    "… {n} more; rmn due --all shows every row", more).format(n=more), "dim")
     return out
 
 
@@ -125,24 +130,25 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def summary(agenda: Agenda, style: str = "iso") -> str:
-    span = f"{show_date(agenda.as_of, style)} to {show_date(agenda.until, style)}"
+    start, end = show_date(agenda.as_of, style), show_date(agenda.until, style)
     if not agenda.total:
-        return f"nothing due from {span}"
-    return f"due from {span}: {agenda.overdue} overdue, {agenda.coming} coming"
+        return _("nothing due from {start} to {end}").format(start=start, end=end)
+    return _("due from {start} to {end}: {overdue} overdue, {coming} coming").format(
+        start=start, end=end, overdue=agenda.overdue, coming=agenda.coming)
 
 
 def detail_text(item: DueItem) -> str:
     """The row's detail, with the amount of a maturity or a premium: ``美元定存 80,000 USD``."""
     if item.amount is None:
-        return item.detail
+        return tr(item.detail)
     from rmnotes.domain.money import money_text
 
     places = 0 if item.amount == item.amount.to_integral_value() else 2
-    return f"{item.detail} {redact.money(money_text(item.amount, places))} {item.currency}"
+    return f"{tr(item.detail)} {redact.money(money_text(item.amount, places))} {item.currency}"
 
 
 def days_text(days: int) -> str:
-    return "today" if days == 0 else f"{days:+d}"
+    return _("today") if days == 0 else f"{days:+d}"
 
 
 def agenda_rows(agenda: Agenda) -> list[dict]:
@@ -192,14 +198,17 @@ def agenda_ics(agenda: Agenda) -> bytes:
         event.add("sequence", sequence)
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
-        event.add("summary", f"{item.name} · {item.reason}: {detail_text(item)}")
-        lines = [detail_text(item)]
+        detail = detail_text(item)
+        event.add("summary", _("{name} · {reason}: {detail}").format(
+            name=item.name, reason=tr(word(item.reason)), detail=detail))
+        lines = [detail]
         if item.days < 0:
-            lines.append(f"due {item.date.isoformat()} ({-item.days} days overdue)")
+            lines.append(ngettext("due {date} ({n} day overdue)", "due {date} ({n} days overdue)",
+                                  -item.days).format(date=item.date.isoformat(), n=-item.days))
         if item.hint:
-            lines.append(f"how: {item.hint}")
+            lines.append(_("how: {hint}").format(hint=tr(item.hint)))
         if item.client:
-            lines.append(f"client: {item.client}")
+            lines.append(_("client: {id}").format(id=item.client))
         event.add("description", "\n".join(lines))
         event.add("categories", [item.reason])
         event.add("transp", "TRANSPARENT")

@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any, Mapping, Sequence
 
 from rmnotes.domain.logbook import Due, NewEntry, NextStep
-from rmnotes.model import CHANNELS, Client, Entry
+from rmnotes.i18n import _, ngettext, tr
+from rmnotes.model import Client, Entry
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
+from rmnotes.words import CHANNEL_SHORT, period_word
 
 Rows = Sequence[tuple[str, Entry]]  # (client id, entry), as the index lists them
 
@@ -38,7 +40,7 @@ def _attr_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
-        return f"({len(value)} items)"
+        return ngettext("({n} item)", "({n} items)", len(value)).format(n=len(value))
     return str(value)
 
 
@@ -49,30 +51,34 @@ def entries_json(rows: Rows, names: Mapping[str, str]) -> list[dict[str, Any]]:
 
 def no_entries(who: str | None, since: date | None, until: date | None) -> str:
     """``李娜 (li-na) has no log entries on 2026-11-28``; ``who`` None: the whole book."""
-    what = f"{who} has no log entries" if who else "no log entries"
     if since and since == until:
-        return f"{what} on {since}"
-    if since or until:
-        return f"{what} from {since or 'the start'} to {until or 'the end'}"
-    return what
+        text = _("{who} has no log entries on {day}") if who else _("no log entries on {day}")
+    elif since or until:
+        text = (_("{who} has no log entries from {since} to {until}") if who
+                else _("no log entries from {since} to {until}"))
+    else:
+        text = _("{who} has no log entries") if who else _("no log entries")
+    return text.format(who=who, day=since, since=since or _("the start"), until=until or _("the end"))
 
 
 def due_text(due: Due, style: str = "iso") -> str:
     if due.closed:
-        return "closed: never due"
+        return _("closed: never due")
     if due.cadence is None:
-        return "no contact cadence (set tier or cadence)"
+        return _("no contact cadence (set tier or cadence)")
     if due.date is None:
-        return f"no contact yet: due now (cadence {due.cadence})"
-    return f"next contact due {show_date(due.date, style)} (cadence {due.cadence})"
+        return _("no contact yet: due now (cadence {cadence})").format(cadence=tr(period_word(due.cadence)))
+    return _("next contact due {date} (cadence {cadence})").format(date=show_date(due.date, style),
+                                                                   cadence=tr(period_word(due.cadence)))
 
 
 def logged_line(client: Client, entry: NewEntry, due: Due, next_step: NextStep | None,
                 style: str = "iso") -> str:
     """``logged 王偉 (wang-wei) 2026-11-25 T telephone; next contact due 2026-12-25 (cadence 1m)``."""
-    channel = CHANNELS[entry.channel].split(" (")[0]
-    line = (f"logged {client.name} ({client.id}) {show_date(entry.date, style)} {entry.channel} {channel}; "
-            f"{due_text(due, style)}")
+    channel = _(CHANNEL_SHORT[entry.channel])
+    line = _("logged {name} ({id}) {date} {ch} {channel}; {due}").format(
+        name=client.name, id=client.id, date=show_date(entry.date, style), ch=entry.channel, channel=channel,
+        due=due_text(due, style))
     if next_step is not None:
-        line += f"; follow-up {show_date(next_step.date, style)} added"
+        line += _("; follow-up {date} added").format(date=show_date(next_step.date, style))
     return line

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
+from rmnotes.i18n import _, pgettext, tr
 from rmnotes.render import redact
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
+from rmnotes.words import duration_word, frequency_word, word
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -124,6 +126,15 @@ SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 
 
 def words_for(region: str | None) -> Words:
+    """The sheet's wording: the interface language's script when it is Chinese (zh_CN:
+    Simplified; zh_TW, zh_HK: Traditional), else the region's."""
+    from rmnotes.i18n import language
+
+    chosen = language()
+    if chosen == "zh_CN":
+        return HANS
+    if chosen in ("zh_TW", "zh_HK"):
+        return HANT
     return HANS if (region or "").upper() in SIMPLIFIED_REGIONS else HANT
 
 
@@ -266,25 +277,25 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
     head.append(f"  {sheet.client_id}", style="dim")
-    head.append(f"   asset review {show_date(sheet.as_of, style)}")
+    head.append("   " + _("asset review {date}").format(date=show_date(sheet.as_of, style)))
     if sheet.risk_profile is not None:
-        head.append(f" · risk profile {sheet.risk_profile}/5")
+        head.append(" · " + _("risk profile {profile}/5").format(profile=sheet.risk_profile))
     if sheet.last_review is not None:
-        head.append(f" · last review {show_date(sheet.last_review.date, style)}", style="dim")
+        head.append(" · " + _("last review {date}").format(date=show_date(sheet.last_review.date, style)), style="dim")
     else:
-        head.append(" · first review (no review recorded before)", style="dim")
+        head.append(" · " + _("first review (no review recorded before)"), style="dim")
 
-    columns = (Column("name"), Column("type", drop=4), Column("institution", drop=5, short=_("inst.")),
-               Column("held", drop=6), Column("risk", "right", drop=2), Column("value", "right"),
-               Column(""), Column(cur, "right"), Column("weight", "right", drop=3, short=_("wt")),
-               Column("change", "right", drop=1), Column("%", "right", drop=7))
+    columns = (Column(pgettext("holding", "name")), Column(_("type"), drop=4), Column(_("institution"), drop=5, short=_("inst.")),
+               Column(_("held"), drop=6), Column(_("risk"), "right", drop=2), Column(_("value"), "right"),
+               Column(""), Column(cur, "right"), Column(_("weight"), "right", drop=3, short=_("wt")),
+               Column(_("change"), "right", drop=1), Column("%", "right", drop=7))
     rows: list[tuple] = []
     for r in ordered_rows(sheet):
         risk = Text(str(r.risk) if r.risk is not None else "")
         if r.suitable is False:
             risk = Text(f"{r.risk}!", style="bold red")
         if r.new:
-            change, pct = Text("new", style="cyan"), ""
+            change, pct = Text(_("new"), style="cyan"), ""
         elif r.change is None:
             change, pct = Text(""), ""
         else:
@@ -292,18 +303,19 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
             change = Text(shown_signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        rows.append((name, r.type, r.institution or "", r.held, risk, shown_amount(r.value),
-                     r.currency, shown_amount(r.value_base), percent(r.weight), change, pct))
+        rows.append((name, tr(word(r.type)), _institution(r.institution), tr(duration_word(r.held)), risk,
+                     shown_amount(r.value), r.currency, shown_amount(r.value_base), percent(r.weight), change, pct))
     table = fit_table(columns, rows, width)
 
-    subs = Table(box=None, padding=(0, 1), header_style="bold", title="by type",
+    subs = Table(box=None, padding=(0, 1), header_style="bold", title=_("by type"),
                  title_justify="left", title_style="bold")
-    subs.add_column("type")
-    subs.add_column("items", justify="right")
+    subs.add_column(_("type"))
+    subs.add_column(_("items"), justify="right")
     subs.add_column(cur, justify="right")
-    subs.add_column("weight", justify="right")
+    subs.add_column(_("weight"), justify="right")
     for s in sheet.subtotals:
-        subs.add_row(s.type + (" (liability)" if s.is_liability else ""), str(s.count),
+        kind = tr(word(s.type))
+        subs.add_row(_("{type} (liability)").format(type=kind) if s.is_liability else kind, str(s.count),
                      shown_amount(s.value_base), percent(s.weight))
 
     sums = Table.grid(padding=(0, 2))
@@ -312,45 +324,60 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     sums.add_column(style="dim")
     change = ""
     if t.change is not None:
-        change = f"{shown_signed(t.change)}{pct_text(t.change_pct)} since {show_date(sheet.last_review.date, style)}"
-    sums.add_row("total assets", f"{shown_amount(t.assets)} {cur}", change)
-    sums.add_row("at our bank", f"{shown_amount(t.aum)} {cur}", "")
-    sums.add_row("liabilities", f"{shown_amount(t.liabilities)} {cur}", "")
-    sums.add_row("net worth", f"{shown_amount(t.net_worth)} {cur}", "")
+        change = _("{change} since {date}").format(change=f"{shown_signed(t.change)}{pct_text(t.change_pct)}",
+                                                  date=show_date(sheet.last_review.date, style))
+    sums.add_row(_("total assets"), f"{shown_amount(t.assets)} {cur}", change)
+    sums.add_row(_("at our bank"), f"{shown_amount(t.aum)} {cur}", "")
+    sums.add_row(_("liabilities"), f"{shown_amount(t.liabilities)} {cur}", "")
+    sums.add_row(_("net worth"), f"{shown_amount(t.net_worth)} {cur}", "")
 
     parts: list[Any] = [head, Text(""), table, Text(""), subs, Text(""), sums]
     notes = []
     if sheet.unsuitable:
-        names = ", ".join(f"{r.name} (risk {r.risk})" for r in sheet.unsuitable)
-        notes.append(Text(f"! above the client's risk profile {sheet.risk_profile}: {names}",
-                          style="red"))
+        names = _(", ").join(_("{name} (risk {risk})").format(name=r.name, risk=r.risk) for r in sheet.unsuitable)
+        notes.append(Text(_("! above the client's risk profile {profile}: {names}").format(
+            profile=sheet.risk_profile, names=names), style="red"))
     if sheet.removed:
-        names = ", ".join(f"{r.name} ({shown_amount(r.previous)})" for r in sheet.removed)
-        notes.append(Text(f"no longer held since {show_date(sheet.last_review.date, style)}: {names}",
+        names = _(", ").join(f"{r.name} ({shown_amount(r.previous)})" for r in sheet.removed)
+        notes.append(Text(_("no longer held since {date}: {names}").format(
+            date=show_date(sheet.last_review.date, style), names=names),
                           style="dim"))
     if sheet.fx:
-        notes.append(Text("fx: " + ", ".join(f"{c} {r}" for c, r in sheet.fx.items()), style="dim"))
+        notes.append(Text(_("fx: {rates}").format(rates=_(", ").join(f"{c} {r}" for c, r in sheet.fx.items())),
+                          style="dim"))
     if notes:
         parts += [Text(""), *notes]
 
-    pol_columns = (Column("policy"), Column("insurer", drop=2), Column("kind", drop=3),
-                   Column("insured", drop=1), Column("sum assured", "right", short=_("sum")),
-                   Column("premium", "right"), Column("", drop=4), Column("CI", drop=5))
+    pol_columns = (Column(_("policy")), Column(_("insurer"), drop=2), Column(_("kind"), drop=3),
+                   Column(_("insured"), drop=1), Column(_("sum assured"), "right", short=_("sum")),
+                   Column(_("premium"), "right"), Column("", drop=4), Column(_("CI"), drop=5))
     pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{shown_amount(p.premium)} {p.currency}" if p.premium is not None else ""
-        pol_rows.append((p.name, p.insurer or "", p.kind, p.insured,
+        pol_rows.append((p.name, p.insurer or "", tr(word(p.kind)), _insured(p.insured),
                          f"{shown_amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
-                         premium, p.premium_frequency, "yes" if p.critical_illness else ""))
-    pol = fit_table(pol_columns, pol_rows, width, title="protection", title_justify="left",
+                         premium, frequency_word(p.premium_frequency), _("yes") if p.critical_illness else ""))
+    pol = fit_table(pol_columns, pol_rows, width, title=_("protection"), title_justify="left",
                     title_style="bold")
     parts.append(Text(""))
     if sheet.protection.policies:
         parts.append(pol)
-    ci = "covered" if sheet.protection.critical_illness else "NOT covered"
-    parts.append(Text(f"critical illness: {ci}",
-                      style="" if sheet.protection.critical_illness else "yellow"))
+    ci = _("critical illness: covered") if sheet.protection.critical_illness else _("critical illness: NOT covered")
+    parts.append(Text(ci, style="" if sheet.protection.critical_illness else "yellow"))
     return Group(*parts)
+
+
+def _institution(institution: str | None) -> str:
+    """``ours`` (this bank) and ``self`` (held by the client) as words; a bank's name as written."""
+    if institution == "ours":
+        return _("our bank")
+    if institution == "self":
+        return _("self-held")
+    return institution or ""
+
+
+def _insured(insured: str) -> str:
+    return _("self") if insured in ("self", "") else insured
 
 
 # ---- charts --------------------------------------------------------------------------
