@@ -424,3 +424,60 @@ def test_contacts_mode_fills_only_empty_fields_and_never_changes_the_status(vaul
     assert "status: prospect" in text and "since: 2026-11-28" in text
     edited = importing.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
     assert edited == "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\", email: w@example.com}\n---\n"
+
+
+def test_names_match_across_scripts_as_client_arguments_do(vault, tmp_path):
+    """陈美玲 in a sheet is the file's 陳美玲 (Traditional and Simplified are one name, as for
+    CLIENT and find); the file keeps its own spelling, and a policy row in the other script
+    finds the client row of the same import."""
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\nfamily:\n  - {name: 陳小華, relation: child, school: 台中一中}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "s.xlsx", {
+        "c": [["姓名", "職業", "子女"], ["陈美玲", "医师", "陈小华"], ["刘建国", "教师", None]],
+        "p": [["客户姓名", "保单名称", "保险公司", "险种"], ["陳美玲", "醫療險", "南山人壽", "醫療"],
+              ["劉建國", "壽險", "富邦人壽", "壽險"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "matched by name" in result.stdout
+    chen = client(vault, "chen-mei-ling")
+    assert chen.name == "陳美玲"  # the same name in another script: the file's spelling stays
+    assert chen.meta["profile"]["occupation"] == "医师"
+    assert [m.name for m in chen.family] == ["陳小華"] and chen.family[0].birthday is None
+    assert "school: 台中一中" in (vault / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+    assert [p.name for p in chen.policies] == ["醫療險"]
+    liu = client(vault, "liu-jian-guo")  # new: the policy row in Traditional joined its row
+    assert liu.name == "刘建国" and [p.name for p in liu.policies] == ["壽險"]
+    assert len(list((vault / "clients").glob("*.md"))) == 2
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_name_in_the_other_script_is_ambiguous_as_the_same_script_is(vault, tmp_path):
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    write_client(vault, "chen-mei-ling-2", "---\nname: 陈美玲\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "a.xlsx", {"c": [["姓名", "職業"], ["陈美玲", "教師"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert "matches 2 clients" in result.stdout and "(chen-mei-ling)" in result.stdout
+
+
+def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path):
+    """By id: another name renames, the same name in the other script does not. By mobile:
+    the sheet's name is shown as not applied, the file's stays."""
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    write_client(vault, "wang-wei", "---\nname: 王偉\nprofile: {mobile: \"0912345678\"}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["客戶代號", "姓名", "手機"], ["chen-mei-ling", "陈美玲", None],
+                                                 [None, "王小偉", "0912-345-678"]]})
+    result = run(["import", str(sheet), "--dry-run"], vault)
+    assert result.exit_code == 0, result.output
+    assert "unchanged: 2" in result.stdout
+    assert f"王偉 (wang-wei) name   ({sheet}:c!3): 王小偉" in result.stdout
+    result = run(["import", str(sheet)], vault)
+    assert client(vault, "chen-mei-ling").name == "陳美玲" and client(vault, "wang-wei").name == "王偉"
+    assert "nothing to write" in result.stderr
