@@ -481,3 +481,20 @@ def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path)
     result = run(["import", str(sheet)], vault)
     assert client(vault, "chen-mei-ling").name == "陳美玲" and client(vault, "wang-wei").name == "王偉"
     assert "nothing to write" in result.stderr
+
+
+def test_a_new_file_reads_back_as_the_sheet_says_whatever_its_text():
+    """Text that looks plain is written plain on trust and the whole front-matter read back
+    once; words YAML would read as something else are caught by that read-back and quoted."""
+    from rmnotes.domain.importing import new_file_text
+    from rmnotes.parse import yamltree
+
+    document = {"name": "yes", "tier": "A", "profile": {
+        "occupation": "null", "employer": "2020-01-01", "address": "台北市信義區松仁路100號",
+        "hobbies": ["on", "高爾夫", "1e3"]}}
+    text = new_file_text("yes", document, None)
+    front = text.split("---\n")[1]
+    assert yamltree.load(front, 2).value == document
+    assert "address: 台北市信義區松仁路100號\n" in text and 'occupation: "null"' in text
+    plain = new_file_text("陳美玲", {"name": "陳美玲", "tier": "B", "profile": {"occupation": "教師"}}, None)
+    assert plain.startswith("---\nname: 陳美玲\ntier: B\nprofile:\n  occupation: 教師\n---\n")

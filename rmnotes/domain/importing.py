@@ -530,7 +530,14 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
     notes: list[str] = []
     ids = book.ids()
     table = book.fold_table()
-    key = partial(names.name_key, table=table)  # names compared as CLIENT arguments are
+    keys: dict[str, str] = {}
+
+    def key(name: str) -> str:  # names compared as CLIENT arguments are; a book repeats them
+        k = keys.get(name)
+        if k is None:
+            k = keys[name] = names.name_key(name, table)
+        return k
+
     by_name: dict[str, list[str]] = {}
     for cid, name in book.names().items():
         by_name.setdefault(key(name), []).append(cid)
@@ -921,13 +928,21 @@ def new_file_text(name: str, document: Mapping[str, Any], notes: str | None) -> 
     lays it out): block mappings indented by two, lists of words in brackets, each policy,
     holding and family member a ``- name: ...`` item; the free notes, then the two
     sections. Values are written by the front-matter editor's own rule
-    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used."""
+    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used.
+
+    The YAML is parsed once: text that looks plain (:data:`_PLAIN`) is first written plain
+    without asking YAML about each value, and the whole front-matter read back; only when
+    it does not read back as ``document`` (a word YAML reads as true, a date, a number) is
+    it written again value by value by the editor's rule, and read back again."""
     from rmnotes.errors import DataError
 
-    lines = ["---", *_yaml_lines(document, 0, _scalar), "---"]
-    front = "\n".join(lines[1:-1])
-    loaded = yamltree.load(front, 2)
-    if loaded.fatal or loaded.problems or loaded.value != document:
+    for scalar in (_quick_scalar, _scalar):
+        lines = ["---", *_yaml_lines(document, 0, scalar), "---"]
+        front = "\n".join(lines[1:-1])
+        loaded = yamltree.load(front, 2)
+        if not (loaded.fatal or loaded.problems or loaded.value != document):
+            break
+    else:
         raise DataError(_("the file for {name} would not read back as the sheet says; nothing was written for it").format(
             name=name))
     body = f"\n{notes}\n" if notes else ""
@@ -942,6 +957,18 @@ def _scalar(value: Any, flow: bool = False) -> str:
     from rmnotes.fmedit import scalar_text
 
     return scalar_text(value, flow)
+
+
+# text written plain on trust, the read-back of the whole file being the check: no YAML
+# indicator or quote, no control or line-break character, no space at either end, not
+# starting as a number, a list item or a key would
+_PLAIN = re.compile(r"(?![-+.0-9?~\s])[^\x00-\x1f\x7f-\x9f:#,\[\]{}&*!|>'\"%@`\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]+(?<!\s)")
+
+
+def _quick_scalar(value: Any, flow: bool = False) -> str:
+    if type(value) is str and _PLAIN.fullmatch(value):
+        return value
+    return _scalar(value, flow)
 
 
 @lru_cache(maxsize=100_000)
