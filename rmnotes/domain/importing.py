@@ -959,10 +959,10 @@ def _scalar(value: Any, flow: bool = False) -> str:
     return scalar_text(value, flow)
 
 
-# text written plain on trust, the read-back of the whole file being the check: no YAML
-# indicator or quote, no control or line-break character, no space at either end, not
-# starting as a number, a list item or a key would
-_PLAIN = re.compile(r"(?![-+.0-9?~\s])[^\x00-\x1f\x7f-\x9f:#,\[\]{}&*!|>'\"%@`\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]+(?<!\s)")
+# text written plain on trust, the read-back of the whole file being the check: not
+# starting with a YAML indicator, a quote or as a number would; no ``:#,[]{}``, control or
+# line-break character; no space at either end
+_PLAIN = re.compile(r"(?![-+.0-9?~:#,\[\]{}&*!|>'\"%@`\s])[^\x00-\x1f\x7f-\x9f:#,\[\]{}\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]+(?<!\s)")
 
 
 def _quick_scalar(value: Any, flow: bool = False) -> str:
