@@ -498,3 +498,78 @@ def test_a_new_file_reads_back_as_the_sheet_says_whatever_its_text():
     assert "address: 台北市信義區松仁路100號\n" in text and 'occupation: "null"' in text
     plain = new_file_text("陳美玲", {"name": "陳美玲", "tier": "B", "profile": {"occupation": "教師"}}, None)
     assert plain.startswith("---\nname: 陳美玲\ntier: B\nprofile:\n  occupation: 教師\n---\n")
+
+
+OTHER_CLIENTS = [
+    ["客戶資料"],  # a title row
+    ["客戶姓名", "手機", "生日", "職業", "風險屬性"],
+    ["王大明", 912345678, date(1975, 6, 12), "工程師", "穩健型"],
+    ["陳美玲", "0922-333-444", "64/06/12", "教師", "RR2"],
+]
+OTHER_POLICIES = [["客戶姓名", "保單名稱", "保險公司", "險種", "保額", "保費", "繳別", "生效日"],
+                  ["王大明", "終身壽險", "富邦人壽", "壽險", "500萬", 10000, "月繳", date(2020, 1, 1)]]
+
+
+def _check_other_format(vault: Path, sheet: Path) -> None:
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    wang = client(vault, "wang-da-ming")
+    assert wang.meta["profile"]["mobile"] == "0912345678"
+    assert wang.meta["profile"]["birthday"] == date(1975, 6, 12)
+    assert wang.meta["risk"]["profile"] == 3
+    policy = wang.policies[0]
+    assert (policy.name, policy.kind, policy.sum_assured, policy.premium, policy.premium_frequency,
+            policy.start) == ("終身壽險", "life", 5_000_000, 10000, "monthly", date(2020, 1, 1))
+    assert client(vault, "chen-mei-ling").meta["profile"]["birthday"] == date(1975, 6, 12)
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_an_opendocument_spreadsheet_is_imported(vault, tmp_path):
+    """.ods as LibreOffice saves it (written with odfpy): numbers, dates and text cells."""
+    pytest.importorskip("odf", reason="odfpy (a test dependency) writes the .ods")
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in (("客戶資料", OTHER_CLIENTS), ("保險", OTHER_POLICIES)):
+        table = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                if isinstance(value, bool) or value is None:
+                    cell = TableCell()
+                elif isinstance(value, (int, float)):
+                    cell = TableCell(valuetype="float", value=value)
+                elif isinstance(value, date):
+                    cell = TableCell(valuetype="date", datevalue=value.isoformat())
+                else:
+                    cell = TableCell(valuetype="string")
+                if value is not None:
+                    cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    path = tmp_path / "book.ods"
+    doc.save(str(path))
+    _check_other_format(vault, path)
+
+
+def test_an_excel_97_workbook_is_imported(vault, tmp_path):
+    """.xls as older Excel saves it (written with xlwt): dates as date-formatted numbers."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (a test dependency) writes the .xls")
+    wb = xlwt.Workbook(encoding="utf-8")
+    as_date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
+    for name, rows in (("客戶資料", OTHER_CLIENTS), ("保險", OTHER_POLICIES)):
+        ws = wb.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    ws.write(r, c, datetime(value.year, value.month, value.day), as_date)
+                elif value is not None:
+                    ws.write(r, c, value)
+    path = tmp_path / "book.xls"
+    wb.save(str(path))
+    _check_other_format(vault, path)
