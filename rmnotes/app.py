@@ -69,6 +69,8 @@ class Written:
 class App:
     vault_option: str | None = None
     debug: bool = False
+    redact: bool = False  # --redact: mask what is printed (render.redact)
+    redact_json: bool = False  # --redact-json: and the JSON answers
     _warned: bool = field(default=False, init=False)
 
     @cached_property

@@ -11,6 +11,7 @@ import click
 from rmnotes import __version__
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
+from rmnotes.i18n import _
 
 # (command name, module under rmnotes.commands, function). One explicit list, in the
 # order `rmn --help` shows them: the working day first. A command's module is imported
@@ -80,15 +81,26 @@ class RmnGroup(click.Group):
               help="The vault folder (else $RMNOTES_VAULT, else the nearest folder above "
                    "holding rmnotes.yaml).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--redact", is_flag=True, envvar="RMNOTES_REDACT",
+              help=_("A screen safe to share: mask phone numbers, emails, addresses, ID numbers "
+                     "and amounts in what is printed (also RMNOTES_REDACT=1). Files written "
+                     "(review PDFs, exports) are not masked; --json is refused unless "
+                     "--redact-json is given."))
+@click.option("--redact-json", is_flag=True,
+              help=_("Mask the same things in --json answers too (implies --redact)."))
 @click.version_option(__version__, "-V", "--version", prog_name="rmnotes")
 @click.pass_context
-def cli(ctx: click.Context, vault: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, vault: str | None, debug: bool, redact: bool, redact_json: bool) -> None:
     """rmnotes: your client book as a private git vault of Markdown files.
 
     Each client is one file in clients/; edit them in any editor. rmn answers the
     questions of the working day and commits every change to the vault's git history.
     """
-    ctx.obj = App(vault_option=vault, debug=debug)
+    from rmnotes.render import redact as masking
+
+    ctx.obj = App(vault_option=vault, debug=debug, redact=redact or redact_json,
+                  redact_json=redact_json)
+    masking.use(screen=redact or redact_json, json=redact_json)
 
 
 def main() -> None:

@@ -199,6 +199,15 @@ def _head(root: Path) -> str | None:
     return run(root, "rev-parse", "--verify", "-q", "HEAD", check=False).stdout.strip() or None
 
 
+def first_commit(root: Path) -> str | None:
+    """The vault's first commit (the same in every clone of it), or None before the first
+    commit or outside git."""
+    if not is_repo(root):
+        return None
+    out = run(root, "rev-list", "--max-parents=0", "HEAD", check=False).stdout.split()
+    return min(out) if out else None  # a history joined from two roots: either, always the same
+
+
 def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
     """Commit what the user changed by hand (``paths``, else asks git), in its own commit
     that lists the files."""

@@ -85,6 +85,23 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+# Two-character surnames: the compound ones above, and Taiwan's double surnames (張簡, 范姜,
+# 張廖), which pypinyin reads right and so need no entry of their own.
+COMPOUND_SURNAMES = frozenset(k for k in SURNAMES if len(k) == 2) | {
+    "張簡", "张简", "范姜", "張廖", "张廖", "歐陽", "欧阳", "公孫", "公孙", "東方", "东方"}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(family name, given name) as an address book wants them: 王偉 -> (王, 偉), 歐陽娜娜 ->
+    (歐陽, 娜娜); a name in Latin letters is written given name first: David Lin -> (Lin, David)."""
+    name = name.strip()
+    if has_cjk(name) and " " not in name:
+        size = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
+        return name[:size], name[size:]
+    given, _, family = name.rpartition(" ")
+    return (family, given.strip()) if given else (name, "")
+
+
 @lru_cache(maxsize=4096)
 def syllables(name: str) -> tuple[str, ...]:
     """Pinyin syllables of a name, surname read as a surname: 曾國強 -> zeng guo qiang."""

@@ -102,7 +102,21 @@ def client_argument(required: bool = True):
     return click.argument("client", type=CLIENT, required=required)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def _json_unless_unmasked(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """--json under --redact would print everything --redact hides: refused, unless
+    --redact-json masks the JSON too."""
+    app = ctx.find_object(App)
+    if value and app is not None and app.redact and not app.redact_json:
+        from rmnotes.i18n import _
+
+        raise click.UsageError(_("--json prints phone numbers and amounts unmasked, and --redact "
+                                 "(or RMNOTES_REDACT) is on: add --redact-json to mask them in the "
+                                 "JSON too, or leave out --json"), ctx)
+    return value
+
+
+json_option = click.option("--json", "as_json", is_flag=True, callback=_json_unless_unmasked,
+                           help="Print JSON instead of a table.")
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
     help="Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "

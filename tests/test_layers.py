@@ -38,9 +38,9 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.sheets": (BASE, {"python_calamine"}),
     "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),
     "rmnotes.index": (INDEX, set()),
-    "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml"}),
+    "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml", "vobject"}),
     "rmnotes.gitops": (BASE, {"git"}),
-    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "fontTools"}),
+    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")
 

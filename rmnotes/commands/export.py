@@ -1,4 +1,5 @@
-"""rmn export: the book as an Excel workbook or CSV files (owner-only), for Excel and back."""
+"""rmn export: the book as an Excel workbook or CSV files (owner-only), for Excel and back,
+or as phone contacts (vCard)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, ngettext
 from rmnotes.options import make_segment, pass_app, segment_options
 
-FORMATS = ("xlsx", "csv")
+FORMATS = ("xlsx", "csv", "vcf")
 CSV_SHEETS = ("clients", "policies", "holdings")
 
 
@@ -29,6 +30,9 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
     xlsx FILE  a workbook of three sheets: client information, insurance policies and
                holdings, headers in the vault's language
     csv DIR    clients.csv, policies.csv and holdings.csv (UTF-8 with a byte-order mark)
+    vcf FILE   phone contacts (vCard 3.0): name (family name first), phones, email,
+               address, birthday, employer and occupation, the tier in the note; each
+               card's UID stays the same, so a phone updates its contacts
 
     Importing the file again changes nothing. Files are written owner-only (0600).
     """
@@ -47,6 +51,9 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
             clients.append(app.load(row.id))
         except RmnotesError as exc:
             click.echo(_("warning: {why}; left out").format(why=exc), err=True)
+    if format == "vcf":
+        click.echo(export_vcf(app, clients, target), err=True)
+        return
     config = app.vault.config
     lang = columns.language_of(getattr(config, "language", None), config.region)
     sheets = exporting.book_sheets(clients, config, lang)
@@ -68,3 +75,16 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
             continue
         path = App.write_export(folder / f"{sheet.kind}.csv", csv_bytes(sheet))
         click.echo(_("wrote {path} ({n})").format(path=path, n=n), err=True)
+
+
+def export_vcf(app: App, clients: list, target: str) -> str:
+    """vCard 3.0, one card per client, each with its stable UID."""
+    from rmnotes import gitops
+    from rmnotes.domain.contacts import card_uid, vault_key
+    from rmnotes.render.vcard import client_card, vcard_file
+
+    key = vault_key(gitops.first_commit(app.vault.root), str(app.vault.root))
+    cards = [client_card(c, card_uid(key, c.id)) for c in clients]
+    path = app.write_export(target, vcard_file(cards))
+    return ngettext("wrote {path}: {n} contact", "wrote {path}: {n} contacts",
+                    len(cards)).format(path=path, n=len(cards))

@@ -27,28 +27,40 @@ from rmnotes.options import json_option, pass_app
 @pass_app
 def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_file: str | None,
                 dry_run: bool, as_json: bool) -> None:
-    """Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv).
+    """Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv),
+    or phone contacts from FILE.vcf.
 
     Sheets are recognised by their headers (Chinese or English), whatever their names and
     order. Clients are matched by id, then name, then mobile; a changed cell updates only
     that value in the client's file. Each problem is reported by its cell and writes
     nothing for that client; the rest is imported, in one commit. Importing the same
     book twice changes nothing. Exit status 1 when any row had an error.
+
+    Contacts (.vcf, as phones export them) add new clients as prospects; a card that
+    matches a client only fills the fields the file leaves empty: it never changes a
+    value, nor the status.
     """
     from rmnotes.domain import importing
     from rmnotes.render import importing as show
 
     config = app.vault.config
-    mapping = read_map(map_file) if map_file else None
-    records = read_sources(files, sheets, config, mapping)
-    if not any(s.kind for s in records.sheets):
+    cards = [name for name in files if Path(name).suffix.lower() in CONTACT_SUFFIXES]
+    if cards:
+        if len(cards) != len(files) or sheets or map_file:
+            raise click.UsageError(_("import contacts (.vcf) on their own: not with workbooks, "
+                                     "--sheet or --map"))
+        records, mode = contact_records(app, files), importing.CONTACTS
+    else:
+        mapping = read_map(map_file) if map_file else None
+        records, mode = read_sources(files, sheets, config, mapping), importing.SHEET
+    if not cards and not any(s.kind for s in records.sheets):
         raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies or "
                              "holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
                              "columns with --map").format(files=", ".join(files)))
     source = files[0] if len(files) == 1 else f"{files[0]} +{len(files) - 1}"
     with _progress(_("planning")) as tick:
         plan = importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
-                                   today=app.today(), progress=tick)
+                                   mode=mode, today=app.today(), progress=tick)
     if app.index.skipped():
         app.warn_skipped()
         click.echo(_("warning: a client in a file that cannot be read is not matched, and may be imported as a "
@@ -69,7 +81,9 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
                     c.action = "failed"
         commit = written.commit.sha if written.commit else None
     if as_json:
-        click.echo(json.dumps(show.plan_json(plan, dry_run, commit), ensure_ascii=False, indent=2))
+        from rmnotes.render.redact import json_value
+
+        click.echo(json.dumps(json_value(show.plan_json(plan, dry_run, commit)), ensure_ascii=False, indent=2))
     else:
         for line in show.plan_lines(plan, dry_run):
             click.echo(line)
@@ -95,6 +109,28 @@ def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mappin
     for name in files:
         tables.extend(sheet_reader.read_tables(Path(name), name, sheets))
     return importing.read_records(tables, config, mapping)
+
+
+CONTACT_SUFFIXES = (".vcf", ".vcard")
+
+
+def contact_records(app: App, files: tuple[str, ...]):
+    """Phone contacts (vCard) as the pipeline's records, every file's cards together; a
+    card this vault exported is matched by its UID."""
+    from rmnotes import gitops
+    from rmnotes.domain import contacts, importing
+
+    key = contacts.vault_key(gitops.first_commit(app.vault.root), str(app.vault.root))
+    out = importing.Records()
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise RmnotesError(_("{file}: cannot read it ({why})").format(file=name, why=exc.strerror)) from None
+        read = contacts.import_records(contacts.decode(data, name), name, key)
+        out.clients.extend(read.clients)
+        out.problems.extend(read.problems)
+    return out
 
 
 def read_map(path: str) -> dict[str, str]:

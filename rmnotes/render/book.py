@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
+from rmnotes.render import redact
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
@@ -34,7 +35,7 @@ def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> st
         return "?"
     if blank_zero and amount == 0:
         return ""
-    return money_text(amount / unit if unit != 1 else amount)
+    return redact.money(money_text(amount / unit if unit != 1 else amount))
 
 
 def n_clients(n: int) -> str:
@@ -135,7 +136,7 @@ def gap_lines(report: CoverageReport) -> Table:
     for row in report.rows:
         for i, gap in enumerate(row.gaps):
             name = Text(f"{row.name} {row.client}" if i == 0 else "")
-            table.add_row(name, gap.code, Text(gap.message))
+            table.add_row(name, gap.code, Text(redact.text(gap.message)))
     return table
 
 
@@ -163,6 +164,7 @@ def coverage_json(report: CoverageReport) -> list[dict]:
     } for r in report.rows]
 
 
+@redact.for_a_file
 def coverage_xlsx(report: CoverageReport, title: str = "coverage") -> bytes:
     """The coverage sheet as an .xlsx workbook: one row per client, gaps with their rules,
     sums as numbers (exact decimals written as numbers for Excel to add up)."""
@@ -308,7 +310,7 @@ def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Tex
     for r in rows:
         name = [(r.name, "bold" if r.top80 else None), (f" {r.client}", "dim")]
         mark = ("◀ 80%", "yellow") if r.rank == last_top else ""
-        body.append([str(r.rank), name, money_text(r.value), _pct(r.share), _pct(r.cumulative), mark])
+        body.append([str(r.rank), name, _money(r.value, blank_zero=False), _pct(r.share), _pct(r.cumulative), mark])
     return grid(["#", "client", f"{ranking.by} ({currency})", "share", "cumulative", ""], body, "rlrrrl")
 
 
@@ -321,7 +323,7 @@ def rank_summary(ranking: Ranking, currency: str) -> str:
     share = Decimal(n) / Decimal(m) * 100
     verb = "brings" if n == 1 else "bring"
     return (f"{n} of {n_clients(m)} ({share:.0f}%) {verb} 80% of {BY_LABEL[ranking.by]} "
-            f"(total {money_text(ranking.total)} {currency})")
+            f"(total {_money(ranking.total, blank_zero=False)} {currency})")
 
 
 def potential_table(potential: Sequence[Potential], currency: str, today: date,
@@ -338,9 +340,9 @@ def potential_table(potential: Sequence[Potential], currency: str, today: date,
 def potential_reasons(p: Potential, today: date) -> list[str]:
     out = []
     if p.elsewhere is not None:
-        out.append(f"{money_text(p.elsewhere)} elsewhere")
+        out.append(f"{_money(p.elsewhere, blank_zero=False)} elsewhere")
     if p.dormant_assets is not None:
-        out.append(f"dormant with {money_text(p.dormant_assets)} in assets")
+        out.append(f"dormant with {_money(p.dormant_assets, blank_zero=False)} in assets")
     if p.silent_since is not None:
         days = (today - p.silent_since).days
         what = "never contacted, client since" if p.never_contacted else "no contact since"
@@ -411,7 +413,13 @@ def snippet(hit: Hit, window: int = WINDOW, cells: int | None = None) -> Text:
         while start > 0 and fits(start - 1, end):
             start -= 1
     lead = "…" if start else ""
-    text = Text(lead + raw[start:end] + ("…" if end < len(raw) else ""))
+    shown = lead + raw[start:end] + ("…" if end < len(raw) else "")
+    masked = redact.text(shown)
+    text = Text(masked)
+    if masked != shown:  # the matches are found again in what is left
+        for word in {raw[s:e] for s, e in hit.spans if s < e}:
+            text.highlight_words([word], MARK)
+        return text
     for s, e in hit.spans:
         s, e = max(s, start), min(e, end)
         if s < e:

@@ -9,13 +9,14 @@ from typing import Any
 from rmnotes.domain.brief import Brief
 from rmnotes.domain.money import money_text
 from rmnotes.i18n import _, ngettext
+from rmnotes.render import redact
 from rmnotes.render.client import size_text
 from rmnotes.render.dates import show_date
 from rmnotes.render.due import agenda_rows, days_text, detail_text
 
 
-def _money(amount: Decimal) -> str:
-    return money_text(amount, 0 if amount == amount.to_integral_value() else 2)
+def _money(amount: Decimal) -> str:  # on the screen: --redact masks it
+    return redact.money(money_text(amount, 0 if amount == amount.to_integral_value() else 2))
 
 
 def _signed(amount: Decimal) -> str:
@@ -56,7 +57,7 @@ def brief_console(brief: Brief, style: str = "iso"):
     if work:
         facts.add_row(_("work"), work)
     if w.hint:
-        facts.add_row(_("reach"), w.hint)
+        facts.add_row(_("reach"), redact.text(w.hint))
     parts.append(facts)
 
     section(_("Coming up to {date} ({days} days)").format(
@@ -66,7 +67,7 @@ def brief_console(brief: Brief, style: str = "iso"):
         for item in brief.coming:
             urgency = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
             coming.add_row(show_date(item.date, style), Text(days_text(item.days), style=urgency),
-                           item.reason, detail_text(item))
+                           item.reason, redact.text(detail_text(item)))
         parts.append(coming)
     else:
         parts.append(Text(_("nothing due"), style="dim"))
@@ -94,7 +95,7 @@ def brief_console(brief: Brief, style: str = "iso"):
         stand.add_row(_("above risk"), Text(_("profile {profile}: {items}").format(
             profile=s.risk_profile, items=listed), style="yellow"))
     for gap in s.gaps:
-        stand.add_row(_("gap"), Text(gap.message, style="yellow"))
+        stand.add_row(_("gap"), Text(redact.text(gap.message), style="yellow"))
     parts.append(stand)
 
     said = brief.said
@@ -103,7 +104,7 @@ def brief_console(brief: Brief, style: str = "iso"):
         log = grid(False, False, True)
         for c in said.contacts:
             text = c.text + (" " + _("(with {names})").format(names="、".join(c.present)) if c.present else "")
-            log.add_row(f"{show_date(c.date, style)} {c.time or ''}".rstrip(), c.channel, text)
+            log.add_row(f"{show_date(c.date, style)} {c.time or ''}".rstrip(), c.channel, redact.text(text))
         parts.append(log)
     else:
         parts.append(Text(_("no contact logged"), style="dim"))
@@ -130,7 +131,7 @@ def brief_console(brief: Brief, style: str = "iso"):
                 else _("{name} turns 18").format(name=m.name))
         topics.add_row(_("milestone"), Text(f"{show_date(m.date, style)} {what}", style="bold"))
     for e in talk.life_events:
-        topics.add_row(_("life event"), f"{show_date(e.date, style)} {e.channel} {e.text}")
+        topics.add_row(_("life event"), f"{show_date(e.date, style)} {e.channel} {redact.text(e.text)}")
     if topics.row_count:
         parts.append(topics)
     else:

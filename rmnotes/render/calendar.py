@@ -8,6 +8,7 @@ from io import BytesIO
 
 from rmnotes.domain.calendar import ContactGrid
 from rmnotes.model import CHANNELS
+from rmnotes.render import redact
 
 WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 LEGEND = "  ".join(f"{k} {CHANNELS[k].split(' (')[0]}" for k in "TEMS")
@@ -87,6 +88,7 @@ def _comment_size(text: str) -> tuple[int, int]:
     return min(480, max(160, widest * 7 + 20)), min(400, max(40, 20 * len(lines) + 10))
 
 
+@redact.for_a_file
 def calendar_xlsx(grid: ContactGrid, owner: str | None = None) -> bytes:
     """An .xlsx workbook: the grid with a comment per non-empty cell holding the entries'
     text, names and dates frozen, weekends shaded, and each client's last contact date."""

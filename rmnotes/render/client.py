@@ -14,6 +14,7 @@ from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.i18n import _
 from rmnotes.model import Client
+from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 from rmnotes.vault import Document
 
@@ -48,7 +49,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     profile = client.meta.get("profile") if isinstance(client.meta.get("profile"), dict) else {}
     for key in ("mobile", "phone", "email", "address"):
         if profile.get(key) not in (None, ""):
-            facts.add_row(key, str(profile[key]))
+            facts.add_row(key, redact.contact(profile[key]))
     if client.birthday or client.lunar_day:
         facts.add_row("birthday", _birthday(client.birthday, client.lunar_birthday, client.lunar_day, today, style))
     work = " / ".join(str(profile[k]) for k in ("occupation", "employer") if profile.get(k))
@@ -70,10 +71,13 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         facts.add_row("holdings", Text(str(totals), style="red"))
     elif client.assets:
         cur = config.base_currency
-        facts.add_row("holdings", f"{len(client.assets)} items; assets {money_text(totals.assets)} {cur}, "
-                                  f"at our bank {money_text(totals.aum)}, "
-                                  f"liabilities {money_text(totals.liabilities)}, "
-                                  f"net worth {money_text(totals.net_worth)}")
+        def money(amount) -> str:
+            return redact.money(money_text(amount))
+
+        facts.add_row("holdings", f"{len(client.assets)} items; assets {money(totals.assets)} {cur}, "
+                                  f"at our bank {money(totals.aum)}, "
+                                  f"liabilities {money(totals.liabilities)}, "
+                                  f"net worth {money(totals.net_worth)}")
     if client.policies:
         kinds = sorted({p.kind for p in client.policies})
         facts.add_row("policies", f"{len(client.policies)}: {', '.join(kinds)}")
@@ -92,13 +96,14 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         todo = Table(title="open follow-ups", title_justify="left", box=None, padding=(0, 2), show_header=False)
         for f in open_items:
             overdue = f.date is not None and f.date < today
-            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""), f.text)
+            todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""),
+                         redact.text(f.text))
         parts.append(todo)
 
     if client.entries:
         log = Table(title="last contacts", title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
-            log.add_row(show_date(e.date, style), e.time or "", e.channel, e.text.split("\n")[0])
+            log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)
 
     if documents:

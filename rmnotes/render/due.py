@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 
 from rmnotes.domain.due import Agenda, DueItem
+from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 
 HEADERS = ("date", "days", "reason", "client", "detail", "how")
@@ -30,8 +31,8 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
     out = Text(summary(agenda, style), style="bold")
     if not agenda.items:
         return out
-    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, detail_text(i), i.hint)
-             for i in agenda.items]
+    cells = [(show_date(i.date, style), days_text(i.days), i.reason, i.name, redact.text(detail_text(i)),
+              redact.text(i.hint)) for i in agenda.items]
     widths = [max(cell_len(h), *(cell_len(r[k]) for r in cells)) for k, h in enumerate(HEADERS)]
     fixed = sum(widths[:4]) + 4 * len(GAP)
     room = max(width - fixed - len(GAP), 20)  # for detail + how
@@ -137,7 +138,7 @@ def detail_text(item: DueItem) -> str:
     from rmnotes.domain.money import money_text
 
     places = 0 if item.amount == item.amount.to_integral_value() else 2
-    return f"{item.detail} {money_text(item.amount, places)} {item.currency}"
+    return f"{item.detail} {redact.money(money_text(item.amount, places))} {item.currency}"
 
 
 def days_text(days: int) -> str:
@@ -155,7 +156,7 @@ def agenda_rows(agenda: Agenda) -> list[dict]:
 
 def agenda_json(agenda: Agenda) -> str:
     """A JSON list, one object per line (fast for thousands of rows, easy to grep)."""
-    rows = agenda_rows(agenda)
+    rows = redact.json_value(agenda_rows(agenda))
     if not rows:
         return "[]"
     return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n]"
@@ -168,6 +169,7 @@ def uid(item: DueItem) -> str:
     return hashlib.sha1(item.key.encode("utf-8")).hexdigest()[:24] + "@rmnotes"
 
 
+@redact.for_a_file
 def agenda_ics(agenda: Agenda) -> bytes:
     """One all-day event per row. An overdue row is placed on the as-of day (where a phone
     shows it) and says when it fell due; its UID still names its own due date."""

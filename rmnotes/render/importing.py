@@ -8,6 +8,7 @@ from typing import Any
 
 from rmnotes.domain.importing import ClientPlan, FieldChange, Plan
 from rmnotes.i18n import _, ngettext
+from rmnotes.render import redact
 
 
 def _value(value: Any) -> str:
@@ -26,9 +27,12 @@ def _value(value: Any) -> str:
 
 
 def _change(ch: FieldChange) -> str:
+    def shown(value: Any) -> str:  # --redact masks the values
+        return redact.text(_value(value))
+
     if ch.old is None:
-        return f"    {ch.field}: + {_value(ch.new)}   ({ch.where})"
-    return f"    {ch.field}: {_value(ch.old)} -> {_value(ch.new)}   ({ch.where})"
+        return f"    {ch.field}: + {shown(ch.new)}   ({ch.where})"
+    return f"    {ch.field}: {shown(ch.old)} -> {shown(ch.new)}   ({ch.where})"
 
 
 def _new_line(c: ClientPlan) -> str:

@@ -47,6 +47,10 @@ def _default(value: Any) -> Any:
 def dumps(value: Any) -> str:
     """A list prints one compact item per line (json's fast C encoder, and easy to grep);
     anything else is indented."""
+    from rmnotes.render import redact
+
+    if redact.json_active():  # --redact-json: the same things masked as on the screen
+        return _dumps(redact.json_value(plain(value)))
     try:
         return _dumps(value)
     except TypeError:  # e.g. a date as a mapping key: convert everything first

@@ -8,6 +8,7 @@ from typing import Any, Mapping, Sequence
 
 from rmnotes.domain.logbook import Due, NewEntry, NextStep
 from rmnotes.model import CHANNELS, Client, Entry
+from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 
 Rows = Sequence[tuple[str, Entry]]  # (client id, entry), as the index lists them
@@ -25,11 +26,11 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: 
         if show_client:
             label = labels[cid]
             head += label + " " * (width - cell_len(label) + 2)
-        first, *rest = e.text.split("\n")
+        first, *rest = redact.text(e.text).split("\n")
         out.append((head + first).rstrip())
         pad = " " * cell_len(head)
         out += [pad + line for line in rest]
-        out += [pad + f"{k}: {_attr_text(v)}" for k, v in e.attrs.items()]
+        out += [pad + f"{k}: {redact.text(_attr_text(v))}" for k, v in e.attrs.items()]
     return out
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
+from rmnotes.render import redact
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
 
@@ -255,6 +256,12 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     from rmnotes.render.dates import show_date
     from rmnotes.render.fit import Column, fit_table
 
+    def shown_amount(value: Decimal | None) -> str:  # an amount on the screen (--redact masks it)
+        return redact.money(amount(value))
+
+    def shown_signed(value: Decimal) -> str:
+        return redact.money(signed(value))
+
     cur = sheet.currency
     t = sheet.totals
     head = Text(sheet.client_name, style="bold")
@@ -282,11 +289,11 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
             change, pct = Text(""), ""
         else:
             style = "green" if r.change > 0 else "red" if r.change < 0 else ""
-            change = Text(signed(r.change), style=style)
+            change = Text(shown_signed(r.change), style=style)
             pct = pct_text(r.change_pct).strip(" ()")
         name = Text(r.name, style="dim" if r.is_liability else "")
-        rows.append((name, r.type, r.institution or "", r.held, risk, amount(r.value),
-                     r.currency, amount(r.value_base), percent(r.weight), change, pct))
+        rows.append((name, r.type, r.institution or "", r.held, risk, shown_amount(r.value),
+                     r.currency, shown_amount(r.value_base), percent(r.weight), change, pct))
     table = fit_table(columns, rows, width)
 
     subs = Table(box=None, padding=(0, 1), header_style="bold", title="by type",
@@ -297,7 +304,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     subs.add_column("weight", justify="right")
     for s in sheet.subtotals:
         subs.add_row(s.type + (" (liability)" if s.is_liability else ""), str(s.count),
-                     amount(s.value_base), percent(s.weight))
+                     shown_amount(s.value_base), percent(s.weight))
 
     sums = Table.grid(padding=(0, 2))
     sums.add_column(style="bold")
@@ -305,11 +312,11 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     sums.add_column(style="dim")
     change = ""
     if t.change is not None:
-        change = f"{signed(t.change)}{pct_text(t.change_pct)} since {show_date(sheet.last_review.date, style)}"
-    sums.add_row("total assets", f"{amount(t.assets)} {cur}", change)
-    sums.add_row("at our bank", f"{amount(t.aum)} {cur}", "")
-    sums.add_row("liabilities", f"{amount(t.liabilities)} {cur}", "")
-    sums.add_row("net worth", f"{amount(t.net_worth)} {cur}", "")
+        change = f"{shown_signed(t.change)}{pct_text(t.change_pct)} since {show_date(sheet.last_review.date, style)}"
+    sums.add_row("total assets", f"{shown_amount(t.assets)} {cur}", change)
+    sums.add_row("at our bank", f"{shown_amount(t.aum)} {cur}", "")
+    sums.add_row("liabilities", f"{shown_amount(t.liabilities)} {cur}", "")
+    sums.add_row("net worth", f"{shown_amount(t.net_worth)} {cur}", "")
 
     parts: list[Any] = [head, Text(""), table, Text(""), subs, Text(""), sums]
     notes = []
@@ -318,7 +325,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
         notes.append(Text(f"! above the client's risk profile {sheet.risk_profile}: {names}",
                           style="red"))
     if sheet.removed:
-        names = ", ".join(f"{r.name} ({amount(r.previous)})" for r in sheet.removed)
+        names = ", ".join(f"{r.name} ({shown_amount(r.previous)})" for r in sheet.removed)
         notes.append(Text(f"no longer held since {show_date(sheet.last_review.date, style)}: {names}",
                           style="dim"))
     if sheet.fx:
@@ -331,9 +338,9 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
                    Column("premium", "right"), Column("", drop=4), Column("CI", drop=5))
     pol_rows = []
     for p in sheet.protection.policies:
-        premium = f"{amount(p.premium)} {p.currency}" if p.premium is not None else ""
+        premium = f"{shown_amount(p.premium)} {p.currency}" if p.premium is not None else ""
         pol_rows.append((p.name, p.insurer or "", p.kind, p.insured,
-                         f"{amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
+                         f"{shown_amount(p.sum_assured)} {p.currency}" if p.sum_assured is not None else "",
                          premium, p.premium_frequency, "yes" if p.critical_illness else ""))
     pol = fit_table(pol_columns, pol_rows, width, title="protection", title_justify="left",
                     title_style="bold")
@@ -368,6 +375,7 @@ def mix_center(sheet: ReviewSheet, w: Words) -> str:
     return f"{w['total_assets']}\n{compact(sheet.totals.assets, w)}\n{sheet.currency}"
 
 
+@redact.for_a_file
 def chart_pngs(sheet: ReviewSheet, fonts: FontSetup, region: str | None) -> dict[str, bytes]:
     """``{"mix": png, "history": png}``: the two charts as pictures."""
     w = words_for(region)
@@ -433,6 +441,7 @@ def page_text(sheet: ReviewSheet, info: PdfInfo) -> str:
     return "".join(texts)
 
 
+@redact.for_a_file
 def review_pdf(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> bytes:
     """The one-page A4 review sheet: header, key figures, both charts, holdings, protection."""
     from matplotlib import rc_context
@@ -451,6 +460,7 @@ def review_pdf(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> bytes:
     return buf.getvalue()
 
 
+@redact.for_a_file
 def review_page(sheet: ReviewSheet, fonts: FontSetup, info: PdfInfo) -> Figure:
     """The page as a matplotlib Figure (call inside ``rc_context(fonts.rc(pdf=True))``)."""
     from matplotlib.figure import Figure
