@@ -202,6 +202,12 @@ def fold(text: str, table: dict[int, str] | None = None) -> str:
     return text.translate(fold_table() if table is None else table)
 
 
+def name_key(text: str, table: dict[int, str] | None = None) -> str:
+    """The one form two names are compared in, as CLIENT input and the index compare them:
+    folded to Simplified, then :func:`normalise` (陳美玲, 陈美玲 and ``陳 美玲`` are one name)."""
+    return normalise(fold(text, table))
+
+
 def cantonese_surname(name: str, table: dict[int, str] | None = None) -> tuple[str, ...]:
     """The Hong Kong spellings of the surname of ``name`` (陳大文 -> chan), if known."""
     if table is None:

@@ -436,3 +436,150 @@ def test_the_counts_of_one_are_said_in_the_singular(vault, tmp_path):
     path.write_bytes("客戶姓名,生日\r\n王大明,1975/12/01\r\n陳美玲,1/2/3/4\r\n林一,1980/13/1\r\n".encode("utf-8-sig"))
     result = run(["import", str(path), "--dry-run"], vault)
     assert "3 rows" in result.stdout and "2 errors; dry run" in result.stderr + result.stdout
+def test_names_match_across_scripts_as_client_arguments_do(vault, tmp_path):
+    """陈美玲 in a sheet is the file's 陳美玲 (Traditional and Simplified are one name, as for
+    CLIENT and find); the file keeps its own spelling, and a policy row in the other script
+    finds the client row of the same import."""
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\nfamily:\n  - {name: 陳小華, relation: child, school: 台中一中}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "s.xlsx", {
+        "c": [["姓名", "職業", "子女"], ["陈美玲", "医师", "陈小华"], ["刘建国", "教师", None]],
+        "p": [["客户姓名", "保单名称", "保险公司", "险种"], ["陳美玲", "醫療險", "南山人壽", "醫療"],
+              ["劉建國", "壽險", "富邦人壽", "壽險"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "matched by name" in result.stdout
+    chen = client(vault, "chen-mei-ling")
+    assert chen.name == "陳美玲"  # the same name in another script: the file's spelling stays
+    assert chen.meta["profile"]["occupation"] == "医师"
+    assert [m.name for m in chen.family] == ["陳小華"] and chen.family[0].birthday is None
+    assert "school: 台中一中" in (vault / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+    assert [p.name for p in chen.policies] == ["醫療險"]
+    liu = client(vault, "liu-jian-guo")  # new: the policy row in Traditional joined its row
+    assert liu.name == "刘建国" and [p.name for p in liu.policies] == ["壽險"]
+    assert len(list((vault / "clients").glob("*.md"))) == 2
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_name_in_the_other_script_is_ambiguous_as_the_same_script_is(vault, tmp_path):
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    write_client(vault, "chen-mei-ling-2", "---\nname: 陈美玲\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "a.xlsx", {"c": [["姓名", "職業"], ["陈美玲", "教師"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert "matches 2 clients" in result.stdout and "(chen-mei-ling)" in result.stdout
+
+
+def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path):
+    """By id: another name renames, the same name in the other script does not. By mobile:
+    the sheet's name is shown as not applied, the file's stays."""
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    write_client(vault, "wang-wei", "---\nname: 王偉\nprofile: {mobile: \"0912345678\"}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "two")
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["客戶代號", "姓名", "手機"], ["chen-mei-ling", "陈美玲", None],
+                                                 [None, "王小偉", "0912-345-678"]]})
+    result = run(["import", str(sheet), "--dry-run"], vault)
+    assert result.exit_code == 0, result.output
+    assert "unchanged: 2" in result.stdout
+    assert f"王偉 (wang-wei) name   ({sheet}:c!3): 王小偉" in result.stdout
+    result = run(["import", str(sheet)], vault)
+    assert client(vault, "chen-mei-ling").name == "陳美玲" and client(vault, "wang-wei").name == "王偉"
+    assert "nothing to write" in result.stderr
+
+
+def test_a_new_file_reads_back_as_the_sheet_says_whatever_its_text():
+    """Text that looks plain is written plain on trust and the whole front-matter read back
+    once; words YAML would read as something else are caught by that read-back and quoted."""
+    from rmnotes.domain.importing import new_file_text
+    from rmnotes.parse import yamltree
+
+    document = {"name": "yes", "tier": "A", "profile": {
+        "occupation": "null", "employer": "2020-01-01", "address": "台北市信義區松仁路100號",
+        "hobbies": ["on", "高爾夫", "1e3"]}}
+    text = new_file_text("yes", document, None)
+    front = text.split("---\n")[1]
+    assert yamltree.load(front, 2).value == document
+    assert "address: 台北市信義區松仁路100號\n" in text and 'occupation: "null"' in text
+    plain = new_file_text("陳美玲", {"name": "陳美玲", "tier": "B", "profile": {"occupation": "教師"}}, None)
+    assert plain.startswith("---\nname: 陳美玲\ntier: B\nprofile:\n  occupation: 教師\n---\n")
+
+
+OTHER_CLIENTS = [
+    ["客戶資料"],  # a title row
+    ["客戶姓名", "手機", "生日", "職業", "風險屬性"],
+    ["王大明", 912345678, date(1975, 6, 12), "工程師", "穩健型"],
+    ["陳美玲", "0922-333-444", "64/06/12", "教師", "RR2"],
+]
+OTHER_POLICIES = [["客戶姓名", "保單名稱", "保險公司", "險種", "保額", "保費", "繳別", "生效日"],
+                  ["王大明", "終身壽險", "富邦人壽", "壽險", "500萬", 10000, "月繳", date(2020, 1, 1)]]
+
+
+def _check_other_format(vault: Path, sheet: Path) -> None:
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    wang = client(vault, "wang-da-ming")
+    assert wang.meta["profile"]["mobile"] == "0912345678"
+    assert wang.meta["profile"]["birthday"] == date(1975, 6, 12)
+    assert wang.meta["risk"]["profile"] == 3
+    policy = wang.policies[0]
+    assert (policy.name, policy.kind, policy.sum_assured, policy.premium, policy.premium_frequency,
+            policy.start) == ("終身壽險", "life", 5_000_000, 10000, "monthly", date(2020, 1, 1))
+    assert client(vault, "chen-mei-ling").meta["profile"]["birthday"] == date(1975, 6, 12)
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_an_opendocument_spreadsheet_is_imported(vault, tmp_path):
+    """.ods as LibreOffice saves it (written with odfpy): numbers, dates and text cells."""
+    pytest.importorskip("odf", reason="odfpy (a test dependency) writes the .ods")
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in (("客戶資料", OTHER_CLIENTS), ("保險", OTHER_POLICIES)):
+        table = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for value in row:
+                if isinstance(value, bool) or value is None:
+                    cell = TableCell()
+                elif isinstance(value, (int, float)):
+                    cell = TableCell(valuetype="float", value=value)
+                elif isinstance(value, date):
+                    cell = TableCell(valuetype="date", datevalue=value.isoformat())
+                else:
+                    cell = TableCell(valuetype="string")
+                if value is not None:
+                    cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+    path = tmp_path / "book.ods"
+    doc.save(str(path))
+    _check_other_format(vault, path)
+
+
+def test_an_excel_97_workbook_is_imported(vault, tmp_path):
+    """.xls as older Excel saves it (written with xlwt): dates as date-formatted numbers."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (a test dependency) writes the .xls")
+    wb = xlwt.Workbook(encoding="utf-8")
+    as_date = xlwt.easyxf(num_format_str="yyyy/mm/dd")
+    for name, rows in (("客戶資料", OTHER_CLIENTS), ("保險", OTHER_POLICIES)):
+        ws = wb.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, date):
+                    ws.write(r, c, datetime(value.year, value.month, value.day), as_date)
+                elif value is not None:
+                    ws.write(r, c, value)
+    path = tmp_path / "book.xls"
+    wb.save(str(path))
+    _check_other_format(vault, path)

@@ -166,6 +166,7 @@ QUESTIONS = {
     "keys": lambda idx: sorted(idx.keys()),
     "lookup": lambda idx: idx.lookup("wangwei"),
     "fold": lambda idx: idx.fold("陳美玲"),
+    "fold_table": lambda idx: idx.fold_table(),
     "relatives": lambda idx: idx.relatives("林淑芬"),
     "names": lambda idx: idx.names(),
     "clients": lambda idx: idx.clients(),

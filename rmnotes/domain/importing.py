@@ -9,7 +9,10 @@ A pipeline of four steps, each usable on its own:
    that cell, and nothing is written for that client. Other sources (vCard) build records
    themselves.
 2. **records -> plan** (:func:`make_plan`): each client is matched in the vault by id, then
-   name, then mobile (an ambiguous match is a problem); the plan says which clients are
+   name, then mobile (an ambiguous match is a problem); names are compared as CLIENT
+   arguments compare them (:func:`rmnotes.names.name_key`: 陈美玲 is 陳美玲), and the file's
+   spelling of a name is kept (only a row matched by id renames, and only to another name,
+   not the same name in the other script); the plan says which clients are
    new, which are updated (each field's old -> new value), which are unchanged. The
    :class:`Mode` decides what may change: everything the sheet says, or (for contacts)
    only fields the file leaves empty, never the status.
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
@@ -116,8 +119,8 @@ class Records:
     items: list[ItemRecord] = field(default_factory=list)  # policies and holdings, by client
     problems: list[Problem] = field(default_factory=list)
     sheets: list[SheetRead] = field(default_factory=list)
-    # rows whose client had a problem: (client id or name) -> where, so nothing of it is written
-    spoiled: set[str] = field(default_factory=set)
+    # (id, name) of the clients a row had a problem with, so nothing of them is written
+    spoiled: set[tuple[str | None, str | None]] = field(default_factory=set)
 
 
 def read_records(tables: Sequence[Table], config: Config, mapping: Mapping[str, str] | None = None) -> Records:
@@ -280,16 +283,17 @@ def _no_rate(currency: str) -> str:
 
 def _spoil(out: Records, problems: list[Problem], client_id: str | None, name: str | None) -> None:
     out.problems.extend(problems)
-    out.spoiled.update(spoil_keys(client_id, name))
+    out.spoiled.add((client_id, name))
 
 
-def spoil_keys(client_id: str | None, name: str | None) -> set[str]:
-    """The keys by which rows of a client with a problem are recognised (and left out)."""
+def spoil_keys(client_id: str | None, name: str | None, table: dict[int, str] | None = None) -> set[str]:
+    """The keys by which rows of a client with a problem are recognised (and left out): its
+    id, and its name as names are compared (:func:`rmnotes.names.name_key`)."""
     keys = set()
     if client_id:
         keys.add(f"id:{client_id}")
-    if name and names.normalise(name):
-        keys.add(f"name:{names.normalise(name)}")
+    if name and names.name_key(name, table):
+        keys.add(f"name:{names.name_key(name, table)}")
     return keys
 
 
@@ -400,6 +404,11 @@ class Book(Protocol):
         client by id or name)."""
         ...
 
+    def fold_table(self) -> dict[int, str]:
+        """Traditional -> Simplified, the table names are compared with
+        (:func:`rmnotes.names.name_key`)."""
+        ...
+
 
 class VaultBook:
     """:class:`Book` over a vault and its index: names from the index, clients parsed
@@ -437,6 +446,9 @@ class VaultBook:
                 if mobile:
                     self._mobiles[cid] = mobile
         return self._mobiles
+
+    def fold_table(self) -> dict[int, str]:
+        return self.index.fold_table()
 
 
 # ---------------------------------------------------------------------- the plan
@@ -517,21 +529,34 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
     problems = list(records.problems)
     notes: list[str] = []
     ids = book.ids()
+    table = book.fold_table()
+    keys: dict[str, str] = {}
+
+    def key(name: str) -> str:  # names compared as CLIENT arguments are; a book repeats them
+        k = keys.get(name)
+        if k is None:
+            k = keys[name] = names.name_key(name, table)
+        return k
+
     by_name: dict[str, list[str]] = {}
     for cid, name in book.names().items():
-        by_name.setdefault(names.normalise(name), []).append(cid)
-    matcher = _Matcher(book, ids, by_name)
+        by_name.setdefault(key(name), []).append(cid)
+    matcher = _Matcher(book, ids, by_name, key)
+    spoiled: set[str] = set()
+    for client_id, name in records.spoiled:
+        spoiled |= spoil_keys(client_id, name, table)
     targets: list[_Target] = []
-    by_key: dict[str, _Target] = {}  # normalised name / id of clients in this import -> target
+    by_key: dict[str, _Target] = {}  # name key / id of clients in this import -> target
 
     for record in records.clients:
-        key_name = names.normalise(record.name) if record.name else None
-        if spoil_keys(record.id, record.name) & records.spoiled:
+        key_name = key(record.name) if record.name else None
+        if spoil_keys(record.id, record.name, table) & spoiled:
             continue
         found = matcher.match(record.id, record.name, _mobile_of(record))
         if isinstance(found, Problem):
             problems.append(Problem(record.where, found.message))
-            records.spoiled.update(spoil_keys(record.id, record.name))
+            records.spoiled.add((record.id, record.name))
+            spoiled |= spoil_keys(record.id, record.name, table)
             continue
         client_id, how = found
         ident = client_id or record.id  # rows with ids are told apart by them, others by name
@@ -550,8 +575,8 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             by_key[f"id:{record.id}"] = target
 
     for item in records.items:
-        key_name = names.normalise(item.client_name) if item.client_name else None
-        if spoil_keys(item.client_id, item.client_name) & records.spoiled:
+        key_name = key(item.client_name) if item.client_name else None
+        if spoil_keys(item.client_id, item.client_name, table) & spoiled:
             continue
         target = (by_key.get(f"id:{item.client_id}") if item.client_id else None) or (
             by_key.get(f"name:{key_name}") if key_name else None)
@@ -581,7 +606,7 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             progress(n, len(targets))
         try:
             if target.client_id is None:
-                plan = _plan_new(target.record, taken, config, mode, today)
+                plan = _plan_new(target.record, taken, config, mode, today, key)
                 taken.add(plan.client_id)
             else:
                 client = book.client(target.client_id)
@@ -589,7 +614,7 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
                     problems.append(Problem(target.record.where, _(
                         "clients/{id}.md does not read; fix it first ('rmn check' says where)").format(id=target.client_id)))
                     continue
-                plan = _plan_update(target.record, client, config, mode, target.matched_by)
+                plan = _plan_update(target.record, client, config, mode, target.matched_by, key)
         except _RowProblem as exc:
             problems.append(exc.problem)
             continue
@@ -603,17 +628,18 @@ class _RowProblem(Exception):
 
 
 class _Matcher:
-    def __init__(self, book: Book, ids: set[str], by_name: dict[str, list[str]]):
+    def __init__(self, book: Book, ids: set[str], by_name: dict[str, list[str]], key: Callable[[str], str]):
         self.book = book
         self.ids = ids
-        self.by_name = by_name
+        self.by_name = by_name  # name key -> ids
+        self.key = key
 
     def match(self, client_id: str | None, name: str | None, mobile: str | None) -> tuple[str | None, str | None] | Problem:
         """(id, how) of the vault's client, (None, None) for a new one, or a Problem."""
         if client_id and client_id in self.ids:
             return client_id, "id"
         if name:
-            found = self.by_name.get(names.normalise(name), [])
+            found = self.by_name.get(self.key(name), [])
             if len(found) == 1:
                 return found[0], "name"
             if len(found) > 1:
@@ -696,7 +722,8 @@ POLICY_KEYS = ("name", "insurer", "kind", "insured", "sum_assured", "premium", "
 ASSET_KEYS = ("name", "type", "institution", "value", "currency", "since", "maturity", "risk")
 
 
-def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mode, how: str | None) -> ClientPlan:
+def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mode, how: str | None,
+                 name_key: Callable[[str], str]) -> ClientPlan:
     from rmnotes.fmedit import Append, Named, Set
 
     meta = client.meta
@@ -707,8 +734,15 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
         plan.changes.append(FieldChange(shown, old, cell.value, cell.where))
         plan.edits.append(Set(path, cell.value))
 
-    if how == "id" and record.name and record.name.strip() != client.name and not mode.fill_only:
-        change(("name",), "name", client.name, Cell(record.name.strip(), record.where))
+    sheet_name = (record.name or "").strip()
+    if sheet_name and name_key(sheet_name) != name_key(client.name):
+        # another name: a row matched by id renames the client; matched by mobile, the name
+        # is shown and left as the file has it (the sheet may name a relative sharing a phone)
+        if how == "id" and not mode.fill_only:
+            change(("name",), "name", client.name, Cell(sheet_name, record.where))
+        elif how == "mobile":
+            plan.held_back.append(FieldChange("name", client.name, sheet_name, record.where))
+    # the same name in another script (陈美玲 for 陳美玲) or spacing: the file's spelling stays
     for path, cell in record.fields.items():
         if path == ("status",) and mode.keep_status:
             continue
@@ -720,15 +754,15 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
         if path[-1] == "currency" and cell.value == base and old is None:
             continue
         change(path, ".".join(path), old, cell)
-    _plan_family(plan, record, meta, mode)
+    _plan_family(plan, record, meta, mode, name_key)
     for kind, items, keys in (("policies", record.policies, POLICY_KEYS), ("assets", record.holdings, ASSET_KEYS)):
         existing: dict[str, list[dict]] = {}
         for x in coerce.items(meta.get(kind)):
             if isinstance(x, dict):
-                existing.setdefault(names.normalise(str(x.get("name", ""))), []).append(x)
+                existing.setdefault(name_key(str(x.get("name", ""))), []).append(x)
         seen: dict[str, ItemRecord] = {}
         for item in items:
-            k = names.normalise(item.name)
+            k = name_key(item.name)
             if k in seen:
                 raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
                     client=client.name, what=_what(kind), name=item.name, where=seen[k].where)))
@@ -791,13 +825,14 @@ def _what(kind: str) -> str:
     return _("policies") if kind == "policies" else _("holdings")
 
 
-def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mode) -> None:
+def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mode,
+                 name_key: Callable[[str], str]) -> None:
     from rmnotes.fmedit import Append, Named, Set
 
     family = [m for m in coerce.items(meta.get("family")) if isinstance(m, dict)]
-    known = {names.normalise(str(m.get("name", ""))): m for m in family}
+    known = {name_key(str(m.get("name", ""))): m for m in family}
     for relation, cell in record.family:
-        k = names.normalise(cell.value)
+        k = name_key(cell.value)
         member = known.get(k)
         if member is None:
             value = {"name": cell.value, "relation": relation}
@@ -823,7 +858,8 @@ def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
     return out
 
 
-def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode, today: date) -> ClientPlan:
+def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode, today: date,
+              name_key: Callable[[str], str]) -> ClientPlan:
     name = (record.name or "").strip()
     if not name:
         raise _RowProblem(Problem(record.where, _("no client {id} in the vault, and the row gives no name to create it with").format(
@@ -847,14 +883,14 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
         plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
     seen: set[str] = set()
     for relation, cell in record.family:
-        if names.normalise(cell.value) in seen:
+        if name_key(cell.value) in seen:
             continue
-        seen.add(names.normalise(cell.value))
+        seen.add(name_key(cell.value))
         document.setdefault("family", []).append({"name": cell.value, "relation": relation})
     for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
         names_seen: dict[str, ItemRecord] = {}
         for item in items:
-            k = names.normalise(item.name)
+            k = name_key(item.name)
             if k in names_seen:
                 raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
                     client=name, what=_what(kind), name=item.name, where=names_seen[k].where)))
@@ -892,13 +928,21 @@ def new_file_text(name: str, document: Mapping[str, Any], notes: str | None) -> 
     lays it out): block mappings indented by two, lists of words in brackets, each policy,
     holding and family member a ``- name: ...`` item; the free notes, then the two
     sections. Values are written by the front-matter editor's own rule
-    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used."""
+    (:func:`rmnotes.fmedit.scalar_text`), and the text is read back before it is used.
+
+    The YAML is parsed once: text that looks plain (:data:`_PLAIN`) is first written plain
+    without asking YAML about each value, and the whole front-matter read back; only when
+    it does not read back as ``document`` (a word YAML reads as true, a date, a number) is
+    it written again value by value by the editor's rule, and read back again."""
     from rmnotes.errors import DataError
 
-    lines = ["---", *_yaml_lines(document, 0, _scalar), "---"]
-    front = "\n".join(lines[1:-1])
-    loaded = yamltree.load(front, 2)
-    if loaded.fatal or loaded.problems or loaded.value != document:
+    for scalar in (_quick_scalar, _scalar):
+        lines = ["---", *_yaml_lines(document, 0, scalar), "---"]
+        front = "\n".join(lines[1:-1])
+        loaded = yamltree.load(front, 2)
+        if not (loaded.fatal or loaded.problems or loaded.value != document):
+            break
+    else:
         raise DataError(_("the file for {name} would not read back as the sheet says; nothing was written for it").format(
             name=name))
     body = f"\n{notes}\n" if notes else ""
@@ -913,6 +957,18 @@ def _scalar(value: Any, flow: bool = False) -> str:
     from rmnotes.fmedit import scalar_text
 
     return scalar_text(value, flow)
+
+
+# text written plain on trust, the read-back of the whole file being the check: not
+# starting with a YAML indicator, a quote or as a number would; no ``:#,[]{}``, control or
+# line-break character; no space at either end
+_PLAIN = re.compile(r"(?![-+.0-9?~:#,\[\]{}&*!|>'\"%@`\s])[^\x00-\x1f\x7f-\x9f:#,\[\]{}\\\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]+(?<!\s)")
+
+
+def _quick_scalar(value: Any, flow: bool = False) -> str:
+    if type(value) is str and _PLAIN.fullmatch(value):
+        return value
+    return _scalar(value, flow)
 
 
 @lru_cache(maxsize=100_000)

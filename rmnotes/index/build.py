@@ -235,7 +235,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient, read: Callable[[str], Readin
          p.premium_frequency, p.currency, pack(p.riders), p.line)
         for p in c.policies]
     rows["family"] = [(c.id, m.name, m.relation, m.client, _iso(m.birthday), m.line,
-                       names.normalise(names.fold(m.name, table))) for m in c.family]
+                       names.name_key(m.name, table)) for m in c.family]
     rows["texts"] = [(*t, _folded(t[-1], table)) for t in _texts_of(c)]
     return rows
 

@@ -240,6 +240,18 @@ class Index:
         found = self._rows(f"SELECT char, folded FROM fold WHERE char IN {_in(chars)}", chars)
         return text.translate({ord(r["char"]): r["folded"] for r in found})
 
+    def fold_table(self) -> dict[int, str]:
+        """The whole Traditional -> Simplified table the index was built with, for a caller
+        that folds many names at once (an import) and compares them with
+        :func:`rmnotes.names.name_key`. (An index that never read a file has none yet:
+        OpenCC's, computed.)"""
+        table = {ord(r["char"]): r["folded"] for r in self._rows("SELECT char, folded FROM fold")}
+        if table:
+            return table
+        from rmnotes.names import fold_table
+
+        return fold_table()
+
     def relatives(self, key: str) -> list[tuple[str, str, str | None]]:
         """``(client id, member name, relation)`` of each family member whose folded,
         normalised name is ``key``."""
