@@ -436,6 +436,8 @@ def test_the_counts_of_one_are_said_in_the_singular(vault, tmp_path):
     path.write_bytes("客戶姓名,生日\r\n王大明,1975/12/01\r\n陳美玲,1/2/3/4\r\n林一,1980/13/1\r\n".encode("utf-8-sig"))
     result = run(["import", str(path), "--dry-run"], vault)
     assert "3 rows" in result.stdout and "2 errors; dry run" in result.stderr + result.stdout
+
+
 def test_names_match_across_scripts_as_client_arguments_do(vault, tmp_path):
     """陈美玲 in a sheet is the file's 陳美玲 (Traditional and Simplified are one name, as for
     CLIENT and find); the file keeps its own spelling, and a policy row in the other script
