@@ -82,7 +82,7 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     assert sorted(p.name for p in (vault / "clients").glob("*.md")) == [
         "chen-mei-ling.md", "wang-da-ming.md", "zhang-san-feng.md"]  # 李四 (and her policy) left out
     assert commits(vault) == before + 1
-    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {book}: 3 new, 0 updated"
+    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {book.name}: 3 new, 0 updated"
     assert run(["check"], vault).exit_code == 0
 
     wang = client(vault, "wang-da-ming")
@@ -151,7 +151,7 @@ def test_a_changed_cell_changes_one_line_of_one_file(vault, book, tmp_path):
     assert "profile.employer: 台積電 -> 聯發科" in result.stdout
     stat = git(vault, "diff", "--stat", "HEAD~1", "HEAD")
     assert "1 file changed, 1 insertion(+), 1 deletion(-)" in stat and "wang-da-ming.md" in stat
-    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {changed}: 0 new, 1 updated"
+    assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {changed.name}: 0 new, 1 updated"
 
 
 def test_an_update_keeps_every_other_byte_of_a_hand_written_file(vault, tmp_path):

@@ -60,7 +60,7 @@ def test_phone_contacts_into_the_sample(sample, tmp_path):
     result = run(["import", str(cards)], sample)
     assert result.exit_code == 0, result.output
     assert commits(sample) == before + 1
-    assert git(sample, "log", "-1", "--format=%s").strip() == f"import: {cards}: 1 new, 3 updated"
+    assert git(sample, "log", "-1", "--format=%s").strip() == f"import: {cards.name}: 1 new, 3 updated"
     assert run(["check"], sample).exit_code == 0
 
     # a new person: a prospect, with the card's details as written

@@ -55,7 +55,9 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
         raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies or "
                              "holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
                              "columns with --map").format(files=", ".join(files)))
-    source = files[0] if len(files) == 1 else f"{files[0]} +{len(files) - 1}"
+    # the history names the workbook, not where it lay on this computer
+    first = Path(files[0]).name
+    source = first if len(files) == 1 else f"{first} +{len(files) - 1}"
     with _progress(_("planning")) as tick:
         plan = importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
                                    mode=mode, today=app.today(), progress=tick)
