@@ -304,8 +304,9 @@ CODE_TOKENS = ("no-critical-illness", "no-medical", "life-below-income", "insure
                "net-worth", "likes-new-funds", "has-kids", "## Follow-ups", "## Log", "front-matter", "with:",
                "review:", "coverage:", "fx", "UTF-8", "byte-order")
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
-# command names, as usage lines and hints show them ("cli" is the test runner's name for rmn)
-COMMAND_NAMES = {"cli", "shell", "eval"} | {w for name, _m, _f in COMMANDS for w in name.split("-")}
+# command names, as usage lines and hints show them ("cli" is the test runner's name for rmn;
+# "add" is the subcommand of rmn remote, which its help lists)
+COMMAND_NAMES = {"cli", "shell", "eval", "add"} | {w for name, _m, _f in COMMANDS for w in name.split("-")}
 
 
 def _data_words(root: Path) -> set[str]:

@@ -12,17 +12,16 @@ from rmnotes.i18n import _
 from rmnotes.options import pass_app
 
 
-@click.group(name="remote")
+@click.group(name="remote", help=_("""The vault's remote: where 'rmn sync' sends and fetches (none until you add one)."""))
 def vault_remote() -> None:
-    """The vault's remote: where 'rmn sync' sends and fetches (none until you add one)."""
+    pass
 
 
-@vault_remote.command(name="add")
+@vault_remote.command(name="add", help=_("""Add the remote at URL (a path, ssh://, https://, git:// or `gcrypt::` URL)."""))
 @click.argument("url")
 @click.option("--name", default="origin", show_default=True, help=_("The remote's name."))
 @pass_app
 def remote_add(app: App, url: str, name: str) -> None:
-    """Add the remote at URL (a path, ssh://, https://, git:// or gcrypt:: URL)."""
     from rmnotes import gitops
 
     root = app.vault.root

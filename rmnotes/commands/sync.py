@@ -25,7 +25,14 @@ class ConflictedClient(click.ParamType):
         return found if found is not None else CLIENT.convert(value, param, ctx)
 
 
-@click.command(name="sync")
+@click.command(name="sync", help=_("""Sync the vault with its remote: commit, fetch, merge, push.
+
+Hand edits are committed first; client files merge by meaning (log and follow-ups
+are unions, the front-matter merges key by key). On a real conflict (one key given
+two values) the sync stops and lists each one as `FILE:LINE: KEY: ours "..." theirs
+"..."`; until it is finished (--continue, --ours CLIENT, --theirs CLIENT) every
+writing command refuses. REMOTE defaults to the branch's upstream, else the only
+remote; add one with `rmn remote add URL`."""))
 @click.argument("remote", required=False)
 @click.option("--continue", "resume", is_flag=True,
               help=_("Finish a sync stopped at conflicts, after editing the conflicted files."))
@@ -35,15 +42,6 @@ class ConflictedClient(click.ParamType):
               help=_("Keep the remote's values in CLIENT's conflicts, then finish the sync (repeatable)."))
 @pass_app
 def vault_sync(app: App, remote: str | None, resume: bool, ours: tuple[str, ...], theirs: tuple[str, ...]) -> None:
-    """Sync the vault with its remote: commit, fetch, merge, push.
-
-    Hand edits are committed first; client files merge by meaning (log and follow-ups
-    are unions, the front-matter merges key by key). On a real conflict (one key given
-    two values) the sync stops and lists each one as FILE:LINE: KEY: ours "..." theirs
-    "..."; until it is finished (--continue, --ours CLIENT, --theirs CLIENT) every
-    writing command refuses. REMOTE defaults to the branch's upstream, else the only
-    remote; add one with 'rmn remote add URL'.
-    """
     from rmnotes import sync
 
     both = set(ours) & set(theirs)
