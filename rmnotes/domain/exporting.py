@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from rmnotes.config import Config
 from rmnotes.domain import columns as C
 from rmnotes.model import Client
+from rmnotes.fmedit import lookup
 from rmnotes.parse import coerce, yamltree
 
 LIST_SEPARATOR = {"zh_TW": "、", "zh_CN": "、", "en": ", "}
@@ -92,12 +93,8 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
 
 
 def _get(meta: Mapping, path: Sequence[str]) -> Any:
-    value: Any = meta
-    for key in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
+    """The value at ``path`` of a parsed front-matter, None where there is none."""
+    return lookup(meta, tuple(path))[1]
 
 
 def _cell(column: C.Column, value: Any, config: Config, lang: str) -> Any:

@@ -708,12 +708,10 @@ def _empty(value: Any) -> bool:
 
 
 def _get(meta: Mapping, path: Sequence[str]) -> Any:
-    value: Any = meta
-    for key in path:
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(key)
-    return value
+    """The value at ``path`` of a parsed front-matter, None where there is none."""
+    from rmnotes.fmedit import lookup
+
+    return lookup(meta, tuple(path))[1]
 
 
 # the keys of a new policy or holding, in the order a person writes them
@@ -724,7 +722,7 @@ ASSET_KEYS = ("name", "type", "institution", "value", "currency", "since", "matu
 
 def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mode, how: str | None,
                  name_key: Callable[[str], str]) -> ClientPlan:
-    from rmnotes.fmedit import Append, Named, Set
+    from rmnotes.fmedit import Append, Named, Set, lookup
 
     meta = client.meta
     plan = ClientPlan("unchanged", client.id, client.name, record.where, how)

@@ -69,21 +69,9 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
         days_style = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
         details = _wrap(row[4], detail_w)
         hows = _wrap(row[5], how_w)
-        if stacked:  # how on the lines after the detail, dim, in the same column
-            lines = [(d, "") for d in details] + [(h, "dim") for h in hows]
-            for n, (text, style) in enumerate(lines):
-                out.append("\n")
-                if n == 0:
-                    cell(row[0], 0)
-                    cell(row[1], 1, days_style)
-                    cell(row[2], 2)
-                    cell(row[3], 3, "italic" if item.client is None else "")
-                else:
-                    out.append(" " * fixed)
-                out.append(text, style)
-                out.rstrip()
-            continue
-        for n in range(max(len(details), len(hows))):
+
+        def line_start(n: int) -> None:
+            """A new line: the row's fixed cells on its first, blanks under them after."""
             out.append("\n")
             if n == 0:
                 cell(row[0], 0)
@@ -92,6 +80,16 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
                 cell(row[3], 3, "italic" if item.client is None else "")
             else:
                 out.append(" " * fixed)
+
+        if stacked:  # how on the lines after the detail, dim, in the same column
+            lines = [(d, "") for d in details] + [(h, "dim") for h in hows]
+            for n, (text, style) in enumerate(lines):
+                line_start(n)
+                out.append(text, style)
+                out.rstrip()
+            continue
+        for n in range(max(len(details), len(hows))):
+            line_start(n)
             cell(details[n] if n < len(details) else "", 4)
             if n < len(hows):
                 out.append(hows[n], "dim")
