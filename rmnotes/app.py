@@ -85,7 +85,7 @@ class App:
         ctx = click.get_current_context(silent=True)
         if ctx is not None:  # closed when the command ends: the index is sealed (see Index.close)
             ctx.find_root().call_on_close(index.close)
-        if index.unsaved is not None:
+        if index.unsaved:
             print(_("warning: the index cannot be saved in {dir}/ ({why}); every command reads all "
                     "client files until {dir} is a folder rmn can write").format(dir=CACHE_DIR, why=index.unsaved),
                   file=sys.stderr)

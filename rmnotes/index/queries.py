@@ -22,7 +22,7 @@ from rmnotes.errors import DataError
 from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach, Totals
 from rmnotes.i18n import _
 from rmnotes.index import build, schema
-from rmnotes.index.schema import DB_NAME, connect, remove, unpack
+from rmnotes.index.schema import DB_NAME, InUse, connect, unpack
 from rmnotes.periods import LunarMonthDay
 from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
 
@@ -150,7 +150,8 @@ class Index:
     finds damage, and asks again.
 
     ``unsaved`` says why the index lives in memory for this run only (None: it is saved in
-    ``.rmnotes/``).
+    ``.rmnotes/``; empty: another rmn reads a file that must be built anew, which the next
+    run does).
     """
 
     def __init__(self, vault: Vault, conn: sqlite3.Connection, unsaved: str | None = None,
@@ -172,7 +173,7 @@ class Index:
         return cls(vault, *_connected(vault, progress), progress=progress)
 
     def _rebuild(self) -> None:
-        self._conn.close()
+        schema.close(self._conn, self._path, seal=False)
         self._conn, self.unsaved = _connected(self.vault, self._progress, anew=True)
         self._rebuilt = True
 
@@ -574,19 +575,21 @@ def _trouble(exc: BaseException) -> str:
 def _connected(vault: Vault, progress, anew: bool = False) -> tuple[sqlite3.Connection, str | None]:
     """A refreshed connection to the index of ``vault``, and why it is in memory (None: it
     is the file in ``.rmnotes/``). A damaged file is built anew, as is any file with ``anew``;
-    a folder that cannot hold it gives an index in memory, built from every client file."""
+    a folder that cannot hold it, or a file to build anew while another rmn reads it, gives
+    an index in memory, built from every client file."""
     path = vault.cache_dir / DB_NAME
     try:
         vault.cache_dir.mkdir(mode=DIR_MODE, exist_ok=True)
-        if anew:
-            remove(path)
-        try:
-            return _refreshed(vault, path, progress), None
-        except _READ_ERRORS as exc:
-            if _trouble(exc) != "damaged":
-                raise
-        remove(path)  # damaged or foreign bytes: the cache is disposable, build it anew
-        return _refreshed(vault, path, progress), None
+        if not anew:
+            try:
+                return _refreshed(vault, path, progress), None
+            except _READ_ERRORS as exc:
+                if _trouble(exc) != "damaged":
+                    raise
+        # damaged or foreign bytes: the cache is disposable, build it anew
+        return _refreshed(vault, path, progress, anew=True), None
+    except InUse:
+        unsaved = ""  # for this run only: the next one builds it anew, nothing to tell
     except OSError as exc:  # .rmnotes is a file, or cannot be written
         unsaved = exc.strerror or str(exc)
     except _READ_ERRORS as exc:
@@ -602,12 +605,12 @@ def _connected(vault: Vault, progress, anew: bool = False) -> tuple[sqlite3.Conn
     return _refreshed(vault, None, progress), unsaved
 
 
-def _refreshed(vault: Vault, path: Path | None, progress) -> sqlite3.Connection:
-    conn = connect(path)
+def _refreshed(vault: Vault, path: Path | None, progress, anew: bool = False) -> sqlite3.Connection:
+    conn = connect(path, anew=anew)
     try:
         build.refresh(conn, vault, progress, parallel=path is not None)
     except BaseException:
-        conn.close()
+        schema.close(conn, path, seal=False)
         raise
     return conn
 

@@ -17,6 +17,8 @@ from pathlib import Path
 SCHEMA_VERSION = 24
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
+USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
+JUDGE_NAME = "index.judge"  # locked (exclusive) to judge, delete or seal the index
 BUSY_TIMEOUT = 60.0  # seconds another rmn may hold the write lock (a first build of a big book)
 
 # Every table holding a client's rows is keyed by its id (``clients`` by ``id``); the
@@ -136,32 +138,110 @@ def unpack(text: str) -> tuple[str, ...]:
     return tuple(text.split(SEPARATOR))
 
 
-def connect(path: Path | None) -> sqlite3.Connection:
-    """Open the index at ``path`` (None: one in memory, for this run only), creating it, or
-    deleting and creating it when it is of another version or :func:`foreign`. Raises
-    sqlite3.DatabaseError for a file SQLite cannot read."""
-    if path is not None and foreign(path):
-        remove(path)
-    new = path is None or not path.exists()
-    conn = sqlite3.connect(":memory:" if path is None else path, timeout=BUSY_TIMEOUT)
+class InUse(Exception):
+    """The index file should be deleted (damaged, of another version) but another rmn has it
+    open: it is left to them, and this run builds its index in memory."""
+
+
+class Connection(sqlite3.Connection):
+    """A connection to the index, with the :class:`Guard` it holds while open."""
+
+    guard: Guard | None = None
+
+
+class Guard:
+    """Who has the index file open, told by two lock files beside it, so that no rmn deletes
+    or seals the file while another one reads it (SQLite answers "disk I/O error" to a
+    reader whose file was deleted under it).
+
+    Every rmn with the index open holds a shared lock on ``index.users``. Only one holding
+    ``index.judge`` may ask whether it is the only user (an exclusive lock on ``index.users``,
+    not waited for), and only the only user may judge the file (:func:`foreign`), delete it
+    or seal it. The judge lock is held for a moment: around the first statements of an open,
+    and the seal of a close. Where the system has no ``fcntl`` every rmn is the only user.
+    """
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._users = _lock_fd(folder / USERS_NAME)
+        self.alone = False
+
+    @contextlib.contextmanager
+    def judging(self):
+        """Hold the judge lock, and know in ``alone`` whether this rmn is the only user."""
+        judge = _lock_fd(self._folder / JUDGE_NAME)
+        try:
+            _flock(judge, "LOCK_EX")
+            self.alone = _flock(self._users, "LOCK_EX", wait=False)
+            if not self.alone:  # changing a lock may drop it first: take it again
+                _flock(self._users, "LOCK_SH")
+            yield self
+            if self.alone:  # none but a judge changes a lock on the users' file
+                _flock(self._users, "LOCK_SH")
+                self.alone = False
+        finally:
+            os.close(judge)
+
+    def release(self) -> None:
+        os.close(self._users)
+
+
+def _lock_fd(path: Path) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+
+def _flock(fd: int, kind: str, wait: bool = True) -> bool:
     try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fd, getattr(fcntl, kind) | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def connect(path: Path | None, anew: bool = False) -> Connection:
+    """Open the index at ``path`` (None: one in memory, for this run only), creating it, or
+    deleting and creating it when it is of another version, :func:`foreign`, or ``anew``
+    (found damaged). Raises :class:`InUse` when the file should go but another rmn reads it,
+    and sqlite3.DatabaseError for a file SQLite cannot read."""
+    if path is None:
+        conn = sqlite3.connect(":memory:", factory=Connection)
         _settings(conn)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            if not new:
-                conn.close()
+        conn.executescript(f"{_IF_NOT_EXISTS}; PRAGMA user_version = {SCHEMA_VERSION};")
+        return conn
+    guard = Guard(path.parent)
+    conn = None
+    try:
+        with guard.judging():
+            if guard.alone and (anew or foreign(path)):
                 remove(path)
-                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
-                _settings(conn)
-            # in one write transaction, every statement IF NOT EXISTS: two rmn creating the
-            # index at once each wait their turn, and the second finds it made
-            conn.executescript(f"BEGIN IMMEDIATE; {_IF_NOT_EXISTS}; "
-                               f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
-            if path is not None:
+            elif anew:
+                raise InUse()
+            new = not path.exists()
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, factory=Connection)
+            _settings(conn)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                if not new:
+                    if not guard.alone:
+                        raise InUse()
+                    conn.close()
+                    remove(path)
+                    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT, factory=Connection)
+                    _settings(conn)
+                # in one write transaction, every statement IF NOT EXISTS: two rmn creating
+                # the index at once each wait their turn, and the second finds it made
+                conn.executescript(f"BEGIN IMMEDIATE; {_IF_NOT_EXISTS}; "
+                                   f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
                 os.chmod(path, 0o600)
-    except sqlite3.DatabaseError:
-        conn.close()
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        guard.release()
         raise
+    conn.guard = guard
     return conn
 
 
@@ -169,11 +249,11 @@ def foreign(path: Path) -> bool:
     """Whether the index file changed since rmn last closed it (see :func:`close`): another
     program wrote it, or it was never closed. Damage inside the file may answer wrong
     without an error (a misordered page of an index finds another client, and neither
-    ``PRAGMA quick_check`` nor a query notices), so such a file is never believed.
+    ``PRAGMA quick_check`` nor a query notices), so such a file is never believed. Asked
+    only by the only user of the file (:class:`Guard`).
 
-    A file in use (its write-ahead log is there) is judged by SQLite alone: its changes may
-    be another rmn's, still running; a killed rmn also leaves the log, which SQLite reads
-    back. Costs two ``stat`` calls and a read of a few bytes."""
+    A file with its write-ahead log beside it was left by a killed rmn: SQLite reads the
+    log back, and judges the file alone. Costs two ``stat`` calls and a read of a few bytes."""
     if not path.exists() or Path(f"{path}-wal").exists():
         return False
     try:
@@ -183,12 +263,25 @@ def foreign(path: Path) -> bool:
     return sealed != _stat_text(path)
 
 
-def close(conn: sqlite3.Connection, path: Path | None) -> None:
-    """Close the index and, when no other connection has it open (the last one removes the
-    write-ahead log), seal it: write down its stat, which :func:`foreign` compares."""
+def close(conn: sqlite3.Connection, path: Path | None, seal: bool = True) -> None:
+    """Close the index and, when no other rmn has it open (the last one removes the
+    write-ahead log), seal it: write down its stat, which :func:`foreign` compares.
+    ``seal=False``: the file was found damaged, and is left unsealed to be built anew."""
     conn.close()
-    if path is None or Path(f"{path}-wal").exists():
+    guard = getattr(conn, "guard", None)
+    if guard is None:
         return
+    try:
+        with guard.judging():
+            if seal and guard.alone and path is not None and not Path(f"{path}-wal").exists():
+                _seal(path)
+    except OSError:
+        pass  # a seal not written only means a rebuild
+    finally:
+        guard.release()
+
+
+def _seal(path: Path) -> None:
     seal = path.with_name(SEAL_NAME)
     tmp = seal.with_name(f".{SEAL_NAME}.{os.getpid()}.tmp")
     try:
