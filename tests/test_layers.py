@@ -45,7 +45,8 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.sync": (DOMAIN | {"rmnotes.gitops"}, set()),
     "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools"}),
 }
-FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__")
+FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__",
+        "rmnotes.merge_driver")
 
 
 def module_name(path: Path) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -253,6 +254,38 @@ def test_merge_file_runs_outside_a_vault(tmp_path, monkeypatch):
     assert files["a"].read_bytes() == base + b"- 2026-11-02 T theirs\n- 2026-11-03 T ours\n"
     missing = run(["merge-file", str(tmp_path / "gone"), str(files["a"]), str(files["b"])])
     assert missing.exit_code == 1 and "gone: cannot read it" in missing.stderr
+
+
+def test_gits_own_form_runs_without_the_command_line_and_says_errors_in_the_vaults_language(vault, tmp_path):
+    """``python -m rmnotes merge-file %O %A %B %P``, as git runs it: the merge, its conflicts
+    and its errors, without click or the settings loaded (the driver runs once per file)."""
+
+    base = b"---\nname: A\ntier: B\n---\n\n## Log\n- 2026-11-01 T one\n"
+    files = {}
+    for name, data in (("o", base), ("a", base.replace(b"tier: B", b"tier: A") + b"- 2026-11-03 T ours\n"),
+                       ("b", base.replace(b"tier: B", b"tier: C") + b"- 2026-11-02 T theirs\n")):
+        files[name] = vault / f".merge_file_{name}"
+        files[name].write_bytes(data)
+    driver = [sys.executable, "-X", "importtime", "-m", "rmnotes", "merge-file"]
+    done = subprocess.run([*driver, *(str(files[n]) for n in "oab"), "clients/a.md"], cwd=vault,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "rmnotes.domain.merge" in imported and not {"click", "rmnotes.cli", "rmnotes.app"} & imported
+    said = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert said == ['clients/a.md:3: tier: ours "A" theirs "C"']
+    merged = files["a"].read_bytes()
+    assert b"<<<<<<<" in merged and b"- 2026-11-02 T theirs\n- 2026-11-03 T ours\n" in merged
+    missing = subprocess.run([*driver[:1], "-m", "rmnotes", "merge-file", str(tmp_path / "gone"),
+                              str(files["a"]), str(files["b"]), "clients/a.md"], cwd=vault, capture_output=True, text=True)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("rmn: error: ") and "gone: cannot read it" in missing.stderr
+    settings = vault / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: zh_TW\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "RMNOTES_VAULT"}  # the vault git runs it in
+    missing = subprocess.run(missing.args, cwd=vault / "clients", capture_output=True, text=True, env=env)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("rmn：錯誤：") and "gone：" in missing.stderr, missing.stderr
 
 
 def test_notes_merge_as_text_and_a_clash_is_marked_there_only():

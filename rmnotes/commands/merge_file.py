@@ -1,7 +1,8 @@
 """rmn merge-file: git's merge driver for client files (``%O %A %B %P``).
 
 Runs inside ``git merge``, ``git rebase`` and ``git pull``, in or out of a vault: it reads
-no settings and opens no index.
+no settings and opens no index. git's own runs skip the command line: see
+:mod:`rmnotes.merge_driver`, which does the work for both.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -28,34 +28,10 @@ markers around those lines only, and each conflict is listed on stderr."""))
 @click.argument("theirs", type=_FILE)
 @click.argument("path", required=False)
 def merge_file(base: Path, ours: Path, theirs: Path, path: str | None) -> None:
-    from rmnotes.domain.merge import merge_client
-    from rmnotes.vault import atomic_write
+    from rmnotes import merge_driver
 
-    versions = [_read(p) for p in (base, ours, theirs)]
-    merged = merge_client(*versions, merge_text=_merge_text)
-    if merged.data != versions[1]:
-        try:
-            atomic_write(ours, merged.data)
-        except OSError as exc:
-            raise RmnotesError(_("{path}: cannot write the merged file ({why})").format(
-                path=ours, why=exc.strerror)) from None
-    name = path or str(ours)
-    for conflict in merged.conflicts:
-        click.echo(f"{name}:{conflict}", err=True)
-    if merged.conflicts:
+    conflicts = merge_driver.merge_into(base, ours, theirs)
+    for line in merge_driver.conflict_lines(path or str(ours), conflicts):
+        click.echo(line, err=True)
+    if conflicts:
         raise click.exceptions.Exit(1)
-
-
-def _merge_text(base: bytes, ours: bytes, theirs: bytes, favor: str | None = None) -> tuple[bytes, bool]:
-    """git's text merge, for the notes; the git module is loaded only when both sides
-    changed them (most merges need no git process)."""
-    from rmnotes import gitops
-
-    return gitops.merge_text(base, ours, theirs, favor=favor)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise RmnotesError(_("{path}: cannot read it ({why})").format(path=path, why=exc.strerror)) from None
