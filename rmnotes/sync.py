@@ -150,22 +150,25 @@ def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[
     ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
     if ours is None:
         raise GitError(_("the vault has no commit yet: run 'rmn init' first"))
-    if theirs is not None and gitops.merge_base(root, ours, theirs) is None:
+    if theirs is not None and ours != theirs and gitops.merge_base(root, ours, theirs) is None:
         raise GitError(_("{remote}'s branch {branch} shares no history with this vault: it holds another "
                          "book, or this vault was made with its own 'rmn init'; sync with a remote made "
                          "from this vault (an empty repository the first time), or clone the remote and "
                          "work in the clone").format(remote=to.remote, branch=to.upstream))
     came, went = _count(root, ours, theirs) if ours != theirs else (0, 0)
+    head = ours
     if theirs is not None and ours != theirs and not gitops.is_ancestor(root, theirs, ours):
         merged = gitops.merge(root, theirs, _message(to))
         if merged.sha is None:
             return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand,
                           notes=tuple(notes))
-    return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs)
+        head = None  # the merge commit
+    return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs, head)
 
 
-def _push(root: Path, to: Target, done: Synced, theirs: str | None) -> Synced:
-    head = gitops.rev(root, "HEAD")
+def _push(root: Path, to: Target, done: Synced, theirs: str | None, head: str | None = None) -> Synced:
+    """Push ``head`` (None: read HEAD) unless the remote's branch is it already."""
+    head = head or gitops.rev(root, "HEAD")
     if head == theirs and not to.set_upstream:
         return done
     pushed = gitops.push(root, to.remote, to.branch, to.upstream, to.set_upstream)
