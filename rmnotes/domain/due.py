@@ -134,27 +134,31 @@ class _Rules:
         self.cadences = Cadences(config)
 
     def contact_due(self, status: str, tier: str | None, cadence: str | None,
-                    last_contact: date | None, since: date | None) -> tuple[date, str, str] | None:
-        """The ``cadence`` or ``never`` row of a client, if due: (date, reason, detail)."""
+                    last_contact: date | None, since: date | None) -> tuple[date, str] | None:
+        """The day and reason (``cadence`` or ``never``) of a client's contact row, if due."""
         if last_contact is None:
             if "never" in self.wanted and status in CONTACTABLE:
                 day = since or self.today
                 if day <= self.until:
-                    return day, "never", (Msg(N_("no contact logged since {since}"), since=since)
-                                          if since else Msg(N_("no contact logged")))
+                    return day, "never"
         elif "cadence" in self.wanted:
-            period = self.cadences.of(tier, cadence)
-            due = next_contact(period, last_contact, status)
+            due = next_contact(self.cadences.of(tier, cadence), last_contact, status)
             if due is not None and due <= self.until:
-                return due, "cadence", Msg(N_("last contact {last}, every {period}"),
-                                           last=last_contact, period=period_word(period))
+                return due, "cadence"
         return None
 
     def contact(self, out: list[AgendaRow], c: ContactRow) -> None:
         found = self.contact_due(c.status, c.tier, c.cadence, c.last_contact, c.since)
-        if found is not None:
-            day, reason, detail = found
-            out.append(AgendaRow(day, _RANK[reason], c.name, c.id, detail, reason))
+        if found is None:
+            return
+        day, reason = found
+        if reason == "never":
+            detail = (Msg(N_("no contact logged since {since}"), since=c.since) if c.since
+                      else Msg(N_("no contact logged")))
+        else:
+            detail = Msg(N_("last contact {last}, every {period}"), last=c.last_contact,
+                         period=period_word(self.cadences.of(c.tier, c.cadence)))
+        out.append(AgendaRow(day, _RANK[reason], c.name, c.id, detail, reason))
 
     def fact_date(self, kind: str, day: date) -> date | None:
         """The day a dated fact (not a birthday) is on the agenda, if it is."""

@@ -84,29 +84,33 @@ _CURRENCY = r"(?:NT\$|US\$|HK\$|NTD|TWD|USD|HKD|CNY|RMB|EUR|JPY|SGD|[$¥€£])"
 _MONEY_WORD = r"(?:元|塊|美元|美金|港幣|港币|港元|人民幣|人民币|台幣|台币|新台幣|新台币|日圓|日元|歐元|欧元)"
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 
-_PATTERN = re.compile(
-    "|".join((
-        # kept as they are: dates and times are not amounts or phone numbers
-        r"(?P<keep>\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-        r"|\b\d{1,2}/\d{1,2}\b|\b\d{4}\s*年)",
-        r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
-        # ID-like: Taiwan (A123456789), Hong Kong (A123456(7)), mainland (18 digits)
-        r"(?P<id>\b[A-Z][12]\d{8}\b|\b[A-Z]{1,2}\d{6}\s*\(?[\dA]\)|\b\d{17}[\dXx]\b)",
-        # an address: a road or street, then a number ending in 號 (市政路 100 號, 二段 51 號 3 樓)
-        r"(?P<address>[\u4e00-\u9fff]*[路街道巷弄段](?:\s*[\d一二三四五六七八九十]+\s*[段巷弄])*"
-        r"\s*\d+(?:-\d+)?\s*[號号](?:\s*\d+\s*[樓楼F])?)",
-        # amounts: with a currency, a unit (萬, 億) or a money word, or thousands separators
-        rf"(?P<amount>{_CURRENCY}\s*{_NUMBER}(?:\s*{_UNITS})?"
-        rf"|{_NUMBER}\s*{_UNITS}\s*{_MONEY_WORD}?|{_NUMBER}\s*{_MONEY_WORD}"
-        rf"|{_NUMBER}\s*(?:NTD|TWD|USD|HKD|CNY|RMB|EUR|JPY|SGD)\b"
-        # in Chinese numerals: 一千萬, 四萬美元, 兩萬, 一千多萬 (not 萬華, not 千萬不要)
-        rf"|[一二三四五六七八九十兩两幾几][零〇一二三四五六七八九十兩两百千]*多?[萬万億亿]多?{_MONEY_WORD}?"
-        r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?)",
-        # phone numbers as people write them: +886 912 345 678, (02) 2700-1234, 0912345678
-        r"(?P<phone>\+?\(?\d[\d\s\-()]{5,}\d)",
-        r"(?P<digits>\d{5,})",  # account numbers, amounts written plain
-    ))
-)
+# compiled on first use: most runs mask nothing (compiling costs ~8 ms of every start)
+_PATTERN = "|".join((
+    # kept as they are: dates and times are not amounts or phone numbers
+    r"(?P<keep>\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+    r"|\b\d{1,2}/\d{1,2}\b|\b\d{4}\s*年)",
+    r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    # ID-like: Taiwan (A123456789), Hong Kong (A123456(7)), mainland (18 digits)
+    r"(?P<id>\b[A-Z][12]\d{8}\b|\b[A-Z]{1,2}\d{6}\s*\(?[\dA]\)|\b\d{17}[\dXx]\b)",
+    # an address: a road or street, then a number ending in 號 (市政路 100 號, 二段 51 號 3 樓)
+    r"(?P<address>[\u4e00-\u9fff]*[路街道巷弄段](?:\s*[\d一二三四五六七八九十]+\s*[段巷弄])*"
+    r"\s*\d+(?:-\d+)?\s*[號号](?:\s*\d+\s*[樓楼F])?)",
+    # amounts: with a currency, a unit (萬, 億) or a money word, or thousands separators
+    rf"(?P<amount>{_CURRENCY}\s*{_NUMBER}(?:\s*{_UNITS})?"
+    rf"|{_NUMBER}\s*{_UNITS}\s*{_MONEY_WORD}?|{_NUMBER}\s*{_MONEY_WORD}"
+    rf"|{_NUMBER}\s*(?:NTD|TWD|USD|HKD|CNY|RMB|EUR|JPY|SGD)\b"
+    # in Chinese numerals: 一千萬, 四萬美元, 兩萬, 一千多萬 (not 萬華, not 千萬不要)
+    rf"|[一二三四五六七八九十兩两幾几][零〇一二三四五六七八九十兩两百千]*多?[萬万億亿]多?{_MONEY_WORD}?"
+    r"|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?)",
+    # phone numbers as people write them: +886 912 345 678, (02) 2700-1234, 0912345678
+    r"(?P<phone>\+?\(?\d[\d\s\-()]{5,}\d)",
+    r"(?P<digits>\d{5,})",  # account numbers, amounts written plain
+))
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 def _mask_match(m: re.Match) -> str:
@@ -127,14 +131,14 @@ def text(value: str) -> str:
 
 
 def _masked_text(value: str) -> str:
-    return _PATTERN.sub(_mask_match, value) if value else value
+    return _compiled(_PATTERN).sub(_mask_match, value) if value else value
 
 
 # ---- JSON --------------------------------------------------------------------------
 
 CONTACT_KEYS = frozenset({"mobile", "phone", "email", "address"})
 # numbers under these keys (and anything nested in them) are amounts
-AMOUNT_KEYS = re.compile(
+AMOUNT_KEYS = (
     r"^(?:value|value_base|sum_assured|\w*sums|premium\w*|income|assets|liabilities|net_worth"
     r"|aum\w*|elsewhere|total\w*|previous|change|dormant_assets|amount|review|single\w*)$")
 # numbers that are never amounts, wherever they are
@@ -172,7 +176,7 @@ def _json_value(value: Any, key: str | None, in_amount: bool) -> Any:
 
 
 def _amount_key(key: str | None) -> bool:
-    return key is not None and AMOUNT_KEYS.match(key) is not None
+    return key is not None and _compiled(AMOUNT_KEYS).match(key) is not None
 
 
 def _numeric(value: Any) -> bool:
