@@ -96,6 +96,14 @@ def is_repo(root: Path) -> bool:
     return (root / ".git").exists()
 
 
+def require_repo(root: Path) -> None:
+    """Refuse a vault without a git repository of its own: there is no history to read or
+    write (and a vault inside another repository would write into that one's history)."""
+    if not is_repo(root):
+        raise GitError(_("{root} has no git history of its own yet: run 'rmn init {root}' to start it "
+                         "(the files stay as they are)").format(root=root))
+
+
 def init(root: Path, owner: str | None) -> None:
     """``git init`` with a repo-local identity when the user has none configured."""
     if not is_repo(root):
@@ -382,6 +390,7 @@ class Change:
     """
 
     def __init__(self, root: Path):
+        require_repo(root)
         self.root = root
         self._status: Status | None = None
         self._hand = CommitResult()
@@ -471,6 +480,7 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
     """Commits touching ``rel``, newest first (GitPython, imported here only)."""
     import git
 
+    require_repo(root)
     repo = git.Repo(root)
     try:
         repo.head.commit
@@ -492,10 +502,12 @@ def history(root: Path, rel: str, patch: bool = False, limit: int | None = None)
 
 
 def remotes(root: Path) -> list[str]:
+    require_repo(root)
     return run(root, "remote").stdout.split()
 
 
 def remote_url(root: Path, name: str) -> str | None:
+    require_repo(root)
     return run(root, "remote", "get-url", name, check=False).stdout.strip() or None
 
 
@@ -698,6 +710,7 @@ def merge_driver_command() -> str:
 def register_merge_driver(root: Path) -> bool:
     """Define the ``rmnotes`` merge driver in the repository's config (a clone does not
     carry it) unless it is defined so already; True when it had to be written."""
+    require_repo(root)
     command = merge_driver_command()
     current = run(root, "config", "--local", "--get", "merge.rmnotes.driver", check=False).stdout.strip()
     if current == command:
@@ -739,6 +752,7 @@ def file_changes(root: Path, prefix: str) -> tuple[int, list[FileChange]]:
     against each of its parents: one ``git log --raw`` (no path limit, so that no commit of
     a merged branch is simplified away). Returns the number of commits and the changes,
     oldest commit first."""
+    require_repo(root)
     if _head(root) is None:
         return 0, []
     out = run(root, "log", "-z", "--raw", "-m", "--no-abbrev", "--no-renames", "--reverse", "--no-color",

@@ -304,3 +304,36 @@ def test_a_repository_without_commits_is_on_its_branch(tmp_path):
     root.mkdir()
     git(root, "init", "-q")
     assert gitops.repo_state(root) is None
+
+
+# ---------------------------------------------------------------------- no repository of its own
+def test_a_vault_without_its_own_repository_writes_nothing_even_inside_another(tmp_path, monkeypatch):
+    """A copied vault without ``.git`` (here inside another repository, as the sample vault
+    sits in the source tree): every command that writes or reads history refuses with the
+    way out, the outer repository gets no commit, and read commands still answer."""
+    outer = tmp_path / "outer"
+    book = outer / "book"
+    (book / "clients").mkdir(parents=True)
+    (book / "rmnotes.yaml").write_text("owner: x\n", encoding="utf-8")
+    write_client(book, "chen-mei-ling", CHEN)
+    git(outer, "init", "-q")
+    git(outer, "add", "-A")
+    git(outer, "-c", "user.name=x", "-c", "user.email=x@example.com", "commit", "-qm", "outer")
+    monkeypatch.setenv("EDITOR", editor(tmp_path))
+    def state() -> tuple:
+        changed = git(outer, "status", "--porcelain", "--untracked-files=all").splitlines()
+        return (git(outer, "rev-list", "--all", "--count"), [c for c in changed if "/.rmnotes/" not in c],  # the cache
+                {p.name: p.read_bytes() for p in (book / "clients").rglob("*") if p.is_file()})
+
+    before = state()
+    for args in (*WRITES.values(), ["history", "chen-mei-ling"], ["verify"], ["sync"], ["remote", "add", "/x"]):
+        result = run(args, book)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr == (f"rmn: error: {book} has no git history of its own yet: run 'rmn init {book}' "
+                                 "to start it (the files stay as they are)\n"), args
+    assert state() == before
+    assert not (tmp_path / "opened").exists(), "the editor was opened"
+    assert run(["due"], book).exit_code == 0
+    assert run(["init", str(book)]).exit_code == 0
+    assert run(["log", "chen-mei-ling", "T", "x"], book).exit_code == 0
+    assert git(book, "rev-list", "--count", "HEAD").strip() == "2"
