@@ -89,6 +89,37 @@ def test_find_keeps_ids_when_there_is_room(sample, monkeypatch):
     assert lines[1].startswith("陳俊宏 chen-jun-hong ")
 
 
+@pytest.mark.parametrize("args", [["list"], ["rank", "--top", "0"], ["coverage"], ["coverage", "--gaps"]],
+                         ids=" ".join)
+def test_book_views_at_80_columns_fold_their_last_column_and_keep_every_word(sample, monkeypatch, args):
+    """The free text at a line's end (tags, why a client is potential, the caption) folds
+    under its column; every word of the wide view is still there, in its order."""
+    narrow = at(monkeypatch, 80, args, sample)
+    assert all(cell_len(line) <= 80 for line in narrow), max(narrow, key=cell_len)
+    wide = at(monkeypatch, 200, args, sample)
+    assert max(map(cell_len, wide)) > 80  # there was something to fold
+    if args[0] != "coverage":  # coverage narrows its table first: other columns, other words
+        joined = "".join("".join(narrow).split())
+        assert joined == "".join("".join(wide).split())
+
+
+def test_a_long_tag_list_folds_after_spaces_then_hyphens(sample, monkeypatch):
+    lines = at(monkeypatch, 80, ["list"], sample)
+    at_ = next(i for i, line in enumerate(lines) if line.startswith("cai-ming-zhe "))
+    assert lines[at_].endswith("  business-")  # no room for business-owner: broken after its hyphen
+    column = cell_len(lines[at_]) - len("business-")  # where the tags begin, in screen cells
+    more = []
+    for line in lines[at_ + 1:]:
+        if not line.startswith(" "):
+            break
+        assert line[:column] == " " * column and line[column] != " ", line
+        more.append(line[column:])
+    joined = "business-"
+    for piece in more:
+        joined += piece if joined.endswith("-") else " " + piece
+    assert joined == "business-owner golf hard-to-reach"
+
+
 # ---------------------------------------------------------------------- the layout rule
 def test_layout_shortens_headers_then_drops_the_highest_rank_first():
     columns = [Column("name"), Column("institution", drop=1, short="inst."), Column("note", drop=2),

@@ -96,8 +96,9 @@ def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool)
     from rmnotes.render.book import client_grid
     from rmnotes.render.console import out
 
-    out().print(client_grid(clients, app.today(), app.date_style), no_wrap=True, overflow="ignore",
-                crop=False)
+    console = out()
+    console.print(client_grid(clients, app.today(), app.date_style, console.width), no_wrap=True,
+                  overflow="ignore", crop=False)
 
 
 def _csv(to: str, clients) -> None:

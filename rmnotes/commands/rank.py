@@ -76,6 +76,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
     if ranking.potential:
         n = shown(len(ranking.potential))
         console.print()
-        console.print(potential_table(ranking.potential[:n], cur, today, len(ranking.potential)), **PLAIN)
+        console.print(potential_table(ranking.potential[:n], cur, today, len(ranking.potential), console.width),
+                      **PLAIN)
         if n < len(ranking.potential):
             console.print(_("… and {n} more (--top 0 shows all)").format(n=len(ranking.potential) - n))

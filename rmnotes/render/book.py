@@ -90,8 +90,10 @@ def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
         if width is None or laid.width <= width:
             break
     table = laid.text()
-    table.append("\n")
-    table.append(caption, style="dim")
+    for line in caption.split("\n"):
+        for piece in _folded([(line, None)], width) if width and width >= FOLD_MIN else [[(line, None)]]:
+            table.append("\n")
+            table.append(piece[0][0], style="dim")
     return table
 
 
@@ -257,9 +259,10 @@ class Grid:
     and ``coverage`` draw every client; ``rank`` uses the same grid for its 50 rows."""
 
     def __init__(self, header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
-                 title: str | None = None):
+                 title: str | None = None, width: int | None = None):
         self.justify = justify
         self.title = title
+        self.fold = width  # the last column (free text: tags, a reason) folds to fit this width
         self.rows = [[([(h, "bold")], _width(h)) for h in header]]
         self.rows += [[_measured(c) for c in row] for row in rows]
         self.widths = [max(row[i][1] for row in self.rows) for i in range(len(header))]
@@ -277,7 +280,17 @@ class Grid:
             out.append(self.title + "\n")
             spans.append(Span(0, len(self.title), "bold"))
             at = len(self.title) + 1
+        start = sum(self.widths[:-1]) + 2 * last  # where the last column begins
+        room = (self.fold or 0) - start
+        rows: list[list[tuple[list[tuple[str, str | None]], int]]] = []
         for row in self.rows:
+            if self.fold and self.justify[last] == "l" and row[last][1] > room >= FOLD_MIN:
+                first, *more = _folded(row[last][0], room)
+                rows.append([*row[:-1], (first, room)])
+                rows += [[([("", None)], 0)] * last + [(pieces, room)] for pieces in more]
+            else:
+                rows.append(row)
+        for row in rows:
             line: list[str] = []
             for i, (pieces, width) in enumerate(row):
                 right = self.justify[i] == "r"
@@ -304,9 +317,41 @@ class Grid:
         return Text("".join(out)[:-1], spans=spans)
 
 
+FOLD_MIN = 10  # the least room in which the last column folds (else it runs on)
+
+
+def _folded(pieces: list[tuple[str, str | None]], room: int) -> list[list[tuple[str, str | None]]]:
+    """Styled pieces as lines of at most ``room`` cells, broken after a space or a hyphen
+    where a line has one, else between two characters (a run of Chinese)."""
+    lines: list[list[tuple[str, str | None]]] = []
+    chars = [(ch, style) for text, style in pieces for ch in text]
+    while chars:
+        used, end = 0, 0
+        while end < len(chars) and used + _width(chars[end][0]) <= room:
+            used += _width(chars[end][0])
+            end += 1
+        if end < len(chars):
+            space = max((k for k in range(1, end) if chars[k][0] in " -"), default=None)
+            if space is not None:
+                end = space + 1
+        end = max(end, 1)
+        line, chars = chars[:end], chars[end:]
+        while line and line[-1][0] == " ":
+            line.pop()
+        merged: list[tuple[str, str | None]] = []
+        for ch, style in line:
+            if merged and merged[-1][1] == style:
+                merged[-1] = (merged[-1][0] + ch, style)
+            else:
+                merged.append((ch, style))
+        lines.append(merged or [("", None)])
+    return lines
+
+
 def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
-         title: str | None = None) -> Text:
-    return Grid(header, rows, justify, title).text()
+         title: str | None = None, width: int | None = None) -> Text:
+    """A :class:`Grid` as text; with ``width``, its last column folds to fit."""
+    return Grid(header, rows, justify, title, width).text()
 
 
 def rank_table(ranking: Ranking, currency: str, limit: int | None = None) -> Text:
@@ -336,14 +381,14 @@ def rank_summary(ranking: Ranking, currency: str) -> str:
 
 
 def potential_table(potential: Sequence[Potential], currency: str, today: date,
-                    total: int | None = None) -> Text:
+                    total: int | None = None, width: int | None = None) -> Text:
     count = len(potential) if total is None else total
     body = []
     for p in potential:
         body.append([[(p.name, None), (f" {p.client}", "dim")], tr(word(p.status)), _money(p.aum, blank_zero=False),
                      _("; ").join(potential_reasons(p, today))])
     return grid([_("client"), _("status"), _("here ({currency})").format(currency=currency), _("why")], body, "llrl",
-                title=_("dormant potential ({clients})").format(clients=n_clients(count)))
+                title=_("dormant potential ({clients})").format(clients=n_clients(count)), width=width)
 
 
 def potential_reasons(p: Potential, today: date) -> list[str]:
@@ -538,7 +583,7 @@ def list_json(clients: Iterable) -> list[dict]:
              "risk": c.risk_profile, "children": c.children} for c in clients]
 
 
-def client_grid(profiles: Iterable, today: date, style: str = "iso") -> Text:
+def client_grid(profiles: Iterable, today: date, style: str = "iso", width: int | None = None) -> Text:
     """``rmn list``: id, name, tier, status, last contact and tags, one line per client
     (the same columns as the client table, drawn fast enough for a whole branch)."""
     from rmnotes.render.dates import show_date
@@ -550,4 +595,5 @@ def client_grid(profiles: Iterable, today: date, style: str = "iso") -> Text:
         last = (_("{date} ({days}d)").format(date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
                 if p.last_contact else never)
         rows.append([p.id, p.name, p.tier or "", statuses.get(p.status, p.status), last, " ".join(p.tags)])
-    return grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll")
+    return grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll",
+                width=width)
