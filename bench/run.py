@@ -751,11 +751,17 @@ def group_sync(ctx: Context, st: SizeState) -> None:
         Spec("rmn sync", rmn(device, "sync")),
         Spec("git fetch + git status", ["sh", "-c", "git fetch -q origin && git status --porcelain >/dev/null"],
              cwd=device),
+        # what any rmn must pay before its own work: its start-up, then the same two git commands
+        Spec("rmn --version + git fetch + git status",
+             ["sh", "-c", f"{shlex.join(rmn(None, '--version'))} >/dev/null && git fetch -q origin "
+                          "&& git status --porcelain >/dev/null"], cwd=device),
     ])
     if got:
         goal, check = at_most(1.5)
         ctx.rows.append(Row(n, "`rmn sync` with nothing to do", got[0], "plain git fetch + git status",
                             got[1], goal, check))
+        ctx.rows.append(Row(n, "`rmn sync` against rmn's own start-up plus git's work", got[0],
+                            "rmn --version + git fetch + git status", got[2]))
 
 
 def group_brief(ctx: Context, st: SizeState) -> None:
