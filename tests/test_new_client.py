@@ -62,6 +62,14 @@ def test_the_same_name_is_found_whatever_its_file_and_case(vault):
     assert result.exit_code == 1 and "exists: May Chen (may);" in result.stderr
 
 
+def test_the_same_name_in_the_other_script_is_the_same_name(vault):
+    """陈美玲 typed on a Simplified keyboard is 陳美玲, as every CLIENT argument reads it."""
+    run(["new", "陳美玲", "--no-edit"], vault)
+    result = run(["new", "陈美玲", "--no-edit"], vault)
+    assert result.exit_code == 1 and "exists: 陳美玲 (chen-mei-ling);" in result.stderr
+    assert sorted(p.name for p in (vault / "clients").iterdir()) == ["chen-mei-ling.md"]
+
+
 def test_another_name_with_the_same_pinyin_is_not_a_duplicate(vault):
     run(["new", "陳美玲", "--no-edit"], vault)
     result = run(["new", "陳美鈴", "--no-edit"], vault)  # chen mei ling too, but another name

@@ -99,7 +99,10 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: 
 
 
 def same_name(app: App, name: str) -> str | None:
-    """The clients already named ``name`` (case and spaces aside), as 'name (id)', or None."""
-    key = names.normalise(name)
-    found = [f"{n} ({cid})" for cid, n in sorted(app.index.names().items()) if names.normalise(n) == key]
+    """The clients already named ``name`` as names are compared everywhere
+    (:func:`rmnotes.names.name_key`: case, spaces and Traditional or Simplified aside), as
+    'name (id)', or None."""
+    table = app.index.fold_table()
+    key = names.name_key(name, table)
+    found = [f"{n} ({cid})" for cid, n in sorted(app.index.names().items()) if names.name_key(n, table) == key]
     return ", ".join(found) or None
