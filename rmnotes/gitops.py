@@ -604,6 +604,20 @@ def push(root: Path, remote: str, branch: str, upstream: str, set_upstream: bool
     return CommitResult(_head(root))
 
 
+def tree_changes(root: Path, a: str, b: str, prefix: str = "clients/") -> list[FileChange]:
+    """The files under ``prefix`` that differ between commits ``a`` and ``b``, as one
+    change from ``a`` to ``b`` each (blob ids; None where a side has no such file)."""
+    out = run(root, "diff-tree", "-r", "-z", "--no-abbrev", "--no-renames", a, b, "--", prefix).stdout
+    tokens = out.split("\0")
+    changes = []
+    for meta, path in zip(tokens[0::2], tokens[1::2]):
+        fields = meta.split()
+        if len(fields) >= 4:
+            old, new = fields[2], fields[3]
+            changes.append(FileChange(b, a, path, None if old == _ZERO else old, None if new == _ZERO else new))
+    return changes
+
+
 def changed_files(root: Path, a: str | None, b: str, prefix: str = "clients/") -> list[str]:
     """Paths under ``prefix`` that differ between commits ``a`` and ``b`` (``a`` None: every
     path of ``b``)."""

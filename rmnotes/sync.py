@@ -14,14 +14,17 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from rmnotes import gitops
 from rmnotes.domain import sync as plan
 from rmnotes.domain.sync import Conflict, Side
 from rmnotes.errors import DataError, GitError
-from rmnotes.i18n import _
+from rmnotes.i18n import _, ngettext
 from rmnotes.vault import atomic_write
+
+if TYPE_CHECKING:
+    from rmnotes.domain.verify import Verified
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,7 @@ def _settle(root: Path, config: Mapping[str, str], owner: Callable[[], str | Non
     return notes
 
 
-def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
+def _count(root: Path, ours: str, theirs: str | None, base: str | None) -> tuple[int, int]:
     """Log entries ``theirs`` has that ``ours`` lacks, and the other way round, over the
     client files either side changed since their common commit (every file of ``ours``
     when the remote has nothing yet); their blobs are read by one ``git cat-file``."""
@@ -117,7 +120,6 @@ def _count(root: Path, ours: str, theirs: str | None) -> tuple[int, int]:
         paths = [p for p in gitops.changed_files(root, None, ours) if p.endswith(".md")]
         blobs = [data for _, data in gitops.read_blobs(root, [f"{ours}:{p}" for p in paths])]
         return plan.entries_in_out((p, b, None) for p, b in zip(paths, blobs))
-    base = gitops.merge_base(root, ours, theirs)
     paths = sorted({p for side in (ours, theirs) for p in gitops.changed_files(root, base, side)
                     if p.endswith(".md")})
     blobs = [data for _, data in gitops.read_blobs(root, [f"{side}:{p}" for p in paths for side in (ours, theirs)])]
@@ -150,20 +152,54 @@ def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[
     ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
     if ours is None:
         raise GitError(_("the vault has no commit yet: run 'rmn init' first"))
-    if theirs is not None and ours != theirs and gitops.merge_base(root, ours, theirs) is None:
+    base = gitops.merge_base(root, ours, theirs) if theirs is not None and ours != theirs else None
+    if theirs is not None and ours != theirs and base is None:
         raise GitError(_("{remote}'s branch {branch} shares no history with this vault: it holds another "
                          "book, or this vault was made with its own 'rmn init'; sync with a remote made "
                          "from this vault (an empty repository the first time), or clone the remote and "
                          "work in the clone").format(remote=to.remote, branch=to.upstream))
-    came, went = _count(root, ours, theirs) if ours != theirs else (0, 0)
+    came, went = _count(root, ours, theirs, base) if ours != theirs else (0, 0)
     head = ours
     if theirs is not None and ours != theirs and not gitops.is_ancestor(root, theirs, ours):
+        _refuse_lost_entries(root, to, base, theirs)
         merged = gitops.merge(root, theirs, _message(to))
         if merged.sha is None:
             return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand,
                           notes=tuple(notes))
         head = None  # the merge commit
     return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs, head)
+
+
+def verified(root: Path, between: tuple[str, str] | None = None) -> Verified:
+    """``rmn verify``: every log entry of a commit's parent still in the commit, over the
+    whole history; with ``between`` (two commits), every entry of the first still in the
+    second. The blobs are read by one ``git cat-file``."""
+    from rmnotes.domain.verify import blob_order, verify
+    from rmnotes.vault import is_client_file
+
+    if between is None:
+        commits, changes = gitops.file_changes(root, "clients/")
+    else:
+        commits, changes = 1, gitops.tree_changes(root, *between)
+    changes = [c for c in changes if is_client_file(c.path)]
+    with contextlib.closing(gitops.read_blobs(root, blob_order(changes))) as blobs:
+        return verify(commits, changes, blobs)
+
+
+def _refuse_lost_entries(root: Path, to: Target, base: str, theirs: str) -> None:
+    """Every log entry of the common commit is still in the remote's, or nothing is merged:
+    an entry lost or changed on another device (a hand edit, a rewritten commit) would come
+    in unseen wherever git takes their file whole (a fast-forward, a file only they changed)."""
+    found = verified(root, (base, theirs)).findings
+    if found:
+        raise GitError(ngettext(
+            "{remote}'s branch lost or changed {n} log entry this vault holds ({first}); nothing was "
+            "merged. The log is append-only: restore it on the device that changed it (a correction is a "
+            "new entry), sync there, then here",
+            "{remote}'s branch lost or changed {n} log entries this vault holds (first: {first}); nothing "
+            "was merged. The log is append-only: restore them on the device that changed them (a "
+            "correction is a new entry), sync there, then here", len(found)).format(
+                remote=to.remote, n=len(found), first=found[0]))
 
 
 def _push(root: Path, to: Target, done: Synced, theirs: str | None, head: str | None = None) -> Synced:
@@ -240,7 +276,7 @@ def resume(root: Path, change: gitops.Change, sides: Mapping[str, Side]) -> Sync
     for rel in unmerged:
         _check_resolved(root, rel)
     ours = gitops.rev(root, "HEAD")
-    came, went = _count(root, ours, merging)
+    came, went = _count(root, ours, merging, gitops.merge_base(root, ours, merging))
     concluded = gitops.conclude_merge(root, unmerged, gitops.merge_message(root))
     if not concluded.ok:
         raise GitError(_("the sync's merge could not be committed: {error}").format(error=concluded.error))

@@ -417,3 +417,32 @@ def test_a_client_deleted_on_one_side_and_changed_on_the_other_is_listed(devices
     assert summary(sync(laptop, "--continue")) == (0, 2, 1)  # kept, as the laptop left it: both entries go back
     assert summary(sync(office)) == (2, 0, 0)
     assert "還在" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
+
+
+def test_a_remote_branch_that_lost_a_log_entry_is_not_merged(devices):
+    """The laptop rewrites an old entry by hand and pushes with plain git: the office's sync
+    finds the entry gone from the remote's branch (``rmn verify`` of the common commit
+    against theirs) and merges nothing, even where git would take the file whole. Restored
+    on the laptop, both sides sync again; the rewrite stays on record for ``rmn verify``."""
+    office, laptop = devices
+    wang = "clients/wang-wei.md"
+    edit(laptop / wang, "- 2026-10-05 M 季度資產回顧", "- 2026-10-05 M 季度資產回顧（改寫）")
+    git(laptop, "commit", "-qam", "reword an old call")
+    bad = git(laptop, "rev-parse", "HEAD")[:7]
+    git(laptop, "push", "-q")
+    ok(run(["log", "chen-mei-ling", "T", "辦公室記下", "--date", "2026-11-21"], vault=office))
+    head, before = git(office, "rev-parse", "HEAD"), (office / wang).read_bytes()
+    result = sync(office)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rmn: error: origin's branch lost or changed 1 log entry this vault holds "
+                                    f'({bad} {wang}: entry "2026-10-05 M 季度資產回顧" changed); nothing was '
+                                    "merged."), result.stderr
+    assert git(office, "rev-parse", "HEAD") == head and (office / wang).read_bytes() == before
+    assert git(office, "status", "--porcelain") == ""  # no merge left in progress
+    edit(laptop / wang, "季度資產回顧（改寫）", "季度資產回顧")
+    ok(run(["log", "wang-wei", "N", "改寫的紀錄已還原", "--date", "2026-11-22"], vault=laptop))
+    ok(sync(laptop))
+    assert summary(sync(office))[:2] == (1, 1)
+    assert "- 2026-10-05 M 季度資產回顧" in entries(office / wang)
+    record = run(["verify"], vault=office)
+    assert record.exit_code == 1 and record.stdout.startswith(f"{bad} {wang}: ")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import click
 
 from rmnotes.app import App
@@ -19,15 +17,10 @@ be in the child, byte for byte. Each violation is printed as `SHA clients/ID.md:
 file deleted in a commit is a warning on stderr."""))
 @pass_app
 def vault_verify(app: App) -> None:
-    from rmnotes import gitops
-    from rmnotes.domain.verify import SHORT, blob_order, verify
-    from rmnotes.vault import is_client_file
+    from rmnotes.domain.verify import SHORT
+    from rmnotes.sync import verified
 
-    root = app.vault.root
-    commits, changes = gitops.file_changes(root, "clients/")
-    changes = [c for c in changes if is_client_file(c.path)]
-    with contextlib.closing(gitops.read_blobs(root, blob_order(changes))) as blobs:  # one git process
-        result = verify(commits, changes, blobs)
+    result = verified(app.vault.root)
     for gone in result.deleted:
         click.echo(ngettext("warning: {sha} {path}: the file was deleted with {n} log entry (a client "
                             "who left the book?)",
