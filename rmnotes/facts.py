@@ -84,6 +84,22 @@ class FactGroup(NamedTuple):
     count: int
 
 
+class BirthdayGroup(NamedTuple):
+    """Birthdays written alike (the birth date on its calendar, a lunar month-day), of one
+    linked client or none, of clients of one status and tier (and tags): all the birthday
+    rule reads, so that one answer serves the group."""
+
+    date: date | None
+    lunar: bool
+    lunar_day: LunarMonthDay | None
+    link: str | None
+    status: str
+    tier: str | None
+    tags: tuple[str, ...]
+    count: int
+    kind: str = "birthday"
+
+
 class Reach(NamedTuple):
     """How to reach a client: the preferred channels and the hours to avoid calling."""
 

@@ -59,7 +59,13 @@ def _isolated(monkeypatch, tmp_path):
     monkeypatch.delenv("GIT_CONFIG_GLOBAL", raising=False)
     monkeypatch.setenv("EDITOR", "true")
     monkeypatch.delenv("VISUAL", raising=False)
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # English unless a test asks
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     (tmp_path / "home").mkdir()
+    from rmnotes import i18n
+
+    i18n.use("en")  # a test that ran a command in Chinese leaves no language behind
 
 
 def run(args: list[str], vault: Path | None = None, input: str | None = None):

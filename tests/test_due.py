@@ -649,3 +649,22 @@ def test_the_next_contact_dates_follow_the_tiers_and_the_files(vault):
 def test_reasons_are_the_documented_ones():
     assert REASONS == ("cadence", "never", "birthday", "holiday", "maturity", "premium",
                        "follow-up", "kyc")
+
+
+def test_birthdays_shared_by_many_are_counted_by_group_and_built_only_when_shown():
+    """Birthdays are decided a group at a time (one birth date, calendar, link, status and
+    tier): the most urgent rows and every count are those of the whole agenda, and a birthday
+    that falls twice in a long window gives two rows, never more."""
+    people = [client(f"p{i}", f"---\nname: P{i}\ntier: A\nprofile: {{birthday: 1980-11-1{i % 3}}}\n"
+                               f"family:\n  - {{name: 子{i}, relation: child, birthday: 2010-11-12}}\n---\n"
+                     + logged("2026-11-01 T x")) for i in range(6)]
+    today = date(2026, 11, 10)
+    full = due(today, *people, reasons=["birthday"])
+    assert full.total == 12 and len(full.items) == 12
+    for limit in (1, 2, 5, 7, 12, 20):
+        top = due(today, *people, reasons=["birthday"], limit=limit)
+        assert top.items == full.items[:limit] and top.total == full.total
+    long = due(today, *people[:2], reasons=["birthday"], days=400)
+    assert long.total == len(long.items) == 8  # each of the 4 birthdays on two days
+    assert len({(i.client, i.date, i.detail) for i in long.items}) == 8
+    assert due(today, *people[:2], reasons=["birthday"], days=400, limit=3).items == long.items[:3]

@@ -157,7 +157,7 @@ def _answers(idx: Index) -> tuple:
     return (idx.clients(), idx.holdings(), idx.policies(), idx.family(), idx.entries(),
             idx.followups(), sorted(idx.keys()), idx.issues(),
             idx.fact_groups(["follow-up", "maturity", "premium", "kyc"], None, None, True),
-            idx.contact_groups(True), idx.birthday_facts(False), idx.birthday_facts(True),
+            idx.contact_groups(True), idx.birthday_groups(False, None, True), idx.birthday_groups(True, None, True),
             idx.search(["電話"]), idx.search(["提案 1"]))
 
 

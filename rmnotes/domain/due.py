@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,7 +43,7 @@ from rmnotes.config import Config
 from rmnotes.domain.cadence import Cadences, latest_start, next_contact
 from rmnotes.domain.lunar import occurrences
 from rmnotes.domain.segments import Segment
-from rmnotes.facts import ContactGroup, ContactRow, Fact, FactGroup, Reach
+from rmnotes.facts import BirthdayGroup, ContactGroup, ContactRow, Fact, FactGroup, Reach
 from rmnotes.i18n import Msg, N_
 from rmnotes.words import period_word, word
 from rmnotes.index import Index
@@ -233,8 +234,9 @@ class Book(Protocol):
     def fact_groups(self, kinds: Sequence[str], since: date | None, until: date | None,
                     by_tags: bool) -> Iterable[FactGroup]: ...
     def facts_in(self, groups: Sequence[FactGroup]) -> Iterable[tuple[ContactRow, Fact]]: ...
-    def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None
-                       ) -> Iterable[tuple[ContactRow, Fact]]: ...
+    def birthday_groups(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None,
+                        by_tags: bool) -> Iterable[BirthdayGroup]: ...
+    def birthdays_in(self, groups: Sequence[BirthdayGroup]) -> Iterable[tuple[ContactRow, Fact]]: ...
     def own_birthdays(self, ids: Iterable[str]) -> set[str]: ...
     def reach(self, ids: Iterable[str]) -> Mapping[str, Reach]: ...
 
@@ -256,11 +258,11 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
 
     chosen = Segment(tiers=tuple(tiers), tags=tuple(tags)).predicates()  # --tier, --tag as everywhere
 
-    def selected(c: ContactRow | ContactGroup | FactGroup) -> bool:
+    def selected(c: ContactRow | ContactGroup | FactGroup | BirthdayGroup) -> bool:
         """Not closed (a closed client is never due), and in the segment."""
         return c.status != "closed" and all(p(c) for p in chosen)
 
-    due: list[tuple[date, int, ContactGroup | FactGroup]] = []  # groups with a row each member
+    due: list[tuple[date, int, ContactGroup | FactGroup | BirthdayGroup]] = []  # groups with a row each member
     active = 0
     for g in book.contact_groups(by_tags):
         if not selected(g):
@@ -283,18 +285,19 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
             if day is not None:
                 due.append((day, _RANK[g.kind], g))
 
-    rows: list[AgendaRow] = []
-    if "birthday" in wanted:  # few, and each its own: decided row by row
+    elsewhere = linked_elsewhere(set())
+    if "birthday" in wanted:  # a group a row per member and day (a long window holds two)
         solar = month_days(today, until)
         drift = timedelta(days=LUNAR_DRIFT)
         near = month_days(today - drift, until + drift)
-        births = [pair for lunar_flag, pieces in ((False, solar), (True, near))
-                  for pair in book.birthday_facts(lunar_flag, None if pieces is None else
-                                                  [(a, b) for _, a, b in pieces])]
-        elsewhere = linked_elsewhere(book.own_birthdays({f.link for _, f in births if f.link}))
-        for c, f in births:
-            if selected(c) and not elsewhere(f):
-                rules.fact(rows, c, f)
+        births = [g for lunar_flag, pieces in ((False, solar), (True, near))
+                  for g in book.birthday_groups(lunar_flag, None if pieces is None else
+                                                [(a, b) for _, a, b in pieces], by_tags)]
+        elsewhere = linked_elsewhere(book.own_birthdays({g.link for g in births if g.link}))
+        for g in births:
+            if selected(g) and not elsewhere(g):
+                due += [(day, _RANK["birthday"], g) for day, _age in rules.birthdays(g)]
+    rows: list[AgendaRow] = []
     rules.holiday_rows(rows, active)
     total = len(rows) + sum(g.count for _, _, g in due)
     overdue = sum(1 for r in rows if r.date < today) + sum(g.count for day, _, g in due if day < today)
@@ -302,6 +305,7 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
     opened = _most_urgent(due, limit) if limit is not None else due
     contact_groups = [g for _, _, g in opened if isinstance(g, ContactGroup)]
     fact_groups = [g for _, _, g in opened if isinstance(g, FactGroup)]
+    birthday_groups = list(dict.fromkeys(g for _, _, g in opened if isinstance(g, BirthdayGroup)))
     if contact_groups:
         for c in book.contacts_in(None if limit is None else contact_groups):
             if selected(c):
@@ -310,13 +314,17 @@ def agenda(book: Book, config: Config, today: date, *, days: int | None = None,
         for c, f in book.facts_in(fact_groups):
             if selected(c):
                 rules.fact(rows, c, f)
+    if birthday_groups:  # each birthday's rows, every day of the window (the table takes the first)
+        for c, f in book.birthdays_in(birthday_groups):
+            if selected(c) and not elsewhere(f):
+                rules.fact(rows, c, f)
     shown = sorted(rows) if limit is None else heapq.nsmallest(max(limit, 0), rows)
     how = book.reach({r.client for r in shown if r.client})
     items = tuple(_item(r, how, today) for r in shown)
     return Agenda(today, until, items, total, overdue)
 
 
-def linked_elsewhere(own_birthdays: set[str]) -> Callable[[Fact], bool]:
+def linked_elsewhere(own_birthdays: set[str]) -> Callable[[Fact | BirthdayGroup], bool]:
     """Whether a fact is a family member's birthday that belongs under the member's own file:
     the member is linked (``client:``) to a client of the book, not closed, whose file gives
     a birthday of their own (``own_birthdays``: those clients). That row stands and this one
@@ -326,7 +334,7 @@ def linked_elsewhere(own_birthdays: set[str]) -> Callable[[Fact], bool]:
     return lambda f: f.kind == "birthday" and f.link is not None and f.link in own_birthdays
 
 
-def _most_urgent(due: list[tuple[date, int, ContactGroup | FactGroup]], limit: int):
+def _most_urgent(due: list[tuple[date, int, ContactGroup | FactGroup | BirthdayGroup]], limit: int):
     """The groups that hold the ``limit`` most urgent rows: in (date, reason) order up to
     the group where their members reach ``limit``, and every group tied with that one
     (rows of one date and reason are ordered by name, which only the members know)."""
@@ -400,9 +408,18 @@ class ClientBook:
         keys = {(g.kind, g.date) for g in groups}
         return [(self.row, f) for f in self.facts if (f.kind, f.date) in keys]
 
-    def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None
-                       ) -> list[tuple[ContactRow, Fact]]:
-        return [(self.row, f) for f in self.facts if f.kind == "birthday" and f.lunar == lunar]
+    def birthday_groups(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None,
+                        by_tags: bool) -> list[BirthdayGroup]:
+        r = self.row
+        counts = Counter((f.date, f.lunar_day, f.link) for f in self.facts
+                         if f.kind == "birthday" and f.lunar == lunar)
+        return [BirthdayGroup(day, lunar, lunar_day, link, r.status, r.tier, r.tags if by_tags else (), n)
+                for (day, lunar_day, link), n in counts.items()]
+
+    def birthdays_in(self, groups: Sequence[BirthdayGroup]) -> list[tuple[ContactRow, Fact]]:
+        keys = {(g.date, g.lunar, g.lunar_day, g.link) for g in groups}
+        return [(self.row, f) for f in self.facts
+                if f.kind == "birthday" and (f.date, f.lunar, f.lunar_day, f.link) in keys]
 
     def own_birthdays(self, ids: Iterable[str]) -> set[str]:
         return set()  # a book of one: a linked member's birthday stays with this client

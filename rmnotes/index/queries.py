@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from rmnotes.errors import DataError
-from rmnotes.facts import ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach, Totals
+from rmnotes.facts import (BirthdayGroup, ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach,
+                           Totals)
 from rmnotes.i18n import _
 from rmnotes.index import build, schema
 from rmnotes.index.schema import DB_NAME, InUse, connect, unpack
@@ -323,18 +324,43 @@ class Index:
         where, params = self._fact_window(sorted({g.kind for g in groups}), min(dates), max(dates))
         return [(c, f) for c, f in self._client_facts(where, params) if (f.kind, f.date) in keys]
 
-    def birthday_facts(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None = None
-                       ) -> list[tuple[ContactRow, Fact]]:
-        """Birthdays on the solar or the ``lunar`` calendar, with their clients (not closed);
-        with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
+    def birthday_groups(self, lunar: bool, month_days: Sequence[tuple[str, str]] | None,
+                        by_tags: bool) -> list[BirthdayGroup]:
+        """Birthdays on the solar or the ``lunar`` calendar, grouped as :class:`BirthdayGroup`
+        says; with ``month_days``, only birth dates whose ``MM-DD`` is in one of the
         ``(from, to)`` ranges, and every birthday written as a lunar month-day."""
         where, params = "f.kind = 'birthday' AND f.lunar = ?", [int(lunar)]
         if month_days is None:
-            return self._client_facts(where, params)
+            return self._birthday_groups(where, params, lunar, by_tags)
+        # two searches of the birthdays index: dated ones by month-day, then the written-out lunar ones
         ranges = " OR ".join(["f.md BETWEEN ? AND ?"] * len(month_days)) or "0"
-        dated = self._client_facts(f"{where} AND f.lunar_day IS NULL AND ({ranges})",
-                                   params + [x for pair in month_days for x in pair])
-        return dated + self._client_facts(f"{where} AND f.lunar_day IS NOT NULL", params)
+        dated = self._birthday_groups(f"{where} AND f.lunar_day IS NULL AND ({ranges})",
+                                      params + [x for pair in month_days for x in pair], lunar, by_tags)
+        return dated + self._birthday_groups(f"{where} AND f.lunar_day IS NOT NULL", params, lunar, by_tags)
+
+    def _birthday_groups(self, where: str, params: Sequence, lunar: bool, by_tags: bool) -> list[BirthdayGroup]:
+        if by_tags:
+            sql = ("SELECT f.date, f.lunar_day, f.link, f.status, f.tier, c.tags, count(*) FROM facts AS f"
+                   f" JOIN clients AS c ON c.id = f.client_id WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6")
+        else:
+            sql = (f"SELECT f.date, f.lunar_day, f.link, f.status, f.tier, '', count(*) FROM facts AS f"
+                   f" WHERE {where} GROUP BY 1, 2, 3, 4, 5")
+        day, written = date.fromisoformat, LunarMonthDay.of_text
+        return [BirthdayGroup(when and day(when), lunar, lunar_day and written(lunar_day), link, status, tier,
+                              unpack(t), n)
+                for when, lunar_day, link, status, tier, t, n in self._conn.execute(sql, params)]
+
+    def birthdays_in(self, groups: Sequence[BirthdayGroup]) -> list[tuple[ContactRow, Fact]]:
+        """The birthdays of ``groups`` with their clients."""
+        if not groups:
+            return []
+        keys = {(g.date, g.lunar, g.lunar_day, g.link, g.status, g.tier) for g in groups}
+        dates = sorted({g.date.isoformat() for g in groups if g.date is not None})
+        where = f"f.kind = 'birthday' AND (f.date IN {_in(dates)}"
+        if any(g.date is None for g in groups):
+            where += " OR f.date IS NULL"
+        return [(c, f) for c, f in self._client_facts(where + ")", dates)
+                if (f.date, f.lunar, f.lunar_day, f.link, c.status, c.tier) in keys]
 
     def own_birthdays(self, ids: Iterable[str]) -> set[str]:
         """Which of the clients ``ids`` (not closed) have a birthday of their own in their file."""
