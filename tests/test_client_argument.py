@@ -83,11 +83,32 @@ def test_the_command_a_bad_edit_suggests_works(book, tmp_path, monkeypatch):
     assert run(["show", "broken"], book).exit_code == 0
 
 
-def test_a_broken_file_is_not_found_by_name_but_named_in_a_warning(book):
-    result = run(["show", "壞"], book)
+@pytest.mark.parametrize("args", [["show", "壞"], ["log", "壞", "T", "x"], ["show", "broken "]])
+def test_a_broken_file_is_found_by_its_name_line_and_shows_its_parse_error(book, args):
+    """The index cannot read the file, but its ``name:`` line (or its id) still names it:
+    the command shows why the file cannot be read, never "no client matches"."""
+    before = snapshot(book)
+    result = run(args, book)
     assert result.exit_code == 1
-    assert result.stderr.startswith("warning: skipped clients/broken.md:3: YAML syntax error")
-    assert result.stderr.splitlines()[-1].startswith("rmn: error: no client matches '壞'")
+    assert result.stderr.startswith(PARSE_ERROR), result.stderr
+    assert snapshot(book) == before
+
+
+def test_a_broken_clients_name_never_falls_to_a_relative_who_shares_it(sample):
+    """陳美玲's own file is broken; 林志明's file lists her as his spouse. Her name must not
+    log the call into his file: the parse error of hers, and nothing written."""
+    path = sample / "clients" / "chen-mei-ling.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntier: A", "\ntier: [A", 1), encoding="utf-8")
+    git(sample, "commit", "-qam", "break her file")
+    assert "陳美玲" in (sample / "clients" / "lin-zhi-ming.md").read_text(encoding="utf-8")
+    before = snapshot(sample)
+    for args in (["log", "陳美玲", "T", "打電話"], ["log", "陈美玲", "T", "打電話"], ["show", "陳美玲"],
+                 ["brief", "陳美玲"], ["done", "陳美玲", "1"]):
+        result = run(args, sample)
+        assert result.exit_code == 1, args
+        assert result.stderr.startswith("rmn: error: clients/chen-mei-ling.md:"), (args, result.stderr)
+        assert "spouse" not in result.stderr
+    assert snapshot(sample) == before
 
 
 # ---------------------------------------------------------------- resolving

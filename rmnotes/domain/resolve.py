@@ -4,6 +4,7 @@ Traditional or Simplified, a family member's name, or an unambiguous prefix."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from rmnotes import names
@@ -59,6 +60,9 @@ def find_client(index: Index, text: str) -> Resolved:
         found = _found(index, keys, prefix=False)
     if found:
         return Resolved(_one(index, text, query, found, prefix=False))
+    unreadable = _unreadable(index, keys)
+    if unreadable is not None:  # the client meant, though their file cannot be read: say why
+        return Resolved(unreadable)
     relatives = index.relatives(names.normalise(index.fold(query)))
     if relatives:
         return _relative(index, text, relatives)
@@ -76,6 +80,28 @@ def find_client(index: Index, text: str) -> Resolved:
         raise ClientNotFound(_("no client matches '{text}'; nearest: {clients}")
                              .format(text=text, clients=_label(index, near[:5])))
     raise ClientNotFound(_("no client matches '{text}'; see 'rmn list'").format(text=text))
+
+
+_NAME_LINE = re.compile(r"^name:[ \t]*(.+?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _unreadable(index: Index, keys: list[str]) -> str | None:
+    """The id of the one client file the index could not read (a YAML error, a conflict)
+    whose id, or whose ``name:`` line as written, is ``keys``: the command then opens that
+    file and shows why it cannot be read, rather than a relative's file or "no client"."""
+    hits = []
+    for skipped in index.skipped():
+        cid = skipped.path.removeprefix("clients/").removesuffix(".md")
+        own = {names.normalise(cid)}
+        try:
+            m = _NAME_LINE.search(index.vault.read_text(skipped.path))
+        except Exception:  # noqa: BLE001 - an unreadable file names nobody
+            m = None
+        if m:
+            own.add(names.normalise(index.fold(m.group(1).strip("'\""))))
+        if own & set(keys):
+            hits.append(cid)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _found(index: Index, keys: list[str], prefix: bool) -> list[str]:
