@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from rich.cells import cell_len
 
-from conftest import run
+from conftest import copy_sample, run
 from rmnotes.render.due import days_text
 from rmnotes.render.fit import Column, layout
 from rmnotes.render.review import amount
@@ -101,6 +101,16 @@ def test_book_views_at_80_columns_fold_their_last_column_and_keep_every_word(sam
     if args[0] != "coverage":  # coverage narrows its table first: other columns, other words
         joined = "".join("".join(narrow).split())
         assert joined == "".join("".join(wide).split())
+
+
+@pytest.mark.parametrize("language", ["en", "zh_TW", "zh_CN"])
+def test_coverage_gaps_at_80_columns_fold_and_cut_nothing(tmp_path, monkeypatch, language):
+    """A gap's message is a sentence with amounts: in Chinese (no spaces to break at) it
+    folds between characters; nothing is cut off with an ellipsis."""
+    lines = at(monkeypatch, 80, ["coverage", "--gaps"], copy_sample(tmp_path / "book", language))
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    assert not any("…" in line for line in lines)
+    assert "23,000,000" in "\n".join(lines)  # 陳俊宏's ten times income, whole
 
 
 def test_a_long_tag_list_folds_after_spaces_then_hyphens(sample, monkeypatch):

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
-from rmnotes.i18n import N_, _, ngettext, tr
+from rmnotes.i18n import N_, _, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
 
@@ -112,7 +112,7 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
                + (_("; a wider screen (or --json, --xlsx) shows every kind") if compact else "")
                + ("\n" + _("gaps: {legend}").format(legend=legend) if legend else ""))
     header = [_("client"), *([] if compact else [_("marital")]), _("kids"), *(_(KIND_LABELS[k]) for k in kinds),
-              *([_("fam")] if family else []), _("premium"), *([] if compact else [_("single")]), _("gaps")]
+              *([_("fam")] if family else []), _("premium"), *([] if compact else [pgettext("premium", "single")]), _("gaps")]
     justify = "l" + ("" if compact else "l") + "r" * (1 + len(kinds) + family + 1 + (not compact)) + "l"
     rows = []
     for row in report.rows:
@@ -138,7 +138,7 @@ def gap_lines(report: CoverageReport) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="red")
-    table.add_column()
+    table.add_column(overflow="fold")  # a run of Chinese (no spaces to break at) folds, never cut
     for row in report.rows:
         for i, gap in enumerate(row.gaps):
             name = Text(f"{row.name} {row.client}" if i == 0 else "")
