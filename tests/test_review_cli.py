@@ -151,6 +151,11 @@ def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
     # --pdf FILE elsewhere: owner-only, outside git, and the same bytes (no creation time in
     # the file), so re-running a review never makes an empty-looking commit
     target = tmp_path / "mail" / "wang.pdf"
+    refused = run(["review", "wang-wei", "--as-of", "2026-11-28", "--pdf", str(target)], book)
+    assert refused.exit_code == 1 and not target.parent.exists()  # a mistyped folder is never made
+    assert refused.stderr == (f"rmn: error: {target}: the folder {target.parent} does not exist; create it or "
+                              "choose another place\n")
+    target.parent.mkdir()
     result = run(["review", "wang-wei", "--as-of", "2026-11-28", "--json", "--pdf", str(target)], book)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["client"] == "wang-wei"  # messages went to stderr

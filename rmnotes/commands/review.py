@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from rmnotes.app import App, FileWrite
+from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app, segment_options
 
@@ -95,6 +96,8 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
         if out_dir is not None:
             from rmnotes.render.review import chart_pngs
 
+            _folder(app, out_dir)
+
             for name, data in chart_pngs(sheet, fonts, config.region).items():
                 path = out_dir / f"{sheet.client_id}-{today.isoformat()}-{name}.png"
                 _write(app, path, data, f"review: {sheet.client_id} {name} chart {today}")
@@ -173,22 +176,28 @@ def _inside_vault(app: App, path: Path) -> str | None:
     return rel.as_posix() if rel.parts[:1] == ("clients",) else None
 
 
+def _folder(app: App, folder: Path) -> None:
+    """A folder the user named for the files (``--out DIR``, ``--pdf DIR`` of a batch), made
+    owner-only when missing; one inside the vault is made by the write door."""
+    from rmnotes.vault import DIR_MODE
+
+    if _inside_vault(app, folder / "x") is not None:
+        return
+    try:
+        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RmnotesError(_("{file}: cannot write ({why}); choose another place")
+                           .format(file=folder, why=exc.strerror)) from None
+
+
 def _write(app: App, path: Path, data: bytes, message: str) -> None:
     """Owner-only files in owner-only folders; inside the vault they go through the write
     door and are committed (nothing, not even a folder, when the door refuses)."""
-    from rmnotes.vault import atomic_write
-
     rel = _inside_vault(app, path)
     if rel is not None:
         app.change_file(rel, lambda _old: data, message, create=True)
         return
-    try:
-        atomic_write(path, data, mode=0o600)
-    except OSError as exc:
-        from rmnotes.errors import RmnotesError
-
-        raise RmnotesError(_("{file}: cannot write ({why}); choose another place")
-                           .format(file=path, why=exc.strerror)) from None
+    app.write_export(path, data)  # outside the vault: into a folder that exists (a typo makes none)
 
 
 def _shown(app: App, path: Path) -> str:
@@ -233,13 +242,13 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     info = PdfInfo(config.owner, config.region)
     fonts = setup_fonts(config.region)
     if fonts.warning:
-        click.echo(f"warning: {fonts.warning}", err=True)
+        click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
     rendered: list[tuple[Path, bytes]] = []
     with tempfile.TemporaryDirectory(prefix="rmn-fonts-") as folder, _progress(len(sheets)) as tick:
         fonts = batch_fonts(fonts, "".join(page_text(sheet, info) for sheet in sheets), folder)
         for sheet in sheets:
             for problem in sheet.problems:
-                click.echo(f"warning: {problem}", err=True)
+                click.echo(_("warning: {problem}").format(problem=tr(problem)), err=True)
             data = review_pdf(sheet, fonts, info)
             if target is None:
                 path = app.vault.documents_dir(sheet.client_id) / "reviews" / f"{today.isoformat()}.pdf"
@@ -250,6 +259,8 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
 
     inside = [(rel, data) for path, data in rendered if (rel := _inside_vault(app, path)) is not None]
     outside = [(path, data) for path, data in rendered if _inside_vault(app, path) is None]
+    if outside and target is not None:
+        _folder(app, target)
     for path, data in outside:
         _write(app, path, data, "")
     sha = ""
