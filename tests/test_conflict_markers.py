@@ -28,7 +28,8 @@ def test_each_marker_is_an_error_at_its_line_and_the_file_is_not_read():
     assert [(i.line, i.severity) for i in parsed.issues] == [(3, "error"), (5, "error"), (7, "error")]
     assert str(parsed.issues[0]) == (
         "clients/wang-wei.md:3: git conflict marker '<<<<<<<': the file holds both sides of a merge; "
-        "keep the lines you mean, delete the marker lines, then 'git add' the file")
+        "keep the lines you mean, delete the marker lines, then run 'rmn sync --continue' (after a merge "
+        "of your own: 'git add' the file)")
 
 
 def test_markers_in_the_log_with_crlf_and_a_bom_and_the_diff3_base():
@@ -68,6 +69,7 @@ def test_check_reports_the_markers_and_read_commands_skip_the_file(vault):
     assert listed.exit_code == 0 and "陳美玲" in listed.stdout and "王偉" not in listed.stdout
     assert listed.stderr == ("warning: skipped clients/wang-wei.md:3: git conflict marker '<<<<<<<': the file "
                              "holds both sides of a merge; keep the lines you mean, delete the marker lines, "
-                             "then 'git add' the file; run 'rmn check' for details\n")
+                             "then run 'rmn sync --continue' (after a merge of your own: 'git add' the file); "
+                             "run 'rmn check' for details\n")
     shown = run(["show", "wang-wei"], vault)
     assert shown.exit_code == 1 and "clients/wang-wei.md:3: git conflict marker" in shown.stderr

@@ -70,7 +70,8 @@ def conflict_markers(text: str) -> list[tuple[int, str]]:
                                 or head == "=======" and not rest.strip()):
             continue
         out.append((n, f"git conflict marker '{head}': the file holds both sides of a merge; keep "
-                       "the lines you mean, delete the marker lines, then 'git add' the file"))
+                       "the lines you mean, delete the marker lines, then run 'rmn sync --continue' (after a merge "
+                       "of your own: 'git add' the file)"))
     return out
 
 
