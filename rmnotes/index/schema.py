@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 25  # 25: birthday groups read; conflict-marker issue reworded
+SCHEMA_VERSION = 25  # 25: the conflict-marker issue reworded (issues are kept in the index)
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
