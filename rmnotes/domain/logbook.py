@@ -53,7 +53,7 @@ def parse_time(text: str) -> str:
     """``"9:05"`` -> ``"09:05"``; raises for anything that is not a time of day."""
     m = _TIME.match(text.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise EntryError(f'"{text}" is not a time of day; write HH:MM, e.g. 14:30')
+        raise EntryError(_('"{text}" is not a time of day; write HH:MM, e.g. 14:30').format(text=text))
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
