@@ -42,7 +42,7 @@ assets: []
 policies: []
 ---
 
-What matters to this client, cautions, history.
+{notes}
 
 ## Follow-ups
 
@@ -75,7 +75,8 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: 
     vault = app.vault
     tier = tier or vault.config.default_tier or "B"
     data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier),
-                           today=date.today().isoformat()).encode("utf-8")
+                           today=date.today().isoformat(),
+                           notes=_("What matters to this client, cautions, history.")).encode("utf-8")
 
     def pick() -> str:
         """Under the vault lock: no other rmn is creating a client meanwhile."""
