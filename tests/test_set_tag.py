@@ -210,3 +210,13 @@ def test_typed_value_follows_the_schema():
 def test_retag():
     r = quickedit.retag(["a", "b"], ["+c", "-a", "+b", "-z", "d"])
     assert r.tags == ["b", "c", "d"] and r.applied == ["+c", "-a", "+d"] and r.unchanged == ["+b", "-z"]
+
+
+def test_a_tag_with_a_space_is_refused_before_anything_is_written(sample):
+    """``list`` and ``show`` separate tags with spaces: "bad tag" would read as two."""
+    before = (sample / "clients" / "wang-wei.md").read_bytes()
+    result = run(["tag", "wang-wei", "+high net worth"], sample)
+    assert result.exit_code == 1
+    assert result.stderr == ("rmn: error: 'high net worth' holds a space, and would read as two tags; join the "
+                             "words, e.g. 'high-net-worth'\n")
+    assert (sample / "clients" / "wang-wei.md").read_bytes() == before

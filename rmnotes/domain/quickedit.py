@@ -160,7 +160,7 @@ class Retag:
 
 def retag(tags: Sequence[str], ops: Sequence[str]) -> Retag:
     """``+golf`` adds golf at the end (unless there), ``-likes-new-funds`` removes it; a
-    word without a sign adds it. Raises DataError for an empty tag."""
+    word without a sign adds it. Raises DataError for an empty tag, or one holding a space."""
     new = list(tags)
     applied: list[str] = []
     unchanged: list[str] = []
@@ -168,6 +168,9 @@ def retag(tags: Sequence[str], ops: Sequence[str]) -> Retag:
         sign, name = (op[0], op[1:].strip()) if op[:1] in "+-" else ("+", op.strip())
         if not name:
             raise DataError(_("'{op}' names no tag; write +TAG to add one or -TAG to remove one").format(op=op))
+        if sign == "+" and any(c.isspace() for c in name):  # tags are shown space-separated
+            raise DataError(_("'{name}' holds a space, and would read as two tags; join the words, e.g. "
+                              "'{joined}'").format(name=name, joined="-".join(name.split())))
         if sign == "+":
             if name in new:
                 unchanged.append(f"+{name}")
