@@ -72,7 +72,9 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
         if only and sheet.kind != only:
             continue
         path = App.write_export(folder / f"{sheet.kind}.csv", csv_bytes(sheet))
-        click.echo(_("wrote {path} ({n})").format(path=path, n=n), err=True)
+        rows = n if sheet.kind == "clients" else ngettext("{n} row", "{n} rows", len(sheet.rows)).format(
+            n=len(sheet.rows))  # a policy or a holding a row
+        click.echo(_("wrote {path} ({n})").format(path=path, n=rows), err=True)
 
 
 def export_vcf(app: App, clients: list, target: str) -> str:

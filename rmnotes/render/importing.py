@@ -104,11 +104,11 @@ def summary(plan: Plan, source: str, dry_run: bool, commit: str | None) -> str:
     text = _("{source}: {new} new, {updated} updated, {unchanged} unchanged, {errors}").format(
         source=source, new=new, updated=updated, unchanged=len(plan.of("unchanged")), errors=errors)
     if dry_run:
-        return text + "; " + _("dry run: nothing was written")
+        return text + _("; ") + _("dry run: nothing was written")
     if commit:
-        return text + "; " + _("committed {sha}").format(sha=commit[:10])
+        return text + _("; ") + _("committed {sha}").format(sha=commit[:10])
     if not new and not updated:
-        return text + "; " + _("nothing to write")
+        return text + _("; ") + _("nothing to write")
     return text
 
 
