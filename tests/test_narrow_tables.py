@@ -113,6 +113,16 @@ def test_coverage_gaps_at_80_columns_fold_and_cut_nothing(tmp_path, monkeypatch,
     assert "23,000,000" in "\n".join(lines)  # 陳俊宏's ten times income, whole
 
 
+def test_the_log_listing_at_80_columns_folds_each_text_under_itself(sample, monkeypatch):
+    narrow = at(monkeypatch, 80, ["log", "--since", "2026-11-01"], sample)
+    wide = at(monkeypatch, 200, ["log", "--since", "2026-11-01"], sample)
+    assert all(cell_len(line) <= 80 for line in narrow), max(narrow, key=cell_len)
+    assert max(map(cell_len, wide)) > 80 and len(narrow) > len(wide)
+    assert "".join("".join(narrow).split()) == "".join("".join(wide).split())  # every word, in order
+    column = wide[0].index(next(w for w in wide[0].split()[3:]))  # where the text begins
+    assert all(line[:column].strip() == "" for line in narrow if not line[:4].isdigit())
+
+
 def test_a_long_tag_list_folds_after_spaces_then_hyphens(sample, monkeypatch):
     lines = at(monkeypatch, 80, ["list"], sample)
     at_ = next(i for i, line in enumerate(lines) if line.startswith("cai-ming-zhe "))

@@ -139,4 +139,7 @@ def _read(app: App, client_id: str | None, since: date | None, until: date | Non
         who = f"{names[client_id]} ({client_id})" if client_id else None
         click.echo(render.no_entries(who, since, until), err=True)
     else:
-        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None, style=app.date_style)))
+        from rmnotes.render.console import out
+
+        click.echo("\n".join(render.entry_lines(rows, names, show_client=client_id is None, style=app.date_style,
+                                                width=out().width)))

@@ -15,6 +15,7 @@ from rmnotes.domain.money import money_text
 from rmnotes.i18n import N_, _, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
+from rmnotes.render.fit import FOLD_MIN, fold_pieces
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
@@ -91,7 +92,7 @@ def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
             break
     table = laid.text()
     for line in caption.split("\n"):
-        for piece in _folded([(line, None)], width) if width and width >= FOLD_MIN else [[(line, None)]]:
+        for piece in fold_pieces([(line, None)], width) if width and width >= FOLD_MIN else [[(line, None)]]:
             table.append("\n")
             table.append(piece[0][0], style="dim")
     return table
@@ -285,7 +286,7 @@ class Grid:
         rows: list[list[tuple[list[tuple[str, str | None]], int]]] = []
         for row in self.rows:
             if self.fold and self.justify[last] == "l" and row[last][1] > room >= FOLD_MIN:
-                first, *more = _folded(row[last][0], room)
+                first, *more = fold_pieces(row[last][0], room)
                 rows.append([*row[:-1], (first, room)])
                 rows += [[([("", None)], 0)] * last + [(pieces, room)] for pieces in more]
             else:
@@ -315,37 +316,6 @@ class Grid:
             out.append(stripped + "\n")
             at += 1
         return Text("".join(out)[:-1], spans=spans)
-
-
-FOLD_MIN = 10  # the least room in which the last column folds (else it runs on)
-
-
-def _folded(pieces: list[tuple[str, str | None]], room: int) -> list[list[tuple[str, str | None]]]:
-    """Styled pieces as lines of at most ``room`` cells, broken after a space or a hyphen
-    where a line has one, else between two characters (a run of Chinese)."""
-    lines: list[list[tuple[str, str | None]]] = []
-    chars = [(ch, style) for text, style in pieces for ch in text]
-    while chars:
-        used, end = 0, 0
-        while end < len(chars) and used + _width(chars[end][0]) <= room:
-            used += _width(chars[end][0])
-            end += 1
-        if end < len(chars):
-            space = max((k for k in range(1, end) if chars[k][0] in " -"), default=None)
-            if space is not None:
-                end = space + 1
-        end = max(end, 1)
-        line, chars = chars[:end], chars[end:]
-        while line and line[-1][0] == " ":
-            line.pop()
-        merged: list[tuple[str, str | None]] = []
-        for ch, style in line:
-            if merged and merged[-1][1] == style:
-                merged[-1] = (merged[-1][0] + ch, style)
-            else:
-                merged.append((ch, style))
-        lines.append(merged or [("", None)])
-    return lines
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,

@@ -82,3 +82,45 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: i
     for r in rows:
         table.add_row(*(r[k] for k in shown))
     return table
+
+
+FOLD_MIN = 10  # the least room in which the last column folds (else it runs on)
+
+
+def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tuple[str, str | None]]]:
+    """Styled pieces as lines of at most ``room`` cells, broken after a space or a hyphen
+    where a line has one, else between two characters (a run of Chinese)."""
+    lines: list[list[tuple[str, str | None]]] = []
+    chars = [(ch, style) for text, style in pieces for ch in text]
+    while chars:
+        used, end = 0, 0
+        while end < len(chars) and used + _cells(chars[end][0]) <= room:
+            used += _cells(chars[end][0])
+            end += 1
+        if end < len(chars):
+            space = max((k for k in range(1, end) if chars[k][0] in " -"), default=None)
+            if space is not None:
+                end = space + 1
+        end = max(end, 1)
+        line, chars = chars[:end], chars[end:]
+        while line and line[-1][0] == " ":
+            line.pop()
+        merged: list[tuple[str, str | None]] = []
+        for ch, style in line:
+            if merged and merged[-1][1] == style:
+                merged[-1] = (merged[-1][0] + ch, style)
+            else:
+                merged.append((ch, style))
+        lines.append(merged or [("", None)])
+    return lines
+
+
+def fold_text(text: str, room: int) -> list[str]:
+    """Plain ``text`` as lines of at most ``room`` cells (see :func:`fold_pieces`)."""
+    return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room)]
+
+
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return len(text) if text.isascii() else cell_len(text)

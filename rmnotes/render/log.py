@@ -16,23 +16,29 @@ from rmnotes.words import CHANNEL_SHORT, period_word
 Rows = Sequence[tuple[str, Entry]]  # (client id, entry), as the index lists them
 
 
-def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: str = "iso") -> list[str]:
-    """``DATE HH:MM CH [NAME  ]TEXT``, continuation lines and attributes indented under the text."""
+def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: str = "iso",
+                width: int | None = None) -> list[str]:
+    """``DATE HH:MM CH [NAME  ]TEXT``, continuation lines and attributes indented under the
+    text; with ``width``, the text folds under itself to fit."""
     from rich.cells import cell_len  # here, not at the top: the write path never needs it (~2 ms)
 
+    from rmnotes.render.fit import FOLD_MIN, fold_text
+
     labels = {cid: names.get(cid, cid) for cid, _ in rows}
-    width = max((cell_len(v) for v in labels.values()), default=0)
+    widest = max((cell_len(v) for v in labels.values()), default=0)
     out = []
     for cid, e in rows:
         head = f"{show_date(e.date, style)} {e.time or '     '} {e.channel} "
         if show_client:
             label = labels[cid]
-            head += label + " " * (width - cell_len(label) + 2)
-        first, *rest = redact.text(e.text).split("\n")
-        out.append((head + first).rstrip())
+            head += label + " " * (widest - cell_len(label) + 2)
         pad = " " * cell_len(head)
-        out += [pad + line for line in rest]
-        out += [pad + f"{k}: {redact.text(_attr_text(v))}" for k, v in e.attrs.items()]
+        room = (width or 0) - len(pad)
+        lines = redact.text(e.text).split("\n") + [f"{k}: {redact.text(_attr_text(v))}" for k, v in e.attrs.items()]
+        if room >= FOLD_MIN:
+            lines = [piece for line in lines for piece in fold_text(line, room)]
+        out.append((head + lines[0]).rstrip())
+        out += [pad + line for line in lines[1:]]
     return out
 
 
