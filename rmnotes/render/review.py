@@ -350,7 +350,7 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
 
     pol_columns = (Column(_("policy")), Column(_("insurer"), drop=2), Column(_("kind"), drop=3),
                    Column(_("insured"), drop=1), Column(_("sum assured"), "right", short=_("sum")),
-                   Column(_("premium"), "right"), Column("", drop=4), Column(_("CI"), drop=5))
+                   Column(_("premium"), "right"), Column(pgettext("premium", "paid"), drop=4), Column(_("CI"), drop=5))
     pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{shown_amount(p.premium)} {p.currency}" if p.premium is not None else ""
