@@ -145,10 +145,17 @@ def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[
         if not hand.ok:
             raise GitError(_("the hand edits could not be committed, so nothing was synced: {error}").format(
                 error=hand.error))
-        if fetching is not None and fetching.remote == to.remote:
-            fetching.wait()
-        else:
-            gitops.fetch(root, to.remote)
+        try:
+            if fetching is not None and fetching.remote == to.remote:
+                fetching.wait()
+            else:
+                gitops.fetch(root, to.remote)
+        except GitError as exc:
+            raise GitError(_("{remote} ({url}) cannot be read: {error}; check the address ('git remote -v' "
+                             "shows it), that the server is reachable and that you may read it; the hand edits "
+                             "are committed here, nothing else was done").format(
+                                 remote=to.remote, url=config.get(f"remote.{to.remote}.url", "?"),
+                                 error=" ".join(str(exc).split()))) from None  # one line
     ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
     if ours is None:
         raise GitError(_("the vault has no commit yet: run 'rmn init' first"))

@@ -446,3 +446,17 @@ def test_a_remote_branch_that_lost_a_log_entry_is_not_merged(devices):
     assert "- 2026-10-05 M 季度資產回顧" in entries(office / wang)
     record = run(["verify"], vault=office)
     assert record.exit_code == 1 and record.stdout.startswith(f"{bad} {wang}: ")
+
+
+def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_path):
+    write_client(vault, "wang-wei", WANG)
+    gone = tmp_path / "moved-away.git"
+    ok(run(["remote", "add", str(tmp_path)], vault=vault))  # an existing folder, not a repository
+    git(vault, "remote", "set-url", "origin", str(gone))
+    result = sync(vault)
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith(f"rmn: error: origin ({gone}) cannot be read: ") and "\n" not in line
+    assert line.endswith("check the address ('git remote -v' shows it), that the server is reachable and "
+                         "that you may read it; the hand edits are committed here, nothing else was done")
+    assert git(vault, "status", "--porcelain") == ""  # the hand edit was committed
