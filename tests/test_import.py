@@ -320,7 +320,8 @@ def test_csv_files_saved_by_excel_in_each_encoding(vault, tmp_path, encoding):
     c = client(vault, "wang-da-ming")
     assert c.meta["profile"]["occupation"] == job and c.birthday == date(1975, 6, 12)
     assert c.meta["profile"]["mobile"] == "0912345678" and c.risk_profile == 3
-    assert f", {encoding}" in result.stdout
+    shown = {"cp950": "Big5", "gb18030": "GB18030", "utf-8-sig": "UTF-8 (BOM)"}[encoding]  # as people know it
+    assert f", {shown}" in result.stdout.split("\n", 1)[0]
 
 
 def test_hand_edits_are_committed_first_and_the_import_is_one_commit(vault, book):
@@ -431,7 +432,7 @@ def test_the_counts_of_one_are_said_in_the_singular(vault, tmp_path):
     path.write_bytes("客戶姓名,生日\r\n王大明,1975/13/01\r\n".encode("utf-8-sig"))
     result = run(["import", str(path), "--dry-run"], vault)
     assert result.exit_code == 1
-    assert "headers in row 1, 1 row, utf-8-sig" in result.stdout
+    assert "headers in row 1, 1 row, UTF-8 (BOM)" in result.stdout
     assert "0 unchanged, 1 error; dry run" in result.stderr + result.stdout
     path.write_bytes("客戶姓名,生日\r\n王大明,1975/12/01\r\n陳美玲,1/2/3/4\r\n林一,1980/13/1\r\n".encode("utf-8-sig"))
     result = run(["import", str(path), "--dry-run"], vault)

@@ -11,6 +11,10 @@ from rmnotes.i18n import _, ngettext
 from rmnotes.render import redact
 
 
+
+# a CSV's encoding as people know it (the JSON keeps Python's codec name)
+_ENCODINGS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp950": "Big5", "gb18030": "GB18030"}
+
 def _value(value: Any) -> str:
     if value is None:
         return "—"
@@ -65,7 +69,7 @@ def plan_lines(plan: Plan, dry_run: bool) -> list[str]:
             out.append(_("{table}: no header row of a client, policy or holding sheet; skipped "
                          "(name its columns with --map)").format(table=s.table))
             continue
-        encoding = f", {s.encoding}" if s.encoding else ""
+        encoding = _(", ") + _ENCODINGS.get(s.encoding, s.encoding) if s.encoding else ""
         out.append(ngettext("{table}: {kind} sheet, headers in row {row}, {n} row{encoding}",
                             "{table}: {kind} sheet, headers in row {row}, {n} rows{encoding}", s.rows).format(
             table=s.table, kind=_kind_name(s.kind), row=s.header_row, n=s.rows, encoding=encoding))
