@@ -126,18 +126,27 @@ def test_the_log_listing_at_80_columns_folds_each_text_under_itself(sample, monk
 def test_a_long_tag_list_folds_after_spaces_then_hyphens(sample, monkeypatch):
     lines = at(monkeypatch, 80, ["list"], sample)
     at_ = next(i for i, line in enumerate(lines) if line.startswith("cai-ming-zhe "))
-    assert lines[at_].endswith("  business-")  # no room for business-owner: broken after its hyphen
-    column = cell_len(lines[at_]) - len("business-")  # where the tags begin, in screen cells
-    more = []
+    first = lines[at_].split("  ")[-1].strip()  # the tags' first line
+    assert "business-owner".startswith(first) and first.endswith(("-", "owner"))  # not "busine"
+    column = cell_len(lines[at_]) - len(first)  # where the tags begin, in screen cells
+    joined = first
     for line in lines[at_ + 1:]:
         if not line.startswith(" "):
             break
         assert line[:column] == " " * column and line[column] != " ", line
-        more.append(line[column:])
-    joined = "business-"
-    for piece in more:
-        joined += piece if joined.endswith("-") else " " + piece
+        joined += line[column:] if joined.endswith("-") else " " + line[column:]
     assert joined == "business-owner golf hard-to-reach"
+
+
+def test_folding_breaks_where_the_text_allows():
+    from rmnotes.render.fit import fold_text
+
+    assert fold_text("#1 寄定期壽險加保試算（保額補到房貸餘額）", 20) == ["#1 寄定期壽險加保試", "算（保額補到房貸餘",
+                                                                   "額）"]
+    assert fold_text("風險屬性評估於 2025-06-17，效期 1年", 20) == ["風險屬性評估於", "2025-06-17，效期 1年"]
+    assert fold_text("business-owner golf", 12) == ["business-", "owner golf"]
+    assert fold_text("", 10) == [""] and fold_text("abc", 10) == ["abc"]
+    assert fold_text("一二三四五，六", 10) == ["一二三四", "五，六"]  # a comma never starts a line
 
 
 # ---------------------------------------------------------------------- the layout rule

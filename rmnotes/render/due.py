@@ -10,6 +10,7 @@ from rmnotes.i18n import N_, _, ngettext, tr
 from rmnotes.words import word
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
+from rmnotes.render.fit import fold_text
 
 HEADERS = (N_("date"), N_("days"), N_("reason"), N_("client"), N_("detail"), N_("how"))
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
@@ -67,8 +68,8 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
         out.append(headers[5], "dim")
     for item, row in zip(agenda.items, cells):
         days_style = "red" if item.days < 0 else ("bold" if item.days == 0 else "")
-        details = _wrap(row[4], detail_w)
-        hows = _wrap(row[5], how_w)
+        details = fold_text(row[4], detail_w)
+        hows = fold_text(row[5], how_w)
 
         def line_start(n: int) -> None:
             """A new line: the row's fixed cells on its first, blanks under them after."""
@@ -100,31 +101,6 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso"):
         out.append("\n" + ngettext("… {n} more; rmn due --all shows every row",
                                     "… {n} more; rmn due --all shows every row", more).format(n=more), "dim")
     return out
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells, broken at spaces where possible."""
-    from rich.cells import cell_len, chop_cells
-
-    if cell_len(text) <= width:
-        return [text]
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if cell_len(candidate) <= width:
-            line = candidate
-            continue
-        if line:
-            lines.append(line)
-        if cell_len(word) <= width:
-            line = word
-        else:
-            *full, line = chop_cells(word, width)
-            lines.extend(full)
-    if line:
-        lines.append(line)
-    return lines
 
 
 def summary(agenda: Agenda, style: str = "iso") -> str:

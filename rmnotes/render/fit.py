@@ -87,9 +87,16 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: i
 FOLD_MIN = 10  # the least room in which the last column folds (else it runs on)
 
 
+# a line never starts with these (they close what the line before opened), nor ends with these
+NO_LINE_START = frozenset("，。、；：）」』！？》〉,.;:)!?")
+NO_LINE_END = frozenset("（「『《〈(")
+
+
 def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tuple[str, str | None]]]:
-    """Styled pieces as lines of at most ``room`` cells, broken after a space or a hyphen
-    where a line has one, else between two characters (a run of Chinese)."""
+    """Styled pieces as lines of at most ``room`` cells. A line breaks where the text
+    allows, as late as it can: between two characters of which one is Chinese (not before
+    a closing mark, not after an opening one), after a space, after a hyphen that follows a
+    letter (``business-owner``, never a date); a word longer than a line, anywhere."""
     lines: list[list[tuple[str, str | None]]] = []
     chars = [(ch, style) for text, style in pieces for ch in text]
     while chars:
@@ -98,13 +105,13 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tu
             used += _cells(chars[end][0])
             end += 1
         if end < len(chars):
-            space = max((k for k in range(1, end) if chars[k][0] in " -"), default=None)
-            if space is not None:
-                end = space + 1
+            end = next((k for k in range(end, 0, -1) if _breaks(chars, k)), end)
         end = max(end, 1)
         line, chars = chars[:end], chars[end:]
         while line and line[-1][0] == " ":
             line.pop()
+        while chars and chars[0][0] == " ":
+            chars.pop(0)
         merged: list[tuple[str, str | None]] = []
         for ch, style in line:
             if merged and merged[-1][1] == style:
@@ -112,7 +119,19 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tu
             else:
                 merged.append((ch, style))
         lines.append(merged or [("", None)])
-    return lines
+    return lines or [[("", None)]]
+
+
+def _breaks(chars: list[tuple[str, str | None]], k: int) -> bool:
+    """Whether a line may end before ``chars[k]``."""
+    before, after = chars[k - 1][0], chars[k][0]
+    if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    if before == " " or after == " ":
+        return True
+    if before == "-":
+        return k >= 2 and chars[k - 2][0].isalpha()
+    return _cells(before) == 2 or _cells(after) == 2
 
 
 def fold_text(text: str, room: int) -> list[str]:
