@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from rmnotes import names
-from rmnotes.errors import AmbiguousClient, ClientNotFound
+from rmnotes.errors import AmbiguousClient, ClientNotFound, RmnotesError
 from rmnotes.i18n import _
 from rmnotes.index import Index
 
@@ -95,7 +95,7 @@ def _unreadable(index: Index, keys: list[str]) -> str | None:
         own = {names.normalise(cid)}
         try:
             m = _NAME_LINE.search(index.vault.read_text(skipped.path))
-        except Exception:  # noqa: BLE001 - an unreadable file names nobody
+        except (OSError, RmnotesError):  # gone, too big, not UTF-8: it names nobody
             m = None
         if m:
             own.add(names.normalise(index.fold(m.group(1).strip("'\""))))
