@@ -460,3 +460,12 @@ def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_pa
     assert line.endswith("check the address ('git remote -v' shows it), that the server is reachable and "
                          "that you may read it; the hand edits are committed here, nothing else was done")
     assert git(vault, "status", "--porcelain") == ""  # the hand edit was committed
+
+
+def test_remote_list_shows_each_name_and_address(vault, hub, tmp_path):
+    empty = run(["remote", "list"], vault=vault)
+    assert (empty.exit_code, empty.stdout) == (0, "")
+    assert empty.stderr == "the vault has no remote yet; add yours with 'rmn remote add URL'\n"
+    ok(run(["remote", "add", str(hub)], vault=vault))
+    ok(run(["remote", "add", str(tmp_path / "other.git"), "--name", "backup"], vault=vault))
+    assert ok(run(["remote", "list"], vault=vault)) == f"backup  {tmp_path / 'other.git'}\norigin  {hub}\n"

@@ -38,6 +38,21 @@ def remote_add(app: App, url: str, name: str) -> None:
         name=name, url=url), err=True)
 
 
+@vault_remote.command(name="list", help=_("""List the vault's remotes: each name and its address."""))
+@pass_app
+def remote_list(app: App) -> None:
+    from rmnotes import gitops
+
+    root = app.vault.root
+    names = gitops.remotes(root)
+    if not names:
+        click.echo(_("the vault has no remote yet; add yours with 'rmn remote add URL'"), err=True)
+        return
+    width = max(len(n) for n in names)
+    for name in names:
+        click.echo(f"{name.ljust(width)}  {gitops.remote_url(root, name) or ''}")
+
+
 _GCRYPT = "gcrypt::"
 
 

@@ -201,8 +201,9 @@ class _Rules:
         amount = (f.amount, f.currency or self.config.base_currency) if f.amount is not None else ()
         out.append(AgendaRow(day, _RANK[kind], c.name, c.id, detail, kind, amount))
 
-    def birthdays(self, f: Fact) -> Sequence[tuple[date, int | None]]:
-        """``(day, age)`` of a birthday fact in the window (the age None when unknown)."""
+    def birthdays(self, f: Fact | BirthdayGroup) -> Sequence[tuple[date, int | None]]:
+        """``(day, age)`` of a birthday (a fact, or a group of alike ones) in the window (the age
+        None when unknown)."""
         if f.lunar:
             return self.lunar(f.date, f.lunar_day, self.today, self.until)
         born = f.date
