@@ -2,25 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
 from conftest import run
-
-AS_OF = "2026-11-28"
-
-
-@pytest.fixture(autouse=True)
-def _wide(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "250")  # no wrapping in the tests' output
-
-
-def due_json(vault: Path, *args: str) -> list[dict]:
-    result = run(["due", "--as-of", AS_OF, "--json", *args], vault=vault)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+from test_due_cli import AS_OF, _wide, due_json  # noqa: F401 - _wide: the same wide screen, autouse
 
 
 def test_every_row_carries_that_client_and_they_are_the_books_rows_of_that_client(sample):
