@@ -284,7 +284,11 @@ def batch_fonts(fonts: FontSetup, text: str, folder: str) -> FontSetup:
                 elif record.nameID == 6:
                     record.string = family.replace(" ", "-")
             font.save(path)
-        font_manager.fontManager.addfont(path)
+        manager = font_manager.fontManager
+        # a face cut for an earlier batch in this process (its folder gone) would be found
+        # first, and a missing file makes matplotlib rebuild its list without this one
+        manager.ttflist = [entry for entry in manager.ttflist if entry.name != family]
+        manager.addfont(path)
     except Exception:  # noqa: BLE001 - a face fontTools cannot cut: each PDF reads the full one
         return fonts
     return replace(fonts, pdf_families=(family, *fonts.pdf_families))
