@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -102,15 +104,36 @@ def git(vault: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=vault, capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture
-def vault(tmp_path) -> Path:
-    """An empty, committed vault (made by ``rmn init``)."""
-    root = tmp_path / "vault"
+_TEMPLATES: dict[tuple, Path] = {}
+
+
+def _from_template(root: Path, key: tuple, make) -> Path:
+    """``root`` as ``make(folder)`` makes it, made once per test process and copied after:
+    each copy is a whole vault (its own .git and index), with every file's mtime kept, so
+    rmn finds it as it left it. ``rmn init`` and the first index build are paid once."""
+    if key not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="rmnotes-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        made = make(folder / "vault")
+        result = run(["list"], made)  # the index, built as the first command would
+        assert result.exit_code == 0, result.output
+        _TEMPLATES[key] = made
+    shutil.copytree(_TEMPLATES[key], root, symlinks=True)
+    return root
+
+
+def _new_vault(root: Path) -> Path:
     root.mkdir()
     (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
     result = run(["init", str(root)])
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def vault(tmp_path) -> Path:
+    """An empty, committed vault (made by ``rmn init``)."""
+    return _from_template(tmp_path / "vault", ("vault",), _new_vault)
 
 
 @pytest.fixture
@@ -122,9 +145,7 @@ def bare_vault(tmp_path) -> Path:
     return root
 
 
-def copy_sample(root: Path, language: str = "en") -> Path:
-    """A committed copy of sample-vault/ at ``root`` speaking ``language`` (the sample book
-    speaks zh_TW; the tests that read English output ask for ``en``)."""
+def _new_sample(root: Path, language: str) -> Path:
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git"))
     settings = root / "rmnotes.yaml"
     text = settings.read_text(encoding="utf-8")
@@ -133,6 +154,12 @@ def copy_sample(root: Path, language: str = "en") -> Path:
     result = run(["init", str(root)])
     assert result.exit_code == 0, result.output
     return root
+
+
+def copy_sample(root: Path, language: str = "en") -> Path:
+    """A committed copy of sample-vault/ at ``root`` speaking ``language`` (the sample book
+    speaks zh_TW; the tests that read English output ask for ``en``)."""
+    return _from_template(root, ("sample", language), lambda folder: _new_sample(folder, language))
 
 
 @pytest.fixture

@@ -61,6 +61,23 @@ def _secrets():
 PHONES, EMAILS, AMOUNTS, WAN = _secrets()
 
 
+def _amounts_pattern() -> re.Pattern:
+    """Every amount in every form a view writes it, as one pattern (one scan of a screen,
+    not one per form): front-matter and review amounts, and the 萬 amounts of the text."""
+    forms = set()
+    for amount in AMOUNTS:
+        forms |= {money_text(amount), format(amount.normalize(), "f")}
+        if amount % 10000 == 0:
+            forms.add(f"{amount / 10000:,.0f}萬")
+    written = "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    wan = "|".join(map(re.escape, sorted(WAN, key=len, reverse=True)))
+    return re.compile(rf"(?<![\d,.\-/])(?P<written>{written})(?![\d,\-/])"  # not inside a date
+                      rf"|(?<![\d.])(?P<wan>{wan})\s*[萬万]")
+
+
+AMOUNTS_SHOWN = _amounts_pattern()
+
+
 def _leaks(output: str) -> list[str]:
     """Every secret the output shows, in any form a view writes it."""
     found = []
@@ -70,16 +87,7 @@ def _leaks(output: str) -> list[str]:
         if phone in output or digits in squeezed:
             found.append(f"phone {phone}")
     found += [f"email {e}" for e in EMAILS if e in output]
-    for amount in AMOUNTS:
-        forms = {money_text(amount), format(amount.normalize(), "f")}
-        if amount % 10000 == 0:
-            forms.add(f"{amount / 10000:,.0f}萬")
-        for form in forms:
-            if re.search(rf"(?<![\d,.\-/]){re.escape(form)}(?![\d,\-/])", output):  # not a date
-                found.append(f"amount {form}")
-    for number in WAN:
-        if re.search(rf"(?<![\d.]){re.escape(number)}\s*[萬万]", output):
-            found.append(f"amount {number}萬")
+    found += [f"amount {m['written'] or m['wan'] + '萬'}" for m in AMOUNTS_SHOWN.finditer(output)]
     return found
 
 
