@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from conftest import copy_sample, run
@@ -147,6 +149,19 @@ def test_folding_breaks_where_the_text_allows():
     assert fold_text("business-owner golf", 12) == ["business-", "owner golf"]
     assert fold_text("", 10) == [""] and fold_text("abc", 10) == ["abc"]
     assert fold_text("一二三四五，六", 10) == ["一二三四", "五，六"]  # a comma never starts a line
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab- 一二，（）2026", max_size=40), st.integers(min_value=1, max_value=30))
+def test_folding_loses_nothing_and_never_overflows(text, room):
+    from rich.cells import cell_len
+
+    from rmnotes.render.fit import fold_text
+
+    lines = fold_text(text, room)
+    assert all(cell_len(line) <= room or len(line) == 1 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # spaces only at the breaks
+    assert all(line == line.rstrip(" ") for line in lines) and all(line[:1] != " " for line in lines[1:])
 
 
 # ---------------------------------------------------------------------- the layout rule

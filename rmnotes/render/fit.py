@@ -97,49 +97,48 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tu
     allows, as late as it can: between two characters of which one is Chinese (not before
     a closing mark, not after an opening one), after a space, after a hyphen that follows a
     letter (``business-owner``, never a date); a word longer than a line, anywhere."""
-    lines: list[list[tuple[str, str | None]]] = []
+    from rich.cells import cell_len
+
     chars = [(ch, style) for text, style in pieces for ch in text]
-    while chars:
-        used, end = 0, 0
-        while end < len(chars) and used + _cells(chars[end][0]) <= room:
-            used += _cells(chars[end][0])
+    widths = [1 if ch.isascii() else cell_len(ch) for ch, _ in chars]
+    lines: list[list[tuple[str, str | None]]] = []
+    start, count = 0, len(chars)
+    while start < count:
+        used, end = 0, start
+        while end < count and used + widths[end] <= room:
+            used += widths[end]
             end += 1
-        if end < len(chars):
-            end = next((k for k in range(end, 0, -1) if _breaks(chars, k)), end)
-        end = max(end, 1)
-        line, chars = chars[:end], chars[end:]
-        while line and line[-1][0] == " ":
-            line.pop()
-        while chars and chars[0][0] == " ":
-            chars.pop(0)
+        if end < count:
+            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k)), end)
+        end = max(end, start + 1)
+        stop = end
+        while stop > start and chars[stop - 1][0] == " ":
+            stop -= 1
         merged: list[tuple[str, str | None]] = []
-        for ch, style in line:
+        for ch, style in chars[start:stop]:
             if merged and merged[-1][1] == style:
                 merged[-1] = (merged[-1][0] + ch, style)
             else:
                 merged.append((ch, style))
         lines.append(merged or [("", None)])
+        start = end
+        while start < count and chars[start][0] == " ":
+            start += 1
     return lines or [[("", None)]]
 
 
-def _breaks(chars: list[tuple[str, str | None]], k: int) -> bool:
-    """Whether a line may end before ``chars[k]``."""
+def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, k: int) -> bool:
+    """Whether a line that starts at ``chars[start]`` may end before ``chars[k]``."""
     before, after = chars[k - 1][0], chars[k][0]
     if after in NO_LINE_START or before in NO_LINE_END:
         return False
     if before == " " or after == " ":
         return True
     if before == "-":
-        return k >= 2 and chars[k - 2][0].isalpha()
-    return _cells(before) == 2 or _cells(after) == 2
+        return k - 2 >= start and chars[k - 2][0].isalpha()
+    return widths[k - 1] == 2 or widths[k] == 2
 
 
 def fold_text(text: str, room: int) -> list[str]:
     """Plain ``text`` as lines of at most ``room`` cells (see :func:`fold_pieces`)."""
     return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room)]
-
-
-def _cells(text: str) -> int:
-    from rich.cells import cell_len
-
-    return len(text) if text.isascii() else cell_len(text)
