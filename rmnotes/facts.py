@@ -47,8 +47,9 @@ class ClientRow(NamedTuple):
 
 
 class ContactRow(NamedTuple):
-    """What the agenda needs of every client: who, whether selected, and the last contact.
-    (How to reach the client, :class:`Reach`, is read only for the rows shown.)"""
+    """What the agenda and the ranking need of every client: who, whether selected, and
+    the last contact; its fields are :class:`ClientRow`'s too, by the same names. (How to
+    reach the client, :class:`Reach`, is read only for the rows shown.)"""
 
     id: str
     name: str
@@ -58,6 +59,10 @@ class ContactRow(NamedTuple):
     last_contact: date | None
     since: date | None
     tags: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return f"clients/{self.id}.md"
 
 
 class ContactGroup(NamedTuple):

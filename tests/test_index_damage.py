@@ -170,6 +170,7 @@ QUESTIONS = {
     "relatives": lambda idx: idx.relatives("林淑芬"),
     "names": lambda idx: idx.names(),
     "clients": lambda idx: idx.clients(),
+    "contacts": lambda idx: idx.contacts(),
     "contact_groups": lambda idx: idx.contact_groups(True),
     "contacts_in": lambda idx: idx.contacts_in(None),
     "reach": lambda idx: idx.reach(["wang-wei", "chen-mei-ling"]),

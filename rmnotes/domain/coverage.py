@@ -29,7 +29,7 @@ from rmnotes.config import Config
 from rmnotes.domain.money import ZERO, MissingRate, money_text, to_base
 from rmnotes.i18n import Msg, N_, _
 from rmnotes.errors import DataError
-from rmnotes.facts import ClientRow
+from rmnotes.facts import ClientRow, ContactRow
 
 if TYPE_CHECKING:  # the model's classes load only with a parsed file
     from rmnotes.model import FamilyMember, Policy
@@ -183,11 +183,11 @@ def yearly(amount: Decimal, frequency: str) -> Decimal | None:
     return amount * PER_YEAR[frequency]
 
 
-def _what(client: ClientRow, policy: Policy) -> str:
+def _what(client: ClientRow | ContactRow, policy: Policy) -> str:
     return Msg(N_("{path}: {name} policy '{policy}'"), path=client.path, name=client.name, policy=policy.name)
 
 
-def premiums(config: Config, client: ClientRow, policies: Sequence[Policy]
+def premiums(config: Config, client: ClientRow | ContactRow, policies: Sequence[Policy]
              ) -> tuple[Decimal, Decimal, tuple[str, ...]]:
     """(yearly premium, single premiums, problems) in the base currency over every policy
     in the client's file. Raises MissingRate; an unknown frequency is a problem, not a 0."""

@@ -23,7 +23,7 @@ from rmnotes.domain.cadence import Cadences, silent_since
 from rmnotes.domain.coverage import premiums
 from rmnotes.domain.money import ZERO, MissingRate, Totals
 from rmnotes.domain.segments import Segment, select_from_index
-from rmnotes.facts import ClientRow
+from rmnotes.facts import ClientRow, ContactRow
 from rmnotes.i18n import Msg, N_, _
 from rmnotes.index import Index
 from rmnotes.periods import Period
@@ -126,7 +126,7 @@ def shares(value: Decimal, running: Decimal, total: Decimal) -> tuple[Decimal, D
     return s, c
 
 
-def rank(clients: Sequence[ClientRow], totals: Mapping[str, Totals | MissingRate], config: Config,
+def rank(clients: Sequence[ClientRow | ContactRow], totals: Mapping[str, Totals | MissingRate], config: Config,
          today: date, by: str = "aum", elsewhere_min: Decimal | None = None,
          policies: Mapping[str, Sequence[Policy]] | None = None) -> Ranking:
     """Rank ``clients`` by ``by`` and find the dormant potential among them.
@@ -169,7 +169,7 @@ def rank_from_index(index: Index, config: Config, today: date, segment: Segment,
                     elsewhere_min: Decimal | None = None) -> Ranking:
     """:func:`rank` over the index's clients in ``segment``, with the warnings of the
     selection first."""
-    chosen = select_from_index(index, config, segment, with_totals=True)
+    chosen = select_from_index(index, config, segment, with_totals=True, contacts=True)
     policies = index.policies() if by == "premium" else None
     ranking = rank(chosen.clients, chosen.totals, config, today, by, elsewhere_min, policies)
     return Ranking(ranking.by, ranking.total, ranking.rows, ranking.top80_count, ranking.potential,
@@ -184,7 +184,7 @@ def median(values: list[Decimal]) -> Decimal | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def potential_of(client: ClientRow, totals: Totals | MissingRate, cadence: Period | None, today: date,
+def potential_of(client: ClientRow | ContactRow, totals: Totals | MissingRate, cadence: Period | None, today: date,
                  large: Decimal | None) -> Potential | None:
     """Why ``client`` is dormant potential, or None. Closed clients never are.
 

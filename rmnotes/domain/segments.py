@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.money import MissingRate, Totals, rates_key, sum_holdings
-from rmnotes.facts import ClientRow, Holdings
+from rmnotes.facts import ClientRow, ContactRow, Holdings
 from rmnotes.i18n import Msg, N_, _
 from rmnotes.periods import Period
 
 if TYPE_CHECKING:
     from rmnotes.index import Index
 
-Predicate = Callable[[ClientRow], bool]
+Predicate = Callable[[ClientRow | ContactRow], bool]  # the predicates of a Segment that reads no profile take either
 
 # the clients the book-wide views (coverage, rank) show unless --status asks for others
 OPEN_STATUSES = ("active", "prospect", "dormant")
@@ -174,7 +174,7 @@ def aum_matches(condition: Condition, totals: Mapping[str, Totals | MissingRate]
     """Assets at this bank (base currency) pass ``condition``; raises MissingRate, naming
     the holding, for a client whose money cannot be converted."""
 
-    def test(c: ClientRow) -> bool:
+    def test(c: ClientRow | ContactRow) -> bool:
         t = totals[c.id]
         if isinstance(t, MissingRate):
             raise t
@@ -183,7 +183,7 @@ def aum_matches(condition: Condition, totals: Mapping[str, Totals | MissingRate]
     return test
 
 
-def totals_by_client(config: Config, clients: Iterable[ClientRow],
+def totals_by_client(config: Config, clients: Iterable[ClientRow | ContactRow],
                 holdings: Mapping[str, Sequence[Holdings]]) -> dict[str, Totals | MissingRate]:
     """Each client's totals (:func:`~rmnotes.domain.money.sum_holdings`), or the
     MissingRate that names its unpriced holding."""
@@ -211,6 +211,11 @@ class Segment:
     @property
     def needs_totals(self) -> bool:
         return self.aum is not None
+
+    @property
+    def reads_profile(self) -> bool:
+        """Whether a predicate reads more of a client than a ContactRow holds."""
+        return self.risk is not None or bool(self.holds) or self.has_children
 
     @property
     def is_empty(self) -> bool:
@@ -241,18 +246,18 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    clients: tuple[ClientRow, ...]
+    clients: tuple[ClientRow | ContactRow, ...]
     warnings: tuple[str, ...]  # clients left out because a value could not be computed
     totals: Mapping[str, Totals | MissingRate] = field(default_factory=dict)  # when asked for
 
 
-def select(clients: Iterable[ClientRow], segment: Segment,
+def select(clients: Iterable[ClientRow | ContactRow], segment: Segment,
            totals: Mapping[str, Totals | MissingRate] | None = None) -> Selection:
     """The clients every predicate of ``segment`` accepts. A client whose money cannot be
     converted (a currency without a rate) is left out and named in a warning, never taken
     as zero."""
     preds = segment.predicates(totals)
-    kept: list[ClientRow] = []
+    kept: list[ClientRow | ContactRow] = []
     warnings: list[str] = []
     for c in clients:
         try:
@@ -265,17 +270,18 @@ def select(clients: Iterable[ClientRow], segment: Segment,
 
 
 def select_from_index(index: Index, config: Config, segment: Segment, *,
-                      with_totals: bool = False) -> Selection:
+                      with_totals: bool = False, contacts: bool = False) -> Selection:
     """The index's clients in ``segment``, by id; with ``with_totals`` (or an ``--aum``
-    segment) also every selected client's totals."""
-    clients = index.clients()
+    segment) also every selected client's totals. With ``contacts`` the clients may come
+    as ContactRows (a caller that reads no more of them), unless the segment reads more."""
+    clients = index.contacts() if contacts and not segment.reads_profile else index.clients()
     totals = None
     if with_totals or segment.needs_totals:
         totals = totals_from_index(index, config, clients)
     return select(clients, segment, totals)
 
 
-def totals_from_index(index: Index, config: Config, clients: Sequence[ClientRow]
+def totals_from_index(index: Index, config: Config, clients: Sequence[ClientRow | ContactRow]
                       ) -> dict[str, Totals | MissingRate]:
     """:func:`totals_by_client` of ``clients``, kept in the index for the next run: only
     clients whose file changed (or all, when the rates in rmnotes.yaml did) are summed
