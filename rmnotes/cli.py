@@ -81,17 +81,15 @@ def speak(ctx: click.Context | None) -> str:
 
 
 def _read_in(module_name: str, language: str):
-    """The module, its help texts in ``language``: imported now, or, in a process that has
-    already read them in another language (the test suite runs several), imported again."""
-    module = importlib.import_module(module_name)
-    if _READ_IN.setdefault(module_name, language) != language:
-        if _READ_IN.get("rmnotes.options", language) != language:
-            _READ_IN["rmnotes.options"] = language
-            importlib.reload(sys.modules["rmnotes.options"])
-        module = importlib.reload(module)
-        _READ_IN[module_name] = language
-    _READ_IN.setdefault("rmnotes.options", language)
-    return module
+    """The module, its help texts in ``language``: imported now, or, when it was read in
+    another language (the test suite runs several in one process) or imported by someone
+    else first (a test), read again. The shared options (``rmnotes.options``) go first:
+    a command module takes their help texts as they are when it is read."""
+    for name in ("rmnotes.options", module_name):
+        if name in sys.modules and _READ_IN.get(name) != language:
+            importlib.reload(sys.modules[name])
+        _READ_IN[name] = language
+    return importlib.import_module(module_name)
 
 
 # click's own words that a user meets (help headings, usage errors), for the catalogs; click

@@ -52,12 +52,13 @@ def _option_text(value) -> str:
     return str(value)
 
 
-def select_clients(app: App, segment):
-    """The index's clients in ``segment``; warnings for clients left out go to stderr."""
+def select_clients(app: App, segment, contacts: bool = False):
+    """The index's clients in ``segment``; warnings for clients left out go to stderr.
+    ``contacts``: the caller reads no more of a client than a ContactRow holds."""
     from rmnotes.domain.segments import select_from_index
 
     app.warn_skipped()
-    chosen = select_from_index(app.index, app.vault.config, segment)
+    chosen = select_from_index(app.index, app.vault.config, segment, contacts=contacts)
     for warning in chosen.warnings:
         click.echo(tr(warning), err=True)
     return list(chosen.clients)
@@ -78,7 +79,8 @@ Segment options combine (a client must pass them all), e.g.
 @pass_app
 def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
     segment = make_segment(segment_args, app.today())
-    clients = select_clients(app, segment)
+    table = not as_json and csv_to is None  # the table's columns are a ContactRow's
+    clients = select_clients(app, segment, contacts=table)
     if as_json:
         from rmnotes.render.book import list_json
         from rmnotes.render.jsonout import dumps
@@ -97,8 +99,7 @@ def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool)
     from rmnotes.render.console import out
 
     console = out()
-    console.print(client_grid(clients, app.today(), app.date_style, console.width), no_wrap=True,
-                  overflow="ignore", crop=False)
+    console.print(client_grid(clients, app.today(), app.date_style, console.width), end="", crop=False)
 
 
 def _csv(to: str, clients) -> None:

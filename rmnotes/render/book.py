@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Union
 
 from rich.cells import cell_len
 from rich.text import Span, Text
@@ -265,57 +265,93 @@ class Grid:
         self.title = title
         self.fold = width  # the last column (free text: tags, a reason) folds to fit this width
         self.rows = [[([(h, "bold")], _width(h)) for h in header]]
-        self.rows += [[_measured(c) for c in row] for row in rows]
+        self.rows += [[([(c, None)], _width(c)) if isinstance(c, str) else _measured(c) for c in row]
+                      for row in rows]
         self.widths = [max(row[i][1] for row in self.rows) for i in range(len(header))]
 
     @property
     def width(self) -> int:
         return sum(self.widths) + 2 * (len(self.widths) - 1)
 
-    def text(self) -> Text:
-        last = len(self.widths) - 1
-        out: list[str] = []
-        spans: list[Span] = []
-        at = 0
+    def lines(self) -> Iterator[list[tuple[str, str | None]]]:
+        """Each line as (text, style) pieces, padded, without trailing spaces: the title,
+        the header, then the rows (a row whose last column folds takes several lines)."""
         if self.title:
-            out.append(self.title + "\n")
-            spans.append(Span(0, len(self.title), "bold"))
-            at = len(self.title) + 1
+            yield [(self.title, "bold")]
+        last = len(self.widths) - 1
         start = sum(self.widths[:-1]) + 2 * last  # where the last column begins
         room = (self.fold or 0) - start
-        rows: list[list[tuple[list[tuple[str, str | None]], int]]] = []
         for row in self.rows:
             if self.fold and self.justify[last] == "l" and row[last][1] > room >= FOLD_MIN:
                 first, *more = fold_pieces(row[last][0], room)
-                rows.append([*row[:-1], (first, room)])
-                rows += [[([("", None)], 0)] * last + [(pieces, room)] for pieces in more]
+                yield self._line([*row[:-1], (first, room)])
+                for pieces in more:
+                    yield self._line([([("", None)], 0)] * last + [(pieces, room)])
             else:
-                rows.append(row)
-        for row in rows:
-            line: list[str] = []
-            for i, (pieces, width) in enumerate(row):
-                right = self.justify[i] == "r"
-                pad = self.widths[i] - width if i < last or right else 0
-                if right and pad:
-                    line.append(" " * pad)
-                    at += pad
-                for t, style in pieces:
-                    if style and t:
-                        spans.append(Span(at, at + len(t), style))
-                    line.append(t)
-                    at += len(t)
-                if not right and pad:
-                    line.append(" " * pad)
-                    at += pad
-                if i < last:
-                    line.append("  ")
-                    at += 2
-            text = "".join(line)
-            stripped = text.rstrip(" ")
-            at -= len(text) - len(stripped)
-            out.append(stripped + "\n")
+                yield self._line(row)
+
+    def _line(self, row: list[tuple[list[tuple[str, str | None]], int]]) -> list[tuple[str, str | None]]:
+        """A row as pieces: each styled piece on its own, the unstyled text between them
+        (cells, padding, the gaps between columns) as one piece."""
+        last = len(row) - 1
+        line: list[tuple[str, str | None]] = []
+        plain: list[str] = []  # unstyled text not yet in ``line``
+        for i, (pieces, width) in enumerate(row):
+            right = self.justify[i] == "r"
+            pad = " " * (self.widths[i] - width) if i < last or right else ""
+            if right:
+                plain.append(pad)
+            for t, style in pieces:
+                if style is None:
+                    plain.append(t)
+                else:
+                    if plain:
+                        line.append(("".join(plain), None))
+                        plain = []
+                    line.append((t, style))
+            if not right:
+                plain.append(pad)
+            if i < last:
+                plain.append("  ")
+        if plain:
+            line.append(("".join(plain), None))
+        while line and not line[-1][0].strip(" "):  # no trailing spaces
+            line.pop()
+        if line and line[-1][0].endswith(" "):
+            text, style = line[-1]
+            line[-1] = (text.rstrip(" "), style)
+        return line
+
+    def text(self) -> Text:
+        """The grid as one rich Text (to add a caption below it)."""
+        out: list[str] = []
+        spans: list[Span] = []
+        at = 0
+        for line in self.lines():
+            for t, style in line:
+                if style and t:
+                    spans.append(Span(at, at + len(t), style))
+                out.append(t)
+                at += len(t)
+            out.append("\n")
             at += 1
         return Text("".join(out)[:-1], spans=spans)
+
+    def __rich_console__(self, console, options):
+        """Printed as it is laid out, a segment per piece: as one Text, rich would split a
+        whole book's grid into a Text per line again to wrap it (``rmn list`` of 10,000
+        clients, piped: 0.98 s against 0.5 s)."""
+        from rich.segment import Segment
+        from rich.style import Style
+
+        styles: dict[str | None, Style | None] = {None: None}
+        newline = Segment.line()
+        for line in self.lines():
+            for t, style in line:
+                if style not in styles:
+                    styles[style] = Style.parse(style)
+                yield Segment(t, styles[style])
+            yield newline
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,
@@ -553,7 +589,7 @@ def list_json(clients: Iterable) -> list[dict]:
              "risk": c.risk_profile, "children": c.children} for c in clients]
 
 
-def client_grid(profiles: Iterable, today: date, style: str = "iso", width: int | None = None) -> Text:
+def client_grid(profiles: Iterable, today: date, style: str = "iso", width: int | None = None) -> Grid:
     """``rmn list``: id, name, tier, status, last contact and tags, one line per client
     (the same columns as the client table, drawn fast enough for a whole branch)."""
     from rmnotes.render.dates import show_date
@@ -565,5 +601,5 @@ def client_grid(profiles: Iterable, today: date, style: str = "iso", width: int 
         last = (_("{date} ({days}d)").format(date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
                 if p.last_contact else never)
         rows.append([p.id, p.name, p.tier or "", statuses.get(p.status, p.status), last, " ".join(p.tags)])
-    return grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll",
+    return Grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll",
                 width=width)
