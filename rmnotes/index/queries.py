@@ -281,13 +281,13 @@ class Index:
         """Clients that are not closed, grouped by status, tier, own cadence, last contact,
         ``since`` for those never contacted (None for the others: only then do the rules
         read it) and tags (``by_tags``), with how many there are in each group."""
-        tags = "tags" if by_tags else "''"
+        tags, by = ("tags", ", 6") if by_tags else ("''", "")  # without tags, in the index's order
         day = date.fromisoformat
         return [ContactGroup(status, tier, cadence, last and day(last), since and day(since), unpack(t), n)
                 for status, tier, cadence, last, since, t, n in self._conn.execute(
                     "SELECT status, tier, cadence, last_contact,"
                     f" CASE WHEN last_contact IS NULL THEN since END, {tags}, count(*) FROM clients"
-                    " WHERE status != 'closed' GROUP BY 1, 2, 3, 4, 5, 6")]
+                    f" WHERE status != 'closed' GROUP BY 1, 2, 3, 4, 5{by}")]
 
     def contacts_in(self, groups: Sequence[ContactGroup] | None) -> list[ContactRow]:
         """The members of ``groups`` (None: every client that is not closed)."""

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 25  # 25: the conflict-marker issue reworded (issues are kept in the index)
+SCHEMA_VERSION = 26  # 26: the contact index in the order the agenda groups by
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
@@ -34,8 +34,11 @@ CREATE TABLE clients (
     asset_types TEXT NOT NULL, tags TEXT NOT NULL, prefer TEXT NOT NULL, no_calls TEXT,
     best_time TEXT, marital_status TEXT, income TEXT, income_currency TEXT
 );
--- what the agenda's contact rule reads, in one covering index (grouping reads no table row)
-CREATE INDEX clients_contact ON clients(status, tier, cadence, last_contact, since);
+-- what the agenda's contact rule reads, in one covering index in the order it groups by
+-- (``since`` counts only for a client never contacted): grouping reads no table row and
+-- needs no sort
+CREATE INDEX clients_contact ON clients(status, tier, cadence, last_contact,
+                                        (CASE WHEN last_contact IS NULL THEN since END), since);
 -- region: NULL for every client; a Cantonese key holds the client's own region ('' if none),
 -- as it counts only for a client of HK or MO (the vault's region decides for '')
 CREATE TABLE keys (key TEXT NOT NULL, client_id TEXT NOT NULL, region TEXT);
