@@ -242,11 +242,16 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _measured(cell: Cell) -> tuple[list[tuple[str, str | None]], int]:
+def _pieces(cell: Cell) -> list[tuple[str, str | None]]:
     if isinstance(cell, str):
-        return [(cell, None)], _width(cell)
-    pieces = [cell] if isinstance(cell, tuple) else cell
-    return pieces, _width("".join(t for t, _ in pieces))
+        return [(cell, None)]
+    return [cell] if isinstance(cell, tuple) else cell
+
+
+def _size(cell: Cell) -> int:
+    if isinstance(cell, str):
+        return _width(cell)
+    return _width("".join(t for t, _ in _pieces(cell)))
 
 
 class Grid:
@@ -264,10 +269,9 @@ class Grid:
         self.justify = justify
         self.title = title
         self.fold = width  # the last column (free text: tags, a reason) folds to fit this width
-        self.rows = [[([(h, "bold")], _width(h)) for h in header]]
-        self.rows += [[([(c, None)], _width(c)) if isinstance(c, str) else _measured(c) for c in row]
-                      for row in rows]
-        self.widths = [max(row[i][1] for row in self.rows) for i in range(len(header))]
+        self.rows: list[Sequence[Cell]] = [[[(h, "bold")] for h in header], *rows]  # cells as given
+        self.sizes = [[_size(c) for c in row] for row in self.rows]
+        self.widths = [max(column) for column in zip(*self.sizes)]
 
     @property
     def width(self) -> int:
@@ -281,34 +285,37 @@ class Grid:
         last = len(self.widths) - 1
         start = sum(self.widths[:-1]) + 2 * last  # where the last column begins
         room = (self.fold or 0) - start
-        for row in self.rows:
-            if self.fold and self.justify[last] == "l" and row[last][1] > room >= FOLD_MIN:
-                first, *more = fold_pieces(row[last][0], room)
-                yield self._line([*row[:-1], (first, room)])
+        for row, sizes in zip(self.rows, self.sizes):
+            if self.fold and self.justify[last] == "l" and sizes[last] > room >= FOLD_MIN:
+                first, *more = fold_pieces(_pieces(row[last]), room)
+                yield self._line([*row[:-1], first], [*sizes[:-1], room])
                 for pieces in more:
-                    yield self._line([([("", None)], 0)] * last + [(pieces, room)])
+                    yield self._line([""] * last + [pieces], [0] * last + [room])
             else:
-                yield self._line(row)
+                yield self._line(row, sizes)
 
-    def _line(self, row: list[tuple[list[tuple[str, str | None]], int]]) -> list[tuple[str, str | None]]:
+    def _line(self, row: Sequence[Cell], sizes: Sequence[int]) -> list[tuple[str, str | None]]:
         """A row as pieces: each styled piece on its own, the unstyled text between them
         (cells, padding, the gaps between columns) as one piece."""
         last = len(row) - 1
         line: list[tuple[str, str | None]] = []
         plain: list[str] = []  # unstyled text not yet in ``line``
-        for i, (pieces, width) in enumerate(row):
+        for i, cell in enumerate(row):
             right = self.justify[i] == "r"
-            pad = " " * (self.widths[i] - width) if i < last or right else ""
+            pad = " " * (self.widths[i] - sizes[i]) if i < last or right else ""
             if right:
                 plain.append(pad)
-            for t, style in pieces:
-                if style is None:
-                    plain.append(t)
-                else:
-                    if plain:
-                        line.append(("".join(plain), None))
-                        plain = []
-                    line.append((t, style))
+            if isinstance(cell, str):
+                plain.append(cell)
+            else:
+                for t, style in _pieces(cell):
+                    if style is None:
+                        plain.append(t)
+                    else:
+                        if plain:
+                            line.append(("".join(plain), None))
+                            plain = []
+                        line.append((t, style))
             if not right:
                 plain.append(pad)
             if i < last:
