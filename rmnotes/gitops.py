@@ -515,6 +515,10 @@ def remote_add(root: Path, name: str, url: str) -> None:
     run(root, "remote", "add", "--", name, url)
 
 
+def remote_remove(root: Path, name: str) -> None:
+    run(root, "remote", "remove", "--", name)
+
+
 def current_branch(root: Path) -> str | None:
     """The branch HEAD is on (None when detached)."""
     return run(root, "symbolic-ref", "--short", "-q", "HEAD", check=False).stdout.strip() or None

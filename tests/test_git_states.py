@@ -326,7 +326,8 @@ def test_a_vault_without_its_own_repository_writes_nothing_even_inside_another(t
                 {p.name: p.read_bytes() for p in (book / "clients").rglob("*") if p.is_file()})
 
     before = state()
-    for args in (*WRITES.values(), ["history", "chen-mei-ling"], ["verify"], ["sync"], ["remote", "add", "/x"]):
+    for args in (*WRITES.values(), ["history", "chen-mei-ling"], ["verify"], ["sync"], ["remote", "add", "/x"],
+                 ["remote", "remove", "origin"]):
         result = run(args, book)
         assert result.exit_code == 1, (args, result.output)
         assert result.stderr == (f"rmn: error: {book} has no git history of its own yet: run 'rmn init {book}' "

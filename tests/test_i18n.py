@@ -305,8 +305,8 @@ CODE_TOKENS = ("no-critical-illness", "no-medical", "life-below-income", "insure
                "review:", "coverage:", "fx", "UTF-8", "byte-order")
 WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
 # command names, as usage lines and hints show them ("cli" is the test runner's name for rmn;
-# "add" is the subcommand of rmn remote, which its help lists)
-COMMAND_NAMES = {"cli", "shell", "eval", "add"} | {w for name, _m, _f in COMMANDS for w in name.split("-")}
+# "add" and "remove" are subcommands of rmn remote, which its help lists)
+COMMAND_NAMES = {"cli", "shell", "eval", "add", "remove"} | {w for name, _m, _f in COMMANDS for w in name.split("-")}
 
 
 def _data_words(root: Path) -> set[str]:

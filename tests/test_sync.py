@@ -169,6 +169,24 @@ def test_remote_add_takes_a_folder_relative_to_here_and_refuses_a_second_origin(
     assert several.exit_code == 1 and "rmn sync office" in several.stderr
 
 
+def test_remote_remove_forgets_the_address_and_nothing_else(vault, hub, url):
+    write_client(vault, "wang-wei", WANG)
+    ok(run(["remote", "add", url], vault=vault))
+    ok(sync(vault))
+    sent = git(hub, "for-each-ref", "--format=%(refname) %(objectname)")
+    typo = run(["remote", "remove", "orign"], vault=vault)
+    assert typo.exit_code == 1 and "no remote named 'orign' (its remotes: origin)" in typo.stderr
+    removed = run(["remote", "remove", "origin"], vault=vault)
+    assert removed.exit_code == 0 and f"removed remote 'origin' ({url})" in removed.stderr
+    assert git(vault, "remote").strip() == "" and run(["remote", "list"], vault=vault).stdout == ""
+    assert "origin" not in git(vault, "config", "--list")  # the branch no longer follows it either
+    assert git(hub, "for-each-ref", "--format=%(refname) %(objectname)") == sent != ""  # nothing deleted there
+    assert (vault / "clients" / "wang-wei.md").exists()
+    again = run(["remote", "add", url], vault=vault)  # the way to change an address
+    assert again.exit_code == 0
+    assert "rmn remote remove origin" in run(["remote", "add", "/elsewhere"], vault=vault).stderr
+
+
 # ---------------------------------------------------------------------- the simple ways
 def test_first_sync_sends_the_book_then_nothing_to_do(vault, url):
     write_client(vault, "wang-wei", WANG)

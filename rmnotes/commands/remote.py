@@ -31,7 +31,7 @@ def remote_add(app: App, url: str, name: str) -> None:
     existing = gitops.remote_url(root, name)
     if existing is not None:
         raise GitError(_("the vault already has a remote named '{name}' ({url}); choose another name with "
-                         "--name, or change it with 'git remote set-url {name} URL'").format(name=name, url=existing))
+                         "--name, or remove it first with 'rmn remote remove {name}'").format(name=name, url=existing))
     url = _absolute(url)
     gitops.remote_add(root, name, url)
     click.echo(_("added remote '{name}' ({url}); run 'rmn sync' to send the vault there").format(
@@ -51,6 +51,23 @@ def remote_list(app: App) -> None:
     width = max(len(n) for n in names)
     for name in names:
         click.echo(f"{name.ljust(width)}  {gitops.remote_url(root, name) or ''}")
+
+
+@vault_remote.command(name="remove", help=_("""Remove the remote NAME: 'rmn sync' no longer sends there. The vault and its
+history stay as they are, here and at the remote's address."""))
+@click.argument("name")
+@pass_app
+def remote_remove(app: App, name: str) -> None:
+    from rmnotes import gitops
+
+    root = app.vault.root
+    url = gitops.remote_url(root, name)
+    if url is None:
+        names = gitops.remotes(root)
+        raise GitError(_("the vault has no remote named '{name}' (its remotes: {names}); see 'rmn remote list'")
+                       .format(name=name, names=", ".join(names) or _("none")))
+    gitops.remote_remove(root, name)
+    click.echo(_("removed remote '{name}' ({url}); nothing was deleted there").format(name=name, url=url), err=True)
 
 
 _GCRYPT = "gcrypt::"
