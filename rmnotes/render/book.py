@@ -15,7 +15,7 @@ from rmnotes.domain.money import money_text
 from rmnotes.i18n import N_, _, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
-from rmnotes.render.fit import FOLD_MIN, fold_pieces
+from rmnotes.render.fit import FOLD_MIN, fold_pieces, line_segments
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
@@ -348,17 +348,7 @@ class Grid:
         """Printed as it is laid out, a segment per piece: as one Text, rich would split a
         whole book's grid into a Text per line again to wrap it (``rmn list`` of 10,000
         clients, piped: 0.98 s against 0.5 s)."""
-        from rich.segment import Segment
-        from rich.style import Style
-
-        styles: dict[str | None, Style | None] = {None: None}
-        newline = Segment.line()
-        for line in self.lines():
-            for t, style in line:
-                if style not in styles:
-                    styles[style] = Style.parse(style)
-                yield Segment(t, styles[style])
-            yield newline
+        return line_segments(self.lines())
 
 
 def grid(header: Sequence[str], rows: Sequence[Sequence[Cell]], justify: str,

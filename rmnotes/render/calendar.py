@@ -11,6 +11,7 @@ from rmnotes.domain.calendar import ContactGrid
 from rmnotes.i18n import N_, _
 from rmnotes.words import CHANNEL_SHORT
 from rmnotes.render import redact
+from rmnotes.render.fit import line_segments
 
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
@@ -101,21 +102,12 @@ class CalendarPages:
         yield [(legend_text if _cell_len(legend_text) <= self.width else _cut(legend_text, self.width), None)]
 
     def __rich_console__(self, console, options):
-        from rich.segment import Segment
-        from rich.style import Style
-
-        styles: dict[str | None, Style | None] = {None: None}
-        for line in self.lines():
-            for text, name in line:
-                if name not in styles:
-                    styles[name] = Style.parse(name)
-                yield Segment(text, styles[name])
-            yield Segment.line()
+        return line_segments(self.lines())
 
 
 def _row(name: Piece, days: list[Piece], widths: list[int], last: Piece) -> list[Piece]:
     """A line of the table: each day's text centred in its width (a style covers the
-    whole cell), columns one space apart, no trailing spaces."""
+    whole cell), columns one space apart, no unstyled spaces at the end."""
     line: list[Piece] = [name]
     for (text, style), w in zip(days, widths):
         room = w - _cell_len(text)

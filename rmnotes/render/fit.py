@@ -11,7 +11,7 @@ form, then columns are dropped in the order their ``drop`` rank says (highest fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 WRAP_MIN = 16  # cells a wrapping column keeps at the least
 
@@ -142,3 +142,20 @@ def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, 
 def fold_text(text: str, room: int) -> list[str]:
     """Plain ``text`` as lines of at most ``room`` cells (see :func:`fold_pieces`)."""
     return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room)]
+
+
+def line_segments(lines: Iterable[list[tuple[str, str | None]]]):
+    """Lines of (text, style) pieces as rich Segments, a line break after each: how a table
+    drawn by hand (``render.book.Grid``, the calendar) is printed, piece by piece, without
+    rich measuring or wrapping it again."""
+    from rich.segment import Segment
+    from rich.style import Style
+
+    styles: dict[str | None, Style | None] = {None: None}
+    newline = Segment.line()
+    for line in lines:
+        for text, name in line:
+            if name not in styles:
+                styles[name] = Style.parse(name)
+            yield Segment(text, styles[name])
+        yield newline
