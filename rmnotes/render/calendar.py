@@ -93,7 +93,7 @@ class CalendarPages:
             yield _row((" " * name_w, None), [(f"{d.day:>2}", m) for d, m in zip(chunk, marks)], widths,
                        (" " * last_w, None))
             yield _row((_pad(head, name_w), "bold"), [(_(WEEKDAYS[d.weekday()]), m) for d, m in zip(chunk, marks)],
-                       widths, (_pad(last_head, last_w), "bold"))
+                       widths, (last_head, "bold"))
             yield [("─" * (name_w + sum(w + 1 for w in widths) + 1 + last_w), None)]
             for row, name, last in zip(grid.rows, names, lasts):
                 cells = [(row.cells[d].letters if d in row.cells else "", s) for d, s in zip(chunk, shade)]
