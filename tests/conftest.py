@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import subprocess
 import tempfile
 import textwrap
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -115,7 +117,13 @@ def _from_template(root: Path, key: tuple, make) -> Path:
     if key not in _TEMPLATES:
         folder = Path(tempfile.mkdtemp(prefix="rmnotes-template-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _TEMPLATES[key] = make(folder / "vault")
+        (folder / "home").mkdir()
+        # made as in a fresh test, whatever the test that asks first has set up (a git
+        # identity of its own in $HOME would leave the vault without one)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "RMNOTES_"))}
+        clean.update(HOME=str(folder / "home"), GIT_CONFIG_NOSYSTEM="1", RMNOTES_VAULT=str(folder / "none"))
+        with mock.patch.dict(os.environ, clean, clear=True):
+            _TEMPLATES[key] = make(folder / "vault")
     shutil.copytree(_TEMPLATES[key], root, symlinks=True)
     return root
 

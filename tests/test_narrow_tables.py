@@ -75,6 +75,34 @@ def test_due_at_80_columns_keeps_names_whole_and_how_under_detail(sample, monkey
     assert wide[1].split() == ["date", "days", "reason", "client", "detail", "how"]
 
 
+@pytest.mark.parametrize("args", [["show", "wang-wei"], ["brief", "wang-wei", "--as-of", "2026-11-28"],
+                                  ["review", "wang-wei", "--as-of", "2026-11-28"],
+                                  ["calendar", "--month", "2026-11"], ["list"]], ids=lambda a: a[0])
+@pytest.mark.parametrize("columns", [80, 120])
+def test_no_line_ends_in_spaces(sample, monkeypatch, args, columns):
+    """rich pads a table's lines to its columns' width; what is printed ends where the text does."""
+    lines = at(monkeypatch, columns, args, sample)
+    assert len(lines) > 5 and all(line == line.rstrip(" ") for line in lines), args
+
+
+def test_a_shaded_weekend_keeps_its_background_at_the_end_of_a_line():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from rmnotes.render.console import Trimmed
+    from rmnotes.render.fit import line_segments
+
+    class Lines:
+        def __rich_console__(self, console, options):
+            return line_segments([[("a", None), ("  ", "on grey23"), ("   ", None)], [("b  ", None)]])
+
+    buffer = StringIO()
+    Console(file=buffer, force_terminal=True, color_system="256", width=20).print(Trimmed(Lines()))
+    first, second = buffer.getvalue().split("\n")[:2]
+    assert first.endswith("\x1b[48;5;237m  \x1b[0m") and second == "b"
+
+
 @pytest.mark.parametrize("query", ["基金", "轉換", "保單", "王偉", "KYC"])
 def test_find_at_80_columns_keeps_the_match_in_each_row(sample, monkeypatch, query):
     hits = json.loads(run(["find", "--json", query], sample).stdout)

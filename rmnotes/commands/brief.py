@@ -40,6 +40,6 @@ def client_brief(app: App, client: str, as_of, days: int, as_json: bool) -> None
         click.echo(dumps(brief_json(brief)))
         return
     from rmnotes.render.brief import brief_console
-    from rmnotes.render.console import out
+    from rmnotes.render.console import Trimmed, out
 
-    out().print(brief_console(brief, config.date_style))
+    out().print(Trimmed(brief_console(brief, config.date_style)))

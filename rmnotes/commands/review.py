@@ -81,11 +81,11 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
 
         click.echo(dumps(review_json(sheet)))
     elif pdf is None and out_dir is None:
-        from rmnotes.render.console import out
+        from rmnotes.render.console import Trimmed, out
         from rmnotes.render.review import review_console
 
         console = out()
-        console.print(review_console(sheet, console.width, app.date_style))
+        console.print(Trimmed(review_console(sheet, console.width, app.date_style)))
 
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts

@@ -26,11 +26,11 @@ def client_show(app: App, client: str, as_json: bool, as_of) -> None:
         return
     from rmnotes.domain.money import MissingRate, totals
     from rmnotes.render.client import client_sheet
-    from rmnotes.render.console import out
+    from rmnotes.render.console import Trimmed, out
 
     try:
         sums = totals(app.vault.config, c)
     except MissingRate as exc:
         sums = exc
-    out().print(client_sheet(c, app.vault.config, sums, as_of or app.today(),
-                             documents=app.vault.documents(c.id)))
+    out().print(Trimmed(client_sheet(c, app.vault.config, sums, as_of or app.today(),
+                                     documents=app.vault.documents(c.id))))

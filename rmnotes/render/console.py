@@ -18,3 +18,26 @@ def out() -> Console:
 
 def err() -> Console:
     return Console(file=sys.stderr, highlight=False, markup=False, emoji=False)
+
+
+class Trimmed:
+    """``renderable`` without the spaces rich pads its tables' lines with at the right
+    (a cell is padded to its column's width): lines end where their text ends, in a file
+    or a copied screen as on the terminal. A space with a background colour stays."""
+
+    def __init__(self, renderable):
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options):
+        from rich.segment import Segment
+
+        newline = Segment.line()
+        for line in console.render_lines(self.renderable, options, pad=False):
+            while line and not line[-1].control and (line[-1].style is None or line[-1].style.bgcolor is None) \
+                    and not line[-1].text.rstrip(" "):
+                line.pop()
+            if line and line[-1].text.endswith(" ") and (line[-1].style is None or line[-1].style.bgcolor is None):
+                last = line[-1]
+                line[-1] = Segment(last.text.rstrip(" "), last.style, last.control)
+            yield from line
+            yield newline
