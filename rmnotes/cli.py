@@ -120,33 +120,15 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _cells(text: str) -> int:
-    return sum(2 if _wide(ch) else 1 for ch in text)
-
-
 def _fill_words(text: str, width: int, first: str, rest: str) -> str:
-    """Latin words kept whole, Chinese characters broken anywhere."""
-    import re
+    """``text`` folded to ``width`` cells after the indents, by the rule every table's
+    last column folds by (:func:`rmnotes.render.fit.fold_text`), codes kept whole."""
+    from rich.cells import cell_len
 
-    out: list[str] = []
-    line, used, space = first, _cells(first), False
-    for token in re.findall(r"\s+|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|.", text):
-        if token.isspace():
-            space = True
-            continue
-        gap = 1 if space and line.strip() else 0
-        closing = token in _NO_LINE_START  # ，。、） stay at the end of the line they close
-        if used + gap + _cells(token) > width and line.strip() and not closing:
-            out.append(line.rstrip())
-            line, used, gap = rest, _cells(rest), 0
-        line += " " * gap + token
-        used += gap + _cells(token)
-        space = False
-    out.append(line.rstrip())
-    return "\n".join(out)
+    from rmnotes.render.fit import fold_text
 
-
-_NO_LINE_START = frozenset("，。、；：）」』！？》〉")
+    lines = fold_text(text, max(width - cell_len(rest), 1), max(width - cell_len(first), 1), hyphens=False)
+    return "\n".join((first if i == 0 else rest) + line for i, line in enumerate(lines)).rstrip()
 
 
 def _join_lines(lines: list[str]) -> str:

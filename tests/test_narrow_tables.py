@@ -192,6 +192,18 @@ def test_folding_loses_nothing_and_never_overflows(text, room):
     assert all(line == line.rstrip(" ") for line in lines) and all(line[:1] != " " for line in lines[1:])
 
 
+def test_chinese_help_folds_by_the_tables_rule_and_keeps_codes_whole(tmp_path, monkeypatch):
+    book = copy_sample(tmp_path / "book", "zh_TW")
+    columns = 80  # click's widest help
+    for command in ("coverage", "calendar", "check", "find"):
+        lines = run([command, "--help"], book).stdout.splitlines()
+        assert all(cell_len(line) <= columns for line in lines), command
+        assert not any(line.rstrip().endswith(("（", "「")) for line in lines), command  # an opening mark
+        assert not any(line.rstrip().endswith("-") for line in lines), command
+    text = run(["coverage", "--help"], book).stdout
+    assert "life-below-income" in text and "insured-not-in-family" in text
+
+
 # ---------------------------------------------------------------------- the layout rule
 def test_layout_shortens_headers_then_drops_the_highest_rank_first():
     columns = [Column("name"), Column("institution", drop=1, short="inst."), Column("note", drop=2),

@@ -92,11 +92,14 @@ NO_LINE_START = frozenset("，。、；：）」』！？》〉,.;:)!?")
 NO_LINE_END = frozenset("（「『《〈(")
 
 
-def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tuple[str, str | None]]]:
-    """Styled pieces as lines of at most ``room`` cells. A line breaks where the text
-    allows, as late as it can: between two characters of which one is Chinese (not before
-    a closing mark, not after an opening one), after a space, after a hyphen that follows a
-    letter (``business-owner``, never a date); a word longer than a line, anywhere."""
+def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | None = None,
+                hyphens: bool = True) -> list[list[tuple[str, str | None]]]:
+    """Styled pieces as lines of at most ``room`` cells (the first line ``first`` cells,
+    when given). A line breaks where the text allows, as late as it can: between two
+    characters of which one is Chinese (not before a closing mark, not after an opening
+    one), after a space, after a hyphen that follows a letter (``business-owner``, never a
+    date; not with ``hyphens=False``: help names codes such as ``life-below-income``); a
+    word longer than a line, anywhere."""
     from rich.cells import cell_len
 
     chars = [(ch, style) for text, style in pieces for ch in text]
@@ -105,11 +108,12 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tu
     start, count = 0, len(chars)
     while start < count:
         used, end = 0, start
-        while end < count and used + widths[end] <= room:
+        fits = room if lines or first is None else first
+        while end < count and used + widths[end] <= fits:
             used += widths[end]
             end += 1
         if end < count:
-            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k)), end)
+            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)), end)
         end = max(end, start + 1)
         stop = end
         while stop > start and chars[stop - 1][0] == " ":
@@ -127,7 +131,8 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int) -> list[list[tu
     return lines or [[("", None)]]
 
 
-def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, k: int) -> bool:
+def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, k: int,
+            hyphens: bool = True) -> bool:
     """Whether a line that starts at ``chars[start]`` may end before ``chars[k]``."""
     before, after = chars[k - 1][0], chars[k][0]
     if after in NO_LINE_START or before in NO_LINE_END:
@@ -135,13 +140,14 @@ def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, 
     if before == " " or after == " ":
         return True
     if before == "-":
-        return k - 2 >= start and chars[k - 2][0].isalpha()
+        return hyphens and k - 2 >= start and chars[k - 2][0].isalpha()
     return widths[k - 1] == 2 or widths[k] == 2
 
 
-def fold_text(text: str, room: int) -> list[str]:
-    """Plain ``text`` as lines of at most ``room`` cells (see :func:`fold_pieces`)."""
-    return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room)]
+def fold_text(text: str, room: int, first: int | None = None, hyphens: bool = True) -> list[str]:
+    """Plain ``text`` as lines of at most ``room`` cells, the first ``first`` cells when
+    given (see :func:`fold_pieces`)."""
+    return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room, first, hyphens)]
 
 
 def line_segments(lines: Iterable[list[tuple[str, str | None]]]):
