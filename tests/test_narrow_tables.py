@@ -177,6 +177,8 @@ def test_folding_breaks_where_the_text_allows():
     assert fold_text("business-owner golf", 12) == ["business-", "owner golf"]
     assert fold_text("", 10) == [""] and fold_text("abc", 10) == ["abc"]
     assert fold_text("一二三四五，六", 10) == ["一二三四", "五，六"]  # a comma never starts a line
+    assert fold_text("一二三四五", 8) == ["一二三", "四五"]  # no character alone on the last line
+    assert fold_text("或於 12:00-13:30 來電", 20) == ["或於 12:00-13:30", "來電"]
 
 
 @settings(max_examples=300, deadline=None)
