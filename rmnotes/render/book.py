@@ -347,7 +347,7 @@ class Grid:
     def __rich_console__(self, console, options):
         """Printed as it is laid out, a segment per piece: as one Text, rich would split a
         whole book's grid into a Text per line again to wrap it (``rmn list`` of 10,000
-        clients, piped: 0.98 s against 0.5 s)."""
+        clients, piped: 0.98 s against 0.44 s)."""
         return line_segments(self.lines())
 
 

@@ -31,12 +31,14 @@ class Trimmed:
     def __rich_console__(self, console: Console, options):
         from rich.segment import Segment
 
+        def unseen(segment: Segment) -> bool:  # spaces here show nothing
+            return not segment.control and (segment.style is None or segment.style.bgcolor is None)
+
         newline = Segment.line()
         for line in console.render_lines(self.renderable, options, pad=False):
-            while line and not line[-1].control and (line[-1].style is None or line[-1].style.bgcolor is None) \
-                    and not line[-1].text.rstrip(" "):
+            while line and unseen(line[-1]) and not line[-1].text.rstrip(" "):
                 line.pop()
-            if line and line[-1].text.endswith(" ") and (line[-1].style is None or line[-1].style.bgcolor is None):
+            if line and unseen(line[-1]) and line[-1].text.endswith(" "):
                 last = line[-1]
                 line[-1] = Segment(last.text.rstrip(" "), last.style, last.control)
             yield from line
