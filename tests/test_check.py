@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import run, write_client
+from rmnotes.domain.check import load_schema, quick_schema
 
 GOOD = """\
     ---
@@ -163,3 +167,34 @@ def test_a_lunar_month_day_that_disagrees_with_the_birthday_is_a_warning(vault):
         "clients/zha-mei-hua.md:5: warning: profile.lunar_birthday is lunar 10-19, but birthday "
         "1955-10-19 was lunar 9-4; rmn due keeps 10-19: correct the one that is wrong",
     ]
+
+
+# ------------------------------------------------------------------ the quick schema test
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10, 10**7), st.floats(allow_nan=False, width=32),
+                     st.sampled_from(["", "x", "2026-11-28", "2026-13-01", "3m", "2w", "active", "closed",
+                                      "TWD", "usd", "+886 912 345 678", "09:00-18:00", "ours", "fund",
+                                      "life", "monthly", "T", "A", "王偉", "閏4-15"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                       | st.dictionaries(st.sampled_from(["name", "value", "type", "currency", "date", "kind",
+                                                          "relation", "birthday", "premium", "profile", "x"]),
+                                         inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(load_schema("client.schema.json")["properties"])), _VALUES,
+                       min_size=1, max_size=6))
+def test_the_quick_schema_test_says_yes_exactly_when_jsonschema_finds_nothing(front):
+    import jsonschema
+
+    front.setdefault("name", "王偉")
+    errors = list(jsonschema.Draft202012Validator(load_schema("client.schema.json")).iter_errors(front))
+    assert _QUICK(front) == (not errors), errors
+
+
+_QUICK = quick_schema("client.schema.json")
+
+
+def test_compiling_the_quick_test_leaves_the_schema_as_read():
+    from rmnotes.domain.check import schema_path
+
+    assert load_schema("client.schema.json") == json.loads(schema_path("client.schema.json").read_text(encoding="utf-8"))

@@ -39,7 +39,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.sheets": (BASE, {"python_calamine"}),
     "rmnotes.fmedit": (PARSE | {"rmnotes.textedit"}, {"yaml"}),
     "rmnotes.index": (INDEX, set()),
-    "rmnotes.domain": (DOMAIN, {"jsonschema", "holidays", "lunardate", "yaml", "vobject"}),
+    "rmnotes.domain": (DOMAIN, {"jsonschema", "fastjsonschema", "holidays", "lunardate", "yaml", "vobject"}),
     "rmnotes.gitops": (BASE, {"git"}),
     # a sync: git through gitops, the files' meaning through parse and domain; prints nothing
     "rmnotes.sync": (DOMAIN | {"rmnotes.gitops"}, set()),

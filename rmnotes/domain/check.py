@@ -7,13 +7,14 @@ context and one parsed file and returning issues; ``VALIDATORS`` lists them.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -51,6 +52,12 @@ def load_schema(name: str) -> dict:
 class CheckContext:
     config: Config | None  # None when rmnotes.yaml cannot be read: nothing is checked against it
     client_ids: frozenset[str]
+    # a quick yes for a front-matter the client schema accepts (compiled for a whole vault's
+    # check); for any other, jsonschema finds and names every problem
+    schema_ok: Callable[[Any], bool] | None = None
+
+
+QUICK_SCHEMA_MIN = 10  # files from which compiling the quick test (~45 ms) pays for itself
 
 
 Validator = Callable[[CheckContext, ParsedClient], Iterable[Issue]]
@@ -65,6 +72,8 @@ def check_vault(vault: Vault) -> list[Issue]:
     issues += file_issues(vault)
     paths = sorted(rel for rel, _, _ in vault.stamps())
     ctx = client_context(vault, loaded, paths)
+    if len(paths) >= QUICK_SCHEMA_MIN:
+        ctx = replace(ctx, schema_ok=quick_schema("client.schema.json"))
     for rel in paths:
         issues += client_issues(ctx, read_and_parse(vault, rel))
     return _unique_sorted(issues)
@@ -140,6 +149,9 @@ def _unique_sorted(issues: Iterable[Issue]) -> list[Issue]:
 # ---------------------------------------------------------------------- validators
 def validate_schema(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     loaded = parsed.loaded
+    if ctx.schema_ok is not None and not loaded.fatal and loaded.value is not None \
+            and ctx.schema_ok(_jsonable(loaded.value)):
+        return []
     path = _path_of_loaded(parsed)
     issues = schema_issues(loaded, "client.schema.json", path)
     # parse already reported a missing name, with the same words
@@ -167,6 +179,26 @@ def schema_issues(loaded: yamltree.Loaded, schema_name: str, path: str) -> list[
         where = tuple(error.absolute_path)
         out.append(Issue(path, loaded.line(where), _friendly(error, where)))
     return out
+
+
+def quick_schema(schema_name: str) -> Callable[[Any], bool]:
+    """Whether an instance has no problem under ``schema_name``, as a function compiled by
+    fastjsonschema: ``rmn check`` of 300 clients spent 2.7 s in jsonschema finding nothing
+    in files that have nothing to find. It answers yes or no only; jsonschema still finds
+    and words every problem of a file it says no to. The schema uses only keywords both
+    read alike (a test compares them)."""
+    import fastjsonschema
+
+    test = fastjsonschema.compile(copy.deepcopy(load_schema(schema_name)))  # it writes into what it reads
+
+    def ok(instance: Any) -> bool:
+        try:
+            test(instance)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return ok
 
 
 def _jsonable(value: Any) -> Any:
