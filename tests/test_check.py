@@ -198,3 +198,30 @@ def test_compiling_the_quick_test_leaves_the_schema_as_read():
     from rmnotes.domain.check import schema_path
 
     assert load_schema("client.schema.json") == json.loads(schema_path("client.schema.json").read_text(encoding="utf-8"))
+
+
+_CONFIG_VALUES = st.one_of(_SCALARS, st.dictionaries(st.sampled_from(["USD", "CNY", "A", "B", "x", "life"]),
+                                                     _SCALARS, max_size=3), st.lists(_SCALARS, max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(load_schema("config.schema.json")["properties"]) + ["unknown"]),
+                       _CONFIG_VALUES, max_size=6))
+def test_the_quick_settings_test_says_yes_exactly_when_jsonschema_finds_nothing(settings_value):
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(load_schema("config.schema.json")).iter_errors(settings_value))
+    assert _QUICK_CONFIG(settings_value) == (not errors), errors
+
+
+_QUICK_CONFIG = quick_schema("config.schema.json")
+
+
+def test_a_whole_vaults_check_still_words_every_problem(sample):
+    """Past the quick tests' threshold: the settings' and a client's problems, in jsonschema's words."""
+    settings = sample / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "lookahead_days: many\n", encoding="utf-8")
+    write_client(sample, "wang-wei", "---\nname: 王偉\nstatus: asleep\nrisk: {profile: 9}\n---\n")
+    out = run(["check"], sample).stdout
+    assert "rmnotes.yaml:" in out and "lookahead_days" in out
+    assert "clients/wang-wei.md:3:" in out and "clients/wang-wei.md:4:" in out

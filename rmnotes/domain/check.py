@@ -57,7 +57,7 @@ class CheckContext:
     schema_ok: Callable[[Any], bool] | None = None
 
 
-QUICK_SCHEMA_MIN = 10  # files from which compiling the quick test (~45 ms) pays for itself
+QUICK_SCHEMA_MIN = 10  # client files from which the quick tests (~50 ms to compile) pay for themselves
 
 
 Validator = Callable[[CheckContext, ParsedClient], Iterable[Issue]]
@@ -68,11 +68,13 @@ def check_vault(vault: Vault) -> list[Issue]:
     _, config_issues = vault.settings
     issues: list[Issue] = list(config_issues)
     loaded = _config_loaded(vault)
-    issues += schema_issues(loaded, "config.schema.json", CONFIG_FILE)
-    issues += file_issues(vault)
     paths = sorted(rel for rel, _, _ in vault.stamps())
+    quick = len(paths) >= QUICK_SCHEMA_MIN  # then jsonschema loads only for a file with a problem
+    issues += schema_issues(loaded, "config.schema.json", CONFIG_FILE,
+                            quick_schema("config.schema.json") if quick else None)
+    issues += file_issues(vault)
     ctx = client_context(vault, loaded, paths)
-    if len(paths) >= QUICK_SCHEMA_MIN:
+    if quick:
         ctx = replace(ctx, schema_ok=quick_schema("client.schema.json"))
     for rel in paths:
         issues += client_issues(ctx, read_and_parse(vault, rel))
@@ -149,11 +151,8 @@ def _unique_sorted(issues: Iterable[Issue]) -> list[Issue]:
 # ---------------------------------------------------------------------- validators
 def validate_schema(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     loaded = parsed.loaded
-    if ctx.schema_ok is not None and not loaded.fatal and loaded.value is not None \
-            and ctx.schema_ok(_jsonable(loaded.value)):
-        return []
     path = _path_of_loaded(parsed)
-    issues = schema_issues(loaded, "client.schema.json", path)
+    issues = schema_issues(loaded, "client.schema.json", path, ctx.schema_ok)
     # parse already reported a missing name, with the same words
     return [i for i in issues if "missing required key 'name'" not in i.message or i.line != loaded.line(())]
 
@@ -166,14 +165,19 @@ def _path_of_loaded(parsed: ParsedClient) -> str:
     return "?"
 
 
-def schema_issues(loaded: yamltree.Loaded, schema_name: str, path: str) -> list[Issue]:
+def schema_issues(loaded: yamltree.Loaded, schema_name: str, path: str,
+                  ok: Callable[[Any], bool] | None = None) -> list[Issue]:
+    """Every problem jsonschema finds under ``schema_name``; none without asking it when
+    ``ok`` (:func:`quick_schema`) says the value has none."""
     if loaded.fatal or loaded.value is None:
+        return []
+    instance = _jsonable(loaded.value)
+    if ok is not None and ok(instance):
         return []
     import jsonschema
 
     schema = load_schema(schema_name)
     validator = jsonschema.Draft202012Validator(schema)
-    instance = _jsonable(loaded.value)
     out = []
     for error in validator.iter_errors(instance):
         where = tuple(error.absolute_path)
