@@ -98,8 +98,7 @@ class CalendarPages:
             for row, name, last in zip(grid.rows, names, lasts):
                 cells = [(row.cells[d].letters if d in row.cells else "", s) for d, s in zip(chunk, shade)]
                 yield _row((_pad(name, name_w), None), cells, widths, (last, None))
-        legend_text = legend()
-        yield [(legend_text if _cell_len(legend_text) <= self.width else _cut(legend_text, self.width), None)]
+        yield [(_cut(legend(), self.width), None)]
 
     def __rich_console__(self, console, options):
         return line_segments(self.lines())
