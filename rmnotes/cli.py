@@ -173,8 +173,8 @@ def _speak_for_click() -> None:
     each click module looked its gettext functions up by name when it was imported. Its
     help wraps Chinese by screen cells (:func:`wrap_text`)."""
     click.formatting.wrap_text = wrap_text
-    for module in list(sys.modules.values()):
-        if getattr(module, "__name__", "").startswith("click.") :
+    for name, module in list(sys.modules.items()):
+        if name.startswith("click.") and module is not None:
             if getattr(module, "_", None) is not None and getattr(module, "_", None) is not _:
                 module._ = _
             if getattr(module, "ngettext", None) is not None:

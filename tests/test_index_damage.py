@@ -24,15 +24,35 @@ AS_OF = "2026-11-28"
 READS = (["due", "--as-of", AS_OF], ["list"], ["find", "基金"])
 
 
-@pytest.fixture
-def book(tmp_path) -> Path:
+def _book(root: Path) -> Path:
     """A copy of the sample vault's files, without git: these commands only read."""
-    root = tmp_path / "book"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git"))
     settings = root / "rmnotes.yaml"  # the sample speaks zh_TW; these tests read English warnings
     settings.write_text(settings.read_text(encoding="utf-8").replace("language: zh_TW", "language: en"),
                         encoding="utf-8")
     return root
+
+
+@pytest.fixture
+def book(tmp_path) -> Path:
+    return _book(tmp_path / "book")
+
+
+_BUILT: list[tuple[Path, dict]] = []  # the sample book with its index built, and its answers
+
+
+@pytest.fixture
+def clean(tmp_path, tmp_path_factory) -> tuple[Path, dict]:
+    """A copy of the sample book with a sound index, sealed as rmn's own, and the book's
+    answers to READS (the first build and the clean answers are made once per process)."""
+    if not _BUILT:
+        template = _book(tmp_path_factory.mktemp("built") / "book")
+        _BUILT.append((template, {tuple(args): _answer(args, template) for args in READS}))
+    template, answers = _BUILT[0]
+    root = shutil.copytree(template, tmp_path / "book")
+    schema.write_seal(_db(root))
+    assert not schema.foreign(_db(root))  # rmn takes the copy for its own: damage is what it finds
+    return root, answers
 
 
 def _db(vault: Path) -> Path:
@@ -101,13 +121,13 @@ DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE.values()), ids=list(DAMAGE))
-def test_damage_inside_the_index_file_is_a_silent_rebuild(book, damage):
-    clean = {tuple(args): _answer(args, book) for args in READS}
-    assert clean[tuple(READS[0])][1] and not any(err for _, _, err in clean.values())
+def test_damage_inside_the_index_file_is_a_silent_rebuild(clean, damage):
+    book, answers = clean
+    assert answers[tuple(READS[0])][1] and not any(err for _, _, err in answers.values())
     for args in READS:
         gc.collect()  # no connection of an earlier run still holds the file
         damage(_db(book))
-        assert _answer(args, book) == clean[tuple(args)], args
+        assert _answer(args, book) == answers[tuple(args)], args
 
 
 def _leaf_of(db: Path, name: str) -> int:
@@ -243,14 +263,6 @@ def test_damage_found_by_any_query_rebuilds_once_and_answers(tmp_path, damage):
 # ------------------------------------------------------------ an index that cannot be written
 WARNING = ("warning: the index cannot be saved in .rmnotes/ ({}); every command reads all "
            "client files until .rmnotes is a folder rmn can write\n")
-
-
-@pytest.fixture
-def clean(book) -> tuple[Path, dict]:
-    """The sample vault and its answers to READS, with a sound index."""
-    answers = {tuple(args): _answer(args, book) for args in READS}
-    gc.collect()
-    return book, answers
 
 
 def _unwritable_answers(clean, reason: str) -> None:

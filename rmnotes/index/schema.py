@@ -277,24 +277,26 @@ def close(conn: sqlite3.Connection, path: Path | None, seal: bool = True) -> Non
     try:
         with guard.judging():
             if seal and guard.alone and path is not None and not Path(f"{path}-wal").exists():
-                _seal(path)
+                write_seal(path)
     except OSError:
         pass  # a seal not written only means a rebuild
     finally:
         guard.release()
 
 
-def _seal(path: Path) -> None:
-    seal = path.with_name(SEAL_NAME)
-    tmp = seal.with_name(f".{SEAL_NAME}.{os.getpid()}.tmp")
+def write_seal(path: Path) -> None:
+    """Write down the stat of the closed index file at ``path``, vouching that its bytes are
+    rmn's own (:func:`close` does it; a test's copy of an index it built does it too)."""
+    sealed = path.with_name(SEAL_NAME)
+    tmp = sealed.with_name(f".{SEAL_NAME}.{os.getpid()}.tmp")
     try:
         text = _stat_text(path)
-        if seal.exists() and seal.read_text(encoding="ascii") == text:
+        if sealed.exists() and sealed.read_text(encoding="ascii") == text:
             return
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(text)
-        os.replace(tmp, seal)  # no fsync: a seal lost in a crash only means a rebuild
+        os.replace(tmp, sealed)  # no fsync: a seal lost in a crash only means a rebuild
     except (OSError, ValueError):
         with contextlib.suppress(OSError):
             tmp.unlink()
