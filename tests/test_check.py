@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from hypothesis import given, settings
@@ -180,14 +181,20 @@ _VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=3)
                                          inner, max_size=4), max_leaves=12)
 
 
+@functools.cache
+def _validator(name: str):
+    """jsonschema's validator of the schema ``name``, made once (it words every problem)."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_schema(name))
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(load_schema("client.schema.json")["properties"])), _VALUES,
                        min_size=1, max_size=6))
 def test_the_quick_schema_test_says_yes_exactly_when_jsonschema_finds_nothing(front):
-    import jsonschema
-
     front.setdefault("name", "王偉")
-    errors = list(jsonschema.Draft202012Validator(load_schema("client.schema.json")).iter_errors(front))
+    errors = list(_validator("client.schema.json").iter_errors(front))
     assert _QUICK(front) == (not errors), errors
 
 
@@ -208,9 +215,7 @@ _CONFIG_VALUES = st.one_of(_SCALARS, st.dictionaries(st.sampled_from(["USD", "CN
 @given(st.dictionaries(st.sampled_from(sorted(load_schema("config.schema.json")["properties"]) + ["unknown"]),
                        _CONFIG_VALUES, max_size=6))
 def test_the_quick_settings_test_says_yes_exactly_when_jsonschema_finds_nothing(settings_value):
-    import jsonschema
-
-    errors = list(jsonschema.Draft202012Validator(load_schema("config.schema.json")).iter_errors(settings_value))
+    errors = list(_validator("config.schema.json").iter_errors(settings_value))
     assert _QUICK_CONFIG(settings_value) == (not errors), errors
 
 

@@ -226,15 +226,19 @@ def _random_holder(rnd, n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _ranking_from_files(vault, config, today, segment, by, elsewhere_min):
+def _parsed_files(vault) -> list:
+    from rmnotes.parse import parse_client
+
+    return [parse_client(p.read_text(encoding="utf-8"), f"clients/{p.name}").client
+            for p in sorted((vault / "clients").glob("*.md"))]
+
+
+def _ranking_from_files(parsed, config, today, segment, by, elsewhere_min):
     """The ranking over the parsed files themselves, the index left aside."""
     from rmnotes.domain.rank import rank
     from rmnotes.domain.segments import totals_by_client, select
     from rmnotes.facts import client_row, holdings_of
-    from rmnotes.parse import parse_client
 
-    parsed = [parse_client(p.read_text(encoding="utf-8"), f"clients/{p.name}").client
-              for p in sorted((vault / "clients").glob("*.md"))]
     rows = [client_row(c) for c in parsed]
     totals = totals_by_client(config, rows, {c.id: holdings_of(c.assets) for c in parsed})
     chosen = select(rows, segment, totals)
@@ -271,11 +275,12 @@ def test_the_index_gives_the_same_ranking_as_the_files(vault):
                 Segment(holds=("fund",), risk=parse_range("3..5"), has_children=True),
                 Segment(statuses=default, no_contact_since=date(2026, 6, 1))]
     seen = set()
+    parsed = _parsed_files(vault)
     try:
         for segment in segments:
             for by in ("aum", "assets", "net-worth", "premium"):
                 for elsewhere_min in (None, D(1000)):
-                    expected, warnings = _ranking_from_files(vault, config, today, segment, by, elsewhere_min)
+                    expected, warnings = _ranking_from_files(parsed, config, today, segment, by, elsewhere_min)
                     found = rank_from_index(index, config, today, segment, by, elsewhere_min)
                     assert found.rows == expected.rows, (segment, by)
                     assert found.warnings == warnings, (segment, by)
@@ -285,7 +290,7 @@ def test_the_index_gives_the_same_ranking_as_the_files(vault):
                                                         ("warnings", found.warnings)) if there)
         assert seen == {"rows", "potential", "warnings"}  # the cases are not empty
         no_tiers = replace(config, tiers={}, default_tier=None)  # own cadences only
-        expected, _ = _ranking_from_files(vault, no_tiers, today, segments[0], "aum", None)
+        expected, _ = _ranking_from_files(parsed, no_tiers, today, segments[0], "aum", None)
         found = rank_from_index(index, no_tiers, today, segments[0])
         assert found.potential == expected.potential and found.rows == expected.rows
     finally:
@@ -318,7 +323,7 @@ def test_unpriced_dormant_and_silent_clients(vault):
     try:
         for segment in (Segment(), Segment(aum=parse_condition(">=0"))):
             found = rank_from_index(index, v.config, today, segment)
-            expected, warnings = _ranking_from_files(vault, v.config, today, segment, "aum", None)
+            expected, warnings = _ranking_from_files(_parsed_files(vault), v.config, today, segment, "aum", None)
             assert found.potential == expected.potential and found.warnings == warnings
             potential = {p.client for p in found.potential}
             if segment.aum is None:

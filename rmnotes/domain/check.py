@@ -174,15 +174,19 @@ def schema_issues(loaded: yamltree.Loaded, schema_name: str, path: str,
     instance = _jsonable(loaded.value)
     if ok is not None and ok(instance):
         return []
-    import jsonschema
-
-    schema = load_schema(schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
     out = []
-    for error in validator.iter_errors(instance):
+    for error in _validator(schema_name).iter_errors(instance):
         where = tuple(error.absolute_path)
         out.append(Issue(path, loaded.line(where), _friendly(error, where)))
     return out
+
+
+@lru_cache(maxsize=None)
+def _validator(schema_name: str):
+    """jsonschema's validator of ``schema_name``, made once per process (~5 ms each)."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(load_schema(schema_name))
 
 
 def quick_schema(schema_name: str) -> Callable[[Any], bool]:
