@@ -94,7 +94,7 @@ def test_generated_vault_checks_clean(generate, tmp_path):
 def test_harness_quick_runs_every_measurement(tmp_path):
     out = tmp_path / "RESULTS.md"
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "100", "--workdir",
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "100", "--import-sizes", "30", "--workdir",
          str(tmp_path / "work"), "--out", str(out), "--quiet"],
         capture_output=True, text=True, timeout=300,
     )

@@ -1,7 +1,7 @@
 """rmn sync and rmn remote add: two devices, one book, through real remotes.
 
 Every remote is real: a bare repository reached by its path, and the same through a
-``git daemon`` on 127.0.0.1 that the ``daemon`` fixture starts on a free port and stops.
+``git daemon`` on 127.0.0.1 that this module starts on a free port and stops.
 Each device is a real clone; the merges run git's own ``merge`` with rmnotes' merge driver.
 """
 
@@ -61,17 +61,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def daemon(hub) -> str:
-    """``git daemon`` serving ``hub``'s folder on 127.0.0.1 (a free port), pushes allowed;
-    its URL for ``hub``. Stopped when the test ends."""
-    base = hub.parent
+@pytest.fixture(scope="module")
+def git_daemon(tmp_path_factory):
+    """One ``git daemon`` on 127.0.0.1 (a free port), pushes allowed, serving every
+    repository under this test process's temporary folder; its address. Started for this
+    module's tests and stopped when they end (each start costs about a quarter second)."""
+    base = tmp_path_factory.getbasetemp()
+    log = base / "git-daemon.log"
     for _attempt in range(5):
         port = _free_port()
-        proc = subprocess.Popen(
-            ["git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
-             f"--base-path={base}", "--listen=127.0.0.1", f"--port={port}", "--informative-errors", str(base)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        with log.open("wb") as errors:
+            proc = subprocess.Popen(
+                ["git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
+                 f"--base-path={base}", "--listen=127.0.0.1", f"--port={port}", "--informative-errors", str(base)],
+                stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
+                env={**os.environ, "HOME": str(base), "GIT_CONFIG_NOSYSTEM": "1"})
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and proc.poll() is None:
             try:
@@ -81,15 +85,21 @@ def daemon(hub) -> str:
                 time.sleep(0.05)
         if proc.poll() is None:
             break
-        proc.communicate()  # the port was taken meanwhile: another one
+        proc.wait()  # the port was taken meanwhile: another one
     else:  # pragma: no cover - no free port five times over
-        pytest.fail("git daemon did not start")
+        pytest.fail("git daemon did not start: " + log.read_text(errors="replace"))
     try:
-        yield f"git://127.0.0.1:{port}/{hub.name}"
+        yield f"git://127.0.0.1:{port}", base
     finally:
         os.killpg(proc.pid, 15)  # the daemon and the children serving a connection
         proc.wait(timeout=10)
-        proc.stderr.close()
+
+
+@pytest.fixture
+def daemon(git_daemon, hub) -> str:
+    """``hub``'s URL through the git daemon."""
+    address, base = git_daemon
+    return f"{address}/{hub.relative_to(base).as_posix()}"
 
 
 @pytest.fixture(params=["path", "daemon"])
