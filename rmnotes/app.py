@@ -130,6 +130,14 @@ class App:
             _refuse(change.state())
             return change.commit_hand_edits()
 
+    def refuse_unsafe_now(self) -> None:
+        """Before long work (a PDF, charts) whose files go into the vault: a repository in a
+        state no tool may write in is refused now, not after the work. The write asks again,
+        under the vault lock."""
+        from rmnotes import gitops
+
+        _refuse(gitops.repo_state(self.vault.root))
+
     def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
         """Commit ``paths`` as they are (after ``rmn edit``); a repository in a state no tool
         may write in leaves them uncommitted, and says so in the result."""

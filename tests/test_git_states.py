@@ -136,6 +136,21 @@ def test_mid_merge_with_a_conflict_every_write_is_refused(book, command, tmp_pat
     assert sh(book, "rev-parse", "-q", "--verify", "MERGE_HEAD").returncode == 0  # still merging
 
 
+@pytest.mark.parametrize("args", [["review", "chen-mei-ling", "--pdf"], ["review", "--tier", "B", "--pdf"]],
+                         ids=["one sheet", "a segment's sheets"])
+def test_review_sheets_for_the_vault_are_refused_before_they_are_drawn(book, args, monkeypatch):
+    """A PDF takes a second or two to draw: a user in the middle of a merge is told at once."""
+    from rmnotes.render import review
+
+    def drawn(*_args, **_kwargs):
+        raise AssertionError("a sheet was drawn before the refusal")
+
+    monkeypatch.setattr(review, "review_pdf", drawn)
+    assert sh(book, "merge", "side").returncode == 1
+    result = run(args, book)
+    assert result.exit_code == 1 and "in the middle of a merge" in result.stderr, result.output
+
+
 @pytest.mark.parametrize("backend", ["--merge", "--apply"])
 def test_mid_rebase_with_a_conflict_nothing_is_written(book, backend, tmp_path, monkeypatch):
     git(book, "checkout", "-q", "side")

@@ -90,6 +90,11 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts
 
+        pdf_path = None if pdf is None else Path(pdf) if pdf != _DEFAULT else (
+            app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf")
+        if any(_inside_vault(app, path) is not None for path in (pdf_path, out_dir and out_dir / "x") if path):
+            app.refuse_unsafe_now()  # before the work: a PDF takes a second or two
+
         fonts = setup_fonts(config.region)
         if fonts.warning:
             click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
@@ -106,12 +111,8 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
             from rmnotes.render.review import PdfInfo, review_pdf
 
             data = review_pdf(sheet, fonts, PdfInfo(config.owner, config.region))
-            if pdf == _DEFAULT:
-                path = app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf"
-            else:
-                path = Path(pdf)
-            _write(app, path, data, f"review: {sheet.client_id} sheet {today}")
-            click.echo(_("wrote {file}").format(file=_shown(app, path)), err=messages_to_stderr)
+            _write(app, pdf_path, data, f"review: {sheet.client_id} sheet {today}")
+            click.echo(_("wrote {file}").format(file=_shown(app, pdf_path)), err=messages_to_stderr)
 
     if record:
         from rmnotes.domain.review import record_lines
@@ -232,6 +233,8 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     target = None if pdf == _DEFAULT else Path(pdf)
     if target is not None and target.exists() and not target.is_dir():
         raise click.UsageError(_("--pdf {path}: without CLIENT, --pdf takes a folder").format(path=pdf))
+    if target is None or _inside_vault(app, target / "x") is not None:
+        app.refuse_unsafe_now()  # before the work: each PDF takes a while
     sheets = []
     for row in clients:
         try:
