@@ -9,7 +9,7 @@ from datetime import date
 import click
 
 from rmnotes.app import App
-from rmnotes.i18n import _
+from rmnotes.i18n import _, tr
 
 # a client id as file stems are made (rmnotes.names.slug), short enough to be a file name
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
@@ -151,7 +151,10 @@ class Parsed(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-SEGMENT_KEYS = ("tier", "tag", "status", "risk", "holds", "has_children", "no_contact", "aum")
+# each segment option: its key in ``segment_args``, and its flag as the user types it
+SEGMENT_FLAGS = {"tier": "--tier", "tag": "--tag", "status": "--status", "risk": "--risk", "holds": "--holds",
+                 "has_children": "--has-children", "no_contact": "--no-contact-since", "aum": "--aum"}
+SEGMENT_KEYS = tuple(SEGMENT_FLAGS)
 
 
 def segment_options(func):
@@ -202,3 +205,52 @@ def make_segment(args: dict, today: date, default_statuses: tuple[str, ...] = ()
         no_contact_since=since,
         aum=args["aum"],
     )
+
+
+def no_match(segment_args: dict, default_statuses: tuple[str, ...] = ()) -> str:
+    """What an empty selection says instead of an empty table: the filters that matched
+    nothing (and the statuses a command leaves out unless --status asks for them)."""
+    filters = " ".join(_flag_texts(segment_args))
+    left_out = not segment_args["status"] and default_statuses
+    if filters:
+        text = (_("no clients match {filters} (closed clients are left out unless --status asks for them)")
+                if left_out else _("no clients match {filters}"))
+        return text.format(filters=filters)
+    if left_out:
+        return _("no clients (closed clients are left out unless --status asks for them)")
+    return _("no clients yet: add one with 'rmn new NAME'")
+
+
+def _flag_texts(segment_args: dict):
+    import shlex
+
+    for key, flag in SEGMENT_FLAGS.items():
+        value = segment_args[key]
+        if value is True:
+            yield flag
+        elif value not in (None, False, ()):
+            for v in value if isinstance(value, tuple) else (value,):
+                yield f"{flag} {shlex.quote(_option_text(v))}"
+
+
+def _option_text(value) -> str:
+    from rmnotes.domain.segments import Condition
+
+    if isinstance(value, Condition):  # as parsed: 1m is 1000000
+        def amount(d) -> str:
+            return format(d.normalize(), "f")
+        return f"{amount(value.amount)}..{amount(value.high)}" if value.op == ".." else \
+            f"{value.op}{amount(value.amount)}"
+    return str(value)
+
+
+def select_clients(app: App, segment, contacts: bool = False):
+    """The index's clients in ``segment``; warnings for clients left out go to stderr.
+    ``contacts``: the caller reads no more of a client than a ContactRow holds."""
+    from rmnotes.domain.segments import select_from_index
+
+    app.warn_skipped()
+    chosen = select_from_index(app.index, app.vault.config, segment, contacts=contacts)
+    for warning in chosen.warnings:
+        click.echo(tr(warning), err=True)
+    return list(chosen.clients)

@@ -7,7 +7,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.domain.segments import OPEN_STATUSES
-from rmnotes.commands.list import no_match, select_clients
+from rmnotes.options import no_match, select_clients
 from rmnotes.options import as_of_option, json_option, make_segment, pass_app, segment_options
 from rmnotes.i18n import _, tr
 

@@ -34,7 +34,7 @@ Importing the file again changes nothing. Files are written owner-only (0600).""
               help=_("csv: write only this sheet (clients, policies or holdings)."))
 @pass_app
 def book_export(app: App, format: str, target: str, segment_args: dict, only: str | None) -> None:
-    from rmnotes.commands.list import no_match, select_clients
+    from rmnotes.options import no_match, select_clients
     from rmnotes.domain import columns, exporting
 
     if only and format != "csv":

@@ -54,7 +54,7 @@ def book_rank(app: App, by: str, segment_args: dict, top: int | None, elsewhere_
         click.echo(dumps(rank_json(ranking)))
         return
     if not (ranking.rows or ranking.potential or ranking.warnings):  # the segment matched no one
-        from rmnotes.commands.list import no_match
+        from rmnotes.options import no_match
 
         click.echo(no_match(segment_args, OPEN_STATUSES), err=True)
         return

@@ -216,7 +216,7 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
                                  "[--tier T ...] --pdf [DIR]; --json, --out, --record and --update need a CLIENT"))
     import tempfile
 
-    from rmnotes.commands.list import no_match, select_clients
+    from rmnotes.options import no_match, select_clients
     from rmnotes.domain.money import MissingRate
     from rmnotes.domain.review import build_review
     from rmnotes.domain.segments import OPEN_STATUSES
