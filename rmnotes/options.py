@@ -17,7 +17,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,251}$")
 
 class ClientType(click.ParamType):
     """CLIENT: id, name, alias, pinyin or Wade-Giles, Traditional or Simplified, a family
-    member's name (said on stderr), or an unambiguous prefix; converts to the client id.
+    member's name or a name that reads like a client's (each said on stderr), or an
+    unambiguous prefix; converts to the client id.
 
     An id whose file exists is taken as it is, without the index: a write never waits for
     an index refresh, and a file too broken to index is still found, so the command can
@@ -35,7 +36,7 @@ class ClientType(click.ParamType):
         key = value.strip()
         if _ID.match(key) and app.vault.client_path(key).is_file():
             return key
-        from rmnotes.domain.resolve import find_client, relative_line
+        from rmnotes.domain.resolve import find_client, relative_line, sounds_like_line
         from rmnotes.errors import ClientNotFound
 
         try:
@@ -45,6 +46,8 @@ class ClientType(click.ParamType):
             raise
         if found.via is not None:  # 林淑芬 is 王偉's spouse: the client's file it is
             click.echo(relative_line(found.via), err=True)
+        if found.sounds_like is not None:  # 陳美鈴 reads like 陳美玲: a typing slip, or someone new
+            click.echo(sounds_like_line(app.index, found.sounds_like, found.client_id), err=True)
         return found.client_id
 
 

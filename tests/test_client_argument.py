@@ -133,6 +133,17 @@ def test_done_and_edit_resolve_by_name(book, tmp_path, monkeypatch):
     assert result.stderr == "done: 曾國強 (zeng-guo-qiang) 2. 2026-12-01 子睿生日前寄禮物（12/9）\n"
 
 
+def test_a_name_that_reads_like_a_clients_is_taken_and_said(book):
+    """陳美鈴 reads chen mei ling, as 陳美玲 does: a typing slip, or maybe someone new. The
+    log goes to 陳美玲, and stderr says so before anything else; the exact name says nothing."""
+    result = run(["log", "陳美鈴", "T", "來電"], book)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == "陳美鈴 reads like 陳美玲 (chen-mei-ling): taken as that client"
+    assert "來電" in (book / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+    assert "reads like" not in run(["show", "陳美玲"], book).stderr
+    assert "reads like" not in run(["show", "陈美玲"], book).stderr  # Simplified: the same name
+
+
 AMBIGUOUS = ("rmn: error: 'zeng' matches 2 clients: 曾國強 (zeng-guo-qiang), 曾雅惠 (zeng-ya-hui); "
              "give more of the name or the id\n")
 

@@ -27,6 +27,7 @@ class Relative:
 class Resolved:
     client_id: str
     via: Relative | None = None  # the client was found through this family member
+    sounds_like: str | None = None  # the name typed, another name that reads the same
 
 
 def _label(index: Index, ids: list[str]) -> str:
@@ -55,11 +56,13 @@ def find_client(index: Index, text: str) -> Resolved:
         if folded != key:
             keys.append(folded)
     found = _found(index, keys, prefix=False)
-    if not found and cjk:
-        keys.append("".join(names.syllables(query)))  # a homophone, written another way
-        found = _found(index, keys, prefix=False)
     if found:
         return Resolved(_one(index, text, query, found, prefix=False))
+    if cjk:  # a homophone, written another way: taken, and said (陳美鈴 may be someone new)
+        keys.append("".join(names.syllables(query)))
+        found = _found(index, keys, prefix=False)
+        if found:
+            return Resolved(_one(index, text, query, found, prefix=False), sounds_like=query)
     unreadable = _unreadable(index, keys)
     if unreadable is not None:  # the client meant, though their file cannot be read: say why
         return Resolved(unreadable)
@@ -138,6 +141,12 @@ def _relative(index: Index, text: str, relatives: list[tuple[str, str, str | Non
                        for c, m, r in relatives[:12])
     raise AmbiguousClient(_("'{text}' is in the family of {n} clients: {listed}; give the client's "
                             "name or id").format(text=text, n=len(ids), listed=listed))
+
+
+def sounds_like_line(index: Index, typed: str, client_id: str) -> str:
+    """``陳美鈴 reads like 陳美玲 (chen-mei-ling): taken as that client``."""
+    name = index.names().get(client_id, client_id)
+    return _("{typed} reads like {name} ({id}): taken as that client").format(typed=typed, name=name, id=client_id)
 
 
 def relative_line(r: Relative) -> str:
