@@ -181,9 +181,38 @@ def _speak_for_click() -> None:
                 module.ngettext = i18n.ngettext
 
 
+def short_help(command: click.Command, room: int) -> str:
+    """The line of ``rmn --help`` that sums up ``command``, ``room`` characters wide: click's
+    own (its first sentence, cut between words) for English; for Chinese, which has no
+    spaces to cut at, the first sentence (to 。), cut by screen cells to two lines."""
+    text = command.help or ""
+    if command.short_help or i18n.language() == "en":
+        return command.get_short_help_str(room)
+    from rich.cells import cell_len
+
+    lines = [line for line in text.partition("\n\n")[0].splitlines() if line.strip() != "\b"]
+    sentence = _join_lines(lines).partition("。")
+    summary = sentence[0] + sentence[1]
+    cells = 2 * room - 1  # two lines of the column, and the ellipsis
+    if cell_len(summary) <= cells + 1:
+        return summary
+    while cell_len(summary) > cells:
+        summary = summary[:-1]
+    return summary.rstrip() + "…"
+
+
 class RmnGroup(click.Group):
     """Loads commands from COMMANDS on demand, and turns every RmnotesError into one line
     on stderr and exit 1 (``--debug``: traceback)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's list of the commands, each summed up by :func:`short_help`."""
+        commands = [(name, command) for name in self.list_commands(ctx)
+                    if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if commands:
+            room = formatter.width - 6 - max(len(name) for name, _command in commands)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(name, short_help(command, room)) for name, command in commands])
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, _, _ in COMMANDS]

@@ -472,6 +472,26 @@ def test_help_inside_a_vault_speaks_its_language(sample):
     assert "该做的事" in outside.stdout  # no vault here: the environment's language
 
 
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("language", CHINESE)
+def test_the_list_of_commands_sums_each_up_in_whole_sentences(books, monkeypatch, language, width):
+    """Chinese has no spaces for click to cut a summary at: each command's line is its
+    first sentence, or as much as two lines hold and an ellipsis; never a word or two."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run(["--help"], books[language]).stdout
+    listed = out.split("\n\n")[-1].splitlines()[1:]  # the last section: the commands
+    summaries: dict[str, list[str]] = {}
+    for line in listed:
+        name, text = line[2:14].strip(), line[14:]
+        if name:
+            summaries[name] = []
+        summaries[list(summaries)[-1]].append(text)
+    assert set(summaries) == {name for name, _, _ in COMMANDS}
+    for name, lines in summaries.items():
+        assert len(lines) <= 2 and lines[-1].endswith(("。", "…")), (name, lines)
+        assert len("".join(lines)) > 12, (name, lines)
+
+
 def test_a_day_of_due_loads_no_babel_and_reads_one_catalog(sample):
     """Babel is for building the catalogs; a run only reads its compiled .mo."""
     _settings(sample, "zh_TW")
