@@ -75,6 +75,23 @@ def test_init_adopts_existing_files(tmp_path):
     assert stat.S_IMODE((root / "clients" / "wang-wei.md").stat().st_mode) == 0o600
 
 
+def test_init_of_a_book_already_in_git_counts_its_client_files(tmp_path):
+    """A folder whose files a user committed with git before: adopted, and its count is the
+    book's, not the number of files this commit adds."""
+    root = tmp_path / "book"
+    (root / "clients").mkdir(parents=True)
+    (root / "rmnotes.yaml").write_text(CONFIG, encoding="utf-8")
+    write_client(root, "wang-wei", WANG)
+    write_client(root, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
+    git_init = ["-c", "user.name=me", "-c", "user.email=me@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", *git_init, "commit", "-q", "-m", "mine"], cwd=root, check=True)
+    result = run(["init", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "adopted 2 client files in" in result.stderr
+
+
 def test_init_twice_changes_nothing(vault):
     before = git(vault, "rev-parse", "HEAD")
     assert run(["init", str(vault)]).exit_code == 0

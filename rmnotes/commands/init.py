@@ -74,7 +74,7 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
         gitops.init(root, owner or vault.config.owner)
         registered = gitops.register_merge_driver(root)  # a fresh clone has no driver yet
         paths = gitops.changed_paths(root)
-        count = sum(1 for p in paths if p.startswith(f"{CLIENTS_DIR}/"))
+        count = len(vault.stamps())  # the book's client files, committed before or now
         verb = "adopt" if adopted else "create"
         result = gitops.commit(root, paths, f"init: {verb} vault of {vault.config.owner or 'rmnotes'}"
                                f" ({count} client files)")
