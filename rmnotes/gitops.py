@@ -201,9 +201,20 @@ def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
     return _commit(root, message, "--", *paths)
 
 
+# what git says (in the C locale rmn runs it in) when it knows no name or e-mail to commit as
+_NO_IDENTITY = ("Author identity unknown", "Committer identity unknown", "empty ident name",
+                "unable to auto-detect email address")
+
+
 def _commit(root: Path, message: str, *args: str) -> CommitResult:
     # -q: no summary, whose diff against the parent costs more than reading HEAD afterwards
-    proc = run(root, "commit", "-q", "--no-edit", "--no-status", "-F", "-", *args, check=False, stdin=message)
+    argv = ("commit", "-q", "--no-edit", "--no-status", "-F", "-", *args)
+    proc = run(root, *argv, check=False, stdin=message)
+    if proc.returncode != 0 and any(s in proc.stderr for s in _NO_IDENTITY):
+        # a repository made with plain `git init` by a user who never set a git identity:
+        # the one `rmn init` gives such a vault, then the commit again
+        ensure_identity(root, None)
+        proc = run(root, *argv, check=False, stdin=message)
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
         if "nothing to commit" in text or "no changes added" in text:

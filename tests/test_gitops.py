@@ -55,6 +55,20 @@ def test_a_failing_commit_is_visible_in_the_cli_and_loses_nothing(vault):
     assert (vault / "clients" / "wang-wei.md").exists()
 
 
+def test_a_repository_without_a_git_identity_gets_the_one_init_gives(vault, monkeypatch):
+    """A vault whose repository was made with plain `git init` by a user who never told git
+    a name (and a git that may not guess one): the write is committed all the same."""
+    for key in ("user.name", "user.email"):
+        git(vault, "config", "--unset", key)
+    git(vault, "config", "user.useConfigOnly", "true")  # git refuses to guess, on any machine
+    for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(var, raising=False)
+    result = run(["new", "王偉", "--no-edit"], vault)
+    assert result.exit_code == 0 and "not committed" not in result.stderr, result.output
+    assert git(vault, "status", "--porcelain") == ""
+    assert git(vault, "log", "-1", "--format=%an <%ae> %s") == "rmnotes <rmnotes@localhost> new: 王偉 (wang-wei)\n"
+
+
 def test_changed_paths_sees_edits_new_files_and_deletions_in_the_vault_only(vault):
     write_client(vault, "a", "---\nname: A\n---\n")
     write_client(vault, "b", "---\nname: B\n---\n")
