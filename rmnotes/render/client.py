@@ -106,7 +106,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         parts.append(todo)
 
     if client.entries:
-        log = Table(title=_("last contacts"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        log = Table(title=_("latest log entries"), title_justify="left", box=None, padding=(0, 2), show_header=False)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
             log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)
