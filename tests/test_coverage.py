@@ -128,6 +128,17 @@ def test_life_below_income_for_parents_of_young_children(vault):
         assert "life-below-income" not in codes(got[cid]), cid
 
 
+def test_a_child_of_unknown_age_counts_and_the_gap_says_so(vault):
+    """A child without a birthday (an imported sheet lists names only) is counted among the
+    young, as the setting says, and the gap does not claim an age it cannot know."""
+    life = "  - {name: 壽險, kind: life, sum_assured: 100}\n"
+    client(vault, "unknown", life, "profile: {income: 1000000}\nfamily:\n  - {name: 小明, relation: child}\n"
+                                   "  - {name: 小華, relation: child, birthday: 2015-01-01}\n")
+    gap = [g["message"] for g in rows(vault)["unknown"]["gaps"] if g["code"] == "life-below-income"]
+    assert gap == ["2 children under 25 or of unknown age; life cover 100 is below 10 x yearly income "
+                   "1,000,000 = 10,000,000"]
+
+
 def test_life_below_income_converts_income_in_another_currency(vault):
     client(vault, "usd", "  - {name: 壽險, kind: life, sum_assured: 3000000}\n",
            "profile: {income: 10000, currency: USD}\nfamily:\n  - {name: 小明, relation: child}\n")

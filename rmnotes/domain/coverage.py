@@ -283,10 +283,17 @@ def coverage_of(client: ClientRow, policies: Sequence[Policy], family: Sequence[
         else:
             need = income * rules.life_income_multiple
             if life < need:
-                template = (N_("1 child under {age}; life cover {life} is below {multiple} x yearly income "
-                               "{income} = {need}") if young == 1 else
-                            N_("{n} children under {age}; life cover {life} is below {multiple} x yearly "
-                               "income {income} = {need}"))
+                unknown = any(m.relation == "child" and m.birthday is None for m in family)
+                if unknown:  # counted as young, and said so: the file has no birthday to tell
+                    template = (N_("1 child under {age} or of unknown age; life cover {life} is below "
+                                   "{multiple} x yearly income {income} = {need}") if young == 1 else
+                                N_("{n} children under {age} or of unknown age; life cover {life} is below "
+                                   "{multiple} x yearly income {income} = {need}"))
+                else:
+                    template = (N_("1 child under {age}; life cover {life} is below {multiple} x yearly income "
+                                   "{income} = {need}") if young == 1 else
+                                N_("{n} children under {age}; life cover {life} is below {multiple} x yearly "
+                                   "income {income} = {need}"))
                 gaps.append(Gap(LIFE_BELOW_INCOME, Msg(
                     template, n=young, age=rules.dependent_age, life=money_text(life),
                     multiple=_multiple(rules.life_income_multiple), income=money_text(income),
