@@ -131,12 +131,20 @@ class App:
             return change.commit_hand_edits()
 
     def refuse_unsafe_now(self) -> None:
-        """Before long work (a PDF, charts) whose files go into the vault: a repository in a
-        state no tool may write in is refused now, not after the work. The write asks again,
-        under the vault lock."""
+        """Before long work (a PDF, charts) whose files go into the vault: a vault without a
+        repository of its own, or one in a state no tool may write in, is refused now, not
+        after the work. The write asks again, under the vault lock."""
         from rmnotes import gitops
 
+        gitops.require_repo(self.vault.root)
         _refuse(gitops.repo_state(self.vault.root))
+
+    def _owner(self) -> str | None:
+        """The owner in rmnotes.yaml: whom rmn commits as where git knows nobody."""
+        try:
+            return self.vault.config.owner
+        except RmnotesError:
+            return None
 
     def commit(self, paths: list[str], message: str) -> gitops.CommitResult:
         """Commit ``paths`` as they are (after ``rmn edit``); a repository in a state no tool
@@ -146,7 +154,7 @@ class App:
         unsafe = gitops.repo_state(self.vault.root)
         if unsafe is not None:
             return gitops.CommitResult(None, message, str(unsafe))
-        return gitops.commit(self.vault.root, paths, message)
+        return gitops.commit(self.vault.root, paths, message, self._owner())
 
     def change_file(self, rel: str, transform: Callable[[bytes | None], T],
                     message: str | Callable[[T], str], create: bool = False) -> Changed[T]:
@@ -316,7 +324,7 @@ class App:
 
         with contextlib.ExitStack() as stack:
             _or_error(rel, lambda: stack.enter_context(self.vault.lock()))
-            yield stack.enter_context(gitops.Change(self.vault.root))
+            yield stack.enter_context(gitops.Change(self.vault.root, self._owner()))
 
     @staticmethod
     def write_export(target: str | Path, data: bytes) -> Path:

@@ -63,6 +63,7 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["GIT_OPTIONAL_LOCKS"] = "0"
     env.setdefault("LC_ALL", "C.UTF-8")
+    env.pop("LANGUAGE", None)  # gettext reads it before LC_ALL: git's words stay English
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
     env.pop("GIT_INDEX_FILE", None)
@@ -185,7 +186,7 @@ def changed_paths(root: Path) -> list[str]:
     return list(status(root).changed)
 
 
-def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
+def commit(root: Path, paths: Sequence[str], message: str, owner: str | None = None) -> CommitResult:
     """Stage ``paths`` (vault-relative) and commit exactly them. Nothing changed: no commit.
 
     ``git commit -- PATHS`` takes each path's contents from the working tree, deletions
@@ -198,22 +199,23 @@ def commit(root: Path, paths: Sequence[str], message: str) -> CommitResult:
     add = run(root, "add", "-A", "--", *present, check=False) if present else None
     if add is not None and add.returncode != 0:
         return CommitResult(None, message, add.stderr.strip())
-    return _commit(root, message, "--", *paths)
+    return _commit(root, message, "--", *paths, owner=owner)
 
 
-# what git says (in the C locale rmn runs it in) when it knows no name or e-mail to commit as
-_NO_IDENTITY = ("Author identity unknown", "Committer identity unknown", "empty ident name",
-                "unable to auto-detect email address")
+def _has_identity(root: Path) -> bool:
+    """Whether git knows a name and an e-mail to commit as (its config, or its guess)."""
+    return all(run(root, "var", ident, check=False).returncode == 0
+               for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"))
 
 
-def _commit(root: Path, message: str, *args: str) -> CommitResult:
+def _commit(root: Path, message: str, *args: str, owner: str | None = None) -> CommitResult:
     # -q: no summary, whose diff against the parent costs more than reading HEAD afterwards
     argv = ("commit", "-q", "--no-edit", "--no-status", "-F", "-", *args)
     proc = run(root, *argv, check=False, stdin=message)
-    if proc.returncode != 0 and any(s in proc.stderr for s in _NO_IDENTITY):
-        # a repository made with plain `git init` by a user who never set a git identity:
-        # the one `rmn init` gives such a vault, then the commit again
-        ensure_identity(root, None)
+    if proc.returncode != 0 and not _has_identity(root):
+        # a repository made with plain `git init` by a user who never gave git a name: the
+        # identity `rmn init` gives (the owner in rmnotes.yaml), then the commit again
+        ensure_identity(root, owner)
         proc = run(root, *argv, check=False, stdin=message)
     if proc.returncode != 0:
         text = (proc.stdout + proc.stderr).strip()
@@ -239,7 +241,7 @@ def first_commit(root: Path) -> str | None:
     return min(out) if out else None  # a history joined from two roots: either, always the same
 
 
-def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitResult:
+def commit_hand_edits(root: Path, paths: Sequence[str] | None = None, owner: str | None = None) -> CommitResult:
     """Commit what the user changed by hand (``paths``, else asks git), in its own commit
     that lists the files."""
     if paths is None:
@@ -248,7 +250,7 @@ def commit_hand_edits(root: Path, paths: Sequence[str] | None = None) -> CommitR
         return CommitResult()
     shown = ", ".join(paths[:10]) + (f" and {len(paths) - 10} more" if len(paths) > 10 else "")
     message = f"hand edits: {shown}\n\n" + "\n".join(paths) + "\n"
-    return commit(root, paths, message)
+    return commit(root, paths, message, owner)
 
 
 # ---------------------------------------------------------------------- when not to write
@@ -400,9 +402,10 @@ class Change:
     that a process nobody waited for is stopped.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, owner: str | None = None):
         require_repo(root)
         self.root = root
+        self.owner = owner  # the name to commit as where git knows none (see ensure_identity)
         self._status: Status | None = None
         self._hand = CommitResult()
         self._paths: dict[str, Path] = {}  # index, MERGE_HEAD, ... as git names them
@@ -439,7 +442,7 @@ class Change:
 
     def commit_hand_edits(self) -> CommitResult:
         """What the user changed by hand in the vault, committed on its own (nothing: no commit)."""
-        self._hand = commit_hand_edits(self.root, self.status().changed)
+        self._hand = commit_hand_edits(self.root, self.status().changed, self.owner)
         if self._hand.sha:
             self._index = self._index_stamp()  # our own commit rewrote it
         return self._hand
@@ -451,8 +454,8 @@ class Change:
         st = self.status()
         if (tracked and self._hand.ok and not st.staged_elsewhere and not self._in_progress()
                 and self._index_stamp() == self._index):  # nobody staged anything since
-            return _commit(self.root, message, "--include", "--", rel)
-        return commit(self.root, [rel], message)
+            return _commit(self.root, message, "--include", "--", rel, owner=self.owner)
+        return commit(self.root, [rel], message, self.owner)
 
     def commit_paths(self, rels: Sequence[str], message: str) -> CommitResult:
         """Commit the tool's changes to many files at once (an import), after
@@ -469,8 +472,8 @@ class Change:
                       check=False, stdin="\0".join(rels))
             if add.returncode != 0:
                 return CommitResult(None, message, add.stderr.strip())
-            return _commit(self.root, message)
-        return commit(self.root, list(rels), message)
+            return _commit(self.root, message, owner=self.owner)
+        return commit(self.root, list(rels), message, self.owner)
 
     def _index_stamp(self) -> tuple[int, int, int] | None:
         """git's index file (inode, mtime, size): git rewrites it whenever anything is staged."""

@@ -151,6 +151,15 @@ def test_review_sheets_for_the_vault_are_refused_before_they_are_drawn(book, arg
     assert result.exit_code == 1 and "in the middle of a merge" in result.stderr, result.output
 
 
+@pytest.mark.parametrize("args", [["review", "chen-mei-ling", "--pdf"], ["review", "--pdf"]])
+def test_review_sheets_for_a_vault_without_git_are_refused_with_the_way_out(bare_vault, args):
+    write_client(bare_vault, "chen-mei-ling", CHEN)
+    result = run(args, bare_vault)
+    assert result.exit_code == 1
+    assert result.stderr == (f"rmn: error: {bare_vault} has no git history of its own yet: run 'rmn init "
+                             f"{bare_vault}' to start it (the files stay as they are)\n")
+
+
 @pytest.mark.parametrize("backend", ["--merge", "--apply"])
 def test_mid_rebase_with_a_conflict_nothing_is_written(book, backend, tmp_path, monkeypatch):
     git(book, "checkout", "-q", "side")

@@ -63,10 +63,12 @@ def test_a_repository_without_a_git_identity_gets_the_one_init_gives(vault, monk
     git(vault, "config", "user.useConfigOnly", "true")  # git refuses to guess, on any machine
     for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANGUAGE", "zh_TW:zh")  # git would say it in Chinese, were it let
     result = run(["new", "王偉", "--no-edit"], vault)
     assert result.exit_code == 0 and "not committed" not in result.stderr, result.output
     assert git(vault, "status", "--porcelain") == ""
-    assert git(vault, "log", "-1", "--format=%an <%ae> %s") == "rmnotes <rmnotes@localhost> new: 王偉 (wang-wei)\n"
+    # the owner in rmnotes.yaml, as `rmn init` gives it
+    assert git(vault, "log", "-1", "--format=%an <%ae> %s") == "陳經理 <rmnotes@localhost> new: 王偉 (wang-wei)\n"
 
 
 def test_changed_paths_sees_edits_new_files_and_deletions_in_the_vault_only(vault):
