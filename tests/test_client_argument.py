@@ -144,6 +144,17 @@ def test_a_name_that_reads_like_a_clients_is_taken_and_said(book):
     assert "reads like" not in run(["show", "陈美玲"], book).stderr  # Simplified: the same name
 
 
+def test_a_family_members_own_name_comes_before_a_name_that_reads_alike(book):
+    """陳美鈴, written so, is 王偉's sister: her brother's file, not 陳美玲's."""
+    wang = book / "clients" / "wang-wei.md"
+    text = wang.read_text(encoding="utf-8")
+    wang.write_text(text.replace("family:\n", "family:\n  - {name: 陳美鈴, relation: sibling}\n", 1),
+                    encoding="utf-8")
+    result = run(["show", "陳美鈴", "--json"], book)
+    assert json.loads(result.stdout)["id"] == "wang-wei"
+    assert "reads like" not in result.stderr and "陳美鈴" in result.stderr
+
+
 AMBIGUOUS = ("rmn: error: 'zeng' matches 2 clients: 曾國強 (zeng-guo-qiang), 曾雅惠 (zeng-ya-hui); "
              "give more of the name or the id\n")
 

@@ -43,8 +43,9 @@ def resolve(index: Index, text: str) -> str:
 def find_client(index: Index, text: str) -> Resolved:
     """The one client ``text`` names, in this order: a client's own key (id, name, alias,
     their folded and romanised forms), a family member's name (the client whose family
-    lists them; a member with a client file of their own is found by it first), then a prefix of a
-    client's key. Raises with the candidates when there are none or several."""
+    lists them; a member with a client file of their own is found by it first), a name
+    that reads like a client's (Chinese written another way: said by the caller), then a
+    prefix of a client's key. Raises with the candidates when there are none or several."""
     query = text.strip()
     key = names.normalise(query)
     if not key:
@@ -58,17 +59,17 @@ def find_client(index: Index, text: str) -> Resolved:
     found = _found(index, keys, prefix=False)
     if found:
         return Resolved(_one(index, text, query, found, prefix=False))
-    if cjk:  # a homophone, written another way: taken, and said (陳美鈴 may be someone new)
-        keys.append("".join(names.syllables(query)))
-        found = _found(index, keys, prefix=False)
-        if found:
-            return Resolved(_one(index, text, query, found, prefix=False), sounds_like=query)
     unreadable = _unreadable(index, keys)
     if unreadable is not None:  # the client meant, though their file cannot be read: say why
         return Resolved(unreadable)
     relatives = index.relatives(names.normalise(index.fold(query)))
     if relatives:
         return _relative(index, text, relatives)
+    if cjk:  # a homophone, written another way: taken, and said (陳美鈴 may be someone new)
+        keys.append("".join(names.syllables(query)))
+        found = _found(index, keys[-1:], prefix=False)
+        if found:
+            return Resolved(_one(index, text, query, found, prefix=False), sounds_like=query)
     found = _found(index, keys, prefix=True)
     if found:
         return Resolved(_one(index, text, query, found, prefix=True))
