@@ -182,23 +182,29 @@ def _speak_for_click() -> None:
 
 
 def short_help(command: click.Command, room: int) -> str:
-    """The line of ``rmn --help`` that sums up ``command``, ``room`` characters wide: click's
-    own (its first sentence, cut between words) for English; for Chinese, which has no
-    spaces to cut at, the first sentence (to 。), cut by screen cells to two lines."""
+    """The line of ``rmn --help`` that sums up ``command``, ``room`` cells wide: click's own
+    (its first sentence, cut between words) for English; for Chinese, which has no spaces
+    to cut at, the first sentence (to 。), or as much of it as two lines hold (folded as
+    :func:`wrap_text` folds them) and an ellipsis."""
     text = command.help or ""
     if command.short_help or i18n.language() == "en":
         return command.get_short_help_str(room)
-    from rich.cells import cell_len
+    from rmnotes.render.fit import fold_text
 
     lines = [line for line in text.partition("\n\n")[0].splitlines() if line.strip() != "\b"]
-    sentence = _join_lines(lines).partition("。")
-    summary = sentence[0] + sentence[1]
-    cells = 2 * room - 1  # two lines of the column, and the ellipsis
-    if cell_len(summary) <= cells + 1:
+    summary = "".join(_join_lines(lines).partition("。")[:2])
+    if len(fold_text(summary, room, hyphens=False)) <= 2:
         return summary
-    while cell_len(summary) > cells:
-        summary = summary[:-1]
-    return summary.rstrip() + "…"
+    kept = summary
+    while kept and len(fold_text(kept.rstrip() + "…", room, hyphens=False)) > 2:
+        kept = kept[:-1]
+    if kept and _latin(kept[-1]) and _latin(summary[len(kept)]):  # not half a word: $EDIT…
+        kept = kept.rstrip("".join(ch for ch in map(chr, range(33, 127)) if _latin(ch)))
+    return kept.rstrip() + "…"
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "$_-/<>.")
 
 
 class RmnGroup(click.Group):

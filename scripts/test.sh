@@ -5,15 +5,24 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 VENV="${RMNOTES_VENV:-.venv}"
 # The tests make thousands of small git repositories and SQLite files: in memory (tmpfs)
-# when the machine has one with room (2 GB), they take about a fifth less time than on
-# disk. Each passing test's folder is removed when it ends (pyproject.toml), a failing
-# one's is kept until the run ends. TMPDIR set by the caller wins.
-if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] \
-    && [ "$(df --output=avail -k /dev/shm 2>/dev/null | tail -n 1)" -ge 2097152 ] 2>/dev/null; then
-    TMPDIR="$(mktemp -d /dev/shm/rmnotes-tests.XXXXXX)"
+# they take about a fifth less time than on disk. Used when /dev/shm is a tmpfs that may
+# run programs (the tests run git hooks from their folders), with 2 GB of room and 2 GB of
+# memory available. A passing test's folder goes when it ends, and a passing run's whole
+# folder (pyproject.toml); a failing test's stays, as on disk. TMPDIR set by the caller wins.
+shm_ok() {
+    [ -d /dev/shm ] && [ -w /dev/shm ] || return 1
+    findmnt -no FSTYPE,OPTIONS /dev/shm 2>/dev/null | grep -q '^tmpfs ' || return 1
+    ! findmnt -no OPTIONS /dev/shm | tr ',' '\n' | grep -qx noexec || return 1
+    local room available
+    room="$(df --output=avail -k /dev/shm | tail -n 1)"
+    available="$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)"
+    [ "${room:-0}" -ge 2097152 ] && [ "${available:-0}" -ge 2097152 ]
+}
+if [ -z "${TMPDIR:-}" ] && shm_ok; then
+    TMPDIR="/dev/shm/rmnotes-tests-$(id -u)"
+    mkdir -p -m 700 "$TMPDIR"
     export TMPDIR
-    trap 'rm -rf "$TMPDIR"' EXIT
 fi
 # one worker per core (pytest-xdist): most tests are real rmn runs with real git processes;
 # RMNOTES_TEST_WORKERS=0 runs them one at a time, in this process
-"$VENV/bin/python" -m pytest -n "${RMNOTES_TEST_WORKERS:-auto}" "$@"
+exec "$VENV/bin/python" -m pytest -n "${RMNOTES_TEST_WORKERS:-auto}" "$@"

@@ -139,7 +139,7 @@ def test_the_table_marks_the_80_percent_line_and_counts_the_top(vault):
     holder(vault, "tiny", "100")
     out = run(["rank", "--as-of", "2026-11-28"], vault).stdout.splitlines()
     assert "◀ 80%" in out[1] and "big" in out[1]
-    assert "1 of 3 clients (33%) brings 80% of the 10,000,100 TWD of assets at this bank" in out
+    assert "1 of 3 clients (33%) brings 80% of their 10,000,100 TWD of assets at this bank" in out
 
 
 def test_empty_vault(vault):

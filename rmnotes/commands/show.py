@@ -9,8 +9,8 @@ from rmnotes.i18n import _
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app
 
 
-@click.command(name="show", help=_("""Show CLIENT: profile, family, holdings, open follow-ups, last contacts and the
-documents in clients/<id>/ (newest first).
+@click.command(name="show", help=_("""Show CLIENT: profile, family, holdings, open follow-ups, the latest log entries
+and the documents in clients/<id>/ (newest first).
 
 --json prints the parsed front-matter plus `id` (dates as ISO strings)."""))
 @client_argument()

@@ -377,8 +377,8 @@ def rank_summary(ranking: Ranking, currency: str) -> str:
     if ranking.total <= 0:
         return _("{clients}, none with any {by}").format(clients=n_clients(m), by=by)
     share = Decimal(n) / Decimal(m) * 100
-    text = ngettext("{n} of {clients} ({share}) brings {top} of the {total} {currency} of {by}",
-                    "{n} of {clients} ({share}) bring {top} of the {total} {currency} of {by}", n)
+    text = ngettext("{n} of {clients} ({share}) brings {top} of their {total} {currency} of {by}",
+                    "{n} of {clients} ({share}) bring {top} of their {total} {currency} of {by}", n)
     return text.format(n=n, clients=n_clients(m), share=f"{share:.0f}%", top="80%", by=by,
                        total=_money(ranking.total, blank_zero=False), currency=currency)
 
