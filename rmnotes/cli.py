@@ -199,7 +199,8 @@ def short_help(command: click.Command, room: int) -> str:
     while kept and len(fold_text(kept.rstrip() + "…", room, hyphens=False)) > 2:
         kept = kept[:-1]
     if kept and _latin(kept[-1]) and _latin(summary[len(kept)]):  # not half a word: $EDIT…
-        kept = kept.rstrip("".join(ch for ch in map(chr, range(33, 127)) if _latin(ch)))
+        while kept and _latin(kept[-1]):
+            kept = kept[:-1]
     return kept.rstrip() + "…"
 
 

@@ -7,8 +7,8 @@ import click
 
 from rmnotes.app import App
 from rmnotes.domain.segments import OPEN_STATUSES
-from rmnotes.options import no_match, select_clients
-from rmnotes.options import as_of_option, json_option, make_segment, pass_app, segment_options
+from rmnotes.options import (as_of_option, json_option, make_segment, no_match, pass_app, segment_options,
+                             select_clients)
 from rmnotes.i18n import _, tr
 
 

@@ -90,9 +90,12 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts
 
-        pdf_path = None if pdf is None else Path(pdf) if pdf != _DEFAULT else (
-            app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf")
-        if any(_inside_vault(app, path) is not None for path in (pdf_path, out_dir and out_dir / "x") if path):
+        if pdf == _DEFAULT:
+            pdf_path = app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf"
+        else:
+            pdf_path = None if pdf is None else Path(pdf)
+        targets = [path for path in (pdf_path, out_dir and out_dir / "x") if path is not None]
+        if any(_inside_vault(app, path) is not None for path in targets):
             app.refuse_unsafe_now()  # before the work: a PDF takes a second or two
 
         fonts = setup_fonts(config.region)
