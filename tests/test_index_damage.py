@@ -176,6 +176,14 @@ def _undecodable_name(db: Path) -> None:
     db.write_bytes(db.read_bytes().replace(name, b"\xff" * len(name)))
 
 
+def _fold_not_pairs(db: Path) -> None:
+    """The kept Traditional -> Simplified table is a text of odd length: not pairs."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE meta SET value = '陳' WHERE key = 'fold'")
+    conn.close()
+
+
 _TOTALS = Totals(Decimal(3120), Decimal(0), Decimal(3120), Decimal(0))
 
 QUESTIONS = {
@@ -239,7 +247,8 @@ def _small_book(root: Path) -> Vault:
     return Vault(root)
 
 
-@pytest.mark.parametrize("damage", [_every_root_page, _undecodable_name], ids=["root-pages", "not-utf-8"])
+@pytest.mark.parametrize("damage", [_every_root_page, _undecodable_name, _fold_not_pairs],
+                         ids=["root-pages", "not-utf-8", "fold-not-pairs"])
 def test_damage_found_by_any_query_rebuilds_once_and_answers(tmp_path, damage):
     """Damage the file's stat does not show (a fault of the disk, or a file in use) is found
     by the query that reads it: the index is built anew and the question asked again."""

@@ -236,19 +236,17 @@ class Index:
     def fold(self, text: str) -> str:
         """``text`` with Traditional characters as Simplified, by the table the index was
         built with (:func:`rmnotes.names.fold_table`): no OpenCC import on a query."""
-        chars = sorted({c for c in text if ord(c) >= 0x3400})
-        if not chars:
+        if all(ord(c) < 0x3400 for c in text):
             return text
-        found = self._rows(f"SELECT char, folded FROM fold WHERE char IN {_in(chars)}", chars)
-        return text.translate({ord(r["char"]): r["folded"] for r in found})
+        return text.translate(self.fold_table())
 
     def fold_table(self) -> dict[int, str]:
         """The whole Traditional -> Simplified table the index was built with, for a caller
         that folds many names at once (an import) and compares them with
         :func:`rmnotes.names.name_key`. (An index that never read a file has none yet:
         OpenCC's, computed.)"""
-        table = {ord(r["char"]): r["folded"] for r in self._rows("SELECT char, folded FROM fold")}
-        if table:
+        table = build.stored_fold_table(self._conn)
+        if table is not None:
             return table
         from rmnotes.names import fold_table
 

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 26  # 26: the contact index in the order the agenda groups by
+SCHEMA_VERSION = 27  # 27: the fold table as one text in meta
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
@@ -98,11 +98,11 @@ CREATE TABLE totals (
     client_id TEXT PRIMARY KEY, rates TEXT NOT NULL, assets TEXT NOT NULL,
     liabilities TEXT NOT NULL, aum TEXT NOT NULL, elsewhere TEXT NOT NULL
 );
+-- stamps: the file list of the last refresh; fts_stale: the full-text index is to be made
+-- again; fold: OpenCC's Traditional -> Simplified characters (rmnotes.index.build.fold_table)
 CREATE TABLE meta (key TEXT PRIMARY KEY, value NOT NULL);
 -- the reading of names seen (rmnotes.names.Reading.text), kept across files
 CREATE TABLE pinyin (text TEXT PRIMARY KEY, reading TEXT NOT NULL);
--- OpenCC's Traditional -> Simplified characters (rmnotes.names.fold_table), filled once
-CREATE TABLE fold (char TEXT PRIMARY KEY, folded TEXT NOT NULL);
 """
 
 # the tables one parsed client file fills (``files`` aside), in insert order
