@@ -182,8 +182,11 @@ def reading(name: str) -> Reading:
     return Reading(pinyin, wade_giles(pinyin), min(surname, len(pinyin)))
 
 
+FoldTable = dict[int, int]  # a str.translate table: Traditional code point -> Simplified
+
+
 @lru_cache(maxsize=1)
-def fold_table() -> dict[int, str]:
+def fold_table() -> FoldTable:
     """Every CJK character OpenCC's ``t2s`` changes, mapped to its Simplified form
     (4,221 characters; ~140 ms with the import, so the index keeps the table)."""
     import opencc
@@ -192,23 +195,24 @@ def fold_table() -> dict[int, str]:
     chars = [chr(c) for start, end in ranges for c in range(start, end)]
     # one character a line: OpenCC converts phrases, and no phrase spans a line break
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
-    return {ord(a): b for a, b in zip(chars, converted) if a != b and len(b) == 1}
+    changed = [(a, b) for a, b in zip(chars, converted) if a != b and len(b) == 1]
+    return str.maketrans("".join(a for a, _ in changed), "".join(b for _, b in changed))
 
 
-def fold(text: str, table: dict[int, str] | None = None) -> str:
+def fold(text: str, table: FoldTable | None = None) -> str:
     """``text`` with Traditional characters as Simplified, character by character
     (陳美玲 -> 陈美玲; the length never changes, so places found in the folded text are
     places in ``text``)."""
     return text.translate(fold_table() if table is None else table)
 
 
-def name_key(text: str, table: dict[int, str] | None = None) -> str:
+def name_key(text: str, table: FoldTable | None = None) -> str:
     """The one form two names are compared in, as CLIENT input and the index compare them:
     folded to Simplified, then :func:`normalise` (陳美玲, 陈美玲 and ``陳 美玲`` are one name)."""
     return normalise(fold(text, table))
 
 
-def cantonese_surname(name: str, table: dict[int, str] | None = None) -> tuple[str, ...]:
+def cantonese_surname(name: str, table: FoldTable | None = None) -> tuple[str, ...]:
     """The Hong Kong spellings of the surname of ``name`` (陳大文 -> chan), if known."""
     if table is None:
         table = fold_table()
@@ -246,7 +250,7 @@ def latin_keys(r: Reading) -> set[str]:
 
 def client_keys(client_id: str, name: str, aliases: Iterable[str],
                 read: Callable[[str], Reading] | None = None,
-                table: dict[int, str] | None = None) -> set[str]:
+                table: FoldTable | None = None) -> set[str]:
     """The keys CLIENT input is matched against: id, name and aliases as written and
     folded, and the Latin spellings of the Chinese ones (:func:`latin_keys`; surnames
     from :data:`TAIWAN_SURNAMES` too). ``read`` may be a cached :func:`reading`."""
@@ -265,7 +269,7 @@ def client_keys(client_id: str, name: str, aliases: Iterable[str],
     return keys
 
 
-def cantonese_keys(name: str, aliases: Iterable[str], table: dict[int, str] | None = None) -> set[str]:
+def cantonese_keys(name: str, aliases: Iterable[str], table: FoldTable | None = None) -> set[str]:
     """Keys for a client of Hong Kong or Macau: the Cantonese surname alone, and before or
     after the Latin words of an English alias (陳大文 with alias Peter -> chan, peterchan)."""
     spelled = set()

@@ -16,8 +16,10 @@ def test_fold_makes_traditional_simplified_in_place():
     assert names.fold("陳美玲") == "陈美玲"
     assert names.fold("基金轉換，臺灣") == "基金转换，台湾"
     assert names.fold("陈美玲 Amy") == "陈美玲 Amy"
-    table = names.fold_table()
-    assert all(len(v) == 1 for v in table.values())  # places found in a folded line are the text's
+    every = "".join(map(chr, names.fold_table()))
+    folded = names.fold(every)
+    assert len(folded) == len(every) == 4221  # places found in a folded line are the text's
+    assert all(a != b for a, b in zip(every, folded))  # the table holds only what changes
 
 
 @pytest.mark.parametrize("name, wade_giles", [

@@ -286,7 +286,7 @@ def _spoil(out: Records, problems: list[Problem], client_id: str | None, name: s
     out.spoiled.add((client_id, name))
 
 
-def spoil_keys(client_id: str | None, name: str | None, table: dict[int, str] | None = None) -> set[str]:
+def spoil_keys(client_id: str | None, name: str | None, table: names.FoldTable | None = None) -> set[str]:
     """The keys by which rows of a client with a problem are recognised (and left out): its
     id, and its name as names are compared (:func:`rmnotes.names.name_key`)."""
     keys = set()
@@ -404,7 +404,7 @@ class Book(Protocol):
         client by id or name)."""
         ...
 
-    def fold_table(self) -> dict[int, str]:
+    def fold_table(self) -> names.FoldTable:
         """Traditional -> Simplified, the table names are compared with
         (:func:`rmnotes.names.name_key`)."""
         ...
@@ -447,7 +447,7 @@ class VaultBook:
                     self._mobiles[cid] = mobile
         return self._mobiles
 
-    def fold_table(self) -> dict[int, str]:
+    def fold_table(self) -> names.FoldTable:
         return self.index.fold_table()
 
 

@@ -24,7 +24,7 @@ from rmnotes.index.schema import CLIENT_TABLES, SECONDARY, TABLES_ONLY, pack
 from rmnotes.vault import DIR_MODE, FileStamp, Vault
 
 if TYPE_CHECKING:
-    from rmnotes.names import Reading
+    from rmnotes.names import FoldTable, Reading
     from rmnotes.parse import ParsedClient
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -195,7 +195,7 @@ def _text(d: Decimal | None) -> str | None:
 
 
 def rows_of(stamp: FileStamp, result: ParsedClient, read: Callable[[str], Reading],
-            table: dict[int, str]) -> dict[str, list[tuple]]:
+            table: FoldTable) -> dict[str, list[tuple]]:
     """Every table row one parsed file contributes; ``read`` reads a name
     (:func:`rmnotes.names.reading`, cached), ``table`` folds Traditional to Simplified."""
     from rmnotes import names
@@ -240,7 +240,7 @@ def rows_of(stamp: FileStamp, result: ParsedClient, read: Callable[[str], Readin
     return rows
 
 
-def _folded(text: str, table: dict[int, str]) -> str | None:
+def _folded(text: str, table: FoldTable) -> str | None:
     folded = text.translate(table)
     return None if folded == text else folded
 
@@ -320,7 +320,7 @@ class _PinyinCache:
             self.new = {}
 
 
-def fold_table(conn: sqlite3.Connection) -> dict[int, str]:
+def fold_table(conn: sqlite3.Connection) -> FoldTable:
     """The Traditional -> Simplified table the index was built with; computed with OpenCC
     (:func:`rmnotes.names.fold_table`) the first time and kept. In a write transaction."""
     table = stored_fold_table(conn)
@@ -328,12 +328,12 @@ def fold_table(conn: sqlite3.Connection) -> dict[int, str]:
         from rmnotes.names import fold_table as computed
 
         table = computed()
-        pairs = "".join(chr(c) + folded for c, folded in table.items())
+        pairs = "".join(chr(a) + chr(b) for a, b in table.items())
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('fold', ?)", (pairs,))
     return table
 
 
-def stored_fold_table(conn: sqlite3.Connection) -> dict[int, str] | None:
+def stored_fold_table(conn: sqlite3.Connection) -> FoldTable | None:
     """The table :func:`fold_table` kept: one text in ``meta``, each character followed by
     its Simplified form (a table of 4,221 rows took ~20 ms to write at a first build and
     ~10 ms to read back at every refresh; the text takes under 1 ms). None before the
@@ -344,11 +344,11 @@ def stored_fold_table(conn: sqlite3.Connection) -> dict[int, str] | None:
     pairs = row[0]
     if not isinstance(pairs, str) or len(pairs) % 2:
         raise ValueError("the fold table in the index is not pairs of characters")
-    return {ord(a): b for a, b in zip(pairs[::2], pairs[1::2])}
+    return str.maketrans(pairs[::2], pairs[1::2])
 
 
 def _fill(conn: sqlite3.Connection, vault: Vault, stamps: Sequence[FileStamp], fts: bool,
-          pinyin: _PinyinCache, table: dict[int, str], tick: Progress | None = None) -> None:
+          pinyin: _PinyinCache, table: FoldTable, tick: Progress | None = None) -> None:
     batch = _Batch()
     for done, s in enumerate(stamps, 1):
         batch.add(rows_of(s, read_and_parse(vault, s.rel), pinyin, table))
@@ -421,7 +421,7 @@ def _merge(conn: sqlite3.Connection, alias: str, fts: bool) -> None:
     conn.execute(f"INSERT OR IGNORE INTO main.pinyin SELECT * FROM {alias}.pinyin")
 
 
-def _build_part(job: tuple[str, str, list[tuple], dict[int, str]]) -> tuple[str, int]:
+def _build_part(job: tuple[str, str, list[tuple], FoldTable]) -> tuple[str, int]:
     """In a worker process: parse some files into a database of their own."""
     root, path, stamps, table = job
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only, as the index

@@ -29,6 +29,7 @@ from rmnotes.vault import CACHE_DIR, DIR_MODE, Vault
 
 if TYPE_CHECKING:
     from rmnotes.model import Entry, FamilyMember, FollowUp, Issue, Policy
+    from rmnotes.names import FoldTable
 
 MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
 
@@ -240,7 +241,7 @@ class Index:
             return text
         return text.translate(self.fold_table())
 
-    def fold_table(self) -> dict[int, str]:
+    def fold_table(self) -> FoldTable:
         """The whole Traditional -> Simplified table the index was built with, for a caller
         that folds many names at once (an import) and compares them with
         :func:`rmnotes.names.name_key`. (An index that never read a file has none yet:
