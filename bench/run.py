@@ -791,7 +791,7 @@ def group_batch(ctx: Context, workdir: Path, seed: int) -> None:
     (batch - one) / (PDFs - 1), with ``one`` a single ``rmn review CLIENT --pdf`` run
     interleaved with the batch."""
     rmn = ctx.rmn
-    n = 4 if ctx.settings.quick else BATCH_CLIENTS
+    n = 2 if ctx.settings.quick else BATCH_CLIENTS  # two: the first PDF, and one after it
     if not rmn.has("review") or not rmn.takes("review", "--tier"):
         ctx.rows.append(not_available(None, "batch `rmn review --pdf DIR`", "review --pdf without CLIENT"))
         return

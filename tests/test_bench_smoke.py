@@ -20,7 +20,7 @@ from conftest import REPO, run
 
 BENCH = REPO / "bench"
 
-# slow (~15 s): CI runs them with everything else; `pytest -m "not slow"` leaves them out
+# slow (~20 s): CI runs them with everything else; `pytest -m "not slow"` leaves them out
 pytestmark = pytest.mark.slow
 
 
@@ -94,7 +94,7 @@ def test_generated_vault_checks_clean(generate, tmp_path):
 def test_harness_quick_runs_every_measurement(tmp_path):
     out = tmp_path / "RESULTS.md"
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "100", "--import-sizes", "30", "--workdir",
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--sizes", "40", "--import-sizes", "10", "--workdir",
          str(tmp_path / "work"), "--out", str(out), "--quiet"],
         capture_output=True, text=True, timeout=300,
     )
