@@ -142,7 +142,14 @@ def _from_template(root: Path, key: tuple, make) -> Path:
             result = run(["list", "--json"], vault=made)  # builds and seals the index
             assert result.exit_code == 0, result.output
             _TEMPLATES[key] = made
-    shutil.copytree(_TEMPLATES[key], root, symlinks=True)
+    return copy_vault(_TEMPLATES[key], root)
+
+
+def copy_vault(source: Path, root: Path) -> Path:
+    """A copy of the vault (or any repository) ``source`` at ``root``: its own .git, every
+    file's mtime kept, and its index sealed as this process's own (rmn rebuilds an index
+    file that was copied, as it must)."""
+    shutil.copytree(source, root, symlinks=True)
     index = root / CACHE_DIR / DB_NAME
     if index.exists():
         write_seal(index)

@@ -7,16 +7,19 @@ Each device is a real clone; the merges run git's own ``merge`` with rmnotes' me
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import git, run, write_client
+from conftest import copy_vault, git, run, write_client
 
 WANG = """\
     ---
@@ -125,16 +128,34 @@ def clone(url: str, to: Path) -> Path:
     return to
 
 
+_DEVICES: dict[str, Path] = {}  # "made": the office, the laptop and their remote, once per process
+
+
 @pytest.fixture
-def devices(vault, url, tmp_path) -> tuple[Path, Path]:
+def devices(vault, hub, url, tmp_path) -> tuple[Path, Path]:
     """The office desktop (the vault, first sent to the remote) and a laptop (a clone of
-    the remote, set up by its first sync)."""
-    write_client(vault, "wang-wei", WANG)
-    write_client(vault, "chen-mei-ling", CHEN)
-    ok(run(["remote", "add", url], vault=vault))
-    ok(sync(vault))  # commits the two hand-written files and pushes them
-    laptop = clone(url, tmp_path / "laptop")
-    ok(sync(laptop))
+    the remote, set up by its first sync). Made so once per test process; later tests get
+    a copy of all three, each device pointed at this test's remote."""
+    laptop = tmp_path / "laptop"
+    made = _DEVICES.get("made")
+    if made is None:
+        write_client(vault, "wang-wei", WANG)
+        write_client(vault, "chen-mei-ling", CHEN)
+        ok(run(["remote", "add", url], vault=vault))
+        ok(sync(vault))  # commits the two hand-written files and pushes them
+        clone(url, laptop)
+        ok(sync(laptop))
+        made = Path(tempfile.mkdtemp(prefix="rmnotes-devices-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        for name, path in (("office", vault), ("laptop", laptop), ("hub", hub)):
+            copy_vault(path, made / name)
+        _DEVICES["made"] = made
+        return vault, laptop
+    for name, path in (("office", vault), ("laptop", laptop), ("hub", hub)):
+        shutil.rmtree(path, ignore_errors=True)
+        copy_vault(made / name, path)
+    for device in (vault, laptop):
+        git(device, "remote", "set-url", "origin", url)
     return vault, laptop
 
 
