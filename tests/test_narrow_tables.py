@@ -194,6 +194,17 @@ def test_folding_loses_nothing_and_never_overflows(text, room):
     assert all(line == line.rstrip(" ") for line in lines) and all(line[:1] != " " for line in lines[1:])
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), st.integers(min_value=1, max_value=40),
+       st.none() | st.integers(min_value=1, max_value=40))
+def test_a_text_that_fits_is_one_line_as_the_folding_rule_makes_it(text, room, first):
+    """fold_text's short way for a line that fits gives what the rule itself gives."""
+    from rmnotes.render.fit import fold_pieces, fold_text
+
+    by_rule = ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room, first)]
+    assert fold_text(text, room, first) == by_rule
+
+
 def test_chinese_help_folds_by_the_tables_rule_and_keeps_codes_whole(tmp_path, monkeypatch):
     book = copy_sample(tmp_path / "book", "zh_TW")
     columns = 80  # click's widest help

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date
 from io import BytesIO
-from typing import Iterator, Optional
+from typing import Iterator
 
 from rmnotes.domain.calendar import ContactGrid
 from rmnotes.i18n import N_, _
 from rmnotes.words import CHANNEL_SHORT
 from rmnotes.render import redact
-from rmnotes.render.fit import line_segments
+from rmnotes.render.fit import Piece, line_segments
 
 WEEKDAYS = (N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su"))
 
@@ -54,9 +54,6 @@ def pages(grid: ContactGrid, width: int) -> list[list[date]]:
 def calendar_tables(grid: ContactGrid, width: int, today: date | None = None, style: str = "iso") -> CalendarPages:
     """One table per page of days: clients down, days across, channel letters in the cells."""
     return CalendarPages(grid, width, today, style)
-
-
-Piece = tuple[str, Optional[str]]  # text, and its rich style (None: plain)
 
 
 class CalendarPages:

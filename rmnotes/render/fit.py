@@ -11,7 +11,7 @@ form, then columns are dropped in the order their ``drop`` rank says (highest fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 WRAP_MIN = 16  # cells a wrapping column keeps at the least
 
@@ -150,7 +150,44 @@ def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, 
 def fold_text(text: str, room: int, first: int | None = None, hyphens: bool = True) -> list[str]:
     """Plain ``text`` as lines of at most ``room`` cells, the first ``first`` cells when
     given (see :func:`fold_pieces`)."""
+    from rich.cells import cell_len
+
+    if text.isprintable() and cell_len(text) <= (room if first is None else first):
+        return [text.rstrip(" ")]  # one line, as fold_pieces would make it
     return ["".join(t for t, _ in line) for line in fold_pieces([(text, None)], room, first, hyphens)]
+
+
+Piece = tuple[str, Optional[str]]  # text, and its rich style (None: plain)
+
+
+def joined(pieces: Iterable[Piece]) -> list[Piece]:
+    """A line of pieces as it is drawn: neighbours of one style as one piece, nothing
+    empty, no spaces at the end."""
+    line: list[Piece] = []
+    for text, style in pieces:
+        if not text:
+            continue
+        if line and line[-1][1] == style:
+            line[-1] = (line[-1][0] + text, style)
+        else:
+            line.append((text, style))
+    while line:
+        text, style = line[-1]
+        if text.rstrip(" "):
+            line[-1] = (text.rstrip(" "), style)
+            break
+        line.pop()
+    return line
+
+
+class Drawn:
+    """A table drawn by hand: its lines of pieces, printed as they are laid out."""
+
+    def __init__(self, lines: Iterable[list[Piece]]):
+        self.lines = list(lines)
+
+    def __rich_console__(self, console, options):
+        return line_segments(self.lines)
 
 
 def line_segments(lines: Iterable[list[tuple[str, str | None]]]):
