@@ -388,7 +388,7 @@ values = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(LEAVES), values)
 def test_a_random_scalar_set_changes_that_value_and_only_its_line(leaf, value):
     which, path = leaf

@@ -189,12 +189,13 @@ def _validator(schema_name: str):
     return jsonschema.Draft202012Validator(load_schema(schema_name))
 
 
+@lru_cache(maxsize=None)
 def quick_schema(schema_name: str) -> Callable[[Any], bool]:
     """Whether an instance has no problem under ``schema_name``, as a function compiled by
-    fastjsonschema: ``rmn check`` of 300 clients spent 2.7 s in jsonschema finding nothing
-    in files that have nothing to find. It answers yes or no only; jsonschema still finds
-    and words every problem of a file it says no to. The schema uses only keywords both
-    read alike (a test compares them)."""
+    fastjsonschema (once per process, ~45 ms): ``rmn check`` of 300 clients spent 2.7 s in
+    jsonschema finding nothing in files that have nothing to find. It answers yes or no
+    only; jsonschema still finds and words every problem of a file it says no to. The
+    schema uses only keywords both read alike (a test compares them)."""
     import fastjsonschema
 
     test = fastjsonschema.compile(copy.deepcopy(load_schema(schema_name)))  # it writes into what it reads
