@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import marshal
 import os
-import shutil
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
@@ -137,8 +136,11 @@ def remove_leftovers(cache_dir: Path) -> None:
                     if e.name.startswith(BUILD_PREFIX) and not _alive(e.name[len(BUILD_PREFIX):])]
     except OSError:
         return
-    for path in gone:
-        shutil.rmtree(path, ignore_errors=True)
+    if gone:
+        import shutil  # here: with its compression modules, ~4 ms of every warm command
+
+        for path in gone:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _alive(pid: str) -> bool:
@@ -381,6 +383,7 @@ def _parallel_build(conn: sqlite3.Connection, vault: Vault, stamps: list[FileSta
     process copies each part in with one INSERT ... SELECT per table (no Python per row).
     Returns the attached parts, to detach after the commit."""
     import multiprocessing
+    import shutil
 
     size = -(-len(stamps) // MAX_PARTS)
     folder = vault.cache_dir / f"{BUILD_PREFIX}{os.getpid()}"
