@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterator, NamedTuple, Protocol, Sequence, TypeVar
 
 import click
 
@@ -35,8 +35,7 @@ T = TypeVar("T", bound="bytes | NewBytes")
 V = TypeVar("V")
 
 
-@dataclass(frozen=True, slots=True)
-class Changed(Generic[T]):
+class Changed(NamedTuple, Generic[T]):
     """What :meth:`App.change_file` did: the transform's value (the new bytes, or an object
     holding them in ``.data``) and the commit (empty when the bytes did not change)."""
 
@@ -44,8 +43,7 @@ class Changed(Generic[T]):
     commit: gitops.CommitResult
 
 
-@dataclass(frozen=True, slots=True)
-class FileWrite:
+class FileWrite(NamedTuple):
     """One file of :meth:`App.write_files`: its vault-relative path, the function from its
     bytes (None: no such file) to the new bytes, and what is expected there: ``create``
     True, a new file (refused where one is); False, a file that exists; None, either."""
@@ -55,8 +53,7 @@ class FileWrite:
     create: bool | None = False
 
 
-@dataclass(frozen=True, slots=True)
-class Written:
+class Written(NamedTuple):
     """What :meth:`App.write_files` did: the files written, those left alone with the
     reason, and the commit (None when nothing was written)."""
 

@@ -12,11 +12,10 @@ import functools
 import inspect
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from rmnotes.errors import DataError
 from rmnotes.facts import (BirthdayGroup, ClientRow, ContactGroup, ContactRow, Fact, FactGroup, Holdings, Reach,
@@ -34,8 +33,7 @@ if TYPE_CHECKING:
 MAX_EXPANSION = 400  # trigrams a two-character needle may expand to before a plain scan
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A client file that could not be read: the first error says why."""
 
     path: str
@@ -45,8 +43,7 @@ class Skipped:
         return _("warning: skipped {problem}; run 'rmn check' for details").format(problem=self.issue)
 
 
-@dataclass(frozen=True, slots=True)
-class TextHit:
+class TextHit(NamedTuple):
     """One searchable line of a client file: ``kind`` is name | alias | family | note |
     follow-up | log (``channel``: the log letter, the follow-up's box, the member's relation)."""
 

@@ -10,14 +10,12 @@ form, then columns are dropped in the order their ``drop`` rank says (highest fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Iterable, NamedTuple, Optional, Sequence
 
 WRAP_MIN = 16  # cells a wrapping column keeps at the least
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     header: str
     justify: str = "left"
     drop: int = 0  # 0: always shown; a higher rank is dropped before a lower one
