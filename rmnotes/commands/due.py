@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from datetime import date
 
 import click
@@ -83,6 +82,6 @@ def client_due(app: App, client: str | None, as_of: date | None, days: int | Non
     from rmnotes.render.console import out
 
     if not show_all:  # --ics asked for every row; the table still shows the most urgent
-        agenda = replace(agenda, items=agenda.items[:TABLE_ROWS])
+        agenda = agenda._replace(items=agenda.items[:TABLE_ROWS])
     console = out()
     console.print(render.agenda_table(agenda, console.width, app.date_style), soft_wrap=True)

@@ -34,7 +34,6 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Protocol, Sequence
@@ -67,8 +66,7 @@ Holidays = Callable[[date, date], Sequence[tuple[date, str]]]  # (start, end) ->
 LunarBirthdays = Callable[[date | None, LunarMonthDay | None, date, date], Sequence[tuple[date, int | None]]]
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
+class DueItem(NamedTuple):
     client: str | None  # None for a holiday
     name: str  # the client's name, or the holiday's
     reason: str  # one of REASONS
@@ -87,8 +85,7 @@ class DueItem:
         return f"{self.client}|{self.reason}|{self.date.isoformat()}|{self.detail}"
 
 
-@dataclass(frozen=True, slots=True)
-class Agenda:
+class Agenda(NamedTuple):
     as_of: date
     until: date
     items: tuple[DueItem, ...]  # every row, or the most urgent ``limit`` rows
