@@ -7,7 +7,6 @@ rows, whichever way they came.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, NamedTuple
@@ -139,8 +138,7 @@ class Holdings(NamedTuple):
     first: str  # the first holding in this currency (named when it has no rate)
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     """A client's holdings in the base currency (:func:`rmnotes.domain.money.sum_holdings`,
     the one rule; the index keeps them, under the rates they were worked out with)."""
 
