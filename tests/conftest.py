@@ -148,20 +148,19 @@ def _from_template(root: Path, key: tuple, make) -> Path:
 def copy_vault(source: Path, root: Path) -> Path:
     """A copy of the vault (or any repository) ``source`` at ``root``: its own .git, every
     file's mtime kept, and its index sealed as this process's own (rmn rebuilds an index
-    file that was copied, as it must). git's object files are linked, not copied, as
-    ``git clone`` does on one disk: git never changes one (a third of the copy's time)."""
-    shutil.copytree(source, root, symlinks=True, copy_function=_link_git_objects)
+    file that was copied, as it must). ``cp -a`` where there is one: a third of the time of
+    shutil.copytree, which stats each file several times (~6 against ~15 ms a vault)."""
+    if _CP is not None:
+        subprocess.run([_CP, "-a", "--", str(source), str(root)], check=True)
+    else:
+        shutil.copytree(source, root, symlinks=True)
     index = root / CACHE_DIR / DB_NAME
     if index.exists():
         write_seal(index)
     return root
 
 
-def _link_git_objects(source: str, target: str) -> None:
-    if f"{os.sep}.git{os.sep}objects{os.sep}" in source:
-        os.link(source, target)
-    else:
-        shutil.copy2(source, target)
+_CP = shutil.which("cp")
 
 
 def _new_vault(root: Path) -> Path:
