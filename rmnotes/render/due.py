@@ -30,7 +30,7 @@ def agenda_table(agenda: Agenda, width: int = 160, style: str = "iso") -> Drawn:
     2.1 ms at 160 columns and 19.8 instead of 9.5 ms at 80; a warm ``rmn due`` at 10,000
     clients spent 12 ms more CPU (median of 60 runs), which its 1.5x floor cannot spare.
     Drawn as lines of pieces, like the other hand-made tables (:class:`Drawn`): as one
-    rich Text it took 14 ms to lay out and print at 80 columns, as lines 5 ms."""
+    rich Text it took 14 ms to lay out and print at 80 columns, as lines 4 ms."""
     return Drawn(_agenda_lines(agenda, width, style))
 
 

@@ -188,7 +188,7 @@ class Drawn:
         return line_segments(self.lines)
 
 
-def line_segments(lines: Iterable[list[tuple[str, str | None]]]):
+def line_segments(lines: Iterable[list[Piece]]):
     """Lines of (text, style) pieces as rich Segments, a line break after each: how a table
     drawn by hand (``render.book.Grid``, the calendar) is printed, piece by piece, without
     rich measuring or wrapping it again."""
