@@ -35,7 +35,8 @@ T = TypeVar("T", bound="bytes | NewBytes")
 V = TypeVar("V")
 
 
-class Changed(NamedTuple, Generic[T]):
+@dataclass(frozen=True, slots=True)  # not a NamedTuple: a generic one needs Python 3.11
+class Changed(Generic[T]):
     """What :meth:`App.change_file` did: the transform's value (the new bytes, or an object
     holding them in ``.data``) and the commit (empty when the bytes did not change)."""
 
