@@ -167,3 +167,16 @@ def test_short_queries_are_literal_not_wildcards(vault):
 def test_spans_merge_and_ignore_case():
     assert spans("Wang wang WANG", ["wang"]) == ((0, 4), (5, 9), (10, 14))
     assert spans("基金基金", ["基金", "金基"]) == ((0, 4),)
+
+
+def test_a_book_with_no_client_yet_folds_nothing_and_loads_no_opencc(vault):
+    """The index keeps OpenCC's table from its first file on; before that a query has no
+    name to find, and folding it is not worth importing OpenCC (~140 ms)."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-X", "importtime", "-m", "rmnotes", "-C", str(vault), "find", "陳美玲"]
+    done = subprocess.run(argv, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "opencc" not in imported

@@ -234,9 +234,8 @@ class Index:
     def fold(self, text: str) -> str:
         """``text`` with Traditional characters as Simplified, by the table the index was
         built with (:func:`rmnotes.names.fold_table`): no OpenCC import on a query."""
-        if all(ord(c) < 0x3400 for c in text):
-            return text
-        return text.translate(self.fold_table())
+        table = None if all(ord(c) < 0x3400 for c in text) else build.stored_fold_table(self._conn)
+        return text if table is None else text.translate(table)  # None: no file read yet, none to find
 
     def fold_table(self) -> FoldTable:
         """The whole Traditional -> Simplified table the index was built with, for a caller

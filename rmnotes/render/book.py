@@ -15,7 +15,7 @@ from rmnotes.domain.money import money_text
 from rmnotes.i18n import N_, _, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
-from rmnotes.render.fit import FOLD_MIN, fold_pieces, line_segments
+from rmnotes.render.fit import FOLD_MIN, fold_pieces, joined, line_segments
 
 if TYPE_CHECKING:  # the ranking, coverage and search rules load with their own commands, rich's
     # Table and Group with the views that use them (rank and list draw their own grid)
@@ -295,39 +295,16 @@ class Grid:
                 yield self._line(row, sizes)
 
     def _line(self, row: Sequence[Cell], sizes: Sequence[int]) -> list[tuple[str, str | None]]:
-        """A row as pieces: each styled piece on its own, the unstyled text between them
-        (cells, padding, the gaps between columns) as one piece."""
+        """A row as pieces: cells padded, two spaces between columns (see :func:`joined`)."""
         last = len(row) - 1
-        line: list[tuple[str, str | None]] = []
-        plain: list[str] = []  # unstyled text not yet in ``line``
+        pieces: list[tuple[str, str | None]] = []
         for i, cell in enumerate(row):
             right = self.justify[i] == "r"
-            pad = " " * (self.widths[i] - sizes[i]) if i < last or right else ""
-            if right:
-                plain.append(pad)
-            if isinstance(cell, str):
-                plain.append(cell)
-            else:
-                for t, style in _pieces(cell):
-                    if style is None:
-                        plain.append(t)
-                    else:
-                        if plain:
-                            line.append(("".join(plain), None))
-                            plain = []
-                        line.append((t, style))
-            if not right:
-                plain.append(pad)
+            pad = (" " * (self.widths[i] - sizes[i]), None) if i < last or right else ("", None)
+            pieces += [pad, *_pieces(cell)] if right else [*_pieces(cell), pad]
             if i < last:
-                plain.append("  ")
-        if plain:
-            line.append(("".join(plain), None))
-        while line and not line[-1][0].strip(" "):  # no trailing spaces
-            line.pop()
-        if line and line[-1][0].endswith(" "):
-            text, style = line[-1]
-            line[-1] = (text.rstrip(" "), style)
-        return line
+                pieces.append(("  ", None))
+        return joined(pieces)
 
     def text(self) -> Text:
         """The grid as one rich Text (to add a caption below it)."""

@@ -162,13 +162,18 @@ def joined(pieces: Iterable[Piece]) -> list[Piece]:
     """A line of pieces as it is drawn: neighbours of one style as one piece, nothing
     empty, no spaces at the end."""
     line: list[Piece] = []
-    for text, style in pieces:
+    run: list[str] = []  # the texts of the style being read, joined once it ends
+    style: str | None = None
+    for text, piece_style in pieces:
         if not text:
             continue
-        if line and line[-1][1] == style:
-            line[-1] = (line[-1][0] + text, style)
-        else:
-            line.append((text, style))
+        if run and piece_style != style:
+            line.append(("".join(run), style))
+            run = []
+        run.append(text)
+        style = piece_style
+    if run:
+        line.append(("".join(run), style))
     while line:
         text, style = line[-1]
         if text.rstrip(" "):
