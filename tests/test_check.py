@@ -189,7 +189,7 @@ def _validator(name: str):
     return jsonschema.Draft202012Validator(load_schema(name))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(load_schema("client.schema.json")["properties"])), _VALUES,
                        min_size=1, max_size=6))
 def test_the_quick_schema_test_says_yes_exactly_when_jsonschema_finds_nothing(front):
@@ -211,7 +211,7 @@ _CONFIG_VALUES = st.one_of(_SCALARS, st.dictionaries(st.sampled_from(["USD", "CN
                                                      _SCALARS, max_size=3), st.lists(_SCALARS, max_size=3))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(sorted(load_schema("config.schema.json")["properties"]) + ["unknown"]),
                        _CONFIG_VALUES, max_size=6))
 def test_the_quick_settings_test_says_yes_exactly_when_jsonschema_finds_nothing(settings_value):

@@ -388,7 +388,7 @@ values = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(LEAVES), values)
 def test_a_random_scalar_set_changes_that_value_and_only_its_line(leaf, value):
     which, path = leaf
@@ -450,7 +450,7 @@ any_value = st.recursive(values | st.none(), lambda inner: st.lists(inner, max_s
     st.sampled_from(["k", "名稱", "value", "a b"]), inner, max_size=3), max_leaves=6)
 
 
-@settings(max_examples=150, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(ALL_PATHS), st.sampled_from(["set", "unset", "append", "new"]), any_value),
                 min_size=1, max_size=4))
 def test_random_changes_keep_the_body_the_bom_and_the_line_endings(steps):

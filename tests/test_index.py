@@ -236,7 +236,7 @@ def test_the_next_build_of_a_small_vault_removes_the_folders_of_killed_builds(va
 
 
 def test_a_killed_cold_build_leaves_nothing_after_the_next_command(tmp_path):
-    """kill -9 of a first build of 3,000 clients while its workers write their parts: the
+    """kill -9 of a first build of 1,000 clients while its workers write their parts: the
     parts are owner-only, and the next command (here on what is left of the vault after
     most files went: the size does not matter) removes them."""
     import signal
@@ -247,7 +247,7 @@ def test_a_killed_cold_build_leaves_nothing_after_the_next_command(tmp_path):
     from conftest import REPO
 
     root = tmp_path / "book"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(root), "--clients", "3000"],
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(root), "--clients", "1000"],
                    check=True, capture_output=True)
     proc = subprocess.Popen([sys.executable, "-m", "rmnotes", "--vault", str(root), "list", "--json"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -332,7 +332,7 @@ entry = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(entry, max_size=4), st.lists(entry, max_size=5), st.lists(entry, max_size=5))
 def test_random_entries_appended_on_two_sides_merge_to_exactly_their_union(old, mine, other):
     base = (HEAD + "".join(old)).encode()

@@ -181,7 +181,7 @@ def test_folding_breaks_where_the_text_allows():
     assert fold_text("或於 12:00-13:30 來電", 20) == ["或於 12:00-13:30", "來電"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(alphabet="ab- 一二，（）2026", max_size=40), st.integers(min_value=1, max_value=30))
 def test_folding_loses_nothing_and_never_overflows(text, room):
     from rich.cells import cell_len
@@ -194,7 +194,7 @@ def test_folding_loses_nothing_and_never_overflows(text, room):
     assert all(line == line.rstrip(" ") for line in lines) and all(line[:1] != " " for line in lines[1:])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30), st.integers(min_value=1, max_value=40),
        st.none() | st.integers(min_value=1, max_value=40))
 def test_a_text_that_fits_is_one_line_as_the_folding_rule_makes_it(text, room, first):
