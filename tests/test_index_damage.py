@@ -25,8 +25,12 @@ READS = (["due", "--as-of", AS_OF], ["list"], ["find", "基金"])
 
 
 def _book(root: Path) -> Path:
-    """A copy of the sample vault's files, without git: these commands only read."""
-    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git"))
+    """A quarter of the sample vault's clients (each rebuild parses them all: a damage test
+    rebuilds three times), with its settings and without git: these commands only read."""
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns(".rmnotes", ".git", "clients"))
+    (root / "clients").mkdir()
+    for path in sorted((SAMPLE / "clients").glob("*.md"))[::4]:
+        shutil.copy2(path, root / "clients" / path.name)
     settings = root / "rmnotes.yaml"  # the sample speaks zh_TW; these tests read English warnings
     settings.write_text(settings.read_text(encoding="utf-8").replace("language: zh_TW", "language: en"),
                         encoding="utf-8")
@@ -123,7 +127,7 @@ DAMAGE = {
 @pytest.mark.parametrize("damage", list(DAMAGE.values()), ids=list(DAMAGE))
 def test_damage_inside_the_index_file_is_a_silent_rebuild(clean, damage):
     book, answers = clean
-    assert answers[tuple(READS[0])][1] and not any(err for _, _, err in answers.values())
+    assert all(out for _, out, _ in answers.values()) and not any(err for _, _, err in answers.values())
     for args in READS:
         gc.collect()  # no connection of an earlier run still holds the file
         damage(_db(book))
