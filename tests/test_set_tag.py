@@ -96,6 +96,42 @@ def test_an_invalid_value_is_refused_and_nothing_is_written_or_committed(sample,
     assert commits(sample) == n
 
 
+@pytest.mark.parametrize("key, known, after, by_hand, warning", [
+    ("teir", "tier", "name: 蕭淑娟\n", "teir: 1\n", "unknown key 'teir': did you mean 'tier'?"),
+    ("birthdy", "profile.birthday", "name: 蕭淑娟\n", "birthdy: 1\n",
+     "unknown key 'birthdy': did you mean 'profile.birthday'?"),
+    ("profile.birthdy", "profile.birthday", "profile:\n", "  birthdy: 1\n",
+     "unknown key 'profile.birthdy': did you mean 'birthday'?"),
+    ("assets.日本股票基金.vaule", "assets.日本股票基金.value", "  - name: 日本股票基金\n", "    vaule: 1\n",
+     "unknown key 'assets[1].vaule': did you mean 'value'?"),
+])
+def test_a_key_that_nearly_spells_a_known_one_is_refused_naming_it(sample, key, known, after, by_hand, warning):
+    """What rmn check would call a probable typo is not written: `rmn set 王偉 teir C` would
+    put C where nothing reads it. The refusal names the key check names."""
+    before = (sample / BOM_CRLF).read_bytes()
+    n = commits(sample)
+    result = run(["set", "xiao-shu-juan", key, "2026-01-01"], sample)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rmn: error: unknown key '{key}': did you mean '{known}'? Nothing was written")
+    assert "rmn edit xiao-shu-juan" in result.stderr
+    assert (sample / BOM_CRLF).read_bytes() == before and commits(sample) == n
+    # one rule with rmn check's: the same key written by hand is its warning
+    text = before.decode("utf-8-sig").replace("\r\n", "\n")
+    (sample / BOM_CRLF).write_text(text.replace(after, after + by_hand, 1), encoding="utf-8")
+    assert f"warning: {warning}\n" in run(["check"], sample).stdout
+
+
+def test_a_key_of_ones_own_is_written_and_a_typo_key_can_be_unset(sample):
+    result = run(["set", "xiao-shu-juan", "hobby", "釣魚"], sample)
+    assert result.exit_code == 0, result.output
+    assert meta(sample)["hobby"] == "釣魚"
+    path = sample / BOM_CRLF
+    path.write_bytes(path.read_bytes().replace(b"hobby:", b"teir:"))
+    result = run(["set", "xiao-shu-juan", "--unset", "teir"], sample)
+    assert result.exit_code == 0, result.output
+    assert "teir" not in meta(sample) and "hobby" not in meta(sample)
+
+
 def test_one_commit_per_set_and_the_same_value_commits_nothing(sample):
     n = commits(sample)
     for value in ("0912000111", "0912000222", "0912000222"):

@@ -16,7 +16,8 @@ from rmnotes.options import client_argument, pass_app
     "by the client file's schema: dates as YYYY-MM-DD, amounts as numbers (3,200,000 is "
     "3200000), phone numbers as text, lists as 'a, b'. Only that value's characters (or the "
     "key's lines) change; comments, order and every other line stay. A value 'rmn check' "
-    "would call an error is refused and nothing is written."))
+    "would call an error is refused and nothing is written, and so is a KEY that nearly "
+    "spells a known one (profile.birthdy for profile.birthday): a key of your own is written as it is."))
 @client_argument()
 @click.argument("key", metavar="KEY")
 @click.argument("value", metavar="[VALUE]", required=False)
@@ -35,6 +36,7 @@ def client_set(app: App, client: str, key: str, value: str | None, unset: bool) 
     if unset:
         change: fmedit.Change = fmedit.Unset(path)
     else:
+        _refuse_a_probable_typo(current, key, path)
         _found, now = fmedit.lookup(current.meta, path)
         change = fmedit.Set(path, quickedit.typed_value(path, value, now))
     ctx = client_context(app.vault)
@@ -54,3 +56,20 @@ def client_set(app: App, client: str, key: str, value: str | None, unset: bool) 
         click.echo(_("set {key} of {who} to {value}").format(
             key=shown, who=who, value=fmedit.scalar_text(change.value) if not isinstance(
                 change.value, list) else ", ".join(str(v) for v in change.value)), err=True)
+
+
+def _refuse_a_probable_typo(client, key: str, path) -> None:
+    """A new key that nearly spells a known one (``teir``) is refused, naming the known one:
+    ``rmn check`` would warn of it, and the value would be written where nothing reads it."""
+    from rmnotes.domain.check import near_miss
+    from rmnotes.errors import DataError
+    from rmnotes.fmedit import Named
+
+    typo = near_miss(path)
+    if typo is None:
+        return
+    place, known = typo
+    before = [part.name if isinstance(part, Named) else str(part) for part in path[:place]]
+    raise DataError(_("unknown key '{key}': did you mean '{known}'? Nothing was written; a key of your "
+                      "own by that name can be written in the file (rmn edit {client})").format(
+        key=key.strip(), known=".".join([*before, known]), client=client.id))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from rmnotes.config import Config
 from rmnotes.errors import DataError
@@ -270,6 +270,33 @@ def _friendly(error, where: tuple) -> str:
     return f"{name}: {error.message}"
 
 
+def known_key_near(key: Any, known: Iterable[str]) -> str | None:
+    """The known key that ``key`` nearly spells (``birthdy``: ``birthday``), or None: an
+    unknown key is kept, but a near miss of a known one is probably a typo."""
+    close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _nested_key_near(key: Any) -> str | None:
+    """A top-level key that nearly spells a key of profile, risk or contact (``birthdy``):
+    that key's dotted path (``profile.birthday``), or None."""
+    props = load_schema("client.schema.json")["properties"]
+    nested = {key: f"{section}.{key}" for section in ("profile", "risk", "contact")
+              for key in props[section]["properties"]}
+    close = known_key_near(key, nested)
+    return nested[close] if close else None
+
+
+def _sub_keys(schema: dict) -> tuple[dict | None, bool]:
+    """The known keys under a key described by ``schema``, and whether they are the keys of
+    each item of a list."""
+    if schema.get("type") == "object" and "properties" in schema:
+        return schema["properties"], False
+    if schema.get("type") == "array" and "properties" in schema.get("items", {}):
+        return schema["items"]["properties"], True
+    return None, False
+
+
 def validate_near_miss_keys(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     """Unknown keys are kept, but one that nearly spells a known key is probably a typo."""
     meta = parsed.loaded.value
@@ -284,35 +311,42 @@ def validate_near_miss_keys(ctx: CheckContext, parsed: ParsedClient) -> list[Iss
             return
         for key, value in node.items():
             if key in props:
-                sub = props[key]
-                if sub.get("type") == "object" and "properties" in sub:
-                    walk(value, sub["properties"], where + (key,))
-                elif sub.get("type") == "array" and "properties" in sub.get("items", {}):
-                    if isinstance(value, list):
-                        for i, item in enumerate(value):
-                            walk(item, sub["items"]["properties"], where + (key, i))
+                sub, listed = _sub_keys(props[key])
+                if sub is not None and not listed:
+                    walk(value, sub, where + (key,))
+                elif sub is not None and isinstance(value, list):
+                    for i, item in enumerate(value):
+                        walk(item, sub, where + (key, i))
                 continue
-            close = difflib.get_close_matches(str(key), list(props), n=1, cutoff=0.75)
+            close = known_key_near(key, props) or (None if where else _nested_key_near(key))
             if close:
                 out.append(Issue(path, parsed.loaded.line(where + (key,)),
-                                 f"unknown key '{label(where + (key,))}': did you mean '{close[0]}'?",
+                                 f"unknown key '{label(where + (key,))}': did you mean '{close}'?",
                                  "warning"))
 
     walk(meta, schema["properties"], ())
-    # a top-level key that nearly spells a key of profile/risk/contact (`birthdy`)
-    props = schema["properties"]
-    nested = {f"{section}.{key}": key for section in ("profile", "risk", "contact")
-              for key in props[section]["properties"]}
-    reported = {i.line for i in out}
-    for key in meta:
-        line = parsed.loaded.line((key,))
-        if key in props or line in reported:
-            continue
-        close = difflib.get_close_matches(str(key), list(nested.values()), n=1, cutoff=0.75)
-        if close:
-            full = next(k for k, v in nested.items() if v == close[0])
-            out.append(Issue(path, line, f"unknown key '{key}': did you mean '{full}'?", "warning"))
     return out
+
+
+def near_miss(path: Sequence[Any]) -> tuple[int, str] | None:
+    """For a key path about to be written (``rmn set``): the place in ``path`` of its first
+    unknown key and the known key it nearly spells, by the rule :func:`validate_near_miss_keys`
+    reports (``("teir",)``: ``(0, "tier")``; ``("birthdy",)``: ``(0, "profile.birthday")``);
+    None when each key is known, or an unknown one is no near miss (a key of the user's own).
+    ``path`` holds keys, and list items (an index or a named item) where the schema has a list."""
+    props: dict | None = load_schema("client.schema.json")["properties"]
+    listed = False
+    for place, part in enumerate(path):
+        if props is None:
+            return None  # under a value the schema does not describe further
+        if listed:  # the item of a list: its keys come next
+            listed = False
+            continue
+        if part not in props:
+            close = known_key_near(part, props) or (None if place else _nested_key_near(part))
+            return (place, close) if close else None
+        props, listed = _sub_keys(props[part])
+    return None
 
 
 def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
