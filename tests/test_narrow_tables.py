@@ -77,7 +77,8 @@ def test_due_at_80_columns_keeps_names_whole_and_how_under_detail(sample, monkey
 
 @pytest.mark.parametrize("args", [["show", "wang-wei"], ["brief", "wang-wei", "--as-of", "2026-11-28"],
                                   ["review", "wang-wei", "--as-of", "2026-11-28"],
-                                  ["calendar", "--month", "2026-11"], ["list"]], ids=lambda a: a[0])
+                                  ["calendar", "--month", "2026-11"], ["list"], ["find", "基金"]],
+                         ids=lambda a: a[0])
 @pytest.mark.parametrize("columns", [80, 120])
 def test_no_line_ends_in_spaces(sample, monkeypatch, args, columns):
     """rich pads a table's lines to its columns' width; what is printed ends where the text does."""

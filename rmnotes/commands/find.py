@@ -38,7 +38,7 @@ def book_find(app: App, text: tuple[str, ...], limit: int, as_json: bool) -> Non
         click.echo(_("no match for '{query}'").format(query=query), err=True)
         return
     from rmnotes.render.book import find_table
-    from rmnotes.render.console import out
+    from rmnotes.render.console import Trimmed, out
 
     console = out()
-    console.print(find_table(found, console.width, app.date_style))
+    console.print(Trimmed(find_table(found, console.width, app.date_style)))
