@@ -176,6 +176,10 @@ def test_folding_breaks_where_the_text_allows():
                                                                    "額）"]
     assert fold_text("風險屬性評估於 2025-06-17，效期 1年", 20) == ["風險屬性評估於", "2025-06-17，效期 1年"]
     assert fold_text("business-owner golf", 12) == ["business-", "owner golf"]
+    # a hyphen only where the line has no space to break at: a tag is split only when it is
+    # longer than a line (was "vip has-" / "kids likes-" / "usd", two tags in halves)
+    assert fold_text("vip has-kids likes-usd", 11) == ["vip", "has-kids", "likes-usd"]
+    assert fold_text("a well-known fact", 12) == ["a well-known", "fact"]
     assert fold_text("", 10) == [""] and fold_text("abc", 10) == ["abc"]
     assert fold_text("一二三四五，六", 10) == ["一二三四", "五，六"]  # a comma never starts a line
     assert fold_text("一二三四五", 8) == ["一二三", "四五"]  # no character alone on the last line

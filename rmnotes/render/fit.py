@@ -95,9 +95,9 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
     """Styled pieces as lines of at most ``room`` cells (the first line ``first`` cells,
     when given). A line breaks where the text allows, as late as it can: between two
     characters of which one is Chinese (not before a closing mark, not after an opening
-    one), after a space, after a hyphen that follows a letter (``business-owner``, never a
-    date; not with ``hyphens=False``: help names codes such as ``life-below-income``); a
-    word longer than a line, anywhere. The last line never holds a character alone where
+    one), after a space; where the line has no such place, after a hyphen that follows a
+    letter (``business-owner``, never a date; not with ``hyphens=False``: help names codes
+    such as ``life-below-income``); a word longer than a line, anywhere. The last line never holds a character alone where
     the line before can give it one more."""
     from rich.cells import cell_len
 
@@ -112,7 +112,11 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
             used += widths[end]
             end += 1
         if end < count:
-            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)), end)
+            # after a space or beside a Chinese character if the line has such a place, else
+            # after a hyphen: a tag or word is split only when it is longer than a line
+            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, False)),
+                       next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)),
+                            end))
             if end == count - 1 and end - 1 > start and _breaks(chars, widths, start, end - 1, hyphens):
                 end -= 1  # not one character alone on the last line (來 / 電)
         end = max(end, start + 1)
