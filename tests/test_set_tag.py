@@ -127,6 +127,10 @@ def test_a_key_of_ones_own_is_written_and_a_typo_key_can_be_unset(sample):
     assert meta(sample)["hobby"] == "釣魚"
     path = sample / BOM_CRLF
     path.write_bytes(path.read_bytes().replace(b"hobby:", b"teir:"))
+    git(sample, "commit", "-qam", "a key of her own, by hand")
+    result = run(["set", "xiao-shu-juan", "teir", "海釣"], sample)  # the file has it: it is hers
+    assert result.exit_code == 0, result.output
+    assert meta(sample)["teir"] == "海釣"
     result = run(["set", "xiao-shu-juan", "--unset", "teir"], sample)
     assert result.exit_code == 0, result.output
     assert "teir" not in meta(sample) and "hobby" not in meta(sample)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from rmnotes.app import App
 from rmnotes.i18n import _
 from rmnotes.options import client_argument, pass_app
+
+if TYPE_CHECKING:
+    from rmnotes.fmedit import KeyPath
+    from rmnotes.model import Client
 
 
 @click.command(name="set", help=_(
@@ -36,8 +42,9 @@ def client_set(app: App, client: str, key: str, value: str | None, unset: bool) 
     if unset:
         change: fmedit.Change = fmedit.Unset(path)
     else:
-        _refuse_a_probable_typo(current, key, path)
-        _found, now = fmedit.lookup(current.meta, path)
+        found, now = fmedit.lookup(current.meta, path)
+        if not found:
+            _refuse_a_probable_typo(current, key, path)
         change = fmedit.Set(path, quickedit.typed_value(path, value, now))
     ctx = client_context(app.vault)
     rel = current.path
@@ -58,9 +65,10 @@ def client_set(app: App, client: str, key: str, value: str | None, unset: bool) 
                 change.value, list) else ", ".join(str(v) for v in change.value)), err=True)
 
 
-def _refuse_a_probable_typo(client, key: str, path) -> None:
+def _refuse_a_probable_typo(client: Client, key: str, path: KeyPath) -> None:
     """A new key that nearly spells a known one (``teir``) is refused, naming the known one:
-    ``rmn check`` would warn of it, and the value would be written where nothing reads it."""
+    ``rmn check`` would warn of it, and the value would be written where nothing reads it.
+    (A key the file already has is the user's own: it is set.)"""
     from rmnotes.domain.check import near_miss
     from rmnotes.errors import DataError
     from rmnotes.fmedit import Named

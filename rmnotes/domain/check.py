@@ -281,8 +281,8 @@ def _nested_key_near(key: Any) -> str | None:
     """A top-level key that nearly spells a key of profile, risk or contact (``birthdy``):
     that key's dotted path (``profile.birthday``), or None."""
     props = load_schema("client.schema.json")["properties"]
-    nested = {key: f"{section}.{key}" for section in ("profile", "risk", "contact")
-              for key in props[section]["properties"]}
+    nested = {name: f"{section}.{name}" for section in ("profile", "risk", "contact")
+              for name in props[section]["properties"]}
     close = known_key_near(key, nested)
     return nested[close] if close else None
 

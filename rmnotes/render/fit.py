@@ -97,8 +97,8 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
     characters of which one is Chinese (not before a closing mark, not after an opening
     one), after a space; where the line has no such place, after a hyphen that follows a
     letter (``business-owner``, never a date; not with ``hyphens=False``: help names codes
-    such as ``life-below-income``); a word longer than a line, anywhere. The last line never holds a character alone where
-    the line before can give it one more."""
+    such as ``life-below-income``); a word longer than a line, anywhere. The last line
+    never holds a character alone where the line before can give it one more."""
     from rich.cells import cell_len
 
     chars = [(ch, style) for text, style in pieces for ch in text]
@@ -114,9 +114,8 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
         if end < count:
             # after a space or beside a Chinese character if the line has such a place, else
             # after a hyphen: a tag or word is split only when it is longer than a line
-            end = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, False)),
-                       next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)),
-                            end))
+            end = (next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, False)), None)
+                   or next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)), end))
             if end == count - 1 and end - 1 > start and _breaks(chars, widths, start, end - 1, hyphens):
                 end -= 1  # not one character alone on the last line (來 / 電)
         end = max(end, start + 1)
