@@ -238,10 +238,6 @@ BY_LABEL = {"aum": N_("assets at this bank"), "assets": N_("total assets"), "net
 Cell = Union[str, tuple[str, Optional[str]], list[tuple[str, Optional[str]]]]  # text, or (text, style) pieces
 
 
-def _width(text: str) -> int:
-    return len(text) if text.isascii() else cell_len(text)
-
-
 def _pieces(cell: Cell) -> list[tuple[str, str | None]]:
     if isinstance(cell, str):
         return [(cell, None)]
@@ -249,9 +245,9 @@ def _pieces(cell: Cell) -> list[tuple[str, str | None]]:
 
 
 def _size(cell: Cell) -> int:
-    if isinstance(cell, str):
-        return _width(cell)
-    return _width("".join(t for t, _ in _pieces(cell)))
+    """The screen cells a cell takes (wide CJK characters count two)."""
+    text = cell if isinstance(cell, str) else "".join(t for t, _ in _pieces(cell))
+    return len(text) if text.isascii() else cell_len(text)
 
 
 class Grid:
@@ -295,7 +291,13 @@ class Grid:
                 yield self._line(row, sizes)
 
     def _line(self, row: Sequence[Cell], sizes: Sequence[int]) -> list[tuple[str, str | None]]:
-        """A row as pieces: cells padded, two spaces between columns (see :func:`joined`)."""
+        """A row as pieces: cells padded, two spaces between columns (see :func:`joined`).
+        A row of plain texts is one piece, made by one join (``rmn list``'s rows are)."""
+        if all(isinstance(cell, str) for cell in row):
+            text = "  ".join(" " * (width - size) + cell if justify == "r" else cell + " " * (width - size)
+                             for cell, size, width, justify in zip(row, sizes, self.widths, self.justify))
+            text = text.rstrip(" ")
+            return [(text, None)] if text else []
         last = len(row) - 1
         pieces: list[tuple[str, str | None]] = []
         for i, cell in enumerate(row):
@@ -569,11 +571,13 @@ def client_grid(profiles: Iterable, today: date, style: str = "iso", width: int 
     from rmnotes.render.dates import show_date
 
     rows = []
-    never = _("never")
     statuses = {s: tr(word(s)) for s in ("active", "prospect", "dormant", "closed")}
+    lasts = {None: _("never")}  # the text of each last-contact day, made once: days repeat
     for p in profiles:
-        last = (_("{date} ({days}d)").format(date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
-                if p.last_contact else never)
+        last = lasts.get(p.last_contact)
+        if last is None:
+            last = lasts[p.last_contact] = _("{date} ({days}d)").format(
+                date=show_date(p.last_contact, style), days=(today - p.last_contact).days)
         rows.append([p.id, p.name, p.tier or "", statuses.get(p.status, p.status), last, " ".join(p.tags)])
     return Grid([_("id"), _("name"), _("tier"), _("status"), _("last contact"), _("tags")], rows, "llllll",
                 width=width)
