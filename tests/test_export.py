@@ -118,9 +118,34 @@ def _profile(path: Path):
 
     return (c.name, c.aliases, c.tier, c.status, c.since, c.tags, c.birthday, c.lunar_birthday, c.marital_status,
             c.income, c.risk_profile, c.risk_assessed, c.prefer, c.no_calls, c.best_time,
-            [(m.name, m.relation or "other") for m in c.family],
+            [(m.name, m.relation or "other", _sheet_birthday(m)) for m in c.family],
             strip(c.assets), strip(c.policies), c.notes.strip(),
             {k: v for k, v in c.meta.get("profile", {}).items() if k not in ("lunar_birthday",)})
+
+
+def _sheet_birthday(member):
+    """A family member's birthday as the sheet carries it: not for a member who is a client
+    (their own row has it) or whose birthday is kept on the lunar calendar."""
+    return None if member.client or member.lunar_birthday or member.lunar_day else member.birthday
+
+
+def test_family_birthdays_go_out_in_brackets(sample, tmp_path):
+    wb = load_workbook(exported(sample, tmp_path))
+    rows = list(wb["客戶資料"].iter_rows(values_only=True))
+    header = rows[0]
+    def family(name: str) -> dict:
+        row = next(r for r in rows if r[1] == name)
+        return {h: row[header.index(h)] for h in ("配偶", "子女", "父母")}
+
+    # the spouse is a client (his own row has his birthday); the children and mother are not
+    assert family("陳美玲") == {"配偶": "林志明", "子女": "林品妤（2009-04-18）、林品翰（2013-08-02）",
+                             "父母": "陳王秀英（1950-02-14）"}
+    # a mother whose birthday is kept on the lunar calendar, which the sheet cannot say
+    assert family("蔡明哲") == {"配偶": "蔡黃淑美（1967-12-07）", "子女": "蔡宗諭（1993-06-30）", "父母": "蔡林阿嬌"}
+    births = [m for path in (sample / "clients").glob("*.md")
+              for m in parse_client(path.read_text(encoding="utf-8-sig"), path.name).client.family
+              if _sheet_birthday(m)]
+    assert len(births) >= 10  # the test above compares each of them after an import anew
 
 
 def test_an_exported_book_imported_into_an_empty_vault_is_the_same_book(sample, tmp_path):

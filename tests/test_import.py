@@ -586,3 +586,50 @@ def test_an_excel_97_workbook_is_imported(vault, tmp_path):
     path = tmp_path / "book.xls"
     wb.save(str(path))
     _check_other_format(vault, path)
+
+
+def test_family_birthdays_in_brackets_are_read_and_set_value_by_value(vault, tmp_path):
+    """A family cell may give each member's birthday in brackets, in any form a date cell
+    takes: a new member is written with it, a known one without a birthday gets it (one line
+    added), and brackets that hold no date stay part of the name, as the sheet wrote it."""
+    write_client(vault, "wang-wei", textwrap.dedent("""\
+        ---
+        name: 王偉
+        family:
+          - name: 林淑芬   # 太太
+            relation: spouse
+        ---
+    """))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    before = (vault / "clients" / "wang-wei.md").read_text(encoding="utf-8")
+    sheet = workbook(tmp_path / "f.xlsx", {"c": [
+        ["姓名", "配偶", "子女", "父母"],
+        ["王偉", "林淑芬（1977/2/3）", "王小明(2008-09-01)、王小華（17歲）", "王大同（民國35年10月30日）"],
+        ["陳美玲", "林志明 (1975-07-22)", "林品妤（098/04/18）, 林品翰", None],
+    ]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert f"family[林淑芬].birthday: + 1977-02-03   ({sheet}:c!B2)" in result.stdout
+    assert f"family[王小明]: + {{name: 王小明, relation: child, birthday: 2008-09-01}}   ({sheet}:c!C2)" in result.stdout
+    wang = client(vault, "wang-wei")
+    assert [(m.name, m.relation, m.birthday) for m in wang.family] == [
+        ("林淑芬", "spouse", date(1977, 2, 3)), ("王小明", "child", date(2008, 9, 1)),
+        ("王小華（17歲）", "child", None), ("王大同", "parent", date(1946, 10, 30))]
+    after = (vault / "clients" / "wang-wei.md").read_text(encoding="utf-8")
+    assert after.startswith(before.replace("relation: spouse\n", "relation: spouse\n    birthday: 1977-02-03\n")[:-4])
+    chen = client(vault, "chen-mei-ling")
+    assert [(m.name, m.birthday) for m in chen.family] == [
+        ("林志明", date(1975, 7, 22)), ("林品妤", date(2009, 4, 18)), ("林品翰", None)]
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_family_birthday_that_cannot_be_is_an_error_at_its_cell(vault, tmp_path):
+    sheet = workbook(tmp_path / "g.xlsx", {"c": [["姓名", "子女"], ["王偉", "王小明（2008/13/01）"], ["陳美玲", "林品妤"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert f'{sheet}:c!B2: 子女 "2008/13/01" is not a date' in result.stdout
+    assert not (vault / "clients" / "wang-wei.md").exists()
+    assert [m.name for m in client(vault, "chen-mei-ling").family] == ["林品妤"]

@@ -78,7 +78,7 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
     if column.key == "name":
         return client.name
     if column.read == "family":
-        members = [m.name for m in client.family if (m.relation or "other") == column.key
+        members = [_member(m, lang) for m in client.family if (m.relation or "other") == column.key
                    or (column.key == "other" and m.relation not in C.FAMILY_RELATIONS)]
         return LIST_SEPARATOR[lang].join(members) or None
     if column.key == "notes":
@@ -90,6 +90,18 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
         if currency and currency.upper() != config.base_currency:
             return f"{currency.upper()} {cell}"  # the sheet has no currency column of its own
     return cell
+
+
+def _member(member, lang: str) -> str:
+    """A family member in a family cell: the name, and the birthday in brackets when the
+    file gives one (``林淑芬（1977-02-03）``), as ``rmn import`` reads it back. Named alone,
+    so that a book imported anew from the sheet greets nobody twice or on the wrong day: a
+    member who is a client (``client:`` links their file, whose own row has the birthday;
+    the link is not in the sheet), and one whose birthday is kept on the lunar calendar
+    (the sheet has no place to say so)."""
+    if member.birthday is None or member.client or member.lunar_birthday or member.lunar_day is not None:
+        return member.name
+    return f"{member.name}（{member.birthday.isoformat()}）" if lang != "en" else f"{member.name} ({member.birthday.isoformat()})"
 
 
 def _get(meta: Mapping, path: Sequence[str]) -> Any:

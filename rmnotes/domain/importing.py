@@ -94,7 +94,7 @@ class ClientRecord:
     id: str | None = None
     name: str | None = None
     fields: dict[tuple[str, ...], Cell] = field(default_factory=dict)  # front-matter path -> value
-    family: list[tuple[str, Cell]] = field(default_factory=list)  # (relation, name)
+    family: list[tuple[str, Cell, date | None]] = field(default_factory=list)  # (relation, name, birthday)
     notes: Cell | None = None
     imported: dict[str, Cell] = field(default_factory=dict)  # header -> value, kept under imported:
     policies: list[ItemRecord] = field(default_factory=list)
@@ -158,7 +158,7 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
     problems: list[Problem] = []
     values: dict[str, Cell] = {}
     unknown: dict[str, Cell] = {}
-    family: list[tuple[str, Cell]] = []
+    family: list[tuple[str, Cell, date | None]] = []
     number = str(r + 1)
     for i, column in enumerate(layout.columns):
         raw = row[i] if i < len(row) else None
@@ -173,8 +173,8 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
             continue
         try:
             if column.read == "family":
-                for name in cells.texts(raw) or ():
-                    family.append((column.key, Cell(name, where)))
+                for name, birthday in cells.members(raw, layout.headers[i]):
+                    family.append((column.key, Cell(name, where), birthday))
                 continue
             value = read_cell(column, raw, config, layout.headers[i])
         except cells.CellError as exc:
@@ -829,17 +829,28 @@ def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mo
 
     family = [m for m in coerce.items(meta.get("family")) if isinstance(m, dict)]
     known = {name_key(str(m.get("name", ""))): m for m in family}
-    for relation, cell in record.family:
+    for relation, cell, birthday in record.family:
         k = name_key(cell.value)
         member = known.get(k)
         if member is None:
-            value = {"name": cell.value, "relation": relation}
+            value = _member(cell.value, relation, birthday)
             plan.edits.append(Append(("family",), value))
             plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
             known[k] = value
-        elif _empty(member.get("relation")) and relation != "other":
+            continue
+        if _empty(member.get("relation")) and relation != "other":
             plan.edits.append(Set(("family", Named(member["name"]), "relation"), relation))
             plan.changes.append(FieldChange(f"family[{member['name']}].relation", None, relation, cell.where))
+        old = member.get("birthday")
+        if birthday is None or (mode.fill_only and not _empty(old)) or same(("family", "birthday"), old, birthday, ""):
+            continue
+        plan.edits.append(Set(("family", Named(member["name"]), "birthday"), birthday))
+        plan.changes.append(FieldChange(f"family[{member['name']}].birthday", old, birthday, cell.where))
+
+
+def _member(name: str, relation: str, birthday: date | None) -> dict:
+    """A new family member as a person writes one: name, relation, then the birthday."""
+    return {"name": name, "relation": relation, **({"birthday": birthday} if birthday else {})}
 
 
 def _item_mapping(item: ItemRecord, keys: Sequence[str], base: str) -> dict:
@@ -880,11 +891,11 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
         _put(document, path, cell.value)
         plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
     seen: set[str] = set()
-    for relation, cell in record.family:
+    for relation, cell, birthday in record.family:
         if name_key(cell.value) in seen:
             continue
         seen.add(name_key(cell.value))
-        document.setdefault("family", []).append({"name": cell.value, "relation": relation})
+        document.setdefault("family", []).append(_member(cell.value, relation, birthday))
     for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
         names_seen: dict[str, ItemRecord] = {}
         for item in items:

@@ -70,6 +70,37 @@ def texts(value: Any) -> list[str] | None:
     return [item for item in _LIST_SEP.split(t) if item]
 
 
+# a separator of the list, unless it stands inside brackets: 王小明（2008/9/1）、王小華
+_MEMBER_SEP = re.compile(r"\s*[、,，;；/／\n](?![^(（]*[)）])\s*")
+_WITH_BRACKETS = re.compile(r"(.+?)\s*[(（]\s*([^()（）]*?)\s*[)）]")
+
+
+def members(value: Any, label: str) -> list[tuple[str, date | None]]:
+    """Family members written in one cell, each a name with its birthday in brackets when
+    the sheet gives one: ``林淑芬（1977-02-03）、王小明``. Brackets that hold no date (an
+    age, a nickname: ``王小明（17歲）``) are part of the name, as written; brackets that hold
+    a date that cannot be (``（1977/13/03）``) are an error."""
+    t = text(value)
+    if t is None:
+        return []
+    out: list[tuple[str, date | None]] = []
+    for item in _MEMBER_SEP.split(t):
+        found = _WITH_BRACKETS.fullmatch(item)
+        if found is None:
+            if item:
+                out.append((item, None))
+            continue
+        try:
+            birthday = day(found.group(2), label)
+        except CellError:
+            if len(re.findall(r"\d+", _nfkc(found.group(2)))) >= 3:  # meant as a date
+                raise
+            out.append((item, None))
+            continue
+        out.append((found.group(1), birthday))
+    return out
+
+
 def phone(value: Any, label: str, region: str | None = None, mobile: bool = False) -> str | None:
     """A phone number as text. A number cell is its digits; in region TW a mobile of nine
     digits starting with 9 is one whose leading zero Excel dropped (``912345678`` ->
