@@ -78,7 +78,7 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
     if column.key == "name":
         return client.name
     if column.read == "family":
-        members = [_member(m, lang) for m in client.family if (m.relation or "other") == column.key
+        members = [_member_cell(m, lang) for m in client.family if (m.relation or "other") == column.key
                    or (column.key == "other" and m.relation not in C.FAMILY_RELATIONS)]
         return LIST_SEPARATOR[lang].join(members) or None
     if column.key == "notes":
@@ -92,7 +92,7 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
     return cell
 
 
-def _member(member, lang: str) -> str:
+def _member_cell(member, lang: str) -> str:
     """A family member in a family cell: the name, and the birthday in brackets when the
     file gives one (``林淑芬（1977-02-03）``), as ``rmn import`` reads it back. Named alone,
     so that a book imported anew from the sheet greets nobody twice or on the wrong day: a
