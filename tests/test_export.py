@@ -125,7 +125,8 @@ def _profile(path: Path):
 
 def _sheet_birthday(member):
     """A family member's birthday as the sheet carries it: not for a member who is a client
-    (their own row has it) or whose birthday is kept on the lunar calendar."""
+    (each linked client of the sample gives their own birthday, whose row the agenda shows)
+    or whose birthday is kept on the lunar calendar."""
     return None if member.client or member.lunar_birthday or member.lunar_day else member.birthday
 
 
@@ -146,6 +147,22 @@ def test_family_birthdays_go_out_in_brackets(sample, tmp_path):
               for m in parse_client(path.read_text(encoding="utf-8-sig"), path.name).client.family
               if _sheet_birthday(m)]
     assert len(births) >= 10  # the test above compares each of them after an import anew
+
+
+def test_a_linked_members_birthday_goes_out_unless_their_own_file_gives_it(vault, tmp_path):
+    """As the agenda decides it: the row of a member linked to a client whose own file gives
+    a birthday is that client's; otherwise it is the member's, and the sheet carries it."""
+    write_client(vault, "chen-jun-hong", "---\nname: 陳俊宏\nfamily:\n"
+                                         "  - {name: 沈佳蓉, relation: spouse, birthday: 1987-12-13, client: shen-jia-rong}\n---\n")
+    own = write_client(vault, "shen-jia-rong", "---\nname: 沈佳蓉\n---\n")
+
+    def spouse() -> str:
+        rows = list(load_workbook(exported(vault, tmp_path))["客戶資料"].iter_rows(values_only=True))
+        return next(r for r in rows if r[1] == "陳俊宏")[rows[0].index("配偶")]
+
+    assert spouse() == "沈佳蓉（1987-12-13）"
+    own.write_text("---\nname: 沈佳蓉\nprofile: {birthday: 1987-12-13}\n---\n", encoding="utf-8")
+    assert spouse() == "沈佳蓉"
 
 
 def test_an_exported_book_imported_into_an_empty_vault_is_the_same_book(sample, tmp_path):

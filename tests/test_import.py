@@ -633,3 +633,106 @@ def test_a_family_birthday_that_cannot_be_is_an_error_at_its_cell(vault, tmp_pat
     assert f'{sheet}:c!B2: 子女 "2008/13/01" is not a date' in result.stdout
     assert not (vault / "clients" / "wang-wei.md").exists()
     assert [m.name for m in client(vault, "chen-mei-ling").family] == ["林品妤"]
+
+
+@pytest.mark.parametrize("cell, why", [
+    ("林淑芬（1977/2/3、王小明", "a bracket is not closed"),
+    ("林淑芬 1977/2/3", "names no one: a birthday goes in brackets after the name"),
+    ("林淑芬【1977/2/3】", "names no one"),
+    ("王小明（2008/9/1）王小華（2010/1/1）", "holds two dates"),
+    ("（1977/2/3）", "names no one"),
+])
+def test_a_family_cell_that_would_make_members_of_date_pieces_is_an_error(vault, tmp_path, cell, why):
+    sheet = workbook(tmp_path / "h.xlsx", {"c": [["姓名", "配偶"], ["王偉", cell]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert f'{sheet}:c!B2: 配偶 "{cell}"' in result.stdout and why in result.stdout
+    assert not (vault / "clients" / "wang-wei.md").exists()
+
+
+def test_brackets_that_hold_no_date_stay_in_the_name(vault, tmp_path):
+    sheet = workbook(tmp_path / "k.xlsx", {"c": [["姓名", "配偶", "子女"],
+                                                 ["王偉", "林淑芬（0912-345-678）", "王小明（2008/9/1）（長子）、王小華（2/3）"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert [(m.name, m.birthday) for m in client(vault, "wang-wei").family] == [
+        ("林淑芬（0912-345-678）", None), ("王小明（長子）", date(2008, 9, 1)), ("王小華（2/3）", None)]
+
+
+def test_one_name_twice_in_a_row_is_one_member_per_relation_and_a_second_import_changes_nothing(vault, tmp_path):
+    write_client(vault, "wang-wei", "---\nname: 王偉\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "d.xlsx", {"c": [
+        ["姓名", "子女", "其他家人"],
+        ["王偉", "王小美（2010/1/1）、王小美", "王小美（2011/1/1）"],   # a child and a niece of one name
+        ["新客甲", "王小美（2010/1/1）", "王小美（2011/1/1）"],
+    ]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    for client_id in ("wang-wei", "xin-ke-jia"):
+        assert [(m.name, m.relation, m.birthday) for m in client(vault, client_id).family] == [
+            ("王小美", "child", date(2010, 1, 1)), ("王小美", "other", date(2011, 1, 1))], client_id
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+    clash = workbook(tmp_path / "e.xlsx", {"c": [["姓名", "子女"], ["王偉", "王小明（2010/1/1）、王小明（2011/1/1）"]]})
+    result = run(["import", str(clash)], vault)
+    assert result.exit_code == 1
+    assert f"{clash}:c!B2: 王小明 is written twice with two birthdays (2010-01-01 and 2011-01-01); keep one" in result.stdout
+
+
+def test_two_members_of_one_name_are_told_apart_by_relation(vault, tmp_path):
+    path = write_client(vault, "wang-wei", textwrap.dedent("""\
+        ---
+        name: 王偉
+        family:
+          - {name: 王大明, relation: parent, birthday: 1950-01-01}
+          - {name: 王大明, relation: child}
+        ---
+    """))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "t.xlsx", {"c": [["姓名", "子女", "父母"], ["王偉", "王大明（2008/9/1）", "王大明（1950/1/1）"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "family[王大明].birthday: + 2008-09-01" in result.stdout
+    assert "- {name: 王大明, relation: child, birthday: 2008-09-01}" in path.read_text(encoding="utf-8")
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
+    assert git(vault, "rev-parse", "HEAD") == head
+    other = workbook(tmp_path / "o.xlsx", {"c": [["姓名", "其他家人"], ["王偉", "王大明（1999/1/1）"]]})
+    for args in (["import", str(other), "--dry-run"], ["import", str(other)]):
+        refused = run(args, vault)
+        assert refused.exit_code == 1
+        assert (f"{other}:c!B2: 王偉 has 2 family members named 王大明; rename one so the import knows which"
+                in refused.stdout)
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_lunar_birthday_is_never_overwritten_by_a_sheets_date(vault, tmp_path):
+    path = write_client(vault, "cai-ming-zhe", textwrap.dedent("""\
+        ---
+        name: 蔡明哲
+        family:
+          - {name: 蔡林阿嬌, relation: parent, birthday: 1940-11-08, lunar_birthday: true}
+        ---
+    """))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    before = path.read_bytes()
+    sheet = workbook(tmp_path / "l.xlsx", {"c": [["姓名", "父母"], ["蔡明哲", "蔡林阿嬌（1940/12/25）"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert "not applied" in result.stdout
+    assert f"蔡明哲 (cai-ming-zhe) family[蔡林阿嬌].birthday   ({sheet}:c!B2): 1940-12-25" in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_a_member_imported_with_the_birthday_in_the_name_is_not_added_again(vault, tmp_path):
+    path = write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林淑芬（1977-02-03）, relation: spouse}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "配偶"], ["王偉", "林淑芬（1977-02-03）"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    family = client(vault, "wang-wei").family
+    assert [(m.name, m.birthday) for m in family] == [("林淑芬（1977-02-03）", date(1977, 2, 3))]
+    assert path.read_text(encoding="utf-8").count("林淑芬") == 1

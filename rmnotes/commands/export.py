@@ -54,7 +54,8 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
         return
     config = app.vault.config
     lang = columns.language_of(getattr(config, "language", None), config.region)
-    sheets = exporting.book_sheets(clients, config, lang)
+    linked = {m.client for c in clients for m in c.family if m.client}
+    sheets = exporting.book_sheets(clients, config, lang, app.index.own_birthdays(linked) if linked else frozenset())
     n = ngettext("{n} client", "{n} clients", len(clients)).format(n=len(clients))
     if format == "xlsx":
         from rmnotes.render.workbook import xlsx_bytes

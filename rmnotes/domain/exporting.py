@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import AbstractSet, Any, Iterable, Mapping, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain import columns as C
@@ -43,10 +43,13 @@ def _fmt(column: C.Column) -> str:
     return _FORMAT.get(column.read, "text")
 
 
-def book_sheets(clients: Iterable[Client], config: Config, lang: str) -> list[SheetRows]:
-    """The three sheets of ``clients`` (in the order given), headers and words in ``lang``."""
+def book_sheets(clients: Iterable[Client], config: Config, lang: str,
+                own_birthdays: AbstractSet[str] = frozenset()) -> list[SheetRows]:
+    """The three sheets of ``clients`` (in the order given), headers and words in ``lang``.
+    ``own_birthdays``: the clients of the book (not closed) whose file gives a birthday of
+    their own (see :func:`_member_cell`)."""
     clients = list(clients)
-    return [client_sheet(clients, config, lang), item_sheet("policies", clients, config, lang),
+    return [client_sheet(clients, config, lang, own_birthdays), item_sheet("policies", clients, config, lang),
             item_sheet("holdings", clients, config, lang)]
 
 
@@ -54,7 +57,8 @@ def _title(kind: str, lang: str) -> str:
     return C.SHEET_TITLES[kind][C.LANGS.index(lang) if lang in C.LANGS else 0]
 
 
-def client_sheet(clients: Sequence[Client], config: Config, lang: str) -> SheetRows:
+def client_sheet(clients: Sequence[Client], config: Config, lang: str,
+                 own_birthdays: AbstractSet[str] = frozenset()) -> SheetRows:
     columns = [c for c in C.CLIENT_COLUMNS]
     extra: list[str] = []  # imported: keys, as extra columns at the end
     for client in clients:
@@ -65,20 +69,21 @@ def client_sheet(clients: Sequence[Client], config: Config, lang: str) -> SheetR
     formats = [_fmt(c) for c in columns] + ["text"] * len(extra)
     rows = []
     for client in clients:
-        row = [_client_cell(client, column, config, lang) for column in columns]
+        row = [_client_cell(client, column, config, lang, own_birthdays) for column in columns]
         imported = coerce.mapping(client.meta.get("imported"))
         row += [_plain(imported.get(key)) for key in extra]
         rows.append(row)
     return SheetRows("clients", _title("clients", lang), headers, formats, rows)
 
 
-def _client_cell(client: Client, column: C.Column, config: Config, lang: str) -> Any:
+def _client_cell(client: Client, column: C.Column, config: Config, lang: str,
+                 own_birthdays: AbstractSet[str] = frozenset()) -> Any:
     if column.key == "id":
         return client.id
     if column.key == "name":
         return client.name
     if column.read == "family":
-        members = [_member_cell(m, lang) for m in client.family if (m.relation or "other") == column.key
+        members = [_member_cell(m, lang, own_birthdays) for m in client.family if (m.relation or "other") == column.key
                    or (column.key == "other" and m.relation not in C.FAMILY_RELATIONS)]
         return LIST_SEPARATOR[lang].join(members) or None
     if column.key == "notes":
@@ -92,14 +97,16 @@ def _client_cell(client: Client, column: C.Column, config: Config, lang: str) ->
     return cell
 
 
-def _member_cell(member, lang: str) -> str:
+def _member_cell(member, lang: str, own_birthdays: AbstractSet[str]) -> str:
     """A family member in a family cell: the name, and the birthday in brackets when the
     file gives one (``林淑芬（1977-02-03）``), as ``rmn import`` reads it back. Named alone,
     so that a book imported anew from the sheet greets nobody twice or on the wrong day: a
-    member who is a client (``client:`` links their file, whose own row has the birthday;
-    the link is not in the sheet), and one whose birthday is kept on the lunar calendar
-    (the sheet has no place to say so)."""
-    if member.birthday is None or member.client or member.lunar_birthday or member.lunar_day is not None:
+    member linked (``client:``) to a client whose own file gives the birthday (in
+    ``own_birthdays``: the agenda shows that row, not this one, and the sheet has no place
+    for the link), and a member whose birthday is kept on the lunar calendar (the sheet has
+    no place to say so)."""
+    if (member.birthday is None or member.client in own_birthdays or member.lunar_birthday
+            or member.lunar_day is not None):
         return member.name
     return f"{member.name}（{member.birthday.isoformat()}）" if lang != "en" else f"{member.name} ({member.birthday.isoformat()})"
 

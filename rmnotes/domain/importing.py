@@ -825,27 +825,82 @@ def _what(kind: str) -> str:
 
 def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mode,
                  name_key: Callable[[str], str]) -> None:
+    """The row's family members against the file's: a new one is appended; a known one gets
+    the relation when the file has none, and the sheet's birthday when it differs (held
+    back for one whose birthday the file keeps on the lunar calendar, which no sheet says).
+    A member is known by name and relation; by name alone when the file has only one of
+    that name (written under another relation, or none)."""
     from rmnotes.fmedit import Append, Named, Set
 
-    family = [m for m in coerce.items(meta.get("family")) if isinstance(m, dict)]
-    known = {name_key(str(m.get("name", ""))): m for m in family}
-    for relation, cell, birthday in record.family:
+    family = [(i, m) for i, m in enumerate(coerce.items(meta.get("family"))) if isinstance(m, dict)]
+    claimed: set[int] = set()  # the file's members (by position) an entry of this row has matched
+    for relation, cell, birthday in _family_once(record, name_key):
         k = name_key(cell.value)
-        member = known.get(k)
-        if member is None:
+        same_name = [(i, m) for i, m in family if i not in claimed and _member_key(m, name_key) == k]
+        found = [(i, m) for i, m in same_name if (coerce.text(m.get("relation")) or "other") == relation]
+        found = found or same_name
+        if not found:
             value = _member(cell.value, relation, birthday)
             plan.edits.append(Append(("family",), value))
             plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
-            known[k] = value
             continue
+        if len(found) > 1:  # several of one name: only what one of them already says goes through
+            if birthday is None:
+                continue
+            said = [i for i, m in found if same(("family", "birthday"), m.get("birthday"), birthday, "")]
+            if said:
+                claimed.add(said[0])
+                continue
+            raise _RowProblem(Problem(cell.where, _("{client} has {n} family members named {name}; rename one so "
+                                                    "the import knows which").format(
+                client=plan.name, n=len(found), name=cell.value)))
+        i, member = found[0]
+        claimed.add(i)
+        name = coerce.text(member.get("name")) or ""
+        unique = sum(1 for _j, m in family if coerce.text(m.get("name")) == name) == 1
+        at = ("family", Named(name) if unique else i)
+        shown = f"family[{name}]"
         if _empty(member.get("relation")) and relation != "other":
-            plan.edits.append(Set(("family", Named(member["name"]), "relation"), relation))
-            plan.changes.append(FieldChange(f"family[{member['name']}].relation", None, relation, cell.where))
+            plan.edits.append(Set((*at, "relation"), relation))
+            plan.changes.append(FieldChange(f"{shown}.relation", None, relation, cell.where))
         old = member.get("birthday")
         if birthday is None or (mode.fill_only and not _empty(old)) or same(("family", "birthday"), old, birthday, ""):
             continue
-        plan.edits.append(Set(("family", Named(member["name"]), "birthday"), birthday))
-        plan.changes.append(FieldChange(f"family[{member['name']}].birthday", old, birthday, cell.where))
+        if member.get("lunar_birthday") not in (None, False, ""):  # the sheet cannot say lunar
+            plan.held_back.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
+            continue
+        plan.edits.append(Set((*at, "birthday"), birthday))
+        plan.changes.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
+
+
+def _family_once(record: ClientRecord, name_key: Callable[[str], str]) -> list[tuple[str, Cell, date | None]]:
+    """The row's family members, each once: the same name under the same relation twice
+    (two cells, or one cell twice) is one member, and its two different birthdays an error;
+    the same name under two relations is two people (a father and son of one name)."""
+    seen: dict[tuple[str, str], tuple[str, Cell, date | None]] = {}
+    for relation, cell, birthday in record.family:
+        k = (name_key(cell.value), relation)
+        first = seen.get(k)
+        if first is None:
+            seen[k] = (relation, cell, birthday)
+        elif birthday is not None and first[2] is not None and birthday != first[2]:
+            raise _RowProblem(Problem(cell.where, _("{name} is written twice with two birthdays ({first} and "
+                                                    "{second}); keep one").format(
+                name=cell.value, first=first[2].isoformat(), second=birthday.isoformat())))
+        elif first[2] is None and birthday is not None:
+            seen[k] = (relation, first[1], birthday)
+    return list(seen.values())
+
+
+def _member_key(member: Mapping, name_key: Callable[[str], str]) -> str:
+    """A family member of the file as the sheet's names are compared: its name, without the
+    birthday in brackets that an import before birthdays were read kept in the name."""
+    name = coerce.text(member.get("name")) or ""
+    try:
+        name = cells.member(name, "name")[0]
+    except cells.CellError:
+        pass
+    return name_key(name)
 
 
 def _member(name: str, relation: str, birthday: date | None) -> dict:
@@ -890,11 +945,8 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
             continue
         _put(document, path, cell.value)
         plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
-    seen: set[str] = set()
-    for relation, cell, birthday in record.family:
-        if name_key(cell.value) in seen:
-            continue
-        seen.add(name_key(cell.value))
+    family = _family_once(record, name_key)
+    for relation, cell, birthday in family:
         document.setdefault("family", []).append(_member(cell.value, relation, birthday))
     for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
         names_seen: dict[str, ItemRecord] = {}
@@ -909,7 +961,7 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
         _put(document, ("imported", header), cell.value)
     plan.document = document
     plan.notes = record.notes.value.strip() if record.notes is not None else None
-    plan.counts = {"family": len(seen), "holdings": len(record.holdings), "policies": len(record.policies)}
+    plan.counts = {"family": len(family), "holdings": len(record.holdings), "policies": len(record.policies)}
     return plan
 
 

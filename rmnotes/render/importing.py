@@ -87,8 +87,8 @@ def plan_lines(plan: Plan, dry_run: bool) -> list[str]:
             out.extend(_change(ch) for ch in c.changes)
     held = [(c, ch) for c in plan.clients for ch in c.held_back]
     if held:
-        out.append(_("not applied (the notes, and the name of a client matched by mobile, are yours to "
-                     "edit: rmn edit CLIENT):"))
+        out.append(_("not applied (the notes, the name of a client matched by mobile and a birthday kept on "
+                     "the lunar calendar are yours to edit: rmn edit CLIENT):"))
         for c, ch in held:
             out.append(f"  {c.name} ({c.client_id}) {ch.field}   ({ch.where}): {_value(ch.new)}")
     for note in plan.notes:
