@@ -736,3 +736,21 @@ def test_a_member_imported_with_the_birthday_in_the_name_is_not_added_again(vaul
     family = client(vault, "wang-wei").family
     assert [(m.name, m.birthday) for m in family] == [("林淑芬（1977-02-03）", date(1977, 2, 3))]
     assert path.read_text(encoding="utf-8").count("林淑芬") == 1
+
+
+def test_the_json_plan_of_a_new_client_lists_each_family_member_policy_and_holding(vault, tmp_path):
+    sheet = workbook(tmp_path / "j.xlsx", {
+        "c": [["姓名", "配偶", "子女"], ["王偉", "林淑芬（1977/2/3）", "王小明"]],
+        "p": [["客戶姓名", "保單名稱", "險種"], ["王偉", "重疾險", "重大疾病"]],
+        "h": [["客戶姓名", "名稱", "類別", "金額"], ["王偉", "台幣定存", "定存", 1000000]],
+    })
+    result = run(["import", str(sheet), "--dry-run", "--json"], vault)
+    assert result.exit_code == 0, result.output
+    (new,) = json.loads(result.stdout)["new"]
+    items = {c["field"]: (c["new"], c["cell"]) for c in new["changes"] if "[" in c["field"]}
+    assert items == {
+        "family[林淑芬]": ({"name": "林淑芬", "relation": "spouse", "birthday": "1977-02-03"}, f"{sheet}:c!B2"),
+        "family[王小明]": ({"name": "王小明", "relation": "child"}, f"{sheet}:c!C2"),
+        "policies[重疾險]": ({"name": "重疾險", "kind": "critical_illness"}, f"{sheet}:p!2"),
+        "assets[台幣定存]": ({"name": "台幣定存", "type": "deposit", "value": 1000000}, f"{sheet}:h!2"),
+    }

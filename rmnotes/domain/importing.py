@@ -946,8 +946,10 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
         _put(document, path, cell.value)
         plan.changes.append(FieldChange(".".join(path), None, cell.value, cell.where))
     family = _family_once(record, name_key)
-    for relation, cell, birthday in family:
-        document.setdefault("family", []).append(_member(cell.value, relation, birthday))
+    for relation, cell, birthday in family:  # each item also a change, as for a client updated
+        value = _member(cell.value, relation, birthday)
+        document.setdefault("family", []).append(value)
+        plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
     for kind, items, keys in (("assets", record.holdings, ASSET_KEYS), ("policies", record.policies, POLICY_KEYS)):
         names_seen: dict[str, ItemRecord] = {}
         for item in items:
@@ -956,7 +958,9 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
                 raise _RowProblem(Problem(item.where, _("{client} has two {what} named {name} in this import (also {where})").format(
                     client=name, what=_what(kind), name=item.name, where=names_seen[k].where)))
             names_seen[k] = item
-            document.setdefault(kind, []).append(_item_mapping(item, keys, base))
+            value = _item_mapping(item, keys, base)
+            document.setdefault(kind, []).append(value)
+            plan.changes.append(FieldChange(f"{kind}[{item.name}]", None, value, item.where))
     for header, cell in record.imported.items():
         _put(document, ("imported", header), cell.value)
     plan.document = document
