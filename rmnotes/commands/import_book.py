@@ -66,6 +66,8 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
         click.echo(_("warning: a client in a file that cannot be read is not matched, and may be imported as a "
                      "new client; fix those files first (rmn check)"), err=True)
     commit = None
+    if dry_run:
+        _refused_edits(app, plan)
     if not dry_run and plan.writes:
         with _progress(_("writing new clients")) as tick:
             made = importing.new_files(plan.writes, progress=tick)
@@ -112,6 +114,22 @@ def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mappin
 
 
 CONTACT_SUFFIXES = (".vcf", ".vcard")
+
+
+def _refused_edits(app: App, plan) -> None:
+    """What writing would refuse, said by the dry run too: each updated client's edits made
+    in memory on its file as it is (a front-matter the editor cannot change byte-safely, a
+    family that is not a list), each refusal a problem as the real import reports it."""
+    from rmnotes.domain import importing
+
+    for c in plan.writes:
+        if c.action != "updated":
+            continue
+        try:
+            importing.file_bytes(c, (app.vault.root / c.rel).read_bytes())
+        except (RmnotesError, OSError) as exc:
+            plan.problems.append(importing.Problem(c.rel, str(exc)))
+            c.action = "failed"
 
 
 def contact_records(app: App, files: tuple[str, ...]):

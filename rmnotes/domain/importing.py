@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
 
 from rmnotes import names
 from rmnotes.config import Config
@@ -825,82 +825,107 @@ def _what(kind: str) -> str:
 
 def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mode,
                  name_key: Callable[[str], str]) -> None:
-    """The row's family members against the file's: a new one is appended; a known one gets
-    the relation when the file has none, and the sheet's birthday when it differs (held
-    back for one whose birthday the file keeps on the lunar calendar, which no sheet says).
-    A member is known by name and relation; by name alone when the file has only one of
-    that name (written under another relation, or none)."""
+    """The row's family members against the file's (see :func:`_match_family`): a new one
+    is appended; a known one gets the relation when the file has none, the sheet's birthday
+    when it differs (held back for one whose birthday the file keeps on the lunar calendar,
+    which no sheet says), and its name without the birthday an import before birthdays
+    were read left in it."""
     from rmnotes.fmedit import Append, Named, Set
 
     family = [(i, m) for i, m in enumerate(coerce.items(meta.get("family"))) if isinstance(m, dict)]
-    claimed: set[int] = set()  # the file's members (by position) an entry of this row has matched
-    for relation, cell, birthday in _family_once(record, name_key):
-        k = name_key(cell.value)
-        same_name = [(i, m) for i, m in family if i not in claimed and _member_key(m, name_key) == k]
-        found = [(i, m) for i, m in same_name if (coerce.text(m.get("relation")) or "other") == relation]
-        found = found or same_name
-        if not found:
+    names = [coerce.text(m.get("name")) or "" for _i, m in family]
+    for (relation, cell, birthday), found in _match_family(_family_once(record, name_key), family, name_key, plan.name):
+        if found is None:
             value = _member(cell.value, relation, birthday)
             plan.edits.append(Append(("family",), value))
             plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
             continue
-        if len(found) > 1:  # several of one name: only what one of them already says goes through
-            if birthday is None:
-                continue
-            said = [i for i, m in found if same(("family", "birthday"), m.get("birthday"), birthday, "")]
-            if said:
-                claimed.add(said[0])
-                continue
-            raise _RowProblem(Problem(cell.where, _("{client} has {n} family members named {name}; rename one so "
-                                                    "the import knows which").format(
-                client=plan.name, n=len(found), name=cell.value)))
-        i, member = found[0]
-        claimed.add(i)
+        i, member = found
         name = coerce.text(member.get("name")) or ""
-        unique = sum(1 for _j, m in family if coerce.text(m.get("name")) == name) == 1
-        at = ("family", Named(name) if unique else i)
+        at = ("family", Named(name) if names.count(name) == 1 else i)
         shown = f"family[{name}]"
         if _empty(member.get("relation")) and relation != "other":
             plan.edits.append(Set((*at, "relation"), relation))
             plan.changes.append(FieldChange(f"{shown}.relation", None, relation, cell.where))
         old = member.get("birthday")
         if birthday is None or (mode.fill_only and not _empty(old)) or same(("family", "birthday"), old, birthday, ""):
-            continue
-        if member.get("lunar_birthday") not in (None, False, ""):  # the sheet cannot say lunar
+            pass
+        elif member.get("lunar_birthday") not in (None, False, ""):  # the sheet cannot say lunar
             plan.held_back.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
-            continue
-        plan.edits.append(Set((*at, "birthday"), birthday))
-        plan.changes.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
+        else:
+            plan.edits.append(Set((*at, "birthday"), birthday))
+            plan.changes.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
+        if name_key(name) != name_key(cell.value) and _bare_name(name) != name:
+            plan.edits.append(Set((*at, "name"), _bare_name(name)))
+            plan.changes.append(FieldChange(f"{shown}.name", name, _bare_name(name), cell.where))
 
 
-def _family_once(record: ClientRecord, name_key: Callable[[str], str]) -> list[tuple[str, Cell, date | None]]:
-    """The row's family members, each once: the same name under the same relation twice
-    (two cells, or one cell twice) is one member, and its two different birthdays an error;
-    the same name under two relations is two people (a father and son of one name)."""
-    seen: dict[tuple[str, str], tuple[str, Cell, date | None]] = {}
+Entry = tuple[str, Cell, Optional[date]]  # a family member of a row: relation, name, birthday
+
+
+def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_key: Callable[[str], str],
+                  client: str) -> list[tuple[Entry, tuple[int, Mapping] | None]]:
+    """Each of the row's family members with the file's member it is (its position and
+    mapping), or None for a new one. Matched in rounds, each file member once: first the
+    same name, relation and birthday (an entry without a birthday: any); then the same name
+    and relation; then the same name alone, where the file has one member of that name
+    left (written under another relation, or none). Several of one name and relation the
+    row would change are an error: the file must name them apart."""
+    free = dict(family)
+    keys = {i: _member_key(m, name_key) for i, m in family}
+    out: dict[int, tuple[int, Mapping] | None] = {}
+
+    def relation_of(m: Mapping) -> str:
+        return coerce.text(m.get("relation")) or "other"
+
+    rounds = (
+        lambda e, m: relation_of(m) == e[0] and (e[2] is None or same(("family", "birthday"), m.get("birthday"), e[2], "")),
+        lambda e, m: relation_of(m) == e[0],
+        lambda e, m: True,
+    )
+    for n, fits in enumerate(rounds):
+        for k, entry in enumerate(entries):
+            if k in out:
+                continue
+            key = name_key(entry[1].value)
+            found = [i for i in free if keys[i] == key and fits(entry, free[i])]
+            if n == 1 and len(found) > 1:
+                raise _RowProblem(Problem(entry[1].where, _(
+                    "{client} has {n} family members named {name}; rename one so the import knows which").format(
+                    client=client, n=len(found), name=entry[1].value)))
+            if n == 2 and len([i for i in free if keys[i] == key]) != 1:
+                continue
+            if found:
+                out[k] = (found[0], free.pop(found[0]))
+    return [(entry, out.get(k)) for k, entry in enumerate(entries)]
+
+
+def _family_once(record: ClientRecord, name_key: Callable[[str], str]) -> list[Entry]:
+    """The row's family members, a member written twice (two cells, or one cell twice:
+    the same name and relation, the birthday the same or given once) once."""
+    out: list[Entry] = []
     for relation, cell, birthday in record.family:
-        k = (name_key(cell.value), relation)
-        first = seen.get(k)
-        if first is None:
-            seen[k] = (relation, cell, birthday)
-        elif birthday is not None and first[2] is not None and birthday != first[2]:
-            raise _RowProblem(Problem(cell.where, _("{name} is written twice with two birthdays ({first} and "
-                                                    "{second}); keep one").format(
-                name=cell.value, first=first[2].isoformat(), second=birthday.isoformat())))
-        elif first[2] is None and birthday is not None:
-            seen[k] = (relation, first[1], birthday)
-    return list(seen.values())
+        twin = next((k for k, (r, c, b) in enumerate(out) if r == relation and name_key(c.value) == name_key(cell.value)
+                     and (b is None or birthday is None or b == birthday)), None)
+        if twin is None:
+            out.append((relation, cell, birthday))
+        elif out[twin][2] is None:
+            out[twin] = (relation, out[twin][1], birthday)
+    return out
+
+
+def _bare_name(name: str) -> str:
+    """A family member's name without the birthday in brackets that an import before
+    birthdays were read kept in it (``林淑芬（1977-02-03）``)."""
+    try:
+        return cells.member(name, "name")[0]
+    except cells.CellError:
+        return name
 
 
 def _member_key(member: Mapping, name_key: Callable[[str], str]) -> str:
-    """A family member of the file as the sheet's names are compared: its name, without the
-    birthday in brackets that an import before birthdays were read kept in the name."""
-    name = coerce.text(member.get("name")) or ""
-    try:
-        name = cells.member(name, "name")[0]
-    except cells.CellError:
-        pass
-    return name_key(name)
+    """A family member of the file as the sheet's names are compared: by its bare name."""
+    return name_key(_bare_name(coerce.text(member.get("name")) or ""))
 
 
 def _member(name: str, relation: str, birthday: date | None) -> dict:

@@ -73,9 +73,13 @@ def texts(value: Any) -> list[str] | None:
 # a separator of the list, unless it stands inside brackets: 王小明（2008/9/1）、王小華
 _MEMBER_SEP = re.compile(r"\s*[、,，;；/／\n](?![^(（]*[)）])\s*")
 _BRACKETS = re.compile(r"\s*[(（]\s*([^()（）]*?)\s*[)）]")
-# brackets that hold a date, as a family cell writes a birthday: three numbers as a date is
-# written (1977-02-03, 66/2/3, 1977.2.3, 民國66年2月3日), or six to eight digits (19770203)
-_DATE_SHAPED = re.compile(r"(?:民國|民国)?\s*\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{6,8}")
+# a name, then brackets only: 王小明（2008/9/1）（長子）
+_NAME_THEN_BRACKETS = re.compile(r"[^()（）]+(?:\s*[(（][^()（）]*[)）])*\s*")
+# a date as a family cell writes a birthday: three numbers as a date is written (1977-02-03,
+# 66/2/3, 1977.2.3, 民國66年2月3日), or six to eight digits (19770203, 0660203) when alone
+_DATE = r"(?:民國|民国)?\s*\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+_DATE_SHAPED = re.compile(_DATE + r"|\d{6,8}")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(?:" + _DATE + r"|\d{8})(?!\d)")
 
 
 def members(value: Any, label: str) -> list[tuple[str, date | None]]:
@@ -88,28 +92,30 @@ def members(value: Any, label: str) -> list[tuple[str, date | None]]:
 
 
 def member(item: str, label: str, cell: str | None = None) -> tuple[str, date | None]:
-    """One family member of a family cell: a name, and the birthday in brackets when the
+    """One family member of a family cell: a name, then its birthday in brackets when the
     sheet gives one (``林淑芬（1977/2/3）``, in any form a date cell takes). Brackets that
     hold no date (an age, a nickname: ``王小華（17歲）``) are part of the name, as written.
-    An error: a bracket left open, a date that cannot be (``（1977/13/03）``), two dates,
-    or no name (``林淑芬 1977/2/3`` without brackets is read as three members). The errors
-    quote ``cell``, the whole cell, when given."""
-    shown = item if cell is None else cell
+    A date that cannot be (``（1977/13/03）``) is an error, and so is anything that would
+    make a member of a piece of a date or of two members: a date outside brackets, a bracket
+    left open, two dates, a name after the birthday, no name. The errors quote ``cell``, the
+    whole cell, when given."""
+    def unreadable() -> CellError:
+        return CellError(_('{label} "{value}" is not a list of family members as a sheet writes them: each a name, '
+                           'its birthday in brackets after it, separated by 、 (林淑芬（1977-02-03）、王小明)').format(
+            label=label, value=item if cell is None else cell))
+
     opened = sum(item.count(b) for b in "(（")
     if opened != sum(item.count(b) for b in ")）") or opened != len(_BRACKETS.findall(item)):
-        raise CellError(_('{label} "{value}": a bracket is not closed; write each member as 林淑芬（1977-02-03）, '
-                          'separated by 、').format(label=label, value=shown))
+        raise unreadable()
     dated = [m for m in _BRACKETS.finditer(item) if _DATE_SHAPED.fullmatch(_nfkc(m.group(1)))]
-    if len(dated) > 1:
-        raise CellError(_('{label} "{value}" holds two dates; write one member at a time, separated by 、').format(
-            label=label, value=shown))
+    if len(dated) > 1 or (dated and not _NAME_THEN_BRACKETS.fullmatch(item)):
+        raise unreadable()
     name, birthday = item, None
     if dated:
         birthday = day(dated[0].group(1), label)
         name = (item[:dated[0].start()] + item[dated[0].end():]).strip()
-    if not any(ch.isalpha() for ch in name):
-        raise CellError(_('{label} "{value}" names no one: a birthday goes in brackets after the name, as in '
-                          '林淑芬（1977-02-03）').format(label=label, value=shown))
+    if not any(ch.isalpha() for ch in name) or _DATE_IN_NAME.search(_nfkc(name)):
+        raise unreadable()
     return name, birthday
 
 

@@ -141,7 +141,8 @@ def plan_json(plan: Plan, dry_run: bool, commit: str | None) -> dict:
                     "imported_columns": list(s.unknown), "encoding": s.encoding} for s in plan.sheets],
         "new": [client(c) for c in plan.of("new")],
         "updated": [client(c) for c in plan.of("updated")],
-        "unchanged": [{"client": c.client_id, "name": c.name} for c in plan.of("unchanged")],
+        "unchanged": [{"client": c.client_id, "name": c.name, "not_applied": client(c)["not_applied"]}
+                      for c in plan.of("unchanged")],
         "errors": [{"cell": p.where, "message": p.message} for p in plan.problems],
         "notes": list(plan.notes),
         "dry_run": dry_run,
