@@ -781,3 +781,46 @@ def test_the_dry_run_says_what_writing_would_refuse(vault, tmp_path):
     assert dry.exit_code == real.exit_code == 1
     assert "clients/wang-wei.md: family is not a list" in dry.stdout
     assert dry.stdout == real.stdout
+
+
+@pytest.mark.parametrize("flip", [False, True], ids=["children-first", "parents-first"])
+def test_the_order_of_the_columns_never_decides_who_is_who(vault, tmp_path, flip):
+    """A parent and a child of one name, and a member of the file without relation or
+    birthday whom two entries could be: the same result whichever column comes first, and
+    nobody's birthday taken by another."""
+    path = write_client(vault, "wang-wei", textwrap.dedent("""\
+        ---
+        name: 王偉
+        family:
+          - {name: 王明, relation: parent}
+          - {name: 王大同, relation: parent, birthday: 1950-01-01}
+          - {name: David Lin, occupation: retired}
+        ---
+    """))
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    columns = [("子女", "王明（1980/1/1）、王大同（1980/1/1）、David Lin (1980-01-01)"),
+               ("父母", "王明（1950/1/1）、David Lin (1950-01-01)")]
+    if flip:
+        columns.reverse()
+    sheet = workbook(tmp_path / "f.xlsx", {"c": [["姓名", *(h for h, _ in columns)], ["王偉", *(v for _, v in columns)]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    family = sorted((m.name, m.relation or "", m.birthday or date.min) for m in client(vault, "wang-wei").family)
+    assert family == sorted([
+        ("王明", "parent", date(1950, 1, 1)), ("王明", "child", date(1980, 1, 1)),
+        ("王大同", "parent", date(1950, 1, 1)), ("王大同", "child", date(1980, 1, 1)),
+        ("David Lin", "", date.min), ("David Lin", "child", date(1980, 1, 1)), ("David Lin", "parent", date(1950, 1, 1))])
+    assert "occupation: retired}" in path.read_text(encoding="utf-8")
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
+    assert git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_name_that_held_its_birthday_gives_it_to_the_birthday_key(vault, tmp_path):
+    write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林淑芬（1977-02-03）, relation: spouse}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "配偶"], ["王偉", "林淑芬"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert [(m.name, m.birthday) for m in client(vault, "wang-wei").family] == [("林淑芬", date(1977, 2, 3))]

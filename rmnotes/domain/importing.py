@@ -31,6 +31,7 @@ new client become its free notes; a later change to that cell is shown, never ap
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from datetime import date, datetime
@@ -828,22 +829,28 @@ def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mo
     """The row's family members against the file's (see :func:`_match_family`): a new one
     is appended; a known one gets the relation when the file has none, the sheet's birthday
     when it differs (held back for one whose birthday the file keeps on the lunar calendar,
-    which no sheet says), and its name without the birthday an import before birthdays
-    were read left in it."""
+    which no sheet says), and a name without the birthday that an import before birthdays
+    were read left in it (the date moved to ``birthday:`` when the member has none). The
+    known members are edited before any is appended, each by name where the file has one
+    of that name, else by position."""
     from rmnotes.fmedit import Append, Named, Set
 
     family = [(i, m) for i, m in enumerate(coerce.items(meta.get("family"))) if isinstance(m, dict)]
     names = [coerce.text(m.get("name")) or "" for _i, m in family]
+    appends, renames = [], []
     for (relation, cell, birthday), found in _match_family(_family_once(record, name_key), family, name_key, plan.name):
         if found is None:
             value = _member(cell.value, relation, birthday)
-            plan.edits.append(Append(("family",), value))
+            appends.append(Append(("family",), value))
             plan.changes.append(FieldChange(f"family[{cell.value}]", None, value, cell.where))
             continue
         i, member = found
         name = coerce.text(member.get("name")) or ""
         at = ("family", Named(name) if names.count(name) == 1 else i)
         shown = f"family[{name}]"
+        bare, written = _bare_member(name)
+        if birthday is None and written is not None and _empty(member.get("birthday")):
+            birthday = written  # the date the name held, kept as the birthday
         if _empty(member.get("relation")) and relation != "other":
             plan.edits.append(Set((*at, "relation"), relation))
             plan.changes.append(FieldChange(f"{shown}.relation", None, relation, cell.where))
@@ -855,9 +862,10 @@ def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mo
         else:
             plan.edits.append(Set((*at, "birthday"), birthday))
             plan.changes.append(FieldChange(f"{shown}.birthday", old, birthday, cell.where))
-        if name_key(name) != name_key(cell.value) and _bare_name(name) != name:
-            plan.edits.append(Set((*at, "name"), _bare_name(name)))
-            plan.changes.append(FieldChange(f"{shown}.name", name, _bare_name(name), cell.where))
+        if bare != name:
+            renames.append(Set((*at, "name"), bare))
+            plan.changes.append(FieldChange(f"{shown}.name", name, bare, cell.where))
+    plan.edits += renames + appends
 
 
 Entry = tuple[str, Cell, Optional[date]]  # a family member of a row: relation, name, birthday
@@ -866,37 +874,46 @@ Entry = tuple[str, Cell, Optional[date]]  # a family member of a row: relation, 
 def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_key: Callable[[str], str],
                   client: str) -> list[tuple[Entry, tuple[int, Mapping] | None]]:
     """Each of the row's family members with the file's member it is (its position and
-    mapping), or None for a new one. Matched in rounds, each file member once: first the
-    same name, relation and birthday (an entry without a birthday: any); then the same name
-    and relation; then the same name alone, where the file has one member of that name
-    left (written under another relation, or none). Several of one name and relation the
-    row would change are an error: the file must name them apart."""
+    mapping), or None for a new one; each file member is matched once, whatever the order
+    of the columns. In rounds: the same name, relation and birthday (an entry without a
+    birthday: any); then the same name and relation (several the row would change are an
+    error: the file must name them apart); then the same name alone, for a member whose
+    birthday does not say otherwise (the same, or none and no relation either) when one
+    entry and one member are left to pair."""
     free = dict(family)
     keys = {i: _member_key(m, name_key) for i, m in family}
-    out: dict[int, tuple[int, Mapping] | None] = {}
+    out: dict[int, tuple[int, Mapping]] = {}
 
     def relation_of(m: Mapping) -> str:
         return coerce.text(m.get("relation")) or "other"
 
-    rounds = (
-        lambda e, m: relation_of(m) == e[0] and (e[2] is None or same(("family", "birthday"), m.get("birthday"), e[2], "")),
-        lambda e, m: relation_of(m) == e[0],
-        lambda e, m: True,
-    )
-    for n, fits in enumerate(rounds):
-        for k, entry in enumerate(entries):
-            if k in out:
-                continue
-            key = name_key(entry[1].value)
-            found = [i for i in free if keys[i] == key and fits(entry, free[i])]
-            if n == 1 and len(found) > 1:
-                raise _RowProblem(Problem(entry[1].where, _(
-                    "{client} has {n} family members named {name}; rename one so the import knows which").format(
-                    client=client, n=len(found), name=entry[1].value)))
-            if n == 2 and len([i for i in free if keys[i] == key]) != 1:
-                continue
-            if found:
-                out[k] = (found[0], free.pop(found[0]))
+    def same_day(m: Mapping, birthday: date | None) -> bool:
+        return birthday is None or same(("family", "birthday"), m.get("birthday"), birthday, "")
+
+    def candidates(k: int, fits) -> list[int]:
+        relation, cell, birthday = entries[k]
+        return [i for i in free if keys[i] == name_key(cell.value) and fits(free[i], relation, birthday)]
+
+    for k in range(len(entries)):  # the same name, relation and birthday
+        found = candidates(k, lambda m, r, b: relation_of(m) == r and same_day(m, b))
+        if found:
+            out[k] = (found[0], free.pop(found[0]))
+    for k in range(len(entries)):  # the same name and relation
+        if k in out:
+            continue
+        found = candidates(k, lambda m, r, b: relation_of(m) == r)
+        if len(found) > 1:
+            raise _RowProblem(Problem(entries[k][1].where, _(
+                "{client} has {n} family members named {name}; rename one so the import knows which").format(
+                client=client, n=len(found), name=entries[k][1].value)))
+        if found:
+            out[k] = (found[0], free.pop(found[0]))
+    loose = {k: candidates(k, lambda m, r, b: same_day(m, b) or (_empty(m.get("birthday")) and _empty(m.get("relation"))))
+             for k in range(len(entries)) if k not in out}
+    wanted = Counter(i for found in loose.values() for i in found)
+    for k, found in loose.items():  # the same name alone, where entry and member are one pair
+        if len(found) == 1 and wanted[found[0]] == 1:
+            out[k] = (found[0], free.pop(found[0]))
     return [(entry, out.get(k)) for k, entry in enumerate(entries)]
 
 
@@ -914,18 +931,18 @@ def _family_once(record: ClientRecord, name_key: Callable[[str], str]) -> list[E
     return out
 
 
-def _bare_name(name: str) -> str:
+def _bare_member(name: str) -> tuple[str, date | None]:
     """A family member's name without the birthday in brackets that an import before
-    birthdays were read kept in it (``林淑芬（1977-02-03）``)."""
+    birthdays were read kept in it (``林淑芬（1977-02-03）``), and that date."""
     try:
-        return cells.member(name, "name")[0]
+        return cells.member(name, "name")
     except cells.CellError:
-        return name
+        return name, None
 
 
 def _member_key(member: Mapping, name_key: Callable[[str], str]) -> str:
     """A family member of the file as the sheet's names are compared: by its bare name."""
-    return name_key(_bare_name(coerce.text(member.get("name")) or ""))
+    return name_key(_bare_member(coerce.text(member.get("name")) or "")[0])
 
 
 def _member(name: str, relation: str, birthday: date | None) -> dict:

@@ -40,13 +40,12 @@ def _change(ch: FieldChange) -> str:
 
 
 def _new_line(c: ClientPlan) -> str:
-    parts = []
-    for key, singular, plural in (("policies", "{n} policy", "{n} policies"),
-                                  ("holdings", "{n} holding", "{n} holdings"),
-                                  ("family", "{n} family member", "{n} family members")):
-        n = c.counts.get(key, 0)
-        if n:
-            parts.append(ngettext(singular, plural, n).format(n=n))
+    counted = {  # each written out, so that the catalogs' extraction finds it
+        "policies": lambda n: ngettext("{n} policy", "{n} policies", n),
+        "holdings": lambda n: ngettext("{n} holding", "{n} holdings", n),
+        "family": lambda n: ngettext("{n} family member", "{n} family members", n),
+    }
+    parts = [counted[key](n).format(n=n) for key in counted if (n := c.counts.get(key, 0))]
     extra = f": {', '.join(parts)}" if parts else ""
     return f"  {c.name} ({c.client_id}){extra}"
 
