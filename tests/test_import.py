@@ -33,6 +33,14 @@ def commits(vault: Path) -> int:
     return int(git(vault, "rev-list", "--count", "HEAD").strip())
 
 
+def reimport_changes_nothing(vault: Path, sheet: Path) -> str:
+    """Import ``sheet`` again and check that nothing changed and nothing was committed; the HEAD."""
+    head = git(vault, "rev-parse", "HEAD")
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert git(vault, "rev-parse", "HEAD") == head
+    return head
+
+
 def client(vault: Path, client_id: str):
     path = vault / "clients" / f"{client_id}.md"
     parsed = parse_client(path.read_text(encoding="utf-8"), f"clients/{client_id}.md")
@@ -462,9 +470,7 @@ def test_names_match_across_scripts_as_client_arguments_do(vault, tmp_path):
     liu = client(vault, "liu-jian-guo")  # new: the policy row in Traditional joined its row
     assert liu.name == "刘建国" and [p.name for p in liu.policies] == ["壽險"]
     assert len(list((vault / "clients").glob("*.md"))) == 2
-    head = git(vault, "rev-parse", "HEAD")
-    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
-    assert git(vault, "rev-parse", "HEAD") == head
+    reimport_changes_nothing(vault, sheet)
 
 
 def test_a_name_in_the_other_script_is_ambiguous_as_the_same_script_is(vault, tmp_path):
@@ -621,9 +627,7 @@ def test_family_birthdays_in_brackets_are_read_and_set_value_by_value(vault, tmp
     chen = client(vault, "chen-mei-ling")
     assert [(m.name, m.birthday) for m in chen.family] == [
         ("林志明", date(1975, 7, 22)), ("林品妤", date(2009, 4, 18)), ("林品翰", None)]
-    head = git(vault, "rev-parse", "HEAD")
-    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
-    assert git(vault, "rev-parse", "HEAD") == head
+    reimport_changes_nothing(vault, sheet)
 
 
 def test_a_family_birthday_that_cannot_be_is_an_error_at_its_cell(vault, tmp_path):
@@ -699,9 +703,7 @@ def test_two_members_of_one_name_are_told_apart_by_relation_and_birthday(vault, 
     assert result.exit_code == 0, result.output
     assert "family[王大明].birthday: + 2008-09-01" in result.stdout
     assert "- {name: 王大明, relation: child, birthday: 2008-09-01}" in path.read_text(encoding="utf-8")
-    head = git(vault, "rev-parse", "HEAD")
-    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
-    assert git(vault, "rev-parse", "HEAD") == head
+    head = reimport_changes_nothing(vault, sheet)
     # two children named 王小明, one without a birthday: which one is born 2012?
     other = workbook(tmp_path / "o.xlsx", {"c": [["姓名", "子女"], ["王偉", "王小明（2012/1/1）"]]})
     for args in (["import", str(other), "--dry-run"], ["import", str(other)]):
@@ -812,9 +814,7 @@ def test_the_order_of_the_columns_never_decides_who_is_who(vault, tmp_path, flip
         ("王大同", "parent", date(1950, 1, 1)), ("王大同", "child", date(1980, 1, 1)),
         ("David Lin", "", date.min), ("David Lin", "child", date(1980, 1, 1)), ("David Lin", "parent", date(1950, 1, 1))])
     assert "occupation: retired}" in path.read_text(encoding="utf-8")
-    head = git(vault, "rev-parse", "HEAD")
-    assert run(["import", str(sheet)], vault).exit_code == 0  # and again: nothing changes
-    assert git(vault, "rev-parse", "HEAD") == head
+    reimport_changes_nothing(vault, sheet)
 
 
 def test_a_name_that_held_its_birthday_gives_it_to_the_birthday_key(vault, tmp_path):
