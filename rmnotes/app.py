@@ -137,6 +137,11 @@ class App:
         gitops.require_repo(self.vault.root)
         _refuse(gitops.repo_state(self.vault.root))
 
+    def refuse_links(self, rel: str) -> None:
+        """A write of ``rel`` refused when it or a folder on its way is a symbolic link."""
+        for step in [*reversed(Path(rel).parents[:-1]), Path(rel)]:
+            _refuse_link(self.vault.root / step, step.as_posix())
+
     def _owner(self) -> str | None:
         """The owner in rmnotes.yaml: whom rmn commits as where git knows nobody."""
         try:
@@ -264,8 +269,7 @@ class App:
             for n, w in enumerate(writes, 1):
                 path = root / w.rel
                 try:
-                    for step in [*reversed(Path(w.rel).parents[:-1]), Path(w.rel)]:
-                        _refuse_link(root / step, step.as_posix())
+                    self.refuse_links(w.rel)
                     try:
                         data = path.read_bytes()
                     except FileNotFoundError:

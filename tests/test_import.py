@@ -824,3 +824,29 @@ def test_a_name_that_held_its_birthday_gives_it_to_the_birthday_key(vault, tmp_p
     sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "配偶"], ["王偉", "林淑芬"]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert [(m.name, m.birthday) for m in client(vault, "wang-wei").family] == [("林淑芬", date(1977, 2, 3))]
+
+
+@pytest.mark.parametrize("trouble", ["link", "detached"])
+def test_the_dry_run_refuses_as_the_import_does(vault, tmp_path, trouble):
+    """A client file that is a symbolic link, or a repository on a detached HEAD: the dry
+    run says what the import says, with the same exit status."""
+    write_client(vault, "wang-wei", "---\nname: 王偉\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    if trouble == "link":
+        real = tmp_path / "elsewhere.md"
+        (vault / "clients" / "wang-wei.md").rename(real)
+        (vault / "clients" / "wang-wei.md").symlink_to(real)
+        git(vault, "add", "-A")
+        git(vault, "commit", "-qm", "a link")
+    else:
+        git(vault, "checkout", "-q", "--detach")
+    sheet = workbook(tmp_path / "s.xlsx", {"c": [["姓名", "職業"], ["王偉", "教師"]]})
+    dry = run(["import", str(sheet), "--dry-run"], vault)
+    real_run = run(["import", str(sheet)], vault)
+    assert dry.exit_code == real_run.exit_code == 1
+    assert dry.stdout == real_run.stdout
+    if trouble == "link":
+        assert "clients/wang-wei.md is a symbolic link" in dry.stdout
+    else:
+        assert dry.stderr == real_run.stderr and "HEAD is detached" in dry.stderr

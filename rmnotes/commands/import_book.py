@@ -67,7 +67,7 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
                      "new client; fix those files first (rmn check)"), err=True)
     commit = None
     if dry_run:
-        _refused_edits(app, plan)
+        _refused_writes(app, plan)
     if not dry_run and plan.writes:
         with _progress(_("writing new clients")) as tick:
             made = importing.new_files(plan.writes, progress=tick)
@@ -116,17 +116,22 @@ def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mappin
 CONTACT_SUFFIXES = (".vcf", ".vcard")
 
 
-def _refused_edits(app: App, plan) -> None:
-    """What writing would refuse, said by the dry run too: each updated client's edits made
-    in memory on its file as it is (a front-matter the editor cannot change byte-safely, a
-    family that is not a list), each refusal a problem as the real import reports it."""
+def _refused_writes(app: App, plan) -> None:
+    """What writing would refuse, said by the dry run too: a repository in a state no tool
+    may write in (refused as the import is), a file or folder that is a symbolic link, and
+    each updated client's edits, made in memory on its file as it is (a front-matter the
+    editor cannot change byte-safely, a family that is not a list); each refused file a
+    problem as the import reports it."""
     from rmnotes.domain import importing
 
+    if not plan.writes:
+        return
+    app.refuse_unsafe_now()
     for c in plan.writes:
-        if c.action != "updated":
-            continue
         try:
-            importing.file_bytes(c, (app.vault.root / c.rel).read_bytes())
+            app.refuse_links(c.rel)
+            if c.action == "updated":
+                importing.file_bytes(c, (app.vault.root / c.rel).read_bytes())
         except (RmnotesError, OSError) as exc:
             plan.problems.append(importing.Problem(c.rel, str(exc)))
             c.action = "failed"
