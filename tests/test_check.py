@@ -146,6 +146,27 @@ def test_file_name_that_is_not_an_id_is_a_warning(vault):
     assert "is not a lower-case ASCII id" in result.output
 
 
+def test_a_family_name_a_sheet_cannot_carry_is_a_warning_at_its_line(vault):
+    write_client(vault, "wang-wei", """\
+        ---
+        name: 王偉
+        family:
+          - name: 王小明 1990-01-01
+            relation: child
+          - {name: 王小明/Tom, relation: child}
+          - {name: 王小華（17歲）, relation: child}
+          - {name: 林淑芬（1977-02-03）, relation: spouse}
+          - {name: 王大同（長子, relation: child}
+        ---
+    """)
+    result = run(["check"], vault)
+    assert result.exit_code == 0
+    flagged = [line.split(": warning: ")[0] + " " + line.split("] ")[1].split(":")[0]
+               for line in result.output.splitlines() if "a sheet cannot carry this name" in line]
+    assert flagged == ["clients/wang-wei.md:4 王小明 1990-01-01", "clients/wang-wei.md:6 王小明/Tom",
+                       "clients/wang-wei.md:8 林淑芬（1977-02-03）", "clients/wang-wei.md:9 王大同（長子"]
+
+
 def test_a_lunar_month_day_that_disagrees_with_the_birthday_is_a_warning(vault):
     write_client(vault, "zha-mei-hua", """\
         ---

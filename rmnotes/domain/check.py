@@ -363,6 +363,28 @@ def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue
     return out
 
 
+def validate_family_names(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
+    """A family member's name that a sheet could not carry as itself (``rmn export``, then
+    ``rmn import``): one holding a date, a bracket left open, or a list separator."""
+    from rmnotes.parse import cells
+
+    c = parsed.client
+    if c is None:
+        return []
+    out = []
+    for i, m in enumerate(c.family):
+        try:
+            readable = cells.members(m.name, "name") == [(m.name, None)]
+        except cells.CellError:
+            readable = False
+        if not readable:
+            out.append(Issue(c.path, parsed.loaded.line(("family", i, "name")) or m.line,
+                             f"family[{i}] {m.name}: a sheet cannot carry this name as it is (a date, a bracket left "
+                             "open or a list separator such as 、 , / in it); keep the name alone and the date under "
+                             "birthday:", "warning"))
+    return out
+
+
 def validate_lunar_birthdays(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     """A lunar month-day written beside a solar ``birthday`` that was another lunar day: one
     of the two is wrong (often the lunar date written into ``birthday``). A leap month
@@ -444,6 +466,7 @@ VALIDATORS: tuple[Validator, ...] = (
     validate_schema,
     validate_near_miss_keys,
     validate_family_links,
+    validate_family_names,
     validate_lunar_birthdays,
     validate_unique_assets,
     validate_currencies,
