@@ -850,3 +850,26 @@ def test_the_dry_run_refuses_as_the_import_does(vault, tmp_path, trouble):
         assert "clients/wang-wei.md is a symbolic link" in dry.stdout
     else:
         assert dry.stderr == real_run.stderr and "HEAD is detached" in dry.stderr
+
+
+@pytest.mark.parametrize("member, cells, family", [
+    # a name that kept its birthday from an older import: that date is the member's, so a
+    # child born later is another person, and nothing of the member is lost
+    ("{name: 王大明（1950-01-01）}", {"子女": "王大明（2010/5/5）"},
+     [("王大明（1950-01-01）", "", date.min), ("王大明", "child", date(2010, 5, 5))]),
+    # a parent is not a child of the same name, with or without the child's birthday
+    ("{name: 王大明, relation: parent, birthday: 1950-01-01}", {"子女": "王大明"},
+     [("王大明", "parent", date(1950, 1, 1)), ("王大明", "child", date.min)]),
+    # a member without a relation, whom two entries could be: the one with its birthday
+    ("{name: 王大明, birthday: 1950-01-01}", {"子女": "王大明", "父母": "王大明（1950/1/1）"},
+     [("王大明", "parent", date(1950, 1, 1)), ("王大明", "child", date.min)]),
+])
+def test_a_name_alone_is_matched_only_where_the_file_does_not_say_otherwise(vault, tmp_path, member, cells, family):
+    write_client(vault, "wang-wei", f"---\nname: 王偉\nfamily:\n  - {member}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "m.xlsx", {"c": [["姓名", *cells], ["王偉", *cells.values()]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    got = [(m.name, m.relation or "", m.birthday or date.min) for m in client(vault, "wang-wei").family]
+    assert sorted(got) == sorted(family)
+    reimport_changes_nothing(vault, sheet)

@@ -877,43 +877,50 @@ def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_
     mapping), or None for a new one; each file member is matched once, whatever the order
     of the columns. In rounds: the same name, relation and birthday (an entry without a
     birthday: any); then the same name and relation (several the row would change are an
-    error: the file must name them apart); then the same name alone, for a member whose
-    birthday does not say otherwise (the same, or none and no relation either) when one
-    entry and one member are left to pair."""
+    error: the file must name them apart); then the same name alone, for a member the file
+    gives no relation, whose birthday does not say otherwise: each such member goes to the
+    one entry that wants it, or to the one of several whose birthday is its own. A member's
+    birthday is its ``birthday:``, or the date an older import left in its name."""
     free = dict(family)
     keys = {i: _member_key(m, name_key) for i, m in family}
+    born = {i: m.get("birthday") if not _empty(m.get("birthday")) else _bare_member(coerce.text(m.get("name")) or "")[1]
+            for i, m in family}
     out: dict[int, tuple[int, Mapping]] = {}
 
     def relation_of(m: Mapping) -> str:
         return coerce.text(m.get("relation")) or "other"
 
-    def same_day(m: Mapping, birthday: date | None) -> bool:
-        return birthday is None or same(("family", "birthday"), m.get("birthday"), birthday, "")
+    def same_day(i: int, birthday: date | None) -> bool:
+        return birthday is None or same(("family", "birthday"), born[i], birthday, "")
 
     def candidates(k: int, fits) -> list[int]:
         relation, cell, birthday = entries[k]
-        return [i for i in free if keys[i] == name_key(cell.value) and fits(free[i], relation, birthday)]
+        return [i for i in free if keys[i] == name_key(cell.value) and fits(i, relation, birthday)]
 
     for k in range(len(entries)):  # the same name, relation and birthday
-        found = candidates(k, lambda m, r, b: relation_of(m) == r and same_day(m, b))
+        found = candidates(k, lambda i, r, b: relation_of(free[i]) == r and same_day(i, b))
         if found:
             out[k] = (found[0], free.pop(found[0]))
     for k in range(len(entries)):  # the same name and relation
         if k in out:
             continue
-        found = candidates(k, lambda m, r, b: relation_of(m) == r)
+        found = candidates(k, lambda i, r, b: relation_of(free[i]) == r)
         if len(found) > 1:
             raise _RowProblem(Problem(entries[k][1].where, _(
                 "{client} has {n} family members named {name}; rename one so the import knows which").format(
                 client=client, n=len(found), name=entries[k][1].value)))
         if found:
             out[k] = (found[0], free.pop(found[0]))
-    loose = {k: candidates(k, lambda m, r, b: same_day(m, b) or (_empty(m.get("birthday")) and _empty(m.get("relation"))))
-             for k in range(len(entries)) if k not in out}
-    wanted = Counter(i for found in loose.values() for i in found)
-    for k, found in loose.items():  # the same name alone, where entry and member are one pair
-        if len(found) == 1 and wanted[found[0]] == 1:
-            out[k] = (found[0], free.pop(found[0]))
+    wanting: dict[int, list[int]] = {}  # a member without a relation -> the entries it may be
+    for k in range(len(entries)):
+        if k not in out:
+            for i in candidates(k, lambda i, r, b: _empty(free[i].get("relation")) and (born[i] is None or same_day(i, b))):
+                wanting.setdefault(i, []).append(k)
+    for i, ks in wanting.items():  # the same name alone
+        dated = [k for k in ks if entries[k][2] is not None]  # whose birthday is the member's own
+        k = ks[0] if len(ks) == 1 else dated[0] if len(dated) == 1 and born[i] is not None else None
+        if k is not None and k not in out:
+            out[k] = (i, free.pop(i))
     return [(entry, out.get(k)) for k, entry in enumerate(entries)]
 
 
