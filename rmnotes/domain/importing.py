@@ -31,12 +31,11 @@ new client become its free notes; a later change to that cell is shown, never ap
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Optional, Protocol, Sequence
+from typing import Any, Callable, Mapping, Optional, Protocol, Sequence
 
 from rmnotes import names
 from rmnotes.config import Config
@@ -723,7 +722,7 @@ ASSET_KEYS = ("name", "type", "institution", "value", "currency", "since", "matu
 
 def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mode, how: str | None,
                  name_key: Callable[[str], str]) -> ClientPlan:
-    from rmnotes.fmedit import Append, Named, Set, lookup
+    from rmnotes.fmedit import Append, Named, Set
 
     meta = client.meta
     plan = ClientPlan("unchanged", client.id, client.name, record.where, how)
