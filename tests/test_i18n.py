@@ -376,6 +376,30 @@ def test_no_english_in_chinese_human_output(books, english_exits, language):
     assert not leaks, "English in {} output:\n{}".format(language, "\n".join(f"{k}: {sorted(v)}" for k, v in leaks.items()))
 
 
+@pytest.mark.parametrize("language", ["zh_TW", "zh_HK", "zh_CN"])
+def test_the_import_plan_speaks_the_vaults_language(books, tmp_path, language):
+    """The plan of an import (new clients with their counts, a cell's error, the summary)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheets = {"c": [["姓名", "手機", "配偶", "子女"], ["新客戶", "0912345678", "林淑芬（1977/2/3）", "王小明、王小華"],
+                    ["王偉", "0912000111", "林淑芬 1977/2/3", None]],
+              "p": [["客戶姓名", "保單名稱", "險種"], ["新客戶", "重疾險", "重大疾病"]],
+              "h": [["客戶姓名", "名稱", "類別", "金額"], ["新客戶", "定存", "定存", 1000]]}
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(tmp_path / "book.xlsx")
+    result = run(["import", str(tmp_path / "book.xlsx"), "--dry-run"], books[language])
+    assert result.exit_code == 1 and "新客戶" in result.stdout
+    new_id = set(WORD.findall("xin-ke-hu"))  # the new client's id, made from its name
+    words = _english_words(result.stdout + "\n" + result.stderr,
+                           CODES | _data_words(books[language]) | COMMAND_NAMES | new_id)
+    assert not words, result.output
+
+
 def test_english_output_is_still_english(books):
     """The same runs in English print English: the check above can fail."""
     allowed = CODES | _data_words(books["en"])

@@ -46,7 +46,7 @@ def _new_line(c: ClientPlan) -> str:
         "family": lambda n: ngettext("{n} family member", "{n} family members", n),
     }
     parts = [counted[key](n).format(n=n) for key in counted if (n := c.counts.get(key, 0))]
-    extra = f": {', '.join(parts)}" if parts else ""
+    extra = f": {_(', ').join(parts)}" if parts else ""
     return f"  {c.name} ({c.client_id}){extra}"
 
 
