@@ -25,7 +25,7 @@ from rmnotes.config import Config
 from rmnotes.errors import DataError
 from rmnotes.index import read_and_parse
 from rmnotes.model import Issue
-from rmnotes.parse import ParsedClient, yamltree
+from rmnotes.parse import ParsedClient, cells, yamltree
 from rmnotes.parse.client import client_id_from_path
 from rmnotes.periods import LunarMonthDay
 from rmnotes.vault import CLIENTS_DIR, CONFIG_FILE, Vault
@@ -366,8 +366,6 @@ def validate_family_links(ctx: CheckContext, parsed: ParsedClient) -> list[Issue
 def validate_family_names(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
     """A family member's name that a sheet could not carry as itself (``rmn export``, then
     ``rmn import``): one holding a date, a bracket left open, or a list separator."""
-    from rmnotes.parse import cells
-
     c = parsed.client
     if c is None:
         return []

@@ -86,6 +86,9 @@ class ItemRecord:
         return str(self.fields["name"].value)
 
 
+Entry = tuple[str, Cell, Optional[date]]  # a family member of a row: relation, name, birthday
+
+
 @dataclass
 class ClientRecord:
     """One client as a source describes it."""
@@ -94,7 +97,7 @@ class ClientRecord:
     id: str | None = None
     name: str | None = None
     fields: dict[tuple[str, ...], Cell] = field(default_factory=dict)  # front-matter path -> value
-    family: list[tuple[str, Cell, date | None]] = field(default_factory=list)  # (relation, name, birthday)
+    family: list[Entry] = field(default_factory=list)
     notes: Cell | None = None
     imported: dict[str, Cell] = field(default_factory=dict)  # header -> value, kept under imported:
     policies: list[ItemRecord] = field(default_factory=list)
@@ -158,7 +161,7 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
     problems: list[Problem] = []
     values: dict[str, Cell] = {}
     unknown: dict[str, Cell] = {}
-    family: list[tuple[str, Cell, date | None]] = []
+    family: list[Entry] = []
     number = str(r + 1)
     for i, column in enumerate(layout.columns):
         raw = row[i] if i < len(row) else None
@@ -865,9 +868,6 @@ def _plan_family(plan: ClientPlan, record: ClientRecord, meta: Mapping, mode: Mo
             renames.append(Set((*at, "name"), bare))
             plan.changes.append(FieldChange(f"{shown}.name", name, bare, cell.where))
     plan.edits += renames + appends
-
-
-Entry = tuple[str, Cell, Optional[date]]  # a family member of a row: relation, name, birthday
 
 
 def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_key: Callable[[str], str],

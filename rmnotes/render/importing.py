@@ -128,19 +128,20 @@ def _json_value(value: Any) -> Any:
 
 
 def plan_json(plan: Plan, dry_run: bool, commit: str | None) -> dict:
+    def changes(items: list) -> list[dict]:
+        return [{"field": ch.field, "old": _json_value(ch.old), "new": _json_value(ch.new), "cell": ch.where}
+                for ch in items]
+
     def client(c: ClientPlan) -> dict:
         return {"client": c.client_id, "name": c.name, "row": c.where, "matched_by": c.matched_by,
-                "changes": [{"field": ch.field, "old": _json_value(ch.old), "new": _json_value(ch.new),
-                             "cell": ch.where} for ch in c.changes],
-                "not_applied": [{"field": ch.field, "old": _json_value(ch.old), "new": _json_value(ch.new),
-                                 "cell": ch.where} for ch in c.held_back]}
+                "changes": changes(c.changes), "not_applied": changes(c.held_back)}
 
     return {
         "sheets": [{"table": s.table, "kind": s.kind, "header_row": s.header_row, "rows": s.rows,
                     "imported_columns": list(s.unknown), "encoding": s.encoding} for s in plan.sheets],
         "new": [client(c) for c in plan.of("new")],
         "updated": [client(c) for c in plan.of("updated")],
-        "unchanged": [{"client": c.client_id, "name": c.name, "not_applied": client(c)["not_applied"]}
+        "unchanged": [{"client": c.client_id, "name": c.name, "not_applied": changes(c.held_back)}
                       for c in plan.of("unchanged")],
         "errors": [{"cell": p.where, "message": p.message} for p in plan.problems],
         "notes": list(plan.notes),
