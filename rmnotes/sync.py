@@ -315,16 +315,34 @@ def conflicted_client(root: Path, text: str) -> str | None:
 
 
 def _take(root: Path, rel: str, side: Side) -> None:
-    """Keep ``side``'s lines in each conflict of ``rel``; the file must then parse."""
-    path = root / rel
-    if not path.is_file():
-        raise DataError(_("{rel} was deleted on one side: keep it with 'git checkout --{side} -- {rel}' or "
-                          "remove it with 'git rm {rel}', then run 'rmn sync --continue'").format(rel=rel, side=side))
+    """Settle every conflict of ``rel`` for ``side``; the file must then parse.
+
+    While the file is as the merge left it, it is merged again from git's three versions,
+    every conflict settled for ``side`` by the merge driver's own rule: the changes of both
+    sides that did not conflict stay. A file edited since keeps its edits, and ``side``'s
+    lines between each pair of markers. A file deleted on one side is deleted (for the side
+    that deleted it) or kept as the other side has it."""
+    from rmnotes.domain.merge import merge_client
     from rmnotes.parse.client import parse_client
 
-    data, count = plan.take_side(path.read_bytes(), side)
-    if count == 0:
-        raise DataError(_("{rel} shows no conflict to resolve: edit it, then run 'rmn sync --continue'").format(rel=rel))
+    path = root / rel
+    base, ours, theirs = (data for _, data in gitops.read_blobs(root, [f":{n}:{rel}" for n in (1, 2, 3)]))
+    kept = ours if side == "ours" else theirs
+    if ours is None or theirs is None:  # deleted on one side, changed on the other
+        if kept is None:
+            path.unlink(missing_ok=True)
+            return
+        data = kept
+    elif not path.is_file():
+        raise DataError(_("{rel} is gone from the folder: get it back with 'git checkout --merge -- {rel}', "
+                          "then run the command again").format(rel=rel))
+    elif path.read_bytes() == merge_client(base or b"", ours, theirs, gitops.merge_text).data:
+        data = merge_client(base or b"", ours, theirs, gitops.merge_text, prefer=side).data
+    else:
+        data, count = plan.take_side(path.read_bytes(), side)
+        if count == 0:
+            raise DataError(_("{rel} shows no conflict to resolve: edit it, then run 'rmn sync --continue'").format(
+                rel=rel))
     parsed = parse_client(data.decode("utf-8", "replace"), rel)
     if parsed.client is None:
         first = parsed.errors[0] if parsed.errors else rel

@@ -115,6 +115,16 @@ def write_client(vault: Path, client_id: str, text: str) -> Path:
     return path
 
 
+def read_client(vault: Path, client_id: str):
+    """The client of ``clients/<client_id>.md``, parsed as rmn parses it (it must parse)."""
+    from rmnotes.parse.client import parse_client
+
+    rel = f"clients/{client_id}.md"
+    parsed = parse_client((vault / rel).read_text(encoding="utf-8"), rel)
+    assert parsed.client is not None, parsed.issues
+    return parsed.client
+
+
 def git(vault: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=vault, capture_output=True, text=True, check=True).stdout
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import git, run, write_client
-from rmnotes.parse.client import parse_client
+from conftest import git, read_client, run, write_client
 
 
 def workbook(path: Path, sheets: dict[str, list[list]], merge: dict[str, str] | None = None) -> Path:
@@ -39,13 +38,6 @@ def reimport_changes_nothing(vault: Path, sheet: Path) -> str:
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert git(vault, "rev-parse", "HEAD") == head
     return head
-
-
-def client(vault: Path, client_id: str):
-    path = vault / "clients" / f"{client_id}.md"
-    parsed = parse_client(path.read_text(encoding="utf-8"), f"clients/{client_id}.md")
-    assert parsed.client is not None, parsed.issues
-    return parsed.client
 
 
 CLIENTS = [
@@ -93,7 +85,7 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     assert git(vault, "log", "-1", "--format=%s").strip() == f"import: {book.name}: 3 new, 0 updated"
     assert run(["check"], vault).exit_code == 0
 
-    wang = client(vault, "wang-da-ming")
+    wang = read_client(vault, "wang-da-ming")
     assert wang.meta["profile"]["mobile"] == "0912345678"  # the leading zero Excel dropped
     assert wang.birthday == date(1975, 6, 12)
     assert wang.tier == "A" and wang.status == "active" and wang.risk_profile == 3
@@ -112,11 +104,11 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     assert assets["西屯自宅"].type == "property" and assets["西屯自宅"].value == 18000000
     assert assets["房貸"].type == "mortgage" and assets["房貸"].value == 6500000
 
-    chen = client(vault, "chen-mei-ling")
+    chen = read_client(vault, "chen-mei-ling")
     assert chen.birthday == date(1975, 6, 12) and chen.risk_profile == 2
     assert chen.meta["profile"]["mobile"] == "0922-333-444"
     assert chen.policies[0].premium == 3000 and chen.policies[0].premium_frequency == "quarterly"
-    zhang = client(vault, "zhang-san-feng")
+    zhang = read_client(vault, "zhang-san-feng")
     assert zhang.name == "張三豐" and zhang.meta["profile"]["mobile"] == "+852 9123 4567"
     assert zhang.birthday == date(1980, 1, 2) and zhang.risk_profile == 5
 
@@ -212,9 +204,9 @@ def test_clients_are_matched_by_id_then_name_then_mobile(vault, tmp_path):
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
     assert "matched by mobile" in result.stdout
-    assert client(vault, "wang-wei").meta["profile"]["occupation"] == "工程師"
-    assert client(vault, "wang-wei").name == "王偉"  # matched by mobile: the name is the file's
-    chen = client(vault, "chen-mei-ling")
+    assert read_client(vault, "wang-wei").meta["profile"]["occupation"] == "工程師"
+    assert read_client(vault, "wang-wei").name == "王偉"  # matched by mobile: the name is the file's
+    chen = read_client(vault, "chen-mei-ling")
     assert chen.name == "陳美玲 Amy" and chen.meta["profile"]["occupation"] == "醫師"
     assert len(list((vault / "clients").glob("*.md"))) == 2
 
@@ -284,7 +276,7 @@ def test_a_map_file_names_unknown_headers(vault, tmp_path):
     (tmp_path / "map.yaml").write_text("客戶電話: mobile\n內部代碼: skip\n", encoding="utf-8")
     result = run(["import", str(sheet), "--map", str(tmp_path / "map.yaml")], vault)
     assert result.exit_code == 0, result.output
-    c = client(vault, "wang-wei")
+    c = read_client(vault, "wang-wei")
     assert c.meta["profile"]["mobile"] == "0912345678" and "imported" not in c.meta
     (tmp_path / "bad.yaml").write_text("客戶電話: cellphone\n", encoding="utf-8")
     bad = run(["import", str(sheet), "--map", str(tmp_path / "bad.yaml")], vault)
@@ -325,7 +317,7 @@ def test_csv_files_saved_by_excel_in_each_encoding(vault, tmp_path, encoding):
     result = run(["import", str(path)], vault)
     assert result.exit_code == 1
     assert f'{path}:4: birthday "1975/13/01" is not a date' in result.stdout
-    c = client(vault, "wang-da-ming")
+    c = read_client(vault, "wang-da-ming")
     assert c.meta["profile"]["occupation"] == job and c.birthday == date(1975, 6, 12)
     assert c.meta["profile"]["mobile"] == "0912345678" and c.risk_profile == 3
     shown = {"cp950": "Big5", "gb18030": "GB18030", "utf-8-sig": "UTF-8 (BOM)"}[encoding]  # as people know it
@@ -380,10 +372,10 @@ def test_policies_sheet_alone_updates_existing_clients_and_adds_new_ones(vault, 
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
     assert "policies[終身壽險].premium: 100000 -> 120000" in result.stdout
-    wang = client(vault, "wang-wei")
+    wang = read_client(vault, "wang-wei")
     assert [(p.name, p.premium, p.sum_assured) for p in wang.policies] == [
         ("終身壽險", 120000, 5000000), ("醫療險", 20000, None)]
-    assert client(vault, "lin-fang").policies[0].kind == "accident"
+    assert read_client(vault, "lin-fang").policies[0].kind == "accident"
     assert run(["check"], vault).exit_code == 0
 
 
@@ -393,7 +385,7 @@ def test_columns_of_policy_and_holding_rows_nobody_knows_are_kept_in_the_item(va
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
     assert "columns kept under imported: 保單號碼" in result.stdout
-    assert client(vault, "wang-wei").meta["policies"][0]["imported"] == {"保單號碼": "A-123"}
+    assert read_client(vault, "wang-wei").meta["policies"][0]["imported"] == {"保單號碼": "A-123"}
     assert run(["check"], vault).exit_code == 0
     head = git(vault, "rev-parse", "HEAD")
     assert run(["import", str(sheet)], vault).exit_code == 0
@@ -404,7 +396,7 @@ def test_two_new_clients_of_one_name_are_told_apart_by_their_ids(vault, tmp_path
     sheet = workbook(tmp_path / "t.xlsx", {"c": [["客戶代號", "姓名", "職業"], ["chen-mei-ling", "陳美玲", "教師"],
                                                  ["chen-mei-ling-2", "陳美玲", "醫師"]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
-    assert client(vault, "chen-mei-ling-2").meta["profile"]["occupation"] == "醫師"
+    assert read_client(vault, "chen-mei-ling-2").meta["profile"]["occupation"] == "醫師"
     same = workbook(tmp_path / "s.xlsx", {"c": [["姓名", "職業"], ["林芳", "教師"], ["林芳", "醫師"]]})
     result = run(["import", str(same)], vault)
     assert result.exit_code == 1 and f"{same}:c!3: the same client as {same}:c!2" in result.stdout
@@ -461,13 +453,13 @@ def test_names_match_across_scripts_as_client_arguments_do(vault, tmp_path):
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
     assert "matched by name" in result.stdout
-    chen = client(vault, "chen-mei-ling")
+    chen = read_client(vault, "chen-mei-ling")
     assert chen.name == "陳美玲"  # the same name in another script: the file's spelling stays
     assert chen.meta["profile"]["occupation"] == "医师"
     assert [m.name for m in chen.family] == ["陳小華"] and chen.family[0].birthday is None
     assert "school: 台中一中" in (vault / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
     assert [p.name for p in chen.policies] == ["醫療險"]
-    liu = client(vault, "liu-jian-guo")  # new: the policy row in Traditional joined its row
+    liu = read_client(vault, "liu-jian-guo")  # new: the policy row in Traditional joined its row
     assert liu.name == "刘建国" and [p.name for p in liu.policies] == ["壽險"]
     assert len(list((vault / "clients").glob("*.md"))) == 2
     reimport_changes_nothing(vault, sheet)
@@ -498,7 +490,7 @@ def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path)
     assert "unchanged: 2" in result.stdout
     assert f"王偉 (wang-wei) name   ({sheet}:c!3): 王小偉" in result.stdout
     result = run(["import", str(sheet)], vault)
-    assert client(vault, "chen-mei-ling").name == "陳美玲" and client(vault, "wang-wei").name == "王偉"
+    assert read_client(vault, "chen-mei-ling").name == "陳美玲" and read_client(vault, "wang-wei").name == "王偉"
     assert "nothing to write" in result.stderr
 
 
@@ -532,14 +524,14 @@ OTHER_POLICIES = [["客戶姓名", "保單名稱", "保險公司", "險種", "�
 def _check_other_format(vault: Path, sheet: Path) -> None:
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
-    wang = client(vault, "wang-da-ming")
+    wang = read_client(vault, "wang-da-ming")
     assert wang.meta["profile"]["mobile"] == "0912345678"
     assert wang.meta["profile"]["birthday"] == date(1975, 6, 12)
     assert wang.meta["risk"]["profile"] == 3
     policy = wang.policies[0]
     assert (policy.name, policy.kind, policy.sum_assured, policy.premium, policy.premium_frequency,
             policy.start) == ("終身壽險", "life", 5_000_000, 10000, "monthly", date(2020, 1, 1))
-    assert client(vault, "chen-mei-ling").meta["profile"]["birthday"] == date(1975, 6, 12)
+    assert read_client(vault, "chen-mei-ling").meta["profile"]["birthday"] == date(1975, 6, 12)
     head = git(vault, "rev-parse", "HEAD")
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert git(vault, "rev-parse", "HEAD") == head
@@ -618,13 +610,13 @@ def test_family_birthdays_in_brackets_are_read_and_set_value_by_value(vault, tmp
     assert result.exit_code == 0, result.output
     assert f"family[林淑芬].birthday: + 1977-02-03   ({sheet}:c!B2)" in result.stdout
     assert f"family[王小明]: + {{name: 王小明, relation: child, birthday: 2008-09-01}}   ({sheet}:c!C2)" in result.stdout
-    wang = client(vault, "wang-wei")
+    wang = read_client(vault, "wang-wei")
     assert [(m.name, m.relation, m.birthday) for m in wang.family] == [
         ("林淑芬", "spouse", date(1977, 2, 3)), ("王小明", "child", date(2008, 9, 1)),
         ("王小華（17歲）", "child", None), ("王大同", "parent", date(1946, 10, 30))]
     after = (vault / "clients" / "wang-wei.md").read_text(encoding="utf-8")
     assert after.startswith(before.replace("relation: spouse\n", "relation: spouse\n    birthday: 1977-02-03\n")[:-4])
-    chen = client(vault, "chen-mei-ling")
+    chen = read_client(vault, "chen-mei-ling")
     assert [(m.name, m.birthday) for m in chen.family] == [
         ("林志明", date(1975, 7, 22)), ("林品妤", date(2009, 4, 18)), ("林品翰", None)]
     reimport_changes_nothing(vault, sheet)
@@ -636,7 +628,7 @@ def test_a_family_birthday_that_cannot_be_is_an_error_at_its_cell(vault, tmp_pat
     assert result.exit_code == 1
     assert f'{sheet}:c!B2: 子女 "2008/13/01" is not a date' in result.stdout
     assert not (vault / "clients" / "wang-wei.md").exists()
-    assert [m.name for m in client(vault, "chen-mei-ling").family] == ["林品妤"]
+    assert [m.name for m in read_client(vault, "chen-mei-ling").family] == ["林品妤"]
 
 
 @pytest.mark.parametrize("cell", [
@@ -660,7 +652,7 @@ def test_brackets_that_hold_no_date_stay_in_the_name(vault, tmp_path):
     sheet = workbook(tmp_path / "k.xlsx", {"c": [["姓名", "配偶", "子女"],
                                                  ["王偉", "林淑芬（0912-345-678）", "王小明（2008/9/1）（長子）、王小華（2/3）"]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
-    assert [(m.name, m.birthday) for m in client(vault, "wang-wei").family] == [
+    assert [(m.name, m.birthday) for m in read_client(vault, "wang-wei").family] == [
         ("林淑芬（0912-345-678）", None), ("王小明（長子）", date(2008, 9, 1)), ("王小華（2/3）", None)]
 
 
@@ -675,7 +667,7 @@ def test_one_name_twice_in_a_row_is_one_member_per_relation_and_a_second_import_
     ]})
     assert run(["import", str(sheet)], vault).exit_code == 0
     for client_id in ("wang-wei", "xin-ke-jia"):
-        assert [(m.name, m.relation, m.birthday) for m in client(vault, client_id).family] == [
+        assert [(m.name, m.relation, m.birthday) for m in read_client(vault, client_id).family] == [
             ("王小美", "child", date(2010, 1, 1)), ("王小美", "other", date(2011, 1, 1))], client_id
     head = git(vault, "rev-parse", "HEAD")
     for _ in range(2):  # and again, twice: nothing changes
@@ -744,7 +736,7 @@ def test_a_member_imported_with_the_birthday_in_the_name_is_not_added_again_but_
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
     assert "family[林淑芬（1977-02-03）].name: 林淑芬（1977-02-03） -> 林淑芬" in result.stdout
-    family = client(vault, "wang-wei").family
+    family = read_client(vault, "wang-wei").family
     assert [(m.name, m.birthday) for m in family] == [("林淑芬", date(1977, 2, 3))]
     head = git(vault, "rev-parse", "HEAD")
     exported = tmp_path / "again.xlsx"
@@ -808,7 +800,7 @@ def test_the_order_of_the_columns_never_decides_who_is_who(vault, tmp_path, flip
     sheet = workbook(tmp_path / "f.xlsx", {"c": [["姓名", *(h for h, _ in columns)], ["王偉", *(v for _, v in columns)]]})
     result = run(["import", str(sheet)], vault)
     assert result.exit_code == 0, result.output
-    family = sorted((m.name, m.relation or "", m.birthday or date.min) for m in client(vault, "wang-wei").family)
+    family = sorted((m.name, m.relation or "", m.birthday or date.min) for m in read_client(vault, "wang-wei").family)
     assert family == sorted([
         ("王明", "parent", date(1950, 1, 1)), ("王明", "child", date(1980, 1, 1)),
         ("王大同", "parent", date(1950, 1, 1)), ("王大同", "child", date(1980, 1, 1)),
@@ -823,7 +815,7 @@ def test_a_name_that_held_its_birthday_gives_it_to_the_birthday_key(vault, tmp_p
     git(vault, "commit", "-qm", "one")
     sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "配偶"], ["王偉", "林淑芬"]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
-    assert [(m.name, m.birthday) for m in client(vault, "wang-wei").family] == [("林淑芬", date(1977, 2, 3))]
+    assert [(m.name, m.birthday) for m in read_client(vault, "wang-wei").family] == [("林淑芬", date(1977, 2, 3))]
 
 
 @pytest.mark.parametrize("trouble", ["link", "detached"])
@@ -870,6 +862,6 @@ def test_a_name_alone_is_matched_only_where_the_file_does_not_say_otherwise(vaul
     git(vault, "commit", "-qm", "one")
     sheet = workbook(tmp_path / "m.xlsx", {"c": [["姓名", *cells], ["王偉", *cells.values()]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
-    got = [(m.name, m.relation or "", m.birthday or date.min) for m in client(vault, "wang-wei").family]
+    got = [(m.name, m.relation or "", m.birthday or date.min) for m in read_client(vault, "wang-wei").family]
     assert sorted(got) == sorted(family)
     reimport_changes_nothing(vault, sheet)

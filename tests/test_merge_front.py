@@ -112,6 +112,37 @@ def test_an_asset_removed_on_one_side_and_changed_on_the_other_is_a_conflict():
     assert "=======\n  - name: 富邦台灣科技基金\n    type: fund\n    value: 1350000\n>>>>>>> theirs\n" in text
 
 
+def test_a_key_removed_on_one_side_and_changed_on_the_other_is_marked_around_that_key_only():
+    """The removing side's place is empty between the markers; every other change is merged
+    outside them, at the top level as in a nested mapping."""
+    for key, removed, changed in (("profile.email", "  email: wang@example.com\n", "wang@work.example"),
+                                  ("status", "status: active\n", "dormant")):
+        ours = BASE.replace(removed, "").replace("tier: A", "tier: B")
+        theirs = BASE.replace(removed, removed.replace(removed.split(": ")[1].strip(), changed)).replace(
+            '"0912345678"', '"0922000111"')
+        for one, two, sides in ((ours, theirs, ("(removed)", changed)), (theirs, ours, (changed, "(removed)"))):
+            merged = merge(BASE, one, two)
+            assert [(c.key, c.ours, c.theirs) for c in merged.conflicts] == [(key, *sides)]
+            text = merged.data.decode()
+            marked = text[text.index("<<<<<<< ours"):text.index(">>>>>>> theirs")]
+            assert marked.count("\n") == 3  # the two markers' lines and the changed key's own line
+            assert "tier: B" in text and '"0922000111"' in text
+            assert text.count("tier: B") == 1 and text.count("0922000111") == 1
+
+
+def test_a_file_added_on_both_sides_merges_against_an_empty_base():
+    """Two devices each make the same new client (git's base is then empty): the logs are
+    joined and the front-matter merges key by key, a key set differently being the only
+    conflict."""
+    ours = "---\nname: 張三豐\ntier: B\n---\n\n## Log\n- 2026-12-05 T 辦公室第一次來電\n"
+    theirs = "---\nname: 張三豐\ntier: A\n---\n\n## Log\n- 2026-12-05 M 筆電外訪\n"
+    merged = merge("", ours, theirs)
+    assert [(c.key, c.ours, c.theirs) for c in merged.conflicts] == [("tier", "B", "A")]
+    assert merged.data.decode().endswith("## Log\n- 2026-12-05 M 筆電外訪\n- 2026-12-05 T 辦公室第一次來電\n")
+    same = merge("", ours, ours.replace("T 辦公室第一次來電", "M 筆電外訪"))
+    assert same.clean and same.data.decode().count("- 2026-12-05") == 2
+
+
 def test_the_same_change_on_both_sides_is_no_conflict():
     both = BASE.replace("tier: A   # cadence", "tier: B   # cadence") + "- 2026-11-06 T 一\n"
     merged = merge(BASE, both.replace("一", "二"), both)

@@ -16,11 +16,12 @@ import socket
 import subprocess
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_vault, git, run, write_client
+from conftest import copy_vault, git, read_client, run, write_client
 
 WANG = """\
     ---
@@ -384,6 +385,88 @@ def test_the_same_key_changed_on_both_sides_edited_then_continued(devices):
     _complete(office, laptop, "0944666777")
 
 
+def _removed_and_changed(office: Path, laptop: Path) -> None:
+    """The office removes the birthday and changes the mobile; the laptop changes the
+    birthday: one conflict, on the birthday alone."""
+    ok(run(["set", "wang-wei", "--unset", "profile.birthday"], vault=office))
+    ok(run(["set", "wang-wei", "profile.mobile", "0922000111"], vault=office))
+    ok(run(["set", "wang-wei", "profile.birthday", "1975-06-21"], vault=laptop))
+    summary(sync(office))
+
+
+@pytest.mark.parametrize("side, birthday", [("--ours", "1975-06-21"), ("--theirs", None)])
+def test_a_key_removed_on_one_side_and_changed_on_the_other_stops_on_it_alone(devices, side, birthday):
+    office, laptop = devices
+    _removed_and_changed(office, laptop)
+    stopped = sync(laptop)
+    assert stopped.exit_code == 1
+    assert re.search(r'^clients/wang-wei\.md:\d+: profile\.birthday: ours "1975-06-21" theirs "\(removed\)"$',
+                     stopped.stdout, re.M), stopped.stdout
+    text = (laptop / "clients/wang-wei.md").read_text(encoding="utf-8")
+    assert 'mobile: "0922000111"' in text  # the change that did not conflict is merged, outside the markers
+    marked = text[text.index("<<<<<<<"):text.index(">>>>>>>")]
+    assert "mobile" not in marked and "birthday: 1975-06-21" in marked
+    assert summary(sync(laptop, side, "王偉")) == (0, 0, 1)
+    wang = read_client(laptop, "wang-wei")
+    assert wang.meta["profile"].get("mobile") == "0922000111"  # the office's change stays, whichever side
+    assert (str(wang.birthday) if wang.birthday else None) == birthday
+    assert summary(sync(office)) == (0, 0, 0)
+    assert (office / "clients/wang-wei.md").read_bytes() == (laptop / "clients/wang-wei.md").read_bytes()
+
+
+def test_a_side_taken_keeps_the_other_sides_change_on_the_same_line(devices):
+    """A profile written on one line (a flow mapping): the markers can only hold the whole
+    line, each side's copy. --theirs still keeps our change to the mobile, as the merge
+    driver settles a conflict, where taking their copy of the line would lose it."""
+    office, laptop = devices
+    edit(office / "clients/wang-wei.md", 'profile:\n  mobile: "0912345678"\n  birthday: 1975-06-12\n',
+         'profile: {mobile: "0912345678", birthday: 1975-06-12}\n')
+    ok(run(["log", "wang-wei", "T", "問候", "--date", "2026-11-20"], vault=office))
+    summary(sync(office))
+    summary(sync(laptop))
+    ok(run(["set", "wang-wei", "profile.birthday", "1975-06-21"], vault=laptop))
+    summary(sync(laptop))
+    ok(run(["set", "wang-wei", "--unset", "profile.birthday"], vault=office))
+    ok(run(["set", "wang-wei", "profile.mobile", "0922000111"], vault=office))
+    assert sync(office).exit_code == 1
+    marked = (office / "clients/wang-wei.md").read_text(encoding="utf-8")
+    theirs = marked[marked.index("======="):marked.index(">>>>>>>")]
+    assert 'profile: {mobile: "0912345678", birthday: 1975-06-21}' in theirs  # their whole line
+    assert summary(sync(office, "--theirs", "王偉")) == (0, 0, 1)
+    wang = read_client(office, "wang-wei")
+    assert wang.meta["profile"] == {"mobile": "0922000111", "birthday": date(1975, 6, 21)}
+
+
+def test_a_side_taken_after_a_hand_edit_keeps_the_edit(devices):
+    """--ours after the user edited the conflicted file: its edit stays, and ours' lines
+    between the markers."""
+    office, laptop = devices
+    _removed_and_changed(office, laptop)
+    assert sync(laptop).exit_code == 1
+    edit(laptop / "clients/wang-wei.md", "Likes golf.", "Likes golf and tea.")
+    assert summary(sync(laptop, "--ours", "王偉")) == (0, 0, 1)
+    text = (laptop / "clients/wang-wei.md").read_text(encoding="utf-8")
+    assert "Likes golf and tea." in text and "birthday: 1975-06-21" in text and "<<<<<<<" not in text
+
+
+def test_a_client_added_on_both_devices_keeps_both_logs(devices):
+    """``rmn new`` of the same name on both devices: git merges two new files against an
+    empty base; by meaning, both calls stay and nothing conflicts."""
+    office, laptop = devices
+    for device, entry in ((office, ["T", "辦公室第一次來電"]), (laptop, ["M", "筆電外訪"])):
+        ok(run(["new", "張三豐", "--no-edit"], vault=device))
+        ok(run(["log", "張三豐", *entry, "--date", "2026-11-20"], vault=device))
+    summary(sync(office))
+    assert summary(sync(laptop)) == (1, 1, 0)
+    assert summary(sync(office)) == (1, 0, 0)
+    path = "clients/zhang-san-feng.md"
+    assert (office / path).read_bytes() == (laptop / path).read_bytes()
+    assert entries(office / path) == ["- 2026-11-20 M 筆電外訪", "- 2026-11-20 T 辦公室第一次來電"]
+    for device in (office, laptop):
+        verify = run(["verify"], vault=device)
+        assert verify.exit_code == 0, verify.stdout + verify.stderr
+
+
 def test_continue_without_a_stopped_sync_says_so(devices):
     office, _laptop = devices
     result = sync(office, "--continue")
@@ -480,6 +563,23 @@ def test_a_client_deleted_on_one_side_and_changed_on_the_other_is_listed(devices
     assert summary(sync(laptop, "--continue")) == (0, 2, 1)  # kept, as the laptop left it: both entries go back
     assert summary(sync(office)) == (2, 0, 0)
     assert "還在" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("side", ["--ours", "--theirs"])
+def test_a_client_deleted_on_one_side_is_kept_or_deleted_by_the_side_taken(devices, side):
+    office, laptop = devices
+    git(office, "rm", "-q", "clients/chen-mei-ling.md")
+    git(office, "commit", "-qm", "陳美玲 leaves the book")
+    summary(sync(office))
+    ok(run(["log", "chen-mei-ling", "T", "還在", "--date", "2026-11-20"], vault=laptop))
+    assert sync(laptop).exit_code == 1
+    ok(sync(laptop, side, "chen-mei-ling"))
+    path = laptop / "clients/chen-mei-ling.md"
+    if side == "--ours":  # the laptop's version, with its call
+        assert "還在" in path.read_text(encoding="utf-8")
+    else:
+        assert not path.exists()
+    assert git(laptop, "status", "--porcelain").strip() == ""
 
 
 def test_a_remote_branch_that_lost_a_log_entry_is_not_merged(devices):

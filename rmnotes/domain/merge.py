@@ -32,6 +32,7 @@ conflicting keys) and is listed in :attr:`Merged.conflicts`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import heapq
@@ -216,6 +217,10 @@ def merge_client(base: bytes, ours: bytes, theirs: bytes, merge_text: TextMerge,
     if ours == base:
         return Merged(theirs)
     b, o, t = split(base), split(ours), split(theirs)
+    if b is not None and o is not None and t is not None and b.fences is None and o.fences and t.fences:
+        # a file added on both sides (git's base is then empty), or a front-matter added on
+        # both: merged by meaning against an empty front-matter, so that both logs are kept
+        b = dataclasses.replace(b, fences=o.fences, front=())
     if b is None or o is None or t is None or not (b.fences is None) == (o.fences is None) == (t.fences is None):
         return _as_text(base, ours, theirs, merge_text)
     nl = o.newline
@@ -765,7 +770,7 @@ def _mark_conflicts(m: list[str], t: list[str], conflicts: list,
     vm, vt = _value(lm), _value(lt)
     regions = []  # (m_start, m_end, t_start, t_end, [conflicts])
     for path, ours, theirs in conflicts:
-        spans = _item_spans(m, lm, vm, t, lt, vt, path)
+        spans = _one_side_spans(m, lm, vm, t, lt, vt, path)
         if spans is None:
             common = path
             while common and (_index_path(vm, common) is None or _index_path(vt, common) is None):
@@ -801,14 +806,16 @@ def _mark_conflicts(m: list[str], t: list[str], conflicts: list,
     return out, found
 
 
-def _item_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt: yamltree.Loaded, vt: Any,
-                path: KeyPath) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """For a list item (a ``Named`` step) present on one side only: its lines on that side,
-    and on the other the empty place where it would stand (after the nearest item before it
-    that both sides have). None for any other path."""
+def _one_side_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt: yamltree.Loaded, vt: Any,
+                    path: KeyPath) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """For a key or list item (a ``Named`` step) present on one side only (removed on one
+    side, changed on the other; or added on both): its lines on that side, and on the other
+    the empty place where it would stand (after the nearest key or item before it that both
+    sides have). None for any other path, and where the lines would not hold the key alone
+    (a flow mapping such as ``profile: {mobile: ...}`` on one line)."""
     from rmnotes.fmedit import Named
 
-    if not path or not isinstance(path[-1], Named):
+    if not path or not isinstance(path[-1], (Named, str)):
         return None
     im, it = _index_path(vm, path), _index_path(vt, path)
     if (im is None) == (it is None):
@@ -819,21 +826,53 @@ def _item_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt: ya
         return None
     lines, loaded, value, here = (t, lt, vt, it) if im is None else (m, lm, vm, im)
     o_lines, o_loaded, o_value, o_parent = (m, lm, vm, pm) if im is None else (t, lt, vt, pt)
-    items = _at(value, here[:-1])
-    others = _at(o_value, o_parent)
-    place = None
-    for item in reversed(items[:here[-1]]):
-        if isinstance(item, dict) and "name" in item:
-            before = _index_path(o_value, parent + (Named(item["name"]),))
-            if before is not None:
-                place = _span(o_lines, o_loaded, before)[1]
-                break
-    if place is None:
-        if not others:
+    container, others = _at(value, here[:-1]), _at(o_value, o_parent)
+    if isinstance(path[-1], Named):
+        if not isinstance(container, list) or not isinstance(others, list):
             return None
-        place = _span(o_lines, o_loaded, o_parent + (0,))[0]
+        before = [parent + (Named(item["name"]),) for item in container[:here[-1]]
+                  if isinstance(item, dict) and "name" in item]
+    else:
+        if not isinstance(container, dict) or not isinstance(others, dict):
+            return None
+        keys = list(container)
+        before = [parent + (k,) for k in keys[:keys.index(path[-1])]]
+    place = None
+    for sibling in reversed(before):
+        there = _index_path(o_value, sibling)
+        if there is not None:
+            place = _span(o_lines, o_loaded, there)[1]
+            break
+    if place is None:
+        if isinstance(path[-1], Named):
+            if not others:
+                return None
+            place = _span(o_lines, o_loaded, o_parent + (0,))[0]
+        elif not o_parent:
+            place = 0
+        elif not others:
+            return None
+        else:
+            place = _span(o_lines, o_loaded, o_parent)[0] + 1
     present = _span(lines, loaded, here)
+    if not _own_lines(loaded, here, present) or not _own_lines(o_loaded, o_parent, (place, place), inside=True):
+        return None
     return ((place, place), present) if im is None else (present, (place, place))
+
+
+def _own_lines(loaded: yamltree.Loaded, path: tuple, span: tuple[int, int], inside: bool = False) -> bool:
+    """Whether ``span`` holds lines of ``path`` alone (``inside``: lies below the line of
+    the mapping or list ``path``): not a line it shares with its parent or a sibling, as in
+    a flow mapping."""
+    if not path:
+        return True
+    at = loaded.lines.get(path)
+    if at is None:
+        return False
+    if inside:
+        return span[0] > at
+    parent = loaded.lines.get(path[:-1])
+    return parent is None or len(path) == 1 or at > parent
 
 
 def _at(value: Any, path: tuple) -> Any:

@@ -132,6 +132,8 @@ def _shown(lines: list[str], key_line: bool) -> str:
     """One side's lines as one short line: the value of a ``key: value`` line, else the
     lines' text joined."""
     texts = [ln.strip() for ln in lines if ln.strip()]
+    if key_line and not texts:  # the key is on the other side only: this side removed it
+        return "(removed)"
     if key_line and len(texts) == 1 and texts[0].startswith("- {"):
         texts = [texts[0][2:]]
     elif key_line and len(texts) == 1:
