@@ -922,7 +922,7 @@ def group_import(ctx: Context, workdir: Path, n: int, seed: int) -> None:
         return make
 
     first, plain = (ctx.scratch / f"import-{n}-{what}" for what in ("first", "git"))
-    copy = f'cp -r "$1"/clients/. "$2"/clients/ && git -C "$2" add -A clients && git -C "$2" commit -qm import'
+    copy = 'cp -r "$1"/clients/. "$2"/clients/ && git -C "$2" add -A clients && git -C "$2" commit -qm import'
     what = f"`rmn import` of {rows:,} rows into an empty vault (one commit)"
     got = ctx.attempt(n, what, [
         Spec("rmn import (new vault)", rmn(first, "import", str(book)), before=fresh(first)),

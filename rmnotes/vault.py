@@ -478,7 +478,7 @@ def atomic_write_many(writes: list[tuple[Path, bytes, bool]], workers: int = 8) 
                 pass
         return _written_beside(path, data, mode)
 
-    for folder in {path.parent for path, _, _ in writes}:
+    for folder in {write[0].parent for write in writes}:
         make_folders(folder)
     temps: list[str | None] = [None] * len(writes)
     failure: BaseException | None = None

@@ -216,12 +216,12 @@ def test_text_that_looks_like_a_formula_stays_text(vault, tmp_path):
 
 
 def test_a_big_import_makes_the_same_files_in_worker_processes(sample, tmp_path, monkeypatch):
-    from rmnotes.domain import importing
+    from rmnotes.domain import import_files
 
     target = exported(sample, tmp_path)
     made = {}
     for name, least in (("serial", 10_000), ("forked", 2)):
-        monkeypatch.setattr(importing, "PARALLEL_MIN", least)
+        monkeypatch.setattr(import_files, "PARALLEL_MIN", least)
         vault = tmp_path / name
         vault.mkdir()
         (vault / "rmnotes.yaml").write_bytes((sample / "rmnotes.yaml").read_bytes())

@@ -404,26 +404,26 @@ def test_two_new_clients_of_one_name_are_told_apart_by_their_ids(vault, tmp_path
 
 def test_contacts_mode_fills_only_empty_fields_and_never_changes_the_status(vault):
     """The plan as a phone's contacts use it: records built by the source, not by a sheet."""
-    from rmnotes.domain import importing
+    from rmnotes.domain import import_files, import_rows, importing
     from rmnotes.index import Index
     from rmnotes.vault import Vault
 
     write_client(vault, "wang-wei", "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\"}\n---\n")
     v = Vault(vault)
-    cell = lambda value: importing.Cell(value, "contacts.vcf:card 1")  # noqa: E731
-    known = importing.ClientRecord("contacts.vcf:card 1", name="王偉", fields={
+    cell = lambda value: import_rows.Cell(value, "contacts.vcf:card 1")  # noqa: E731
+    known = import_rows.ClientRecord("contacts.vcf:card 1", name="王偉", fields={
         ("profile", "mobile"): cell("0987654321"), ("profile", "email"): cell("w@example.com"),
         ("status",): cell("active")})
-    new = importing.ClientRecord("contacts.vcf:card 2", name="林芳", fields={("profile", "mobile"): cell("0911000111")})
-    records = importing.Records(clients=[known, new])
+    new = import_rows.ClientRecord("contacts.vcf:card 2", name="林芳", fields={("profile", "mobile"): cell("0911000111")})
+    records = import_rows.Records(clients=[known, new])
     plan = importing.make_plan(records, importing.VaultBook(v, Index.open(v)), v.config, importing.CONTACTS,
                                today=date(2026, 11, 28))
     updated, created = plan.clients
     assert [(c.field, c.old, c.new) for c in updated.changes] == [("profile.email", None, "w@example.com")]
     assert created.action == "new"
-    text = importing.file_bytes(created, None).decode("utf-8")
+    text = import_files.file_bytes(created, None).decode("utf-8")
     assert "status: prospect" in text and "since: 2026-11-28" in text
-    edited = importing.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
+    edited = import_files.file_bytes(updated, (vault / "clients" / "wang-wei.md").read_bytes()).decode("utf-8")
     assert edited == "---\nname: 王偉\nstatus: dormant\nprofile: {mobile: \"0912345678\", email: w@example.com}\n---\n"
 
 
@@ -497,7 +497,7 @@ def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path)
 def test_a_new_file_reads_back_as_the_sheet_says_whatever_its_text():
     """Text that looks plain is written plain on trust and the whole front-matter read back
     once; words YAML would read as something else are caught by that read-back and quoted."""
-    from rmnotes.domain.importing import new_file_text
+    from rmnotes.domain.import_files import new_file_text
     from rmnotes.parse import yamltree
 
     document = {"name": "yes", "tier": "A", "profile": {
@@ -729,7 +729,7 @@ def test_a_lunar_birthday_is_never_overwritten_by_a_sheets_date(vault, tmp_path)
 
 
 def test_a_member_imported_with_the_birthday_in_the_name_is_not_added_again_but_named_without_it(vault, tmp_path):
-    path = write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林淑芬（1977-02-03）, relation: spouse}\n---\n")
+    write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林淑芬（1977-02-03）, relation: spouse}\n---\n")
     git(vault, "add", "-A")
     git(vault, "commit", "-qm", "one")
     sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "配偶"], ["王偉", "林淑芬（1977-02-03）"]]})

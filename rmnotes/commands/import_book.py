@@ -38,7 +38,7 @@ value, nor the status."""))
 @pass_app
 def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_file: str | None,
                 dry_run: bool, as_json: bool) -> None:
-    from rmnotes.domain import importing
+    from rmnotes.domain import import_files, import_rows, importing
     from rmnotes.render import importing as show
 
     config = app.vault.config
@@ -70,13 +70,13 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
         _refused_writes(app, plan)
     if not dry_run and plan.writes:
         with _progress(_("writing new clients")) as tick:
-            made = importing.new_files(plan.writes, progress=tick)
+            made = import_files.new_files(plan.writes, progress=tick)
         writes = [FileWrite(c.rel, partial(_made, made[c.rel]), create=True) if c.action == "new"
-                  else FileWrite(c.rel, partial(importing.file_bytes, c)) for c in plan.writes]
+                  else FileWrite(c.rel, partial(import_files.file_bytes, c)) for c in plan.writes]
         with _progress(_("writing")) as tick:
             written = app.write_files(writes, importing.commit_message(source, plan), progress=tick)
         if written.failed:
-            plan.problems.extend(importing.Problem(rel, why) for rel, why in written.failed.items())
+            plan.problems.extend(import_rows.Problem(rel, why) for rel, why in written.failed.items())
             done = set(written.paths)
             for c in plan.writes:
                 if c.rel not in done and c.rel in written.failed:
@@ -103,14 +103,14 @@ def _made(made: bytes | str, data: bytes | None) -> bytes:
 
 def read_sources(files: tuple[str, ...], sheets: tuple[str, ...], config, mapping):
     """The records of every FILE: step one of the import pipeline
-    (:mod:`rmnotes.domain.importing`), by the kind of file."""
+    (:mod:`rmnotes.domain.import_rows`), by the kind of file."""
     from rmnotes import sheets as sheet_reader
-    from rmnotes.domain import importing
+    from rmnotes.domain import import_rows
 
     tables = []
     for name in files:
         tables.extend(sheet_reader.read_tables(Path(name), name, sheets))
-    return importing.read_records(tables, config, mapping)
+    return import_rows.read_records(tables, config, mapping)
 
 
 CONTACT_SUFFIXES = (".vcf", ".vcard")
@@ -122,7 +122,7 @@ def _refused_writes(app: App, plan) -> None:
     each updated client's edits, made in memory on its file as it is (a front-matter the
     editor cannot change byte-safely, a family that is not a list); each refused file a
     problem as the import reports it."""
-    from rmnotes.domain import importing
+    from rmnotes.domain import import_files, import_rows
 
     if not plan.writes:
         return
@@ -131,9 +131,9 @@ def _refused_writes(app: App, plan) -> None:
         try:
             app.refuse_links(c.rel)
             if c.action == "updated":
-                importing.file_bytes(c, (app.vault.root / c.rel).read_bytes())
+                import_files.file_bytes(c, (app.vault.root / c.rel).read_bytes())
         except (RmnotesError, OSError) as exc:
-            plan.problems.append(importing.Problem(c.rel, str(exc)))
+            plan.problems.append(import_rows.Problem(c.rel, str(exc)))
             c.action = "failed"
 
 
@@ -141,10 +141,10 @@ def contact_records(app: App, files: tuple[str, ...]):
     """Phone contacts (vCard) as the pipeline's records, every file's cards together; a
     card this vault exported is matched by its UID."""
     from rmnotes import gitops
-    from rmnotes.domain import contacts, importing
+    from rmnotes.domain import contacts, import_rows
 
     key = contacts.vault_key(gitops.first_commit(app.vault.root), str(app.vault.root))
-    out = importing.Records()
+    out = import_rows.Records()
     for name in files:
         try:
             data = Path(name).read_bytes()

@@ -6,7 +6,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.options import json_option, make_segment, no_match, pass_app, segment_options, select_clients
-from rmnotes.i18n import _, tr
+from rmnotes.i18n import _
 
 
 @click.command(name="list", help=_("""List clients (id, name, tier, status, last contact, tags), sorted by id.

@@ -313,7 +313,7 @@ def import_records(text: str, source: str, key: str):
     this vault exported names its client by its UID (``key``: :func:`vault_key`); its note
     (the tier) is not a note about the person. What a card holds that has no place in a
     client file is kept under ``imported: {vcard: ...}``."""
-    from rmnotes.domain.importing import Cell, ClientRecord, Problem, Records
+    from rmnotes.domain.import_rows import Cell, ClientRecord, Problem, Records
 
     read = read_contacts(text, source)
     out = Records(problems=[Problem(f"{i.path}:{i.line}" if i.line else i.path, i.message)

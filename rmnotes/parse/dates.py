@@ -47,7 +47,7 @@ class DateInputError(ValueError):
 _SEP = r"[-/.]"
 _ISO_LIKE = re.compile(rf"^(\d{{1,4}})({_SEP})(\d{{1,2}})\2(\d{{1,2}})$")
 _YEAR_LAST = re.compile(rf"^(\d{{1,2}})({_SEP})(\d{{1,2}})\2(\d{{4}})$")
-_MONTH_DAY = re.compile(rf"^(\d{{1,2}})[-/.](\d{{1,2}})$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
 _COMPACT = re.compile(r"^(\d{3,4})(\d\d)(\d\d)$")
 _CJK = re.compile(r"^(?:(民國|民国|西元|公元)?(\d{1,4})年)?(\d{1,2})月(\d{1,2})(?:日|號|号)?$")
 
