@@ -35,6 +35,26 @@ class Config:
             return Decimal(1)
         return self.fx.get(currency)
 
+    def tier_named(self, text: str) -> str | None:
+        """The tier ``text`` names, as the settings spell it (``c`` and ``Ｃ`` are C; any
+        text while no tiers are set); None for a tier the settings do not define, which
+        would give a client a cadence nobody chose."""
+        if not self.tiers:
+            return text
+        import unicodedata
+
+        wanted = unicodedata.normalize("NFKC", text).strip().casefold()
+        return next((t for t in self.tiers if unicodedata.normalize("NFKC", t).casefold() == wanted), None)
+
+    @property
+    def new_client_tier(self) -> str | None:
+        """The tier a new client is given: ``default_tier``; else B, where no tiers are set
+        or B is one of them; else none (a tier the settings do not define would give the
+        client a cadence nobody chose)."""
+        if self.default_tier is not None:
+            return self.default_tier
+        return "B" if not self.tiers or "B" in self.tiers else None
+
     def cadence_for(self, tier: str | None, own: Period | None = None) -> Period | None:
         if own is not None:
             return own

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 LANGUAGES = ("zh_TW", "zh_HK", "zh_CN", "en")
 DOMAIN = "rmnotes"
@@ -67,6 +72,17 @@ def use(language: str | None) -> str:
     _language = chosen
     _translations = catalog(chosen)
     return chosen
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Speak ``language`` for a while (``--json`` answers carry English), then the language
+    spoken before."""
+    before = _language
+    try:
+        yield use(language)
+    finally:
+        use(before)
 
 
 _catalogs: dict[str, _gettext.NullTranslations] = {}

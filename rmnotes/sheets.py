@@ -98,8 +98,24 @@ def _read_workbook(path: Path, shown: str, sheets: Sequence[str]) -> list[Table]
     for name in wanted:
         sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)  # from A1, so places stay Excel's
-        out.append(Table(shown, name, rows))
+        out.append(Table(shown, name, _unmerged(rows, sheet.merged_cell_ranges or ())))
     return out
+
+
+def _unmerged(rows: list[list[Any]], ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[Any]]:
+    """Each merged cell's value in every cell it covers, as the sheet shows it (a client's
+    name merged down the rows of their policies names each row). Ranges are 0-based
+    ``((first row, first column), (last row, last column))``."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r0 >= len(rows) or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if row[c] in ("", None):
+                    row[c] = value
+    return rows
 
 
 def read_csv(data: bytes, shown: str) -> Table:

@@ -557,6 +557,31 @@ def test_calendar_events_keep_their_uids_in_every_language(books):
     assert "risk assessed" in text_en and "風險屬性評估於" in text_tw and "risk assessed" not in text_tw
 
 
+def test_an_import_plans_problems_and_notes_are_english_in_json_and_the_vaults_language_on_screen(books, tmp_path):
+    """The README's promise for --json: the same bytes in every language, errors and notes
+    included; on screen each is said in the vault's language (the premium's frequency too)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    clients = book.active
+    clients.title = "c"
+    for row in (["姓名", "手機", "狀態"], ["新客戶甲", "0911111111", "暫停"], ["新客戶乙", "0922222222", "往來中"]):
+        clients.append(row)
+    policies = book.create_sheet("p")
+    for row in (["客戶姓名", "保單名稱", "保險公司", "年繳保費", "繳別"], ["新客戶乙", "終身壽險", "富邦人壽", 36000, "月繳"]):
+        policies.append(row)
+    sheet = tmp_path / "b.xlsx"
+    book.save(sheet)
+    plans = {lang: run(["import", str(sheet), "--dry-run", "--json"], books[lang]) for lang in ("en", "zh_TW", "zh_CN")}
+    assert {p.exit_code for p in plans.values()} == {1}
+    assert len({p.stdout for p in plans.values()}) == 1
+    assert '"message": "狀態 \\"暫停\\" is not one of: active, prospect, dormant, closed"' in plans["en"].stdout
+    assert "yearly premium 36000 is 3000 per monthly payment" in plans["en"].stdout
+    shown = run(["import", str(sheet), "--dry-run"], books["zh_TW"]).stdout
+    assert "年繳保費 36000 即月繳每期 3000" in shown and "monthly" not in shown
+    assert "狀態「暫停」不是下列之一：往來中, 潛在, 休眠, 結清" in shown  # the words the sheet may hold
+
+
 def test_export_then_import_dry_run_is_the_same_json_in_every_language(books, tmp_path):
     """Each language's workbook (headers in its language) imports back into each book
     without an error, and the plan's JSON is byte-identical whichever language reads it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import textwrap
 from datetime import date, datetime
@@ -78,7 +79,7 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     before = commits(vault)
     result = run(["import", str(book)], vault)
     assert result.exit_code == 1
-    assert f'{book}:客戶資料!C8: birthday "1975/13/01" is not a date' in result.stdout
+    assert f'{book}:客戶資料!C8: 出生日期 "1975/13/01" is not a date' in result.stdout  # the sheet's own header
     assert sorted(p.name for p in (vault / "clients").glob("*.md")) == [
         "chen-mei-ling.md", "wang-da-ming.md", "zhang-san-feng.md"]  # 李四 (and her policy) left out
     assert commits(vault) == before + 1
@@ -316,7 +317,7 @@ def test_csv_files_saved_by_excel_in_each_encoding(vault, tmp_path, encoding):
     path.write_bytes(text.encode(encoding))
     result = run(["import", str(path)], vault)
     assert result.exit_code == 1
-    assert f'{path}:4: birthday "1975/13/01" is not a date' in result.stdout
+    assert f'{path}:4: {header.split(",")[2]} "1975/13/01" is not a date' in result.stdout
     c = read_client(vault, "wang-da-ming")
     assert c.meta["profile"]["occupation"] == job and c.birthday == date(1975, 6, 12)
     assert c.meta["profile"]["mobile"] == "0912345678" and c.risk_profile == 3
@@ -865,3 +866,76 @@ def test_a_name_alone_is_matched_only_where_the_file_does_not_say_otherwise(vaul
     got = [(m.name, m.relation or "", m.birthday or date.min) for m in read_client(vault, "wang-wei").family]
     assert sorted(got) == sorted(family)
     reimport_changes_nothing(vault, sheet)
+
+
+# ---------------------------------------------------------------------- sheets as people keep them
+def test_two_columns_of_one_field_are_refused_naming_both(vault, tmp_path):
+    """住家電話 and 公司電話 are both the phone: which one is meant? Nothing is written."""
+    sheet = workbook(tmp_path / "p.xlsx", {"c": [["姓名", "住家電話", "公司電話"], ["王偉", "04-1111-1111", "04-2222-2222"]]})
+    before = commits(vault)
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert (f"{sheet}:c: columns B (住家電話) and C (公司電話) both mean phone; rename or delete one of them, or "
+            "leave one out with --map (a line '公司電話: skip'); nothing was written") in result.stderr
+    assert commits(vault) == before and not list((vault / "clients").glob("*.md"))
+    mapped = tmp_path / "map.yaml"
+    mapped.write_text("公司電話: skip\n", encoding="utf-8")
+    assert run(["import", str(sheet), "--map", str(mapped)], vault).exit_code == 0
+    assert read_client(vault, "wang-wei").meta["profile"]["phone"] == "04-1111-1111"
+
+
+def test_a_tier_is_one_of_the_settings_tiers_in_any_case(vault, tmp_path):
+    sheet = workbook(tmp_path / "t.xlsx", {"c": [["姓名", "等級"], ["王偉", "c"], ["林芳", "Ｂ"], ["陳美玲", "D"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert (f"{sheet}:c!B4: tier 'D' is not one of the tiers in rmnotes.yaml (A, B, C); use one of them, "
+            "or add 'D' under tiers") in result.stdout
+    assert read_client(vault, "wang-wei").tier == "C" and read_client(vault, "lin-fang").tier == "B"
+    assert not (vault / "clients" / "chen-mei-ling.md").exists()
+    assert run(["check"], vault).exit_code == 0
+
+
+def test_a_client_given_two_rows_is_not_written_at_all(vault, tmp_path):
+    """The README's rule: a problem writes nothing for that client, the first row included;
+    every repeated row is named."""
+    sheet = workbook(tmp_path / "r.xlsx", {"c": [["姓名", "手機"], ["王偉", "0911111111"], ["林芳", "0922222222"],
+                                                 ["王偉", "0933333333"], ["王偉", "0944444444"]],
+                                           "p": [["客戶姓名", "保單名稱", "保險公司"], ["王偉", "終身壽險", "富邦人壽"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    for row in (4, 5):
+        assert f"{sheet}:c!{row}: the same client as {sheet}:c!2; keep one row per client" in result.stdout
+    assert sorted(p.name for p in (vault / "clients").glob("*.md")) == ["lin-fang.md"]
+
+
+def test_notes_that_would_start_a_section_of_the_file_are_a_cell_error(vault, tmp_path):
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "備註", "手機"],
+                                                 ["王偉", "第一行\n## Log\n- 2026-01-01 T 其實沒打過電話", "0911111111"],
+                                                 ["林芳", "## 家庭\n先生在台積電", "0922222222"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert (f"{sheet}:c!B2: the notes hold the line '## Log', which would start a section of the client file; "
+            "write that line another way") in result.stdout
+    assert not (vault / "clients" / "wang-wei.md").exists()
+    assert read_client(vault, "lin-fang").notes == "## 家庭\n先生在台積電"  # a heading of the notes' own
+
+
+def test_a_client_name_merged_down_the_rows_of_their_policies_names_each_row(vault, tmp_path):
+    sheet = workbook(tmp_path / "m.xlsx", {"p": [["客戶姓名", "保單名稱", "保險公司", "等級"], ["王偉", "終身壽險", "富邦人壽", None],
+                                                 [None, "醫療險", "國泰人壽", None], ["林芳", "意外險", "新光人壽", None]]},
+                     merge={"p": "A2:A3"})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in read_client(vault, "wang-wei").policies] == ["終身壽險", "醫療險"]
+
+
+def test_a_new_client_gets_a_tier_the_settings_define(vault, tmp_path):
+    settings = vault / "rmnotes.yaml"
+    text = settings.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^default_tier:.*\n", "", text.replace("tiers: {A: 1m, B: 3m, C: 6m}", "tiers: {VIP: 1m, 一般: 3m}"))
+    settings.write_text(text, encoding="utf-8")
+    git(vault, "commit", "-qam", "tiers of our own")
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["姓名", "手機"], ["王偉", "0911111111"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert read_client(vault, "wang-wei").tier is None
+    assert run(["check"], vault).exit_code == 0

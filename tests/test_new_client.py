@@ -85,3 +85,13 @@ def test_a_file_made_by_hand_meanwhile_is_never_replaced(vault):
     assert result.stderr == "created clients/wang-wei-2.md\n"
     assert (vault / "clients" / "wang-wei.md").read_text(encoding="utf-8") == "---\nname: 王偉 (by hand)\n---\n"
     assert subjects(vault)[:2] == ["new: 王偉 (wang-wei-2)", "hand edits: clients/wang-wei.md"]
+
+
+def test_the_tier_is_one_the_settings_define(vault):
+    """--tier c is the settings' C; a tier they do not define is refused, nothing written."""
+    assert run(["new", "陳美玲", "--tier", "c", "--no-edit"], vault).exit_code == 0
+    assert "\ntier: C\n" in (vault / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+    refused = run(["new", "王五", "--tier", "Z", "--no-edit"], vault)
+    assert refused.exit_code == 2 and "--tier Z is not one of the tiers in rmnotes.yaml (A, B, C)" in refused.stderr
+    assert not (vault / "clients" / "wang-wu.md").exists()
+    assert run(["check"], vault).exit_code == 0

@@ -6,13 +6,17 @@ import json
 import sys
 from functools import partial
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import click
 
+from rmnotes import i18n
 from rmnotes.app import App, FileWrite
 from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _
 from rmnotes.options import json_option, pass_app
+
+T = TypeVar("T")
 
 
 @click.command(name="import", help=_("""Import clients, insurance policies and holdings from FILE (.xlsx, .xls, .ods, .csv),
@@ -41,33 +45,22 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
     from rmnotes.domain import import_files, import_rows, importing
     from rmnotes.render import importing as show
 
-    config = app.vault.config
     cards = [name for name in files if Path(name).suffix.lower() in CONTACT_SUFFIXES]
-    if cards:
-        if len(cards) != len(files) or sheets or map_file:
-            raise click.UsageError(_("import contacts (.vcf) on their own: not with workbooks, "
-                                     "--sheet or --map"))
-        records, mode = contact_records(app, files), importing.CONTACTS
-    else:
-        mapping = read_map(map_file) if map_file else None
-        records, mode = read_sources(files, sheets, config, mapping), importing.SHEET
-    if not cards and not any(s.kind for s in records.sheets):
-        raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies or "
-                             "holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
-                             "columns with --map").format(files=", ".join(files)))
+    if cards and (len(cards) != len(files) or sheets or map_file):
+        raise click.UsageError(_("import contacts (.vcf) on their own: not with workbooks, --sheet or --map"))
     # the history names the workbook, not where it lay on this computer
     first = Path(files[0]).name
     source = first if len(files) == 1 else f"{first} +{len(files) - 1}"
     with _progress(_("planning")) as tick:
-        plan = importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
-                                   mode=mode, today=app.today(), progress=tick)
+        plan = _in_json_english(as_json, partial(_planned, app, files, sheets, map_file, bool(cards), tick))
     if app.index.skipped():
         app.warn_skipped()
         click.echo(_("warning: a client in a file that cannot be read is not matched, and may be imported as a "
                      "new client; fix those files first (rmn check)"), err=True)
     commit = None
-    if dry_run:
-        _refused_writes(app, plan)
+    if dry_run and plan.writes:
+        app.refuse_unsafe_now()
+        _in_json_english(as_json, partial(_refused_writes, app, plan))
     if not dry_run and plan.writes:
         with _progress(_("writing new clients")) as tick:
             made = import_files.new_files(plan.writes, progress=tick)
@@ -94,6 +87,38 @@ def book_import(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_f
         sys.exit(1)
 
 
+def _planned(app: App, files: tuple[str, ...], sheets: tuple[str, ...], map_file: str | None, cards: bool,
+             tick: Callable[[int, int], None]):
+    """The import's plan: every FILE's records matched to the vault and compared."""
+    from rmnotes.domain import importing
+
+    config = app.vault.config
+    if cards:
+        records, mode = contact_records(app, files), importing.CONTACTS
+    else:
+        mapping = read_map(map_file) if map_file else None
+        records, mode = read_sources(files, sheets, config, mapping), importing.SHEET
+        if not any(s.kind for s in records.sheets):
+            raise RmnotesError(_("{files}: no sheet has the header row of client information, insurance policies "
+                                 "or holdings (e.g. 姓名, 手機, 生日; 保單名稱, 保險公司; 名稱, 類別, 金額); name its "
+                                 "columns with --map").format(files=", ".join(files)))
+    return importing.make_plan(records, importing.VaultBook(app.vault, app.index), config,
+                               mode=mode, today=app.today(), progress=tick)
+
+
+def _in_json_english(as_json: bool, make: Callable[[], T]) -> T:
+    """``make()``, in English for a ``--json`` answer: its messages are the same in every
+    language. An error that stops it is said in the interface language (made again so)."""
+    if not as_json:
+        return make()
+    try:
+        with i18n.speaking("en"):
+            return make()
+    except RmnotesError:
+        make()  # raises the same error, in the interface language
+        raise
+
+
 def _made(made: bytes | str, data: bytes | None) -> bytes:
     """A new file's bytes, made before the lock (or why they could not be)."""
     if isinstance(made, str):
@@ -117,16 +142,13 @@ CONTACT_SUFFIXES = (".vcf", ".vcard")
 
 
 def _refused_writes(app: App, plan) -> None:
-    """What writing would refuse, said by the dry run too: a repository in a state no tool
-    may write in (refused as the import is), a file or folder that is a symbolic link, and
-    each updated client's edits, made in memory on its file as it is (a front-matter the
-    editor cannot change byte-safely, a family that is not a list); each refused file a
+    """What writing would refuse of each file, said by the dry run too (after the state of
+    the repository, refused as the import is): a file or folder that is a symbolic link,
+    and each updated client's edits, made in memory on its file as it is (a front-matter
+    the editor cannot change byte-safely, a family that is not a list); each refused file a
     problem as the import reports it."""
     from rmnotes.domain import import_files, import_rows
 
-    if not plan.writes:
-        return
-    app.refuse_unsafe_now()
     for c in plan.writes:
         try:
             app.refuse_links(c.rel)

@@ -73,8 +73,14 @@ def client_new(app: App, name: str, tier: str | None, no_edit: bool, duplicate: 
             raise click.UsageError(_("{what} holds a control character (U+{code}); write it without")
                                    .format(what=what, code=f"{ord(bad):04X}"))
     vault = app.vault
-    tier = tier or vault.config.default_tier or "B"
-    data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier),
+    if tier is not None:
+        named = vault.config.tier_named(tier)
+        if named is None:
+            raise click.UsageError(_("--tier {tier} is not one of the tiers in rmnotes.yaml ({tiers})").format(
+                tier=tier, tiers=", ".join(vault.config.tiers)))
+        tier = named
+    tier = tier or vault.config.new_client_tier
+    data = TEMPLATE.format(name=yaml_value("name", name), tier=yaml_value("tier", tier) if tier else "",
                            today=date.today().isoformat(),
                            notes=_("What matters to this client, cautions, history.")).encode("utf-8")
 

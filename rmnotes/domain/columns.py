@@ -29,7 +29,7 @@ class Column:
     (empty for columns that only select: id, client)."""
 
     key: str
-    read: str  # the cell reader: text, texts, phone, mobile, amount, day, risk, whole, yes_no, choice, ...
+    read: str  # the cell reader: text, texts, tier, phone, mobile, amount, day, risk, whole, yes_no, choice, ...
     labels: tuple[str, str, str]  # zh_TW, zh_CN, en: the exported header
     synonyms: tuple[str, ...] = ()
     path: tuple[str, ...] = ()
@@ -62,7 +62,7 @@ CLIENT_COLUMNS: tuple[Column, ...] = (
        path=("name",), marker=False),
     _c("aliases", "texts", ("別名", "别名", "aliases"), "英文名|英文姓名|alias|english name|nickname|暱稱|昵称",
        path=("aliases",)),
-    _c("tier", "text", ("等級", "等级", "tier"), "客戶等級|客户等级|分級|分级|客戶分級|客户分级|class|level",
+    _c("tier", "tier", ("等級", "等级", "tier"), "客戶等級|客户等级|分級|分级|客戶分級|客户分级|class|level",
        path=("tier",)),
     _c("status", "choice", ("狀態", "状态", "status"), "客戶狀態|客户状态", path=("status",), choices="status"),
     _c("since", "day", ("往來起始日", "往来起始日", "since"),

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Optional, Sequence
 from rmnotes import names
 from rmnotes.config import Config
 from rmnotes.domain import columns as C
-from rmnotes.i18n import _
+from rmnotes.i18n import _, language
 from rmnotes.parse import cells, coerce
 from rmnotes.sheets import Table, column_letters
 
@@ -112,6 +112,7 @@ def read_records(tables: Sequence[Table], config: Config, mapping: Mapping[str, 
             if any(any(not cells.blank(v) for v in row) for row in table.rows):
                 out.sheets.append(SheetRead(label, None, None, 0, encoding=table.encoding))
             continue
+        _refuse_twin_columns(layout, label)
         unknown = tuple(h or column_letters(i) for i, (h, c) in enumerate(zip(layout.headers, layout.columns))
                         if c is None and (h or _column_has_values(table, layout, i)))
         n = 0
@@ -126,6 +127,25 @@ def read_records(tables: Sequence[Table], config: Config, mapping: Mapping[str, 
             _read_row(out, table, layout, r, row, config, places)
         out.sheets.append(SheetRead(label, layout.kind, layout.header_row + 1, n, unknown, table.encoding))
     return out
+
+
+def _refuse_twin_columns(layout: C.Layout, label: str) -> None:
+    """Two columns of one sheet that mean the same field (住家電話 and 公司電話 are both the
+    phone): which would the user mean? Refused before anything is read, naming both."""
+    from rmnotes.errors import DataError
+
+    seen: dict[str, int] = {}
+    for i, column in enumerate(layout.columns):
+        if column is None or column.read in ("family", "skip"):  # family columns add members
+            continue
+        first = seen.setdefault(column.key, i)
+        if first != i:
+            raise DataError(_(
+                "{sheet}: columns {first} ({first_header}) and {second} ({second_header}) both mean {field}; "
+                "rename or delete one of them, or leave one out with --map (a line '{second_header}: skip'); "
+                "nothing was written").format(
+                    sheet=label, first=column_letters(first), first_header=layout.headers[first],
+                    second=column_letters(i), second_header=layout.headers[i], field=column.key))
 
 
 def _column_has_values(table: Table, layout: C.Layout, i: int) -> bool:
@@ -245,14 +265,21 @@ def _item(kind: str, where: str, client_id: str | None, client_name: str | None,
         if per * divisor != amount or per != per.quantize(Decimal("0.01")):
             problems.append(Problem(yearly.where, _(
                 "yearly premium {amount} does not divide into {n} equal payments of whole cents; "
-                "write the premium per payment in a 保費 column").format(amount=amount, n=divisor)))
+                "write the premium per payment in a {column} column").format(
+                    amount=amount, n=divisor, column=_label("premium"))))
             return None
         per = per.quantize(Decimal(1)) if per == per.to_integral_value() else per.normalize()
         fields["premium"] = Cell(per, yearly.where)
         if divisor != 1:
             notes.append(_("{where}: yearly premium {amount} is {per} per {freq} payment").format(
-                where=yearly.where, amount=amount, per=per, freq=freq))
+                where=yearly.where, amount=amount, per=per, freq=C.word_for("frequency", freq, language())))
     return ItemRecord(kind, where, client_id, client_name, fields, notes, dict(unknown))
+
+
+def _label(key: str) -> str:
+    """The header of the policy column ``key`` in the interface language, as export writes it."""
+    column = next(c for c in C.POLICY_COLUMNS if c.key == key)
+    return column.label(language())
 
 
 def _no_rate(currency: str) -> str:
@@ -291,16 +318,43 @@ def _as_is(raw: Any) -> Any:
     return str(raw)  # a time or a duration: as text
 
 
+def _notes(text: str | None) -> str | None:
+    """A notes cell as a new client's free notes: it must not start a section of the file
+    (a line ``## Log`` would put the lines under it into the client's contact history)."""
+    from rmnotes.parse.body import starts_section
+
+    for line in (text or "").splitlines():
+        if starts_section(line) is not None:
+            raise cells.CellError(_("the notes hold the line '{line}', which would start a section of the client "
+                                    "file; write that line another way").format(line=line.strip()))
+    return text
+
+
+def _tier(text: str | None, config: Config) -> str | None:
+    """One of the tiers rmnotes.yaml defines, as it spells it (``c`` and ``Ｃ`` are C): a
+    tier it does not define would give the client a cadence nobody chose."""
+    if text is None:
+        return None
+    found = config.tier_named(text)
+    if found is None:
+        raise cells.CellError(_("tier '{tier}' is not one of the tiers in rmnotes.yaml ({tiers}); use one of them, "
+                                "or add '{tier}' under tiers").format(tier=text, tiers=", ".join(config.tiers)))
+    return found
+
+
 _OURS = frozenset(cells.key(w) for w in C.OURS_WORDS)
 _SELF = frozenset(cells.key(w) for w in C.SELF_WORDS)
 
 
 def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> Any:
-    """One cell as the value its column holds (raises :class:`cells.CellError`)."""
-    label = column.key
+    """One cell as the value its column holds (raises :class:`cells.CellError`, which names
+    the column by its header as the sheet writes it)."""
+    label = header or column.key
     kind = column.read
-    if kind in ("text", "notes"):
+    if kind == "text":
         return cells.text(raw)
+    if kind == "notes":
+        return _notes(cells.text(raw))
     if kind == "id":
         t = cells.text(raw)
         if t is not None and not CLIENT_ID.match(t):
@@ -309,6 +363,8 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
         return t
     if kind == "texts":
         return cells.texts(raw)
+    if kind == "tier":
+        return _tier(cells.text(raw), config)
     if kind in ("phone", "mobile"):
         return cells.phone(raw, label, config.region, mobile=kind == "mobile")
     if kind == "amount":
@@ -329,7 +385,9 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
         return cells.whole(raw, label)
     if kind == "choice":
         assert column.choices is not None
-        return cells.choice(raw, label, C.WORDS[column.choices], C.ALLOWED[column.choices])
+        allowed = C.ALLOWED[column.choices]
+        shown = [C.word_for(column.choices, value, language()) for value in allowed]
+        return cells.choice(raw, label, C.WORDS[column.choices], allowed, shown)
     if kind in ("channels", "riders"):  # known words as the format's, others as written
         vocabulary = "channel" if kind == "channels" else "kind"
         out = []

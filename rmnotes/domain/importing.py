@@ -176,6 +176,7 @@ class _Target:
         self.record = record
         self.client_id = client_id
         self.matched_by = matched_by
+        self.dropped = False  # given more than one row: nothing of it is written
 
 
 def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, today: date | None = None,
@@ -217,9 +218,10 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
         client_id, how = found
         ident = client_id or record.id  # rows with ids are told apart by them, others by name
         twin = by_key.get(f"id:{ident}") if ident else (by_key.get(f"name:{key_name}") if key_name else None)
-        if twin is not None:
+        if twin is not None:  # rows that disagree or not, none is written: which would the user mean?
             problems.append(Problem(record.where, _("the same client as {where}; keep one row per client").format(
                 where=twin.record.where)))
+            twin.dropped = True
             continue
         target = _Target(record, client_id, how)
         targets.append(target)
@@ -252,11 +254,14 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
                     by_key[f"id:{client_id}"] = target
                 if key_name:
                     by_key[f"name:{key_name}"] = target
+        if target.dropped:
+            continue
         (target.record.policies if item.kind == "policies" else target.record.holdings).append(item)
         notes.extend(item.notes)
 
     taken = set(ids)
     out: list[ClientPlan] = []
+    targets = [t for t in targets if not t.dropped]
     for n, target in enumerate(targets, 1):
         if progress is not None:
             progress(n, len(targets))
@@ -635,7 +640,8 @@ def _plan_new(record: ClientRecord, taken: set[str], config: Config, mode: Mode,
     fields = dict(record.fields)
     if mode.new_status:
         fields[("status",)] = Cell(mode.new_status, record.where)
-    fields.setdefault(("tier",), Cell(config.default_tier or "B", record.where))
+    if config.new_client_tier is not None:
+        fields.setdefault(("tier",), Cell(config.new_client_tier, record.where))
     fields.setdefault(("status",), Cell("active", record.where))
     fields.setdefault(("since",), Cell(today, record.where))
     document: dict[str, Any] = {"name": name}

@@ -90,6 +90,13 @@ class Body:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # line, severity, msg
 
 
+def starts_section(line: str) -> str | None:
+    """The section (``log``, ``followups``) a body line would start: a level-2 heading
+    with one of their titles. Text written into the free notes must hold none."""
+    m = _HEADING.match(line) if line.startswith("#") else None
+    return section_kind(m.group(2)) if m and len(m.group(1)) == 2 else None
+
+
 def parse_body(lines: list[str], first_line: int) -> Body:
     """Parse body ``lines`` (no line endings); ``first_line`` is the file line of lines[0]."""
     body = Body()

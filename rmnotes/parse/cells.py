@@ -268,10 +268,12 @@ def key(value: str) -> str:
     return re.sub(r"[\s\-_]+", "", _nfkc(value).lower())
 
 
-def choice(value: Any, label: str, words: Sequence[tuple[str, str]], allowed: Sequence[str]) -> str | None:
+def choice(value: Any, label: str, words: Sequence[tuple[str, str]], allowed: Sequence[str],
+           shown: Sequence[str] | None = None) -> str | None:
     """One of ``allowed`` (written as itself, any case) or a word for it: ``words`` are
     ``(word, value)`` pairs tried in order, first as the whole cell, then as a part of it
-    (``終身壽險`` is life), so more specific words come first."""
+    (``終身壽險`` is life), so more specific words come first. An error lists ``shown``
+    (the words the reader knows them by), else ``allowed``."""
     t = text(value)
     if t is None:
         return None
@@ -283,7 +285,7 @@ def choice(value: Any, label: str, words: Sequence[tuple[str, str]], allowed: Se
         if word in k:
             return meant
     raise CellError(_('{label} "{value}" is not one of: {allowed}').format(
-        label=label, value=t, allowed=", ".join(allowed)))
+        label=label, value=t, allowed=", ".join(shown or allowed)))
 
 
 @lru_cache(maxsize=64)
