@@ -70,6 +70,9 @@ class App:
     redact: bool = False  # --redact: mask what is printed (render.redact)
     redact_json: bool = False  # --redact-json: and the JSON answers
     _warned: bool = field(default=False, init=False)
+    # (typed, client id) of a CLIENT taken because it reads like the client's name: enough
+    # to read, not to write (陳梅玲 may be someone new, not 陳美玲)
+    sounds_like: tuple[str, str] | None = field(default=None, init=False)
 
     @cached_property
     def vault(self) -> Vault:
@@ -321,9 +324,15 @@ class App:
 
     @contextlib.contextmanager
     def _writing(self, rel: str) -> Iterator[gitops.Change]:
-        """The vault lock, and the git side of one write (its ``git status`` starts now)."""
+        """The vault lock, and the git side of one write (its ``git status`` starts now).
+        Refused for a client named only by a name that reads like theirs."""
         from rmnotes import gitops
 
+        if self.sounds_like is not None:
+            typed, client_id = self.sounds_like
+            raise DataError(_("{typed} is not the name of {name} ({id}), only read the same; write {name} or {id} "
+                              "to be sure it is that client; nothing was written").format(
+                                  typed=typed, name=self.index.names().get(client_id, client_id), id=client_id))
         with contextlib.ExitStack() as stack:
             _or_error(rel, lambda: stack.enter_context(self.vault.lock()))
             yield stack.enter_context(gitops.Change(self.vault.root, self._owner()))

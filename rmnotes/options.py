@@ -48,6 +48,7 @@ class ClientType(click.ParamType):
             click.echo(relative_line(found.via), err=True)
         if found.sounds_like is not None:  # 陳美鈴 reads like 陳美玲: a typing slip, or someone new
             click.echo(sounds_like_line(app.index, found.sounds_like, found.client_id), err=True)
+            app.sounds_like = (found.sounds_like, found.client_id)  # read, but never written (App._writing)
         return found.client_id
 
 

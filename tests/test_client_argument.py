@@ -133,13 +133,21 @@ def test_done_and_edit_resolve_by_name(book, tmp_path, monkeypatch):
     assert result.stderr == "done: 曾國強 (zeng-guo-qiang) 2. 2026-12-01 子睿生日前寄禮物（12/9）\n"
 
 
-def test_a_name_that_reads_like_a_clients_is_taken_and_said(book):
-    """陳美鈴 reads chen mei ling, as 陳美玲 does: a typing slip, or maybe someone new. The
-    log goes to 陳美玲, and stderr says so before anything else; the exact name says nothing."""
-    result = run(["log", "陳美鈴", "T", "來電"], book)
+def test_a_name_that_reads_like_a_clients_is_read_and_said_but_never_written(book):
+    """陳美鈴 reads chen mei ling, as 陳美玲 does: a typing slip, or maybe someone new. Shown
+    as 陳美玲, stderr saying so before anything else; a write to 陳美玲's file on that name
+    alone is refused, nothing written; the exact name says nothing."""
+    result = run(["show", "陳美鈴"], book)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == "陳美鈴 reads like 陳美玲 (chen-mei-ling): taken as that client"
-    assert "來電" in (book / "clients" / "chen-mei-ling.md").read_text(encoding="utf-8")
+    before = git(book, "rev-parse", "HEAD")
+    for args in (["log", "陳美鈴", "T", "來電"], ["done", "陳美鈴", "2"], ["set", "陳美鈴", "tier", "A"]):
+        refused = run(args, book)
+        assert refused.exit_code == 1, (args, refused.output)
+        assert ("rmn: error: 陳美鈴 is not the name of 陳美玲 (chen-mei-ling), only read the same; write 陳美玲 or "
+                "chen-mei-ling to be sure it is that client; nothing was written") in refused.stderr
+    assert git(book, "rev-parse", "HEAD") == before and git(book, "status", "--porcelain") == ""
+    assert run(["log", "陳美玲", "T", "來電"], book).exit_code == 0
     assert "reads like" not in run(["show", "陳美玲"], book).stderr
     assert "reads like" not in run(["show", "陈美玲"], book).stderr  # Simplified: the same name
 

@@ -73,6 +73,10 @@ def test_ambiguous_text_lists_the_candidates_and_changes_nothing(vault, chen):
     (["done", "chen", "確認"], "2. 2026-11-10 確認基金轉換 is already done; open ones: 1. 2026-12-01 寄送保險提案; "
                              "3. 2026-12-03 寄送基金月報"),
     (["done", "chen", "生日"], "no open follow-up matches '生日'"),
+    # a number is a number: never the 6 or the 0 of a date ("2026-12-03")
+    (["done", "chen", "6"], "陳美玲 (chen-mei-ling) has no follow-up number 6; open ones: 1. 2026-12-01 寄送保險提案; "
+                            "3. 2026-12-03 寄送基金月報"),
+    (["done", "chen", "0"], "has no follow-up number 0"),
     (["done", "nobody", "1"], "no client matches 'nobody'"),
 ])
 def test_refusals_change_nothing(vault, chen, args, message):

@@ -308,16 +308,21 @@ def followup_label(f: FollowUp) -> str:
 
 
 def match_followups(followups: Sequence[FollowUp], query: str | None) -> list[FollowUp]:
-    """The follow-ups ``query`` names: its number as ``rmn show`` numbers them, else the
-    open ones whose date or text contains it (case-insensitive); no query: every open one."""
+    """The follow-ups ``query`` names: a number (up to three digits) as ``rmn show``
+    numbers them, and nothing else (``6`` is never the ``6`` of a date); else the open ones
+    whose date or text contains it (case-insensitive); no query: every open one."""
     open_ = [f for f in followups if not f.done]
     q = (query or "").strip()
     if not q:
         return open_
-    if q.isdigit() and 1 <= int(q) <= len(followups):
+    if _is_number(q):
         return [f for f in followups if f.number == int(q)]
     low = q.casefold()
     return [f for f in open_ if low in f"{f.date or ''} {f.text}".casefold()]
+
+
+def _is_number(query: str) -> bool:
+    return query.isascii() and query.isdigit() and len(query) <= 3
 
 
 def pick_followup(client: Client, query: str | None) -> FollowUp:
@@ -335,6 +340,9 @@ def pick_followup(client: Client, query: str | None) -> FollowUp:
     if not found:
         if not open_:
             raise FollowUpError(_("{who} has no open follow-ups").format(who=who))
+        if _is_number(q):
+            raise FollowUpError(_("{who} has no follow-up number {n}; open ones: {open}").format(
+                who=who, n=q, open=shown))
         done = [f for f in client.followups if f.done and q.casefold() in f"{f.date or ''} {f.text}".casefold()]
         if done:
             raise FollowUpError(_("{who}: {label} is already done; open ones: {open}").format(
