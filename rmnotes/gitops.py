@@ -590,7 +590,9 @@ class Fetch:
     only ``refs/remotes/REMOTE/`` and the object store); :meth:`wait` for it, or leave the
     ``with`` block to stop it."""
 
-    _ARGS = ("fetch", "-q", "--no-tags", "--")
+    # --prune: a branch gone from the remote (a remote made anew, empty) is gone here too, so
+    # that the sync sends the book again instead of taking the old copy as the remote's
+    _ARGS = ("fetch", "-q", "--prune", "--no-tags", "--")
 
     def __init__(self, root: Path, remote: str):
         self.root, self.remote = root, remote

@@ -448,6 +448,20 @@ def _settings(root: Path, language: str | None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def test_settings_that_do_not_read_still_speak_their_language(sample):
+    """A merge stopped on rmnotes.yaml leaves its conflict markers: the error that says so
+    is in the language the file still names, not English."""
+    _settings(sample, "zh_TW")
+    path = sample / "rmnotes.yaml"
+    text = path.read_text(encoding="utf-8")
+    fx = next(line for line in text.splitlines() if line.startswith("fx:"))
+    path.write_text(text.replace(fx, f"<<<<<<< ours\n{fx}\n=======\n{fx.replace('31.2', '31.8')}\n>>>>>>> theirs"),
+                    encoding="utf-8")
+    result = run(["due", "--as-of", AS_OF], sample)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rmn：錯誤：rmnotes.yaml:"), result.stderr
+
+
 def test_the_setting_beats_the_locale_variables(sample, monkeypatch):
     monkeypatch.setenv("LANG", "zh_TW.UTF-8")
     monkeypatch.delenv("LANGUAGE", raising=False)

@@ -252,6 +252,19 @@ def test_one_side_only_fast_forwards_and_counts(devices):
 
 
 @BOTH_REMOTES
+def test_a_remote_made_anew_empty_gets_the_whole_book_again(devices, hub):
+    """The remote lost (a new disk, a repository made again at the same address): the sync
+    sends the book, as the first one did, never taking the remote for up to date."""
+    office, _laptop = devices
+    shutil.rmtree(hub)
+    hub.mkdir()
+    git(hub, "init", "-q", "--bare")
+    came, went, conflicts = summary(sync(office))
+    assert (came, conflicts) == (0, 0) and went > 0
+    assert git(hub, "for-each-ref", "--format=%(objectname)").split() == [git(office, "rev-parse", "HEAD").strip()]
+
+
+@BOTH_REMOTES
 def test_hand_edits_are_committed_before_the_sync(devices):
     office, laptop = devices
     edit(laptop / "clients/chen-mei-ling.md", "name: 陳美玲\n", "name: 陳美玲\ntier: A\n")

@@ -26,6 +26,16 @@ _CURRENCY = re.compile(r"[A-Za-z]{3}")
 DATE_STYLES = ("iso", "roc")  # how human output shows dates: 2026-11-30 or 115/11/30
 
 
+_LANGUAGE_LINE = re.compile(r"^language:[ \t]*['\"]?([A-Za-z_]+)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _language_line(text: str) -> str | None:
+    """The language a ``language:`` line of settings YAML cannot read names, when every
+    such line names the same one."""
+    found = set(_LANGUAGE_LINE.findall(text))
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issue, ...]]:
     """Read the vault settings; unreadable values fall back to defaults, each reported."""
     if text.startswith("\ufeff"):
@@ -83,6 +93,8 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
             problem("kyc_valid", f"kyc_valid {data.get('kyc_valid')!r} is not a period like 1y or 18m")
 
     language = coerce.text(data.get("language"))
+    if loaded.fatal and language is None:  # a YAML error elsewhere (a merge's conflict markers):
+        language = _language_line(text)     # the errors are said in the language still written
     if language is not None and language not in LANGUAGES:
         problem("language", f"language {language!r} is not one of {', '.join(LANGUAGES)}")
         language = None
