@@ -107,6 +107,8 @@ CLICK_WORDS = (
     N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is a file."), N_("file"),
     N_("directory"), N_("path"),
 )
+# the names click's number types give themselves in "'abc' is not a valid integer range."
+CLICK_TYPE_NAMES = ((click.types.IntParamType, N_("integer")), (click.types.IntRange, N_("integer range")))
 
 
 def _click_plurals() -> None:  # pragma: no cover - never called: click's plural words, for the catalogs
@@ -175,6 +177,8 @@ def _speak_for_click() -> None:
     each click module looked its gettext functions up by name when it was imported. Its
     help wraps Chinese by screen cells (:func:`wrap_text`)."""
     click.formatting.wrap_text = wrap_text
+    for kind, name in CLICK_TYPE_NAMES:
+        kind.name = _(name)
     for name in _click_modules():
         module = sys.modules.get(name)
         if module is not None:

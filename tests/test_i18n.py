@@ -448,6 +448,14 @@ def _settings(root: Path, language: str | None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def test_a_number_option_given_a_word_says_so_in_the_vaults_language(books):
+    """click names its number type in English ("integer range") inside a translated sentence."""
+    chinese = run(["due", "--days", "abc"], books["zh_TW"])
+    assert chinese.exit_code == 2 and "'abc' 不是有效的整數。" in chinese.stderr, chinese.stderr
+    english = run(["due", "--days", "abc"], books["en"])
+    assert "'abc' is not a valid integer range." in english.stderr
+
+
 def test_settings_that_do_not_read_still_speak_their_language(sample):
     """A merge stopped on rmnotes.yaml leaves its conflict markers: the error that says so
     is in the language the file still names, not English."""

@@ -144,6 +144,22 @@ def test_coverage_gaps_at_80_columns_fold_and_cut_nothing(tmp_path, monkeypatch,
     assert "23,000,000" in "\n".join(lines)  # 陳俊宏's ten times income, whole
 
 
+@pytest.mark.parametrize("language", ["zh_TW", "zh_HK", "zh_CN"])
+def test_show_at_80_columns_cuts_nothing_of_any_client(tmp_path, monkeypatch, language):
+    """rich cuts a cell of Chinese that ends exactly at the edge with an ellipsis (曾國強's
+    holdings line lost the 產 of 淨資產): every cell of show folds instead."""
+    book = copy_sample(tmp_path / "book", language)
+    for path in sorted((book / "clients").glob("*.md")):
+        lines = at(monkeypatch, 80, ["show", path.stem], book)
+        assert all(cell_len(line) <= 80 for line in lines), (path.stem, max(lines, key=cell_len))
+        assert not any("…" in line for line in lines), (path.stem, lines)
+
+
+def test_due_at_80_columns_gives_a_row_without_a_hint_no_empty_line(sample, monkeypatch):
+    lines = at(monkeypatch, 80, ["due", "--as-of", AS_OF, "--reason", "holiday", "--days", "400"], sample)
+    assert len(lines) > 4 and "" not in lines
+
+
 def test_the_log_listing_at_80_columns_folds_each_text_under_itself(sample, monkeypatch):
     narrow = at(monkeypatch, 80, ["log", "--since", "2026-11-01"], sample)
     wide = at(monkeypatch, 200, ["log", "--since", "2026-11-01"], sample)

@@ -46,7 +46,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
 
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim")
-    facts.add_column()
+    facts.add_column(overflow="fold")
     profile = client.meta.get("profile") if isinstance(client.meta.get("profile"), dict) else {}
     labels = {"mobile": _("mobile"), "phone": _("phone"), "email": _("email"), "address": _("address")}
     for key in ("mobile", "phone", "email", "address"):
@@ -88,7 +88,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
     parts.append(facts)
 
     if client.family:
-        fam = Table(title=_("family"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        fam = _listing(_("family"), 5)
         for m in client.family:
             extra = m.school or m.occupation or ""
             link = f"→ {m.client}" if m.client else ""
@@ -98,7 +98,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
 
     open_items = [f for f in client.followups if not f.done]
     if open_items:
-        todo = Table(title=_("open follow-ups"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        todo = _listing(_("open follow-ups"), 3)
         for f in open_items:
             overdue = f.date is not None and f.date < today
             todo.add_row(f"{f.number}.", Text(show_date(f.date, style), style="red" if overdue else ""),
@@ -106,17 +106,26 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
         parts.append(todo)
 
     if client.entries:
-        log = Table(title=_("latest log entries"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        log = _listing(_("latest log entries"), 4)
         for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
             log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)
 
     if documents:
-        docs = Table(title=_("documents"), title_justify="left", box=None, padding=(0, 2), show_header=False)
+        docs = _listing(_("documents"), 3)
         for d in documents:
             docs.add_row(show_date(datetime.fromtimestamp(d.modified).date(), style), size_text(d.size), d.name)
         parts.append(docs)
     return Group(*parts)
+
+
+def _listing(title: str, columns: int) -> Table:
+    """A titled table without borders or header whose cells fold where a line must break:
+    rich cuts a cell of Chinese that ends exactly at the edge with an ellipsis otherwise."""
+    table = Table(title=title, title_justify="left", box=None, padding=(0, 2), show_header=False)
+    for _column in range(columns):
+        table.add_column(overflow="fold")
+    return table
 
 
 def size_text(n: int) -> str:

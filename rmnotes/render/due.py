@@ -71,7 +71,7 @@ def _agenda_lines(agenda: Agenda, width: int, style: str) -> Iterator[list[Piece
         first = [*cell(row[0], 0), *cell(row[1], 1, days_style), *cell(row[2], 2),
                  *cell(row[3], 3, "italic" if item.client is None else None)]
         details = fold_text(row[4], detail_w)
-        hows = fold_text(row[5], how_w)
+        hows = fold_text(row[5], how_w) if row[5] else []  # no hint: no line for it
         if stacked:  # how on the lines after the detail, dim, in the same column
             lines = [(d, None) for d in details] + [(h, "dim") for h in hows]
             for n, piece in enumerate(lines):
