@@ -209,17 +209,35 @@ def _refuse_lost_entries(root: Path, to: Target, base: str, theirs: str) -> None
                 remote=to.remote, n=len(found), first=found[0]))
 
 
+def _lost_entries_warning(root: Path, to: Target, theirs: str, head: str) -> str | None:
+    """A warning when what is sent lost or changed log entries the remote holds: the other
+    devices will refuse to merge it (as this one refuses such a branch), so it is said here,
+    where it can be put right. Sent all the same: putting back an entry another device
+    rewrote is such a change too."""
+    found = verified(root, (theirs, head)).findings
+    if not found:
+        return None
+    return ngettext(
+        "warning: this vault lost or changed {n} log entry that {remote} holds ({first}); sent all the same, "
+        "but the other devices will not merge it until it is as it was: the log is append-only (a correction "
+        "is a new entry)",
+        "warning: this vault lost or changed {n} log entries that {remote} holds (first: {first}); sent all "
+        "the same, but the other devices will not merge them until they are as they were: the log is "
+        "append-only (a correction is a new entry)", len(found)).format(remote=to.remote, n=len(found), first=found[0])
+
+
 def _push(root: Path, to: Target, done: Synced, theirs: str | None, head: str | None = None) -> Synced:
     """Push ``head`` (None: read HEAD) unless the remote's branch is it already."""
     head = head or gitops.rev(root, "HEAD")
     if head == theirs and not to.set_upstream:
         return done
+    warning = _lost_entries_warning(root, to, theirs, head) if theirs is not None else None
     pushed = gitops.push(root, to.remote, to.branch, to.upstream, to.set_upstream)
     if not pushed.ok:
         raise GitError(_("{remote} refused the push: {error}; this vault keeps its commits: run 'rmn sync' "
                          "again (someone may have pushed meanwhile)").format(remote=to.remote, error=pushed.error))
     return Synced(to, done.came, done.went, resolved=done.resolved, pushed=head != theirs, hand=done.hand,
-                  notes=done.notes)
+                  notes=done.notes + ((warning,) if warning else ()))
 
 
 def _conflicts(root: Path, paths: tuple[str, ...]) -> list[Conflict]:

@@ -132,6 +132,12 @@ def ok(result) -> str:
     return result.stdout
 
 
+def ok_err(result) -> str:
+    """stderr of a run that succeeded."""
+    ok(result)
+    return result.stderr
+
+
 def clone(url: str, to: Path) -> Path:
     subprocess.run(["git", "clone", "-q", url, str(to)], check=True, capture_output=True)
     return to
@@ -617,11 +623,23 @@ def test_a_remote_branch_that_lost_a_log_entry_is_not_merged(devices):
     assert git(office, "status", "--porcelain") == ""  # no merge left in progress
     edit(laptop / wang, "季度資產回顧（改寫）", "季度資產回顧")
     ok(run(["log", "wang-wei", "N", "改寫的紀錄已還原", "--date", "2026-11-22"], vault=laptop))
-    ok(sync(laptop))
+    assert "warning: this vault lost or changed 1 log entry that origin holds" in ok_err(sync(laptop))
     assert summary(sync(office))[:2] == (1, 1)
     assert "- 2026-10-05 M 季度資產回顧" in entries(office / wang)
     record = run(["verify"], vault=office)
     assert record.exit_code == 1 and record.stdout.startswith(f"{bad} {wang}: ")
+
+
+def test_a_log_entry_changed_here_is_said_before_it_is_sent(devices):
+    """The laptop rewrites an old entry by hand and syncs: sent, but said at once, where it
+    can be put right; the office refuses to merge it until it is."""
+    office, laptop = devices
+    wang = "clients/wang-wei.md"
+    edit(laptop / wang, "- 2026-10-05 M 季度資產回顧", "- 2026-10-05 M 季度資產回顧（改寫）")
+    said = ok_err(sync(laptop))
+    assert ('warning: this vault lost or changed 1 log entry that origin holds (' in said
+            and 'entry "2026-10-05 M 季度資產回顧" changed' in said), said
+    assert sync(office).exit_code == 1
 
 
 def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_path):
