@@ -252,3 +252,33 @@ def test_bar_labels_are_dates_then_months_when_there_are_many(sheet):
     bars = history_bars(many, w)
     assert len(bars) == 12 and bars[0].label == "2023-01" and bars[-1].label == "2026-11\n本次"
     assert [b.current for b in bars] == [False] * 11 + [True]
+
+
+def test_a_long_name_stays_in_its_column(fonts):
+    """A fund's full name, an institution's: smaller, or on two lines, never over the next
+    column (measured on the page as matplotlib lays it out)."""
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from rmnotes.render.review import review_page
+
+    long = CLIENT.replace("assets:\n", "assets:\n"
+                          "  - {name: 安聯收益成長基金-AM穩定月收類股(美元)避險級別, type: fund, institution: ours, "
+                          "value: 50000, currency: USD, risk: 4}\n"
+                          "  - {name: 摩根士丹利環球可持續發展股票基金累積型新台幣計價, type: fund, "
+                          "institution: 摩根士丹利證券投資信託股份有限公司, value: 1234567, risk: 5}\n", 1)
+    parsed = parse_client(long, "clients/wang-wei.md")
+    w = words_for("TW")
+    with rc_context(fonts.rc(pdf=True)):
+        fig = review_page(build_review(parsed.client, CONFIG, TODAY), fonts, PdfInfo("陳經理", "TW"))
+        renderer = FigureCanvasAgg(fig).get_renderer()
+
+        def edge(start: str, side: str) -> float:
+            text = next(t for t in fig.texts if t.get_text().startswith(start))
+            return getattr(text.get_window_extent(renderer), side)
+
+        for name in ("安聯收益", "摩根士丹利環球"):
+            assert edge(name, "x1") < edge(w["c_type"], "x0"), name
+        assert edge("摩根士丹利證券", "x1") < edge(w["c_held"], "x0")
+        shown = " ".join(t.get_text() for t in fig.texts)
+        assert "避險級別" in shown and "新台幣計價" in shown  # the names kept whole, on two lines

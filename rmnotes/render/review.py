@@ -657,7 +657,44 @@ def _cell(fig, col: _Col, x0: float, y: float, text: str, size: float, color: st
         x, ha = x0 + col.width * span / 2, "center"
     else:
         x, ha = x0 + pad, "left"
-    fig.text(x, y, text, fontsize=size, color=color, va="center", ha=ha)
+    lines, size = _fit(text, size, col.width * span - 2 * pad)
+    fig.text(x, y, "\n".join(lines), fontsize=size, color=color, va="center", ha=ha, linespacing=1.0)
+
+
+SMALLEST = 0.8  # a cell's text shrinks to this share of its size before it takes two lines
+TWO_LINES = 0.74  # the size of each of two lines, as a share of the cell's size
+
+
+def _fit(text: str, size: float, room: float) -> tuple[list[str], float]:
+    """``text`` as the lines and size that fit ``room`` (a share of the page width): as it
+    is; else smaller; else on two lines, smaller still, the second cut with an ellipsis if
+    it must be. A long fund name never runs over the next column."""
+    width = _text_width(text, size)
+    if width <= room:
+        return [text], size
+    if width * SMALLEST <= room:
+        return [text], size * room / width
+    small = size * TWO_LINES
+    first = _longest(text, small, room)
+    rest = text[len(first):].lstrip()
+    second = _longest(rest, small, room)
+    if second != rest:
+        second = _longest(rest, small, room - _text_width("…", small)).rstrip() + "…"
+    return [first.rstrip(), second], small
+
+
+def _longest(text: str, size: float, room: float) -> str:
+    """The longest start of ``text`` that fits ``room``, broken after a space or a
+    separator where one is near the end, else after any character."""
+    n = 0
+    while n < len(text) and _text_width(text[:n + 1], size) <= room:
+        n += 1
+    if n == len(text):
+        return text
+    after = max(text.rfind(sep, 0, n) + 1 for sep in (" ", "-", "/", "、"))  # breaks after these
+    before = max(text.rfind(sep, 1, n + 1) for sep in ("(", "（"))  # and before these
+    cut = max(after, before)
+    return text[:cut] if cut >= n * 2 // 3 else text[:n]
 
 
 ALERT = "#a23b2a"
