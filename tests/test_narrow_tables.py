@@ -134,6 +134,21 @@ def test_book_views_at_80_columns_fold_their_last_column_and_keep_every_word(sam
         assert joined == "".join("".join(wide).split())
 
 
+@pytest.mark.parametrize("language", ["en", "zh_TW", "zh_HK", "zh_CN"])
+def test_book_views_fit_78_and_80_columns_in_every_language(tmp_path, monkeypatch, language):
+    """Where the other columns leave the last too little room (zh_HK's longer status words,
+    78 columns), it goes under its row: no line is ever wider than the screen, and every
+    word is still there."""
+    book = copy_sample(tmp_path / "book", language)
+    for args in (["list"], ["coverage"], ["rank", "--top", "0"]):
+        wide = at(monkeypatch, 200, args, book)
+        for columns in (78, 80):
+            lines = at(monkeypatch, columns, args, book)
+            assert all(cell_len(line) <= columns for line in lines), (args, columns, max(lines, key=cell_len))
+            if args[0] != "coverage":
+                assert "".join("".join(lines).split()) == "".join("".join(wide).split()), (args, columns)
+
+
 @pytest.mark.parametrize("language", ["en", "zh_TW", "zh_CN"])
 def test_coverage_gaps_at_80_columns_fold_and_cut_nothing(tmp_path, monkeypatch, language):
     """A gap's message is a sentence with amounts: in Chinese (no spaces to break at) it

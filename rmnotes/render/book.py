@@ -83,11 +83,11 @@ COMPACT_KINDS = ("life", "critical_illness", "medical")
 def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
     """One row per client. Kind columns no row uses are left out (JSON and .xlsx keep all).
     On a screen narrower than the table, amounts go to thousands, then the table keeps only
-    life, CI and medical cover."""
+    life, CI and medical cover; the gaps then fold to fit."""
     layouts = ((1, False), (1000, False), (1000, True))
     for unit, compact in layouts:
         header, rows, justify, caption = _coverage_rows(report, unit, compact)
-        laid = Grid(header, rows, justify)
+        laid = Grid(header, rows, justify, width=width)
         if width is None or laid.width <= width:
             break
     table = laid.text()
@@ -281,14 +281,21 @@ class Grid:
         last = len(self.widths) - 1
         start = sum(self.widths[:-1]) + 2 * last  # where the last column begins
         room = (self.fold or 0) - start
+        # too little room beside the other columns (long words of a language): the last
+        # column goes under its row, from the second column on, folded to the width
+        under = min(self.widths[0] + 2, (self.fold or 0) // 2) if last else 0
         for row, sizes in zip(self.rows, self.sizes):
-            if self.fold and self.justify[last] == "l" and sizes[last] > room >= FOLD_MIN:
+            if not (self.fold and self.justify[last] == "l" and sizes[last] > room):
+                yield self._line(row, sizes)
+            elif room >= FOLD_MIN:
                 first, *more = fold_pieces(_pieces(row[last]), room)
                 yield self._line([*row[:-1], first], [*sizes[:-1], room])
                 for pieces in more:
                     yield self._line([""] * last + [pieces], [0] * last + [room])
             else:
-                yield self._line(row, sizes)
+                yield self._line([*row[:-1], ""], [*sizes[:-1], 0])
+                for pieces in fold_pieces(_pieces(row[last]), max(self.fold - under, FOLD_MIN)):
+                    yield [(" " * under, None), *pieces]
 
     def _line(self, row: Sequence[Cell], sizes: Sequence[int]) -> list[tuple[str, str | None]]:
         """A row as pieces: cells padded, two spaces between columns (see :func:`joined`).
