@@ -282,6 +282,10 @@ def test_a_map_file_names_unknown_headers(vault, tmp_path):
     (tmp_path / "bad.yaml").write_text("客戶電話: cellphone\n", encoding="utf-8")
     bad = run(["import", str(sheet), "--map", str(tmp_path / "bad.yaml")], vault)
     assert bad.exit_code == 1 and f"{tmp_path / 'bad.yaml'}:1: cellphone is not a column" in bad.stderr
+    # the English headers of an export name their columns too
+    (tmp_path / "english.yaml").write_text("生日: KYC Date\n", encoding="utf-8")
+    dry = run(["import", str(sheet), "--map", str(tmp_path / "english.yaml"), "--dry-run", "--json"], vault)
+    assert dry.exit_code == 0 and '"field": "risk.assessed"' in dry.stdout, dry.output
 
 
 def test_sheet_option_reads_only_the_sheets_named(vault, book):
@@ -939,3 +943,20 @@ def test_a_new_client_gets_a_tier_the_settings_define(vault, tmp_path):
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert read_client(vault, "wang-wei").tier is None
     assert run(["check"], vault).exit_code == 0
+
+
+def test_a_policy_row_naming_a_client_the_client_sheet_does_not_is_a_row_error(vault, tmp_path):
+    """王衛 for 王偉 on the policies sheet of a book that has a client sheet: a slip, not a
+    new client; said with the nearest name. A policies-only book still makes its clients."""
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "手機"], ["王偉", "0911111111"]],
+                                           "p": [["客戶姓名", "保單名稱", "保險公司"], ["王衛", "終身壽險", "富邦人壽"],
+                                                 ["王偉", "醫療險", "國泰人壽"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    assert (f"{sheet}:p!2: 王衛 is neither on the client sheet nor in the book: did you mean 王偉? Write the name "
+            "as the client sheet does, or add 王衛 there") in result.stdout
+    assert [p.name for p in (vault / "clients").glob("*.md")] == ["wang-wei.md"]
+    assert [p.name for p in read_client(vault, "wang-wei").policies] == ["醫療險"]
+    alone = workbook(tmp_path / "p.xlsx", {"p": [["客戶姓名", "保單名稱", "保險公司"], ["林芳", "意外險", "新光人壽"]]})
+    assert run(["import", str(alone)], vault).exit_code == 0
+    assert read_client(vault, "lin-fang").policies[0].name == "意外險"

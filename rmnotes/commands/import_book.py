@@ -180,7 +180,7 @@ def contact_records(app: App, files: tuple[str, ...]):
 
 def read_map(path: str) -> dict[str, str]:
     """``--map MAP.yaml``: headers as written -> column keys (or ``skip``)."""
-    from rmnotes.domain.columns import mapping_keys
+    from rmnotes.domain.columns import mapping_key, mapping_keys
     from rmnotes.parse import yamltree
 
     try:
@@ -195,14 +195,14 @@ def read_map(path: str) -> dict[str, str]:
         raise RmnotesError(f"{path}:{line}: {message}")
     if not isinstance(loaded.value, dict):
         raise RmnotesError(_("{file}: write one 'header: column' line per header, e.g. 客戶電話: mobile").format(file=path))
-    keys = set(mapping_keys()) | {"skip"}
     out = {}
     for header, key in loaded.value.items():
-        if str(key) not in keys:
+        column = mapping_key(str(key))
+        if column is None:
             line = loaded.line((header,))
             raise RmnotesError(_("{file}:{line}: {key} is not a column; use one of: {keys}").format(
-                file=path, line=line, key=key, keys=", ".join(sorted(keys))))
-        out[str(header)] = str(key)
+                file=path, line=line, key=key, keys=", ".join(sorted({*mapping_keys(), "skip"}))))
+        out[str(header)] = column
     return out
 
 

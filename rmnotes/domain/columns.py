@@ -400,6 +400,15 @@ def _column(kind: str, cell: Any, extra: Mapping[str, str]) -> Column | None:
     return _TABLES[kind].get(k)
 
 
+def mapping_key(text: str) -> str | None:
+    """The column key a ``--map`` line names: a key (``sum_assured``), or a column's English
+    header as ``rmn export`` writes it (``sum assured``, ``KYC date``); None for neither."""
+    wanted = text.strip()
+    if wanted in mapping_keys() or wanted == "skip":
+        return wanted
+    return next((c.key for k in SHEET_KINDS for c in COLUMNS[k] if c.labels[2].casefold() == wanted.casefold()), None)
+
+
 def mapping_keys(kind: str | None = None) -> list[str]:
     """The column keys a ``--map`` file may name."""
     kinds = [kind] if kind else SHEET_KINDS

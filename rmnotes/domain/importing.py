@@ -244,6 +244,10 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
                 problems.append(Problem(item.where, found.message))
                 continue
             client_id, how = found
+            if client_id is None and records.clients:  # a client sheet was read, and does not name it
+                known = [t.record.name for t in targets if t.record.name] + list(book.names().values())
+                problems.append(Problem(item.where, _not_on_the_client_sheet(item, known)))
+                continue
             target = by_key.get(f"id:{client_id}") if client_id else None
             if target is None:
                 target = _Target(ClientRecord(item.where, item.client_id if not client_id else None,
@@ -281,6 +285,20 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             continue
         out.append(plan)
     return Plan(out, problems, list(records.sheets), notes)
+
+
+def _not_on_the_client_sheet(item: ItemRecord, known: Sequence[str]) -> str:
+    """Why a policy or holding row naming a client neither the client sheet nor the vault
+    knows is not made a client of its own: it is most likely a slip (王衛 for 王偉)."""
+    import difflib
+
+    named = item.client_name or item.client_id or ""
+    close = difflib.get_close_matches(named, list(dict.fromkeys(known)), n=1, cutoff=0.5)
+    if close:
+        return _("{name} is neither on the client sheet nor in the book: did you mean {close}? Write the name as "
+                 "the client sheet does, or add {name} there").format(name=named, close=close[0])
+    return _("{name} is neither on the client sheet nor in the book: write the name as the client sheet does, or "
+             "add {name} there").format(name=named)
 
 
 class _RowProblem(Exception):
