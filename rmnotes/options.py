@@ -9,6 +9,7 @@ from datetime import date
 import click
 
 from rmnotes.app import App
+from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _, tr
 
 # a client id as file stems are made (rmnotes.names.slug), short enough to be a file name
@@ -128,11 +129,30 @@ as_of_option = click.option(
     help=_("Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
            "for reproducible runs."),
 )
-tier_option = click.option("--tier", multiple=True, help=_("Only clients of this tier (repeatable)."))
+class TierType(click.ParamType):
+    """TIER: one of the tiers rmnotes.yaml defines, any case (``a`` is A): a tier it does
+    not define would match nobody, and look like a clear agenda."""
+
+    name = "tier"
+
+    def convert(self, value, param, ctx):
+        app = ctx.find_object(App) if ctx else None
+        try:
+            config = app.vault.config if app is not None else None
+        except RmnotesError:
+            return value  # settings that do not read: the command says so
+        if config is None or not config.tiers:
+            return value
+        found = config.tier_named(str(value))
+        if found is None:
+            self.fail(_("{tier} is not one of the tiers in rmnotes.yaml ({tiers})").format(
+                tier=value, tiers=", ".join(config.tiers)), param, ctx)
+        return found
+
+
+tier_option = click.option("--tier", multiple=True, type=TierType(), metavar="TIER",
+                           help=_("Only clients of this tier (repeatable)."))
 tag_option = click.option("--tag", multiple=True, help=_("Only clients with this tag (repeatable)."))
-status_option = click.option(
-    "--status", multiple=True, help=_("Only clients of this status: active, prospect, dormant, closed.")
-)
 
 
 class Parsed(click.ParamType):
@@ -153,6 +173,12 @@ class Parsed(click.ParamType):
             return getattr(segments, self.parser)(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+status_option = click.option(
+    "--status", multiple=True, type=Parsed("status", "parse_status"), metavar="STATUS",
+    help=_("Only clients of this status: active, prospect, dormant, closed.")
+)
 
 
 # each segment option: its key in ``segment_args``, and its flag as the user types it

@@ -152,12 +152,25 @@ def test_filters_combine(book):
     assert ids(book, "--tier", "B", "--has-children") == []
 
 
-def test_holds_takes_one_asset_type_any_case(book):
-    assert ids(book, "--holds", " FUND ") == ids(book, "--holds", "fund")
-    for bad in ("", "mutual fund"):
+def test_holds_takes_one_asset_type_any_case_or_its_word(book):
+    assert ids(book, "--holds", " FUND ") == ids(book, "--holds", "fund") == ids(book, "--holds", "基金")
+    for bad in ("", "gold"):
         for command in ("list", "rank"):
             result = run([command, "--holds", bad], book)
-            assert result.exit_code == 2 and "give one word such as fund" in result.stderr, (command, bad)
+            assert result.exit_code == 2, (command, bad)
+            assert 'is not one of: deposit, fund, stock, bond' in result.stderr, (command, bad, result.stderr)
+
+
+def test_status_and_tier_take_what_the_screen_shows_and_refuse_what_matches_nobody(book):
+    """A value no client could have is an error naming the values, never an empty answer
+    that looks like a clear book (or a clear agenda)."""
+    assert ids(book, "--status", "潛在") == ids(book, "--status", "Prospect") == ["lin-zhi-ming"]
+    assert ids(book, "--tier", "a") == ids(book, "--tier", "A")
+    for args, said in ((["--status", "paused"], 'status "paused" is not one of: active, prospect, dormant, closed'),
+                       (["--tier", "VIP"], "VIP is not one of the tiers in rmnotes.yaml (A, B, C)")):
+        for command in ("list", "rank", *(["due"] if args[0] == "--tier" else [])):
+            result = run([command, *args], book)
+            assert result.exit_code == 2 and said in result.stderr, (command, args, result.stderr)
 
 
 def test_aum_is_exact_in_the_base_currency_and_a_missing_rate_is_named(book):

@@ -114,12 +114,37 @@ def parse_condition(text: str) -> Condition:
 
 
 def parse_asset_type(text: str) -> str:
-    """``--holds`` takes one asset type, one word (``fund``, ``deposit``): lower-cased."""
-    word = (text or "").strip().lower()
-    if not word or any(ch.isspace() for ch in word):
-        raise ValueError(_("{text} is not an asset type; give one word such as fund, stock or deposit "
-                           "(repeat --holds for several)").format(text=repr(text)))
-    return word
+    """``--holds`` takes one asset type: its code (``fund``) or a word for it, as the
+    screen shows it or a sheet writes it (基金, 定存)."""
+    return _coded("type", text)
+
+
+def parse_status(text: str) -> str:
+    """``--status`` takes one status: its code (``active``) or a word for it (往來中)."""
+    return _coded("status", text)
+
+
+def _coded(vocabulary: str, text: str) -> str:
+    """The code ``text`` names in ``vocabulary`` (read as an import reads a sheet's word);
+    a ValueError listing the words the screen shows for them otherwise."""
+    from rmnotes.domain import columns
+    from rmnotes.i18n import tr
+    from rmnotes.parse import cells
+    from rmnotes.words import word
+
+    from rmnotes.i18n import language
+
+    allowed = columns.ALLOWED[vocabulary]
+    key = "status" if vocabulary == "status" else "type"
+    label = next(c for c in (*columns.CLIENT_COLUMNS, *columns.HOLDING_COLUMNS) if c.key == key).label(language())
+    try:
+        found = cells.choice(text, label, columns.WORDS[vocabulary], allowed, [tr(word(v)) for v in allowed])
+    except cells.CellError as exc:
+        raise ValueError(str(exc)) from None
+    if found is None:
+        raise ValueError(_('{label} "{value}" is not one of: {allowed}').format(
+            label=label, value=text, allowed=", ".join(tr(word(v)) for v in allowed)))
+    return found
 
 
 def parse_since(text: str, today: date) -> date:
