@@ -794,8 +794,22 @@ class _Editor:
                 return self.splice(at, at, item)
             at = self.content_end(node.value[-1])
             return self.splice(at, at, ", " + item)
-        at = self.after_last_line(self.content_end(node))
+        at = self.after_comments_of(node.value[-1], self.after_last_line(self.content_end(node))) \
+            if node.value else self.after_last_line(self.content_end(node))
         return self.insert_lines(at, self.item_lines(node, [value]))
+
+    def after_comments_of(self, item: yaml.Node, at: int) -> int:
+        """After the comment lines that follow ``item`` indented past its dash (a note on
+        the last family member stays with that member, above a new one)."""
+        dash = len(_SPACES.match(self.text, self.line_start(item.start_mark.index)).group())
+        while at < len(self.text):
+            end = self.line_end(at)
+            line = self.text[at:end].rstrip("\r\n")
+            stripped = line.lstrip(" ")
+            if not stripped.startswith("#") or len(line) - len(stripped) <= dash:
+                break
+            at = end
+        return at
 
     def item_lines(self, node: yaml.SequenceNode, values: list) -> list[str]:
         dash = len(_SPACES.match(self.text, self.line_start(node.value[0].start_mark.index)).group())

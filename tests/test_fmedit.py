@@ -233,6 +233,16 @@ def test_append_to_block_flow_and_missing_lists():
     assert after == swapped(DATA, "    relation: spouse\n", "    relation: spouse\n  - name: 王小明\n    relation: child\n")
 
 
+def test_an_appended_item_goes_after_the_comments_of_the_last_one():
+    """A note under the last family member stays with that member; a comment at the list's
+    own indent (about what follows) stays after the new one."""
+    data = (b"---\nname: \xe7\x8e\x8b\xe5\x81\x89\nfamily:\n  - name: A\n    relation: child\n"
+            b"    # next year to university\n  # about policies\npolicies: []\n---\n")
+    after = edit(data, [Append(("family",), {"name": "B", "relation": "child"})])
+    assert after == data.replace(b"    # next year to university\n",
+                                 b"    # next year to university\n  - name: B\n    relation: child\n")
+
+
 def test_a_flow_list_is_rewritten_as_a_flow_list_in_place():
     after = edit(DATA, [Set(("aliases",), ["Wang Wei", "王先生, 老王"])])
     assert after == swapped(DATA, "aliases: [Wang Wei, David Wang]", 'aliases: [Wang Wei, "王先生, 老王"]')
