@@ -119,9 +119,28 @@ class App:
         parsed = read_and_parse(self.vault, rel)
         if parsed.client is None:
             first = parsed.errors[0] if parsed.errors else None
+            merging = self._merging()
+            if merging == "sync":  # rmn edit writes nothing until the sync is finished
+                raise DataError(_("{problem}; a sync stopped at this file: keep the lines you mean in your editor, "
+                                  "then run 'rmn sync --continue' (or 'rmn sync --ours/--theirs {id}')").format(
+                                      problem=first or rel, id=client_id))
+            if merging == "git":
+                raise DataError(_("{problem}; a git merge is in progress: fix {file} in your editor, then finish "
+                                  "the merge with git ('git add {file}', 'git commit')").format(
+                                      problem=first or rel, file=rel))
             raise DataError(_("{problem}; fix it with 'rmn edit {id}' (rmn check lists every problem)")
                             .format(problem=first or rel, id=client_id))
         return parsed.client
+
+    def _merging(self) -> str | None:
+        """``sync`` when a stopped ``rmn sync`` holds the repository, ``git`` for another
+        merge in progress, else None."""
+        from rmnotes import gitops
+
+        root = self.vault.root
+        if not gitops.is_repo(root) or gitops.merge_head(root) is None:
+            return None
+        return "sync" if gitops.merge_message(root).startswith(gitops.SYNC_MERGE) else "git"
 
     def commit_hand_edits(self, rel: str) -> gitops.CommitResult:
         """Before ``rel`` is edited in an editor: under the vault lock, the hand edits

@@ -395,6 +395,8 @@ def test_the_same_key_changed_on_both_sides_edited_then_continued(devices):
     _stopped(laptop)
     early = sync(laptop, "--continue")  # the markers are still there
     assert early.exit_code == 1 and "conflict marker is still there" in early.stderr
+    shown = run(["show", "wang-wei"], vault=laptop)  # says the way that works now: not rmn edit
+    assert shown.exit_code == 1 and "a sync stopped at this file" in shown.stderr and "rmn edit" not in shown.stderr
     path = laptop / "clients/wang-wei.md"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"<<<<<<< [^\n]*\n.*?>>>>>>> [^\n]*\n", '  mobile: "0944666777"\n', text, flags=re.S)
