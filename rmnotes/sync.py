@@ -112,18 +112,22 @@ def _settle(root: Path, config: Mapping[str, str], owner: Callable[[], str | Non
     return notes
 
 
-def _count(root: Path, ours: str, theirs: str | None, base: str | None) -> tuple[int, int]:
-    """Log entries ``theirs`` has that ``ours`` lacks, and the other way round, over the
-    client files either side changed since their common commit (every file of ``ours``
-    when the remote has nothing yet); their blobs are read by one ``git cat-file``."""
-    if theirs is None:
-        paths = [p for p in gitops.changed_files(root, None, ours) if p.endswith(".md")]
-        blobs = [data for _, data in gitops.read_blobs(root, [f"{ours}:{p}" for p in paths])]
-        return plan.entries_in_out((p, b, None) for p, b in zip(paths, blobs))
-    paths = sorted({p for side in (ours, theirs) for p in gitops.changed_files(root, base, side)
-                    if p.endswith(".md")})
-    blobs = [data for _, data in gitops.read_blobs(root, [f"{side}:{p}" for p in paths for side in (ours, theirs)])]
-    return plan.entries_in_out((p, blobs[2 * i], blobs[2 * i + 1]) for i, p in enumerate(paths))
+def _count(root: Path, ours: str, theirs: str | None, after: str) -> tuple[int, int]:
+    """The log entries the sync brought in (in ``after``, the vault once merged, and not in
+    ``ours``, the vault before) and sends (in ``after`` and not in ``theirs``, the remote's
+    branch; every entry when the remote has nothing yet), over the client files that differ;
+    the blobs are read by one ``git cat-file``. A client deleted on one side and left so
+    brings nothing and sends nothing."""
+    sides = [side for side in (ours, theirs) if side is not None and side != after]
+    paths = sorted({p for side in sides for p in gitops.changed_files(root, side, after) if p.endswith(".md")}
+                   | ({p for p in gitops.changed_files(root, None, after) if p.endswith(".md")}
+                      if theirs is None else set()))
+    revs = (ours, theirs, after)
+    wanted = [f"{rev}:{p}" for p in paths for rev in revs if rev is not None]
+    blobs = iter([data for _, data in gitops.read_blobs(root, wanted)])
+    rows = [(p, *(next(blobs) if rev is not None else None for rev in revs)) for p in paths]
+    return (plan.entries_added((p, before, now) for p, before, _, now in rows),
+            plan.entries_added((p, remote, now) for p, _, remote, now in rows))
 
 
 def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[[], str | None]) -> Synced:
@@ -165,15 +169,14 @@ def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[
                          "book, or this vault was made with its own 'rmn init'; sync with a remote made "
                          "from this vault (an empty repository the first time), or clone the remote and "
                          "work in the clone").format(remote=to.remote, branch=to.upstream))
-    came, went = _count(root, ours, theirs, base) if ours != theirs else (0, 0)
     head = ours
     if theirs is not None and ours != theirs and not gitops.is_ancestor(root, theirs, ours):
         _refuse_lost_entries(root, to, base, theirs)
         merged = gitops.merge(root, theirs, _message(to))
-        if merged.sha is None:
-            return Synced(to, came, went, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand,
-                          notes=tuple(notes))
-        head = None  # the merge commit
+        if merged.sha is None:  # stopped: what came and went is counted when it is finished
+            return Synced(to, conflicts=tuple(_conflicts(root, merged.unmerged)), hand=hand, notes=tuple(notes))
+        head = gitops.rev(root, "HEAD")  # the merge commit, or theirs (a fast-forward)
+    came, went = (0, 0) if ours == theirs else _count(root, ours, theirs, head)
     return _push(root, to, Synced(to, came, went, hand=hand, notes=tuple(notes)), theirs, head)
 
 
@@ -301,10 +304,10 @@ def resume(root: Path, change: gitops.Change, sides: Mapping[str, Side]) -> Sync
     for rel in unmerged:
         _check_resolved(root, rel)
     ours = gitops.rev(root, "HEAD")
-    came, went = _count(root, ours, merging, gitops.merge_base(root, ours, merging))
     concluded = gitops.conclude_merge(root, unmerged, gitops.merge_message(root))
     if not concluded.ok:
         raise GitError(_("the sync's merge could not be committed: {error}").format(error=concluded.error))
+    came, went = _count(root, ours, merging, gitops.rev(root, "HEAD"))
     done = Synced(to, came, went, resolved=len(resolved) + len(unmerged))
     return _push(root, to, done, merging)
 

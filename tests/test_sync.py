@@ -586,6 +586,17 @@ def test_a_client_deleted_on_one_side_and_changed_on_the_other_is_listed(devices
     assert "還在" in (office / "clients/chen-mei-ling.md").read_text(encoding="utf-8")
 
 
+def test_a_client_deleted_on_one_device_counts_no_entry_in_or_out(devices):
+    """The counts are what each vault gained: a deleted client's entries neither came in nor
+    went out (they were not '1 in' on the device that deleted it, nor '1 out' on the other)."""
+    office, laptop = devices
+    git(office, "rm", "-q", "clients/chen-mei-ling.md")
+    git(office, "commit", "-qm", "陳美玲 leaves the book")
+    assert summary(sync(office)) == (0, 0, 0)
+    assert summary(sync(laptop)) == (0, 0, 0)
+    assert not (laptop / "clients/chen-mei-ling.md").exists()
+
+
 @pytest.mark.parametrize("side", ["--ours", "--theirs"])
 def test_a_client_deleted_on_one_side_is_kept_or_deleted_by_the_side_taken(devices, side):
     office, laptop = devices

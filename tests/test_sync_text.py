@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rmnotes.domain.sync import conflicts_in, entries_in_out, take_side
+from rmnotes.domain.sync import conflicts_in, entries_added, take_side
 
 CONFLICTED = textwrap.dedent("""\
     ---
@@ -98,12 +98,12 @@ def _file(*entries: str) -> bytes:
     return ("---\nname: x\n---\n## Log\n" + "".join(f"{e}\n" for e in entries)).encode("utf-8")
 
 
-def test_entries_in_and_out_count_what_each_side_lacks():
-    ours = _file("- 2026-11-01 T a", "- 2026-11-02 T mine", "- 2026-11-03 E mine too")
-    theirs = _file("- 2026-11-01 T a", "- 2026-11-04 M theirs")
-    assert entries_in_out([("clients/x.md", ours, theirs)]) == (1, 2)
-    assert entries_in_out([("clients/x.md", None, theirs)]) == (2, 0)  # a new client from the remote
-    assert entries_in_out([("clients/x.md", ours, None)]) == (0, 3)
+def test_entries_added_count_what_the_later_version_has_more():
+    before = _file("- 2026-11-01 T a", "- 2026-11-04 M theirs")
+    after = _file("- 2026-11-01 T a", "- 2026-11-02 T mine", "- 2026-11-03 E mine too", "- 2026-11-04 M theirs")
+    assert entries_added([("clients/x.md", before, after)]) == 2
+    assert entries_added([("clients/x.md", None, after)]) == 4  # a new client
+    assert entries_added([("clients/x.md", after, None)]) == 0  # a client deleted: nothing added
     # an entry with the same line but other attributes is another entry
     with_attr = _file("- 2026-11-01 T a", "  with: [林淑芬]")
-    assert entries_in_out([("clients/x.md", _file("- 2026-11-01 T a"), with_attr)]) == (1, 1)
+    assert entries_added([("clients/x.md", _file("- 2026-11-01 T a"), with_attr)]) == 1

@@ -35,15 +35,10 @@ def _entries(data: bytes | None, path: str) -> Counter:
     return Counter(entry_texts(data) or ())
 
 
-def entries_in_out(files: Iterable[tuple[str, bytes | None, bytes | None]]) -> tuple[int, int]:
-    """For each ``(path, ours, theirs)``: how many log entries theirs has that ours lacks
-    (in), and ours has that theirs lacks (out), summed over the files."""
-    came = went = 0
-    for path, ours, theirs in files:
-        mine, other = _entries(ours, path), _entries(theirs, path)
-        came += sum((other - mine).values())
-        went += sum((mine - other).values())
-    return came, went
+def entries_added(files: Iterable[tuple[str, bytes | None, bytes | None]]) -> int:
+    """For each ``(path, before, after)`` (None: no such file): how many log entries
+    ``after`` has that ``before`` has not, summed over the files."""
+    return sum(sum((_entries(after, path) - _entries(before, path)).values()) for path, before, after in files)
 
 
 # ---------------------------------------------------------------------- conflicts
