@@ -368,6 +368,13 @@ def test_follow_ups_created_on_both_sides_a_deletion_and_a_late_entry():
     merged = merge_client(fu, gone, ticked, gitops.merge_text)
     assert merged.clean
     assert b"## Follow-ups\n- [x] 2026-12-02 b\n\n## Log\n" in merged.data
+    # a follow-up given a new date on one side and ticked on the other: done, once (in either order)
+    later = fu.replace(b"- [ ] 2026-12-01 a", b"- [ ] 2026-12-09 a")
+    done = fu.replace(b"- [ ] 2026-12-01 a", b"- [x] 2026-12-01 a")
+    for one, two in ((later, done), (done, later)):
+        merged = merge_client(fu, one, two, gitops.merge_text)
+        assert merged.clean
+        assert b"## Follow-ups\n- [x] 2026-12-01 a\n- [ ] 2026-12-02 b\n\n## Log\n" in merged.data
 
 
 def test_no_final_line_break_and_a_file_that_cannot_be_cut_into_parts():

@@ -430,19 +430,30 @@ def _merge_followups(b: Sequence[str], o: Sequence[str], t: Sequence[str]) -> tu
     lead = o_lead if o_lead != lead else t_lead
     by_o = {_task_key(x): x for x in mine}
     by_t = {_task_key(x): x for x in other}
+    known = {_task_key(x) for x in base}
     out: list[Block] = []
+    moved: set[str] = set()  # keys of follow-ups given a new date on one side and ticked on the other
     for block in base:
         key = _task_key(block)
         mo, mt = by_o.get(key), by_t.get(key)
+        for gone, done, side in ((mo, mt, mine), (mt, mo, other)):
+            if gone is None and done is not None and _ticked(done):
+                # given a new date on one side (its text the same), done on the other: done, once
+                moved |= {_task_key(x) for x in side if _task_key(x) not in known and _task_text(x) == _task_text(block)}
         if mo is None and (mt is None or mt == block) or mt is None and mo == block:
             continue  # removed on one side, left as it was (or removed) on the other
         out.append(next((x for x in (mo, mt) if x is not None and _ticked(x)), block))
-    known = {_task_key(x) for x in base}
     ticked = {_task_key(x): x for x in (*mine, *other) if _ticked(x)}
-    new_o = [_with_date(ticked.get(_task_key(x), x)) for x in mine if _task_key(x) not in known]
-    new_t = [_with_date(ticked.get(_task_key(x), x)) for x in other if _task_key(x) not in known]
+    new_o = [_with_date(ticked.get(_task_key(x), x)) for x in mine if _task_key(x) not in known | moved]
+    new_t = [_with_date(ticked.get(_task_key(x), x)) for x in other if _task_key(x) not in known | moved]
     added = _union(new_o, new_t, _task_key)
     return tuple(lead) + tuple(line for block in [*out, *added] for line in block.lines)
+
+
+def _task_text(block: Block) -> str:
+    """A follow-up's text without its box and date: the same task, whatever its date."""
+    found = parse_body(["## Follow-ups", block.key.split("\n", 1)[0]], 0).followups
+    return found[0].text if found else block.key
 
 
 def _with_date(block: Block) -> Block:
