@@ -87,6 +87,13 @@ def test_refusals_change_nothing(vault, chen, args, message):
     assert snapshot(vault) == before
 
 
+def test_text_matches_in_either_script(vault, chen):
+    """寄送基金 in Simplified (寄送基金 is the same in both) and 月报 for 月報: one follow-up."""
+    result = run(["done", "chen", "基金月报"], vault=vault)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "done: 陳美玲 (chen-mei-ling) 3. 2026-12-03 寄送基金月報\n"
+
+
 def test_the_one_open_follow_up_needs_no_argument_and_dates_match(vault, chen):
     assert run(["done", "chen", "2026-12-03"], vault=vault).exit_code == 0
     assert run(["done", "chen"], vault=vault).stderr == "done: 陳美玲 (chen-mei-ling) 1. 2026-12-01 寄送保險提案\n"

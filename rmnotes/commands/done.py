@@ -21,13 +21,17 @@ def followup_done(app: App, client: str, what: tuple[str, ...]) -> None:
     from rmnotes.domain import logbook
     from rmnotes.errors import DataError
 
+    from rmnotes.names import fold as folded
+
     query = " ".join(what).strip() or None
     current = app.load(client)
-    chosen = logbook.pick_followup(current, query)  # fails early, before the lock
+    table = app.index.fold_table() if query and any(ord(c) > 0x2E7F for c in query) else None
+    fold = (lambda text: folded(text, table)) if table is not None else None  # 学费 finds 學費
+    chosen = logbook.pick_followup(current, query, fold)  # fails early, before the lock
     rel = current.path
 
     def transform(data: bytes | None) -> logbook.Ticked:
-        ticked = logbook.tick_followup(data, rel, query)
+        ticked = logbook.tick_followup(data, rel, query, fold)
         if (ticked.followup.date, ticked.followup.text) != (chosen.date, chosen.text):
             raise DataError(_("{file} changed while ticking; run the command again").format(file=rel))
         return ticked

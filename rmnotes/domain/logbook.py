@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rmnotes.config import Config
 from rmnotes.domain.cadence import next_contact
@@ -307,7 +307,19 @@ def followup_label(f: FollowUp) -> str:
     return f"{f.number}. {when}{f.text}"
 
 
-def match_followups(followups: Sequence[FollowUp], query: str | None) -> list[FollowUp]:
+Fold = Callable[[str], str]  # text as compared: Traditional folded to Simplified (names.fold)
+
+
+def _same_text(fold: Fold | None) -> Callable[[str, FollowUp], bool]:
+    """Whether a query is in a follow-up's date or text, case aside (and the script, with
+    ``fold``: 学费 finds 學費)."""
+    def norm(text: str) -> str:
+        return (fold(text) if fold else text).casefold()
+
+    return lambda query, f: norm(query) in norm(f"{f.date or ''} {f.text}")
+
+
+def match_followups(followups: Sequence[FollowUp], query: str | None, fold: Fold | None = None) -> list[FollowUp]:
     """The follow-ups ``query`` names: a number (up to three digits) as ``rmn show``
     numbers them, and nothing else (``6`` is never the ``6`` of a date); else the open ones
     whose date or text contains it (case-insensitive); no query: every open one."""
@@ -317,18 +329,18 @@ def match_followups(followups: Sequence[FollowUp], query: str | None) -> list[Fo
         return open_
     if _is_number(q):
         return [f for f in followups if f.number == int(q)]
-    low = q.casefold()
-    return [f for f in open_ if low in f"{f.date or ''} {f.text}".casefold()]
+    contains = _same_text(fold)
+    return [f for f in open_ if contains(q, f)]
 
 
 def _is_number(query: str) -> bool:
     return query.isascii() and query.isdigit() and len(query) <= 3
 
 
-def pick_followup(client: Client, query: str | None) -> FollowUp:
+def pick_followup(client: Client, query: str | None, fold: Fold | None = None) -> FollowUp:
     """The one open follow-up ``query`` names; raises listing the candidates otherwise."""
     who = f"{client.name} ({client.id})"
-    found = match_followups(client.followups, query)
+    found = match_followups(client.followups, query, fold)
     open_ = [f for f in client.followups if not f.done]
     shown = "; ".join(followup_label(f) for f in open_) or _("none")
     q = (query or "").strip()
@@ -343,7 +355,7 @@ def pick_followup(client: Client, query: str | None) -> FollowUp:
         if _is_number(q):
             raise FollowUpError(_("{who} has no follow-up number {n}; open ones: {open}").format(
                 who=who, n=q, open=shown))
-        done = [f for f in client.followups if f.done and q.casefold() in f"{f.date or ''} {f.text}".casefold()]
+        done = [f for f in client.followups if f.done and _same_text(fold)(q, f)]
         if done:
             raise FollowUpError(_("{who}: {label} is already done; open ones: {open}").format(
                 who=who, label=followup_label(done[0]), open=shown))
@@ -364,14 +376,14 @@ class Ticked:
     followup: FollowUp  # as it was before ticking
 
 
-def tick_followup(data: bytes | None, rel: str, query: str | None) -> Ticked:
+def tick_followup(data: bytes | None, rel: str, query: str | None, fold: Fold | None = None) -> Ticked:
     """Tick the follow-up ``query`` names in a client file's bytes, checked both ways."""
     if data is None:
         raise DataError(_("{file}: the file is gone; nothing was written").format(file=rel))
     from rmnotes import textedit
 
     before = _parse(data, rel)
-    chosen = pick_followup(before, query)
+    chosen = pick_followup(before, query, fold)
     new = textedit.tick(data, chosen.line)
     after = _parse(new, rel)
     expected = [(True, f.date, f.text) if f.number == chosen.number else _followup_key(f)
