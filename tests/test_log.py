@@ -265,6 +265,12 @@ def test_reading_a_clients_log_newest_first(vault, wang):
                        "text": "季度資產回顧，太太也在場", "attrs": {"with": ["林淑芬"]}}
 
 
+def test_an_entrys_review_reads_as_its_total(sample):
+    lines = run(["log", "陳美玲"], vault=sample).stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if "年度檢視，美元定存" in line)
+    assert [line.strip() for line in lines[at + 2:at + 4]] == ["with: 林志明", "asset review recorded: total assets 6,726,000"]
+
+
 def test_reading_the_days_work_across_the_book(vault, wang):
     commit_client(vault, "li-na", "---\nname: 李娜\n---\n")
     assert run(["log"], vault=vault).stderr == f"no log entries on {TODAY}\n"

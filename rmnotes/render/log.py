@@ -4,6 +4,7 @@ confirms a logged contact."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from rmnotes.domain.logbook import Due, NewEntry, NextStep
@@ -34,12 +35,24 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: 
             head += label + " " * (widest - cell_len(label) + 2)
         pad = " " * cell_len(head)
         room = (width or 0) - len(pad)
-        lines = redact.text(e.text).split("\n") + [f"{k}: {redact.text(_attr_text(v))}" for k, v in e.attrs.items()]
+        lines = redact.text(e.text).split("\n") + [_attr_line(k, v) for k, v in e.attrs.items()]
         if room >= FOLD_MIN:
             lines = [piece for line in lines for piece in fold_text(line, room)]
         out.append((head + lines[0]).rstrip())
         out += [pad + line for line in lines[1:]]
     return out
+
+
+def _attr_line(key: str, value: Any) -> str:
+    """An entry's attribute as a line a person reads: who was there, the review recorded
+    (its total); any other ``key: value`` as written."""
+    if key == "with" and isinstance(value, list):
+        return _("with: {names}").format(names=_(", ").join(str(v) for v in value))
+    if key == "review" and isinstance(value, dict) and value.get("total") is not None:
+        total = value["total"]
+        shown = f"{total:,}" if isinstance(total, (int, Decimal)) else str(total)
+        return _("asset review recorded: total assets {total}").format(total=redact.money(shown))
+    return f"{key}: {redact.text(_attr_text(value))}"
 
 
 def _attr_text(value: Any) -> str:
