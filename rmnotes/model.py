@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from rmnotes.periods import LunarMonthDay, Period
 
@@ -114,6 +114,12 @@ class Entry:
     @property
     def sort_key(self) -> tuple[date, str]:
         return (self.date, self.time or "")
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """Entries newest first: by date and time, then the later in the file first (of one
+    day, the one written last)."""
+    return sorted(entries, key=lambda e: (e.sort_key, e.line or 0), reverse=True)
 
 
 @dataclass(frozen=True, slots=True)

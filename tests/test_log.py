@@ -265,6 +265,15 @@ def test_reading_a_clients_log_newest_first(vault, wang):
                        "text": "季度資產回顧，太太也在場", "attrs": {"with": ["林淑芬"]}}
 
 
+def test_show_log_and_brief_list_one_days_entries_newest_written_first(vault, wang):
+    for text in ("上午來電", "下午再來電"):
+        assert run(["log", "wang", "T", text, "--date", "2026-11-21"], vault=vault).exit_code == 0
+    shown = run(["show", "wang"], vault=vault).stdout
+    listed = run(["log", "wang"], vault=vault).stdout
+    for out in (shown, listed):
+        assert out.index("下午再來電") < out.index("上午來電"), out
+
+
 def test_an_entrys_review_reads_as_its_total(sample):
     lines = run(["log", "陳美玲"], vault=sample).stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if "年度檢視，美元定存" in line)

@@ -46,7 +46,7 @@ from rmnotes.domain.due import DueItem, LunarBirthdays, client_agenda, contact_h
 from rmnotes.domain.money import MissingRate, Totals, totals
 from rmnotes.domain.review import build_review, suitability
 from rmnotes.facts import client_row
-from rmnotes.model import Client, Entry, FamilyMember
+from rmnotes.model import Client, Entry, FamilyMember, newest_first
 from rmnotes.periods import anniversary
 from rmnotes.vault import Document
 
@@ -241,7 +241,7 @@ def standing(client: Client, config: Config, today: date) -> Standing:
 
 
 def said(entries: Iterable[Entry], contacts: int = CONTACTS) -> Said:
-    newest = sorted(entries, key=lambda e: (e.sort_key, e.line or 0), reverse=True)
+    newest = newest_first(entries)
     recent = tuple(Contact(e.date, e.time, e.channel, _first_line(e.text), _words(e.attrs.get("with")))
                    for e in newest if e.is_contact)[:contacts]
     products: dict[str, date] = {}
@@ -298,7 +298,7 @@ def life_events(entries: Iterable[Entry], today: date, days: int = LIFE_EVENT_DA
                 limit: int = LIFE_EVENTS) -> tuple[LifeEvent, ...]:
     since = today - timedelta(days=days)
     found = []
-    for e in sorted(entries, key=lambda e: (e.sort_key, e.line or 0), reverse=True):
+    for e in newest_first(entries):
         if not since <= e.date <= today:
             continue
         word = life_event_word(e.text)

@@ -13,7 +13,7 @@ from rmnotes.config import Config
 from rmnotes.domain.coverage import age
 from rmnotes.domain.money import MissingRate, Totals, money_text
 from rmnotes.i18n import _, ngettext, tr
-from rmnotes.model import Client
+from rmnotes.model import Client, newest_first
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
 from rmnotes.vault import Document
@@ -107,7 +107,7 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
 
     if client.entries:
         log = _listing(_("latest log entries"), 4)
-        for e in sorted(client.entries, key=lambda e: e.sort_key, reverse=True)[:recent]:
+        for e in newest_first(client.entries)[:recent]:
             log.add_row(show_date(e.date, style), e.time or "", e.channel, redact.text(e.text.split("\n")[0]))
         parts.append(log)
 
