@@ -177,6 +177,11 @@ def test_png_charts(book, tmp_path):
     assert result.stdout.splitlines() == [f"wrote {out}/wang-wei-2026-11-28-mix.png",
                                           f"wrote {out}/wang-wei-2026-11-28-history.png"]
     assert git(book, "status", "--porcelain") == ""  # nothing written in the vault
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    mistyped = tmp_path / "no" / "such" / "charts"  # no folders made on the way
+    refused = run(["review", "wang-wei", "--as-of", "2026-11-28", "--out", str(mistyped)], book)
+    assert refused.exit_code == 1 and f"there is no folder {tmp_path / 'no' / 'such'}" in refused.stderr
+    assert not (tmp_path / "no").exists()
 
 
 def test_record_appends_the_review_and_the_next_review_compares_with_it(book):

@@ -182,13 +182,18 @@ def _inside_vault(app: App, path: Path) -> str | None:
 
 def _folder(app: App, folder: Path) -> None:
     """A folder the user named for the files (``--out DIR``, ``--pdf DIR`` of a batch), made
-    owner-only when missing; one inside the vault is made by the write door."""
+    owner-only when missing, in a folder that exists (a mistyped path makes no folders on
+    its way, as ``--pdf FILE`` does not); one inside the vault is made by the write door."""
     from rmnotes.vault import DIR_MODE
 
     if _inside_vault(app, folder / "x") is not None:
         return
+    parent = folder.absolute().parent
+    if not folder.is_dir() and not parent.is_dir():
+        raise RmnotesError(_("{folder}: there is no folder {parent} to make it in; make that first, or choose "
+                             "another place").format(folder=folder, parent=parent))
     try:
-        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
     except OSError as exc:
         raise RmnotesError(_("{file}: cannot write ({why}); choose another place")
                            .format(file=folder, why=exc.strerror)) from None
