@@ -81,6 +81,23 @@ class DateType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class TimeType(click.ParamType):
+    """HH:MM: a time of day (``9:05`` is 09:05)."""
+
+    name = "time"
+
+    def convert(self, value, param, ctx):
+        from rmnotes.domain.logbook import EntryError, parse_time
+
+        try:
+            return parse_time(str(value))
+        except EntryError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+TIME = TimeType()
+
+
 class ChannelType(click.ParamType):
     """CH: one channel letter, any case; converts to the upper-case letter."""
 

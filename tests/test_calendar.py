@@ -138,7 +138,7 @@ def test_calendar_with_no_contacts_and_a_bad_month(book):
     result = run(["calendar", "--month", "2025-01"], vault=book)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "no contacts from 2025-01-01 to 2025-01-31\n")
     result = run(["calendar", "--month", "2025-13"], vault=book)
-    assert result.exit_code == 1 and "--month '2025-13' is not a month" in result.stderr
+    assert result.exit_code == 2 and "--month '2025-13' is not a month" in result.stderr
 
 
 def test_json_calendar(book):

@@ -189,7 +189,7 @@ def test_a_late_entry_keeps_the_later_last_contact(vault, wang):
     (["log", "wang", "T", "hello", "--date", "2026-02-30"], 2, "'2026-02-30' was read as year 2026, month 2, day 30: 2026-02 has no day 30"),
     (["log", "wang", "T", "hello", "--date", "2999-01-01"], 1,
      "2999-01-01 is in the future (today is"),
-    (["log", "wang", "T", "hello", "--time", "25:00"], 1, '"25:00" is not a time of day'),
+    (["log", "wang", "T", "hello", "--time", "25:00"], 2, '"25:00" is not a time of day'),
     (["log", "nobody", "T", "hello"], 1, "no client matches 'nobody'"),
     (["log", "wang", "T", "hello", "--next", "2026-13-01 x"], 1, "--next: '2026-13-01' was read as year 2026, month 13, day 1: there is no month 13"),
     (["log", "wang", "T", "hello", "--next", "2026-12-01"], 1, "--next: say what is promised"),

@@ -38,10 +38,13 @@ comments, names and dates frozen, weekends shaded and each client's last contact
 def contact_calendar(app: App, month: str | None, since: date | None, until: date | None,
                      tier: tuple[str, ...], tag: tuple[str, ...], every: bool | None,
                      xlsx: Path | None, as_json: bool, as_of: date | None) -> None:
-    from rmnotes.domain.calendar import contact_grid, date_range
+    from rmnotes.domain.calendar import RangeError, contact_grid, date_range
 
     today = as_of or app.today()
-    start, end = date_range(today, month, since, until)
+    try:
+        start, end = date_range(today, month, since, until)
+    except RangeError as exc:  # the options do not name a range: a usage error
+        raise click.UsageError(str(exc)) from None
     app.warn_skipped()
     grid = contact_grid(app.index.clients(), app.index.entries(since=start, until=end),
                         start, end, tier, tag, every=bool(tier) if every is None else every)

@@ -9,7 +9,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.i18n import _
-from rmnotes.options import CHANNEL, DATE, client_argument, json_option, pass_app
+from rmnotes.options import CHANNEL, DATE, TIME, client_argument, json_option, pass_app
 
 
 def _usage(message: str) -> click.UsageError:
@@ -37,7 +37,7 @@ today needs --future."""))
 @click.option("--date", "day", type=DATE, metavar="DATE",
               help=_("The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
                      "民國115年11月30日, 11/30, 昨天."))
-@click.option("--time", "at", metavar="HH:MM", help=_("The time of the contact."))
+@click.option("--time", "at", type=TIME, metavar="HH:MM", help=_("The time of the contact."))
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help=_("A family member who was there (repeatable): a 'with:' line."))
 @click.option("--next", "next_", metavar='"DATE TEXT"',
