@@ -342,7 +342,7 @@ def pick_followup(client: Client, query: str | None, fold: Fold | None = None) -
     who = f"{client.name} ({client.id})"
     found = match_followups(client.followups, query, fold)
     open_ = [f for f in client.followups if not f.done]
-    shown = "; ".join(followup_label(f) for f in open_) or _("none")
+    shown = _("; ").join(followup_label(f) for f in open_) or _("none")
     q = (query or "").strip()
     if len(found) == 1:
         if found[0].done:
@@ -361,7 +361,7 @@ def pick_followup(client: Client, query: str | None, fold: Fold | None = None) -
                 who=who, label=followup_label(done[0]), open=shown))
         raise FollowUpError(_("{who}: no open follow-up matches '{query}'; open ones: {open}").format(
             who=who, query=q, open=shown))
-    listed = "; ".join(followup_label(f) for f in found)
+    listed = _("; ").join(followup_label(f) for f in found)
     if q:
         text = _("{who} '{query}' matches {n} open follow-ups: {listed}; give its number")
     else:

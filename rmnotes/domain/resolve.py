@@ -138,7 +138,7 @@ def _relative(index: Index, text: str, relatives: list[tuple[str, str, str | Non
     if len(ids) == 1:
         cid, member, relation = relatives[0]
         return Resolved(cid, Relative(member, relation, cid, known.get(cid, cid)))
-    listed = "; ".join(relative_line(Relative(m, r, c, known.get(c, c))) + f" ({c})"
+    listed = _("; ").join(relative_line(Relative(m, r, c, known.get(c, c))) + f" ({c})"
                        for c, m, r in relatives[:12])
     raise AmbiguousClient(_("'{text}' is in the family of {n} clients: {listed}; give the client's "
                             "name or id").format(text=text, n=len(ids), listed=listed))

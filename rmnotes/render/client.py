@@ -84,7 +84,8 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
                 aum=money(totals.aum), liabilities=money(totals.liabilities), net=money(totals.net_worth)))
     if client.policies:
         kinds = sorted({p.kind for p in client.policies})
-        facts.add_row(_("policies"), f"{len(client.policies)}: " + _(", ").join(tr(word(k)) for k in kinds))
+        facts.add_row(_("policies"), _("{n}: {kinds}").format(n=len(client.policies),
+                                                               kinds=_(", ").join(tr(word(k)) for k in kinds)))
     parts.append(facts)
 
     if client.family:
