@@ -229,3 +229,12 @@ def test_a_big_import_makes_the_same_files_in_worker_processes(sample, tmp_path,
         assert run(["import", str(target)], vault).exit_code == 0
         made[name] = {p.name: p.read_bytes() for p in (vault / "clients").glob("*.md")}
     assert len(made["forked"]) == 40 and made["forked"] == made["serial"]
+
+
+def test_a_file_named_for_another_format_is_refused(sample, tmp_path):
+    """book.csv holding a workbook would open in no spreadsheet and import as nothing."""
+    for fmt, name in (("xlsx", "book.csv"), ("xlsx", "book"), ("vcf", "cards.xlsx")):
+        result = run(["export", fmt, str(tmp_path / name)], sample)
+        assert result.exit_code == 2 and f"FILE of {fmt} ends in .{fmt}" in result.stderr, (fmt, name)
+        assert not (tmp_path / name).exists()
+    assert run(["export", "vcf", str(tmp_path / "cards.vcard")], sample).exit_code == 0

@@ -39,6 +39,11 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
 
     if only and format != "csv":
         raise click.UsageError(_("--sheet is for csv; a workbook holds the three sheets"))
+    suffix = Path(target).suffix.lower()
+    if format in ("xlsx", "vcf") and suffix not in ((".xlsx",) if format == "xlsx" else (".vcf", ".vcard")):
+        # a workbook named book.csv would not open in Excel, nor import again
+        raise click.UsageError(_("FILE of {format} ends in .{format}, not '{suffix}': e.g. book.{format}").format(
+            format=format, suffix=suffix or target))
     segment = make_segment(segment_args, app.today())
     rows = select_clients(app, segment)
     if not rows:
