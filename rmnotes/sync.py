@@ -155,11 +155,12 @@ def sync(root: Path, change: gitops.Change, remote: str | None, owner: Callable[
             else:
                 gitops.fetch(root, to.remote)
         except GitError as exc:
+            done = (_("the hand edits are committed here, nothing else was done") if hand.sha
+                    else _("nothing was done"))
             raise GitError(_("{remote} ({url}) cannot be read: {error}; check the address ('git remote -v' "
-                             "shows it), that the server is reachable and that you may read it; the hand edits "
-                             "are committed here, nothing else was done").format(
+                             "shows it), that the server is reachable and that you may read it; {done}").format(
                                  remote=to.remote, url=config.get(f"remote.{to.remote}.url", "?"),
-                                 error=" ".join(str(exc).split()))) from None  # one line
+                                 error=" ".join(str(exc).split()), done=done)) from None  # one line
     ours, theirs = gitops.revs(root, "HEAD", f"refs/remotes/{to.remote}/{to.upstream}")
     if ours is None:
         raise GitError(_("the vault has no commit yet: run 'rmn init' first"))

@@ -180,3 +180,8 @@ def test_a_book_with_no_client_yet_folds_nothing_and_loads_no_opencc(vault):
     assert done.returncode == 0, done.stderr
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "opencc" not in imported
+
+
+def test_an_empty_text_is_a_usage_error(sample):
+    result = run(["find", ""], sample)
+    assert result.exit_code == 2 and "TEXT must not be empty" in result.stderr

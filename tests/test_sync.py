@@ -667,6 +667,8 @@ def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_pa
     assert line.endswith("check the address ('git remote -v' shows it), that the server is reachable and "
                          "that you may read it; the hand edits are committed here, nothing else was done")
     assert git(vault, "status", "--porcelain") == ""  # the hand edit was committed
+    again = sync(vault)  # nothing left to commit: it says nothing of hand edits
+    assert again.exit_code == 1 and again.stderr.strip().endswith("that you may read it; nothing was done")
 
 
 def test_remote_list_shows_each_name_and_address(vault, hub, tmp_path):

@@ -23,6 +23,8 @@ def book_find(app: App, text: tuple[str, ...], limit: int, as_json: bool) -> Non
     from rmnotes.domain.find import find
 
     query = " ".join(text)
+    if not query.strip():
+        raise click.UsageError(_("TEXT must not be empty: give a word to look for"))
     app.warn_skipped()
     found = find(app.index, query, limit=limit or None)
     if found.more:
