@@ -95,7 +95,7 @@ def test_change_since_the_last_recorded_review(sample):
     earlier = brief_json(sample, "陳美玲", "--as-of", "2026-11-17")["standing"]  # before that review
     assert earlier["last_review"] == "2026-05-19"
     assert earlier["change"] == 6726000 - 6390000
-    assert "since review  +336,000 (+5.26%) since 2026-05-19" in brief_text(sample, "陳美玲", "--as-of", "2026-11-17")
+    assert "since review  +336,000 (+5.3%) since 2026-05-19" in brief_text(sample, "陳美玲", "--as-of", "2026-11-17")
 
 
 def test_what_was_said(sample):

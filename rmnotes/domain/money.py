@@ -74,3 +74,11 @@ def totals(config: Config, client: Client) -> Totals:
 def money_text(amount: Decimal, places: int = 0) -> str:
     """``1234567.5`` -> ``1,234,568`` (display only; arithmetic stays exact)."""
     return f"{amount:,.{places}f}"
+
+
+def pct_text(pct: Decimal | None) -> str:
+    """A change in percent as every view shows it: `` (+5.3%)``; `` (0.0%)`` for no change;
+    empty when unknown."""
+    if pct is None:
+        return ""
+    return f" ({pct:+.1f}%)" if pct else " (0.0%)"

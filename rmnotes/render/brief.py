@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from rmnotes.domain.brief import Brief
-from rmnotes.domain.money import money_text
+from rmnotes.domain.money import money_text, pct_text
 from rmnotes.i18n import _, ngettext, tr
 from rmnotes.render import redact
 from rmnotes.render.client import size_text
@@ -88,9 +88,8 @@ def brief_console(brief: Brief, style: str = "iso"):
         elif s.change == 0:
             stand.add_row(_("since review"), _("no change since {date}").format(date=show_date(s.last_review, style)))
         elif s.change is not None:
-            pct = f" ({_signed(s.change_pct)}%)" if s.change_pct is not None else ""
             stand.add_row(_("since review"), _("{change}{pct} since {date}").format(
-                change=_signed(s.change), pct=pct, date=show_date(s.last_review, style)))
+                change=_signed(s.change), pct=pct_text(s.change_pct), date=show_date(s.last_review, style)))
     if s.above_risk:
         listed = _(", ").join(_("{name} (risk {risk})").format(name=a.name, risk=a.risk) for a in s.above_risk)
         stand.add_row(_("above risk"), Text(_("profile {profile}: {items}").format(

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from rmnotes.domain.money import pct_text
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
 from rmnotes.i18n import _, pgettext, tr
 from rmnotes.render import redact
@@ -193,13 +194,6 @@ def change_text(row: HoldingRow, w: Words) -> str:
     if row.change is None:
         return ""
     return signed(row.change) + pct_text(row.change_pct)
-
-
-def pct_text(pct: Decimal | None) -> str:
-    """`` (+5.3%)``; `` (0.0%)`` for no change; empty when unknown."""
-    if pct is None:
-        return ""
-    return f" ({pct:+.1f}%)" if pct else " (0.0%)"
 
 
 def ordered_rows(sheet: ReviewSheet) -> list[HoldingRow]:
