@@ -960,3 +960,18 @@ def test_a_policy_row_naming_a_client_the_client_sheet_does_not_is_a_row_error(v
     alone = workbook(tmp_path / "p.xlsx", {"p": [["客戶姓名", "保單名稱", "保險公司"], ["林芳", "意外險", "新光人壽"]]})
     assert run(["import", str(alone)], vault).exit_code == 0
     assert read_client(vault, "lin-fang").policies[0].name == "意外險"
+
+
+def test_a_clients_lunar_birthday_is_held_back_as_a_members_is(vault, tmp_path):
+    """The file keeps 王偉's birthday on the lunar calendar: a sheet's new date is shown as
+    not applied (check would otherwise find the lunar day no longer the birthday's)."""
+    path = write_client(vault, "wang-wei", "---\nname: 王偉\nprofile:\n  birthday: 1955-12-02\n  lunar_birthday: true\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    before = path.read_bytes()
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "生日"], ["王偉", "1955-12-25"]]})
+    planned = json.loads(run(["import", str(sheet), "--dry-run", "--json"], vault).stdout)
+    assert planned["unchanged"] == [{"client": "wang-wei", "name": "王偉", "not_applied": [
+        {"field": "profile.birthday", "old": "1955-12-02", "new": "1955-12-25", "cell": f"{sheet}:c!B2"}]}]
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert path.read_bytes() == before

@@ -430,6 +430,12 @@ def _plan_update(record: ClientRecord, client: Client, config: Config, mode: Mod
             continue
         if path[-1] == "currency" and cell.value == base and old is None:
             continue
+        if (path == ("profile", "birthday") and old is not None and ("profile", "lunar_birthday") not in record.fields
+                and _get(meta, ("profile", "lunar_birthday")) not in (None, False, "")):
+            # the file keeps the birthday on the lunar calendar, which the sheet cannot say:
+            # a new date is shown, not applied, as a family member's is
+            plan.held_back.append(FieldChange("profile.birthday", old, cell.value, cell.where))
+            continue
         change(path, ".".join(path), old, cell)
     _plan_family(plan, record, meta, mode, name_key)
     for kind, items, keys in (("policies", record.policies, POLICY_KEYS), ("assets", record.holdings, ASSET_KEYS)):
