@@ -975,3 +975,14 @@ def test_a_clients_lunar_birthday_is_held_back_as_a_members_is(vault, tmp_path):
         {"field": "profile.birthday", "old": "1955-12-02", "new": "1955-12-25", "cell": f"{sheet}:c!B2"}]}]
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert path.read_bytes() == before
+
+
+def test_a_member_the_sheet_lists_under_other_family_is_the_files_spouse(vault, tmp_path):
+    """林淑芬 moved in Excel from 配偶 to 其他家人: the same person (the file's relation stays),
+    not a second 林淑芬."""
+    write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林淑芬, relation: spouse, birthday: 1977-02-03}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "手機", "其他家人"], ["王偉", "0911111111", "林淑芬（1977-02-03）"]]})
+    assert run(["import", str(sheet)], vault).exit_code == 0
+    assert [(m.name, m.relation) for m in read_client(vault, "wang-wei").family] == [("林淑芬", "spouse")]

@@ -559,8 +559,9 @@ def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_
     of the columns. In rounds: the same name, relation and birthday (an entry without a
     birthday: any); then the same name and relation (several the row would change are an
     error: the file must name them apart); then the same name alone, for a member the file
-    gives no relation, whose birthday does not say otherwise: each such member goes to the
-    one entry that wants it, or to the one of several whose birthday is its own. A member's
+    gives no relation, or for an entry of the sheet's 其他家人 (other) column, whose birthday
+    does not say otherwise: each such member goes to the one entry that wants it, or to the
+    one of several whose birthday is its own. A member's
     birthday is its ``birthday:``, or the date an older import left in its name."""
     free = dict(family)
     keys = {i: _member_key(m, name_key) for i, m in family}
@@ -595,7 +596,8 @@ def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_
     wanting: dict[int, list[int]] = {}  # a member without a relation -> the entries it may be
     for k in range(len(entries)):
         if k not in out:
-            for i in candidates(k, lambda i, r, b: _empty(free[i].get("relation")) and (born[i] is None or same_day(i, b))):
+            for i in candidates(k, lambda i, r, b: (_empty(free[i].get("relation")) or r == "other")
+                                and (born[i] is None or same_day(i, b))):
                 wanting.setdefault(i, []).append(k)
     for i, ks in wanting.items():  # the same name alone
         dated = [k for k in ks if entries[k][2] is not None]  # whose birthday is the member's own
