@@ -323,3 +323,10 @@ def test_eight_concurrent_log_runs_all_land_in_their_own_commits(vault, wang):
     assert len(log) == before + 8
     assert sorted(log[:8]) == [f"log: 王偉 (wang-wei) T 併發 {i}" for i in range(8)]
     assert git(vault, "status", "--porcelain") == ""
+
+
+def test_a_next_step_dated_before_the_contact_is_refused(vault, wang):
+    before = wang.read_bytes()
+    result = run(["log", "wang", "T", "來電", "--date", "2026-11-20", "--next", "2026-11-19 寄資料"], vault=vault)
+    assert result.exit_code == 1 and "--next: 2026-11-19 is before the contact (2026-11-20)" in result.stderr
+    assert wang.read_bytes() == before

@@ -210,6 +210,9 @@ def parse_next(text: str, today: date) -> NextStep:
         raise EntryError(_("--next: say what is promised after the date; {example}").format(example=example))
     if len(rest.splitlines()) != 1:
         raise EntryError(_("--next: the follow-up must be one line of text"))
+    if when < today:  # 昨天 寄資料: a promise made already overdue is a slip
+        raise EntryError(_("--next: {when} is before the contact ({day}); a follow-up is a promise from then on").format(
+            when=when, day=today))
     return NextStep(when, rest)
 
 
