@@ -776,6 +776,7 @@ class FileChange:
     path: str
     old: str | None
     new: str | None
+    merge: bool = False  # the commit has more than one parent
 
 
 _ZERO = "0" * 40
@@ -821,7 +822,7 @@ def file_changes(root: Path, prefix: str) -> tuple[int, list[FileChange]]:
             fields = meta.split()
             old, new = fields[2], fields[3]
             changes.append(FileChange(sha, parent, path, None if old == _ZERO else old,
-                                      None if new == _ZERO else new))
+                                      None if new == _ZERO else new, len(parents) > 1))
     return commits, changes
 
 

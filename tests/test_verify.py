@@ -80,9 +80,8 @@ def test_a_removed_entry_and_a_merge_that_drops_one(vault):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f'{removed[:7]} {CLIENT}: entry "2026-11-20 T 第一通" removed',
-        # against its second parent the merge lost that parent's new entry, and the one
-        # removed on the first side, which the second still had
-        f'{merge[:7]} {CLIENT}: entry "2026-11-20 T 第一通" removed',
+        # against its second parent the merge lost that parent's new entry; the one removed
+        # on the first side, which the second still had, is named once, where it was removed
         f'{merge[:7]} {CLIENT}: entry "2026-11-26 T 另一支的電話" removed',
     ]
 

@@ -25,6 +25,8 @@ class Change(Protocol):
     def old(self) -> str | None: ...
     @property
     def new(self) -> str | None: ...
+    @property
+    def merge(self) -> bool: ...
 
 
 SHORT = 7  # characters of a commit id shown
@@ -117,7 +119,16 @@ def verify(commits: int, changes: Sequence[Change], blobs: Iterable[tuple[str, b
         for blob in (change.old, change.new):
             if blob and last_use[blob] == i:
                 live.pop(blob, None)
-    return Verified(commits, len(changes), tuple(findings), tuple(deleted))
+    return Verified(commits, len(changes), tuple(_once(findings, changes)), tuple(deleted))
+
+
+def _once(findings: list[Finding], changes: Sequence[Change]) -> list[Finding]:
+    """Each loss once, at the commit that made it: a merge compared with the parent that
+    still had an entry shows the loss its other side made again (that side's commit is
+    already named), so a merge's finding that a commit of its own names is left out."""
+    merges = {c.commit for c in changes if c.merge}
+    own = {(f.path, f.entry, f.what) for f in findings if f.commit not in merges}
+    return [f for f in findings if f.commit not in merges or (f.path, f.entry, f.what) not in own]
 
 
 def appended_only(old: bytes, new: bytes) -> bool:
