@@ -103,18 +103,19 @@ def _read_workbook(path: Path, shown: str, sheets: Sequence[str]) -> list[Table]
 
 
 def _unmerged(rows: list[list[Any]], ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[Any]]:
-    """Each merged cell's value in every cell it covers, as the sheet shows it (a client's
-    name merged down the rows of their policies names each row). Ranges are 0-based
-    ``((first row, first column), (last row, last column))``."""
-    for (r0, c0), (r1, c1) in ranges:
+    """A cell merged down several rows gives its value to each of them, as the sheet shows
+    it (a client's name merged down the rows of their policies names each row). Across
+    columns nothing is copied: a title or a header over two columns (電話 over the mobile
+    and the office number) is one cell, not two. Ranges are 0-based ``((first row, first
+    column), (last row, last column))``."""
+    for (r0, c0), (r1, _c1) in ranges:
         if r0 >= len(rows) or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
             row = rows[r]
-            for c in range(c0, min(c1, len(row) - 1) + 1):
-                if row[c] in ("", None):
-                    row[c] = value
+            if c0 < len(row) and row[c0] in ("", None):
+                row[c0] = value
     return rows
 
 

@@ -986,3 +986,14 @@ def test_a_member_the_sheet_lists_under_other_family_is_the_files_spouse(vault, 
     sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "手機", "其他家人"], ["王偉", "0911111111", "林淑芬（1977-02-03）"]]})
     assert run(["import", str(sheet)], vault).exit_code == 0
     assert [(m.name, m.relation) for m in read_client(vault, "wang-wei").family] == [("林淑芬", "spouse")]
+
+
+def test_a_header_merged_over_two_columns_is_one_header(vault, tmp_path):
+    """電話 over the mobile and the office number: the first column is the phone, the
+    second is kept under imported: as a column nobody named; nothing is refused."""
+    sheet = workbook(tmp_path / "h.xlsx", {"c": [["姓名", "電話", None], ["王偉", "04-1111-1111", "04-2222-2222"]]},
+                     merge={"c": "B1:C1"})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    wang = read_client(vault, "wang-wei")
+    assert wang.meta["profile"]["phone"] == "04-1111-1111" and wang.meta["imported"] == {"C": "04-2222-2222"}

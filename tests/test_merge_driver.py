@@ -375,6 +375,13 @@ def test_follow_ups_created_on_both_sides_a_deletion_and_a_late_entry():
         merged = merge_client(fu, one, two, gitops.merge_text)
         assert merged.clean
         assert b"## Follow-ups\n- [x] 2026-12-01 a\n- [ ] 2026-12-02 b\n\n## Log\n" in merged.data
+    # ... and where the side that ticked it also promised it anew for that later date, that
+    # open follow-up stays (once)
+    anew = fu.replace(b"- [ ] 2026-12-01 a\n", b"- [x] 2026-12-01 a\n- [ ] 2026-12-09 a\n")
+    for one, two in ((later, anew), (anew, later)):
+        merged = merge_client(fu, one, two, gitops.merge_text)
+        assert merged.clean
+        assert merged.data.count(b"- [ ] 2026-12-09 a\n") == 1 and b"- [x] 2026-12-01 a\n" in merged.data
 
 
 def test_no_final_line_break_and_a_file_that_cannot_be_cut_into_parts():

@@ -130,6 +130,21 @@ def test_a_key_removed_on_one_side_and_changed_on_the_other_is_marked_around_tha
             assert text.count("tier: B") == 1 and text.count("0922000111") == 1
 
 
+def test_a_key_removed_where_the_other_side_wrote_its_mapping_on_one_line_marks_the_mapping():
+    """No empty place can be made inside ``profile: {email: ...}``: both sides' whole
+    mappings are between the markers, and either side kept reads."""
+    base = BASE
+    ours = BASE.replace('profile:\n  mobile: "0912345678"\n  email: wang@example.com\n',
+                        "profile: {email: wang@example.com}\n")
+    theirs = BASE.replace('"0912345678"', '"0933000222"')
+    merged = merge(base, ours, theirs)
+    assert [c.key for c in merged.conflicts] == ["profile.mobile"]
+    lines = merged.data.decode().splitlines(keepends=True)
+    at, mid, end = (next(i for i, ln in enumerate(lines) if ln.startswith(m)) for m in ("<<<<<<<", "=======", ">>>>>>>"))
+    for kept in (lines[at + 1:mid], lines[mid + 1:end]):
+        meta("".join(lines[:at] + kept + lines[end + 1:]).encode())  # parses
+
+
 def test_a_file_added_on_both_sides_merges_against_an_empty_base():
     """Two devices each make the same new client (git's base is then empty): the logs are
     joined and the front-matter merges key by key, a key set differently being the only

@@ -170,6 +170,11 @@ def test_show_at_80_columns_cuts_nothing_of_any_client(tmp_path, monkeypatch, la
         assert not any("…" in line for line in lines), (path.stem, lines)
 
 
+def test_a_screen_narrower_than_the_other_columns_prints_no_blank_lines(sample, monkeypatch):
+    lines = at(monkeypatch, 40, ["list"], sample)
+    assert all(line.strip() for line in lines), [i for i, line in enumerate(lines) if not line.strip()]
+
+
 def test_due_at_80_columns_gives_a_row_without_a_hint_no_empty_line(sample, monkeypatch):
     lines = at(monkeypatch, 80, ["due", "--as-of", AS_OF, "--reason", "holiday", "--days", "400"], sample)
     assert len(lines) > 4 and "" not in lines

@@ -230,6 +230,7 @@ def test_exports_are_not_redacted(book, tmp_path):
     ("萬華老家，千萬不要", "萬華老家，千萬不要"),
     ("利率 4.1%，元大台灣50，KYC（4），12/18 到期，2027 年，2027/1/4，every 3m", None),
     ("#1 美元定存 12/4 到期，#2 美元保費 3 萬", "#1 美元定存 12/4 到期，#2 美元保費 •••"),  # a follow-up's number
+    ("轉入 #300,000 到帳戶，金額#250萬", "轉入 #••• 到帳戶，金額#•••"),  # an amount after # is an amount
 ])
 def test_free_text_masks(text, shown):
     redact.use(True)

@@ -282,3 +282,13 @@ def test_a_long_name_stays_in_its_column(fonts):
         assert edge("摩根士丹利證券", "x1") < edge(w["c_held"], "x0")
         shown = " ".join(t.get_text() for t in fig.texts)
         assert "避險級別" in shown and "新台幣計價" in shown  # the names kept whole, on two lines
+
+
+def test_a_cell_that_fits_one_line_at_the_smaller_size_is_one_line():
+    from rmnotes.render.review import _fit, _text_width
+
+    text = "富蘭克林坦伯頓全球債券基金"
+    for share in (1.2, 1.3, 1.34, 1.6, 3.0):
+        lines, size = _fit(text, 8, _text_width(text, 8) / share)
+        assert all(lines) and size < 8, (share, lines)
+        assert "".join(lines).replace("…", "") in text or lines[-1].endswith("…")

@@ -432,20 +432,21 @@ def _merge_followups(b: Sequence[str], o: Sequence[str], t: Sequence[str]) -> tu
     by_t = {_task_key(x): x for x in other}
     known = {_task_key(x) for x in base}
     out: list[Block] = []
-    moved: set[str] = set()  # keys of follow-ups given a new date on one side and ticked on the other
+    # per side, the keys of follow-ups it gave a new date while the other side ticked them
+    moved: tuple[set[str], set[str]] = (set(), set())
     for block in base:
         key = _task_key(block)
         mo, mt = by_o.get(key), by_t.get(key)
-        for gone, done, side in ((mo, mt, mine), (mt, mo, other)):
+        for gone, done, side, into in ((mo, mt, mine, moved[0]), (mt, mo, other, moved[1])):
             if gone is None and done is not None and _ticked(done):
                 # given a new date on one side (its text the same), done on the other: done, once
-                moved |= {_task_key(x) for x in side if _task_key(x) not in known and _task_text(x) == _task_text(block)}
+                into |= {_task_key(x) for x in side if _task_key(x) not in known and _task_text(x) == _task_text(block)}
         if mo is None and (mt is None or mt == block) or mt is None and mo == block:
             continue  # removed on one side, left as it was (or removed) on the other
         out.append(next((x for x in (mo, mt) if x is not None and _ticked(x)), block))
     ticked = {_task_key(x): x for x in (*mine, *other) if _ticked(x)}
-    new_o = [_with_date(ticked.get(_task_key(x), x)) for x in mine if _task_key(x) not in known | moved]
-    new_t = [_with_date(ticked.get(_task_key(x), x)) for x in other if _task_key(x) not in known | moved]
+    new_o = [_with_date(ticked.get(_task_key(x), x)) for x in mine if _task_key(x) not in known | moved[0]]
+    new_t = [_with_date(ticked.get(_task_key(x), x)) for x in other if _task_key(x) not in known | moved[1]]
     added = _union(new_o, new_t, _task_key)
     return tuple(lead) + tuple(line for block in [*out, *added] for line in block.lines)
 
@@ -866,24 +867,29 @@ def _one_side_spans(m: list[str], lm: yamltree.Loaded, vm: Any, t: list[str], lt
         else:
             place = _span(o_lines, o_loaded, o_parent)[0] + 1
     present = _span(lines, loaded, here)
-    if not _own_lines(loaded, here, present) or not _own_lines(o_loaded, o_parent, (place, place), inside=True):
+    if not _own_lines(loaded, here) or not _block(o_loaded, o_parent):
         return None
     return ((place, place), present) if im is None else (present, (place, place))
 
 
-def _own_lines(loaded: yamltree.Loaded, path: tuple, span: tuple[int, int], inside: bool = False) -> bool:
-    """Whether ``span`` holds lines of ``path`` alone (``inside``: lies below the line of
-    the mapping or list ``path``): not a line it shares with its parent or a sibling, as in
-    a flow mapping."""
-    if not path:
-        return True
+def _own_lines(loaded: yamltree.Loaded, path: tuple) -> bool:
+    """Whether ``path`` starts on a line of its own, below its parent's: not a line it
+    shares with its parent or a sibling, as in a flow mapping."""
     at = loaded.lines.get(path)
     if at is None:
         return False
-    if inside:
-        return span[0] > at
     parent = loaded.lines.get(path[:-1])
     return parent is None or len(path) == 1 or at > parent
+
+
+def _block(loaded: yamltree.Loaded, path: tuple) -> bool:
+    """Whether the mapping or list at ``path`` is written in block style, each child on a
+    line below its own (the front-matter itself is): lines can be put between them."""
+    if not path:
+        return True
+    at = loaded.lines.get(path)
+    children = [line for p, line in loaded.lines.items() if len(p) == len(path) + 1 and p[:-1] == path]
+    return at is not None and bool(children) and all(line > at for line in children)
 
 
 def _at(value: Any, path: tuple) -> Any:

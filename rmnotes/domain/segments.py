@@ -125,25 +125,24 @@ def parse_status(text: str) -> str:
 
 
 def _coded(vocabulary: str, text: str) -> str:
-    """The code ``text`` names in ``vocabulary`` (read as an import reads a sheet's word);
-    a ValueError listing the words the screen shows for them otherwise."""
+    """The code ``text`` names in ``vocabulary``, as a whole word: the code (any case), the
+    word the screen shows for it, or a word a sheet writes for it (a filter never reads a
+    part: 不活躍 is not 活躍); a ValueError listing the words the screen shows otherwise."""
     from rmnotes.domain import columns
-    from rmnotes.i18n import tr
+    from rmnotes.i18n import language, tr
     from rmnotes.parse import cells
     from rmnotes.words import word
 
-    from rmnotes.i18n import language
-
     allowed = columns.ALLOWED[vocabulary]
-    key = "status" if vocabulary == "status" else "type"
-    label = next(c for c in (*columns.CLIENT_COLUMNS, *columns.HOLDING_COLUMNS) if c.key == key).label(language())
-    try:
-        found = cells.choice(text, label, columns.WORDS[vocabulary], allowed, [tr(word(v)) for v in allowed])
-    except cells.CellError as exc:
-        raise ValueError(str(exc)) from None
+    shown = [tr(word(v)) for v in allowed]
+    words = {cells.key(w): meant for w, meant in (*columns.WORDS[vocabulary], *zip(shown, allowed),
+                                                  *zip(allowed, allowed))}
+    found = words.get(cells.key(text or ""))
     if found is None:
+        key = "status" if vocabulary == "status" else "type"
+        label = next(c for c in (*columns.CLIENT_COLUMNS, *columns.HOLDING_COLUMNS) if c.key == key).label(language())
         raise ValueError(_('{label} "{value}" is not one of: {allowed}').format(
-            label=label, value=text, allowed=", ".join(tr(word(v)) for v in allowed)))
+            label=label, value=text, allowed=", ".join(shown)))
     return found
 
 

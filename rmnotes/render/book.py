@@ -285,7 +285,7 @@ class Grid:
         # column goes under its row, from the second column on, folded to the width
         under = min(self.widths[0] + 2, (self.fold or 0) // 2) if last else 0
         for row, sizes in zip(self.rows, self.sizes):
-            if not (self.fold and self.justify[last] == "l" and sizes[last] > room):
+            if not (self.fold and self.justify[last] == "l" and sizes[last] > max(room, 0)):
                 yield self._line(row, sizes)
             elif room >= FOLD_MIN:
                 first, *more = fold_pieces(_pieces(row[last]), room)

@@ -89,7 +89,7 @@ _PATTERN = "|".join((
     # kept as they are: dates and times are not amounts or phone numbers, nor is a
     # follow-up's number (#1 美元定存: the 1 is what `rmn done` takes)
     r"(?P<keep>\b\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b|\b\d{1,2}:\d{2}(?::\d{2})?\b"
-    r"|\b\d{1,2}/\d{1,2}\b|\b\d{4}\s*年|#\d{1,3}(?!\d))",
+    r"|\b\d{1,2}/\d{1,2}\b|\b\d{4}\s*年|#\d{1,3}(?![\d,.萬万億亿千]))",
     r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
     # ID-like: Taiwan (A123456789), Hong Kong (A123456(7)), mainland (18 digits)
     r"(?P<id>\b[A-Z][12]\d{8}\b|\b[A-Z]{1,2}\d{6}\s*\(?[\dA]\)|\b\d{17}[\dXx]\b)",

@@ -671,6 +671,8 @@ def _fit(text: str, size: float, room: float) -> tuple[list[str], float]:
     small = size * TWO_LINES
     first = _longest(text, small, room)
     rest = text[len(first):].lstrip()
+    if not rest:  # it fits one line at the size of two
+        return [text], small
     second = _longest(rest, small, room)
     if second != rest:
         second = _longest(rest, small, room - _text_width("…", small)).rstrip() + "…"
