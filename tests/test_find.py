@@ -185,3 +185,11 @@ def test_a_book_with_no_client_yet_folds_nothing_and_loads_no_opencc(vault):
 def test_an_empty_text_is_a_usage_error(sample):
     result = run(["find", ""], sample)
     assert result.exit_code == 2 and "TEXT must not be empty" in result.stderr
+
+
+def test_a_name_under_with_finds_the_entries_they_came_to(sample):
+    result = run(["find", "林志明", "--json"], sample)
+    import json
+
+    logs = [h for h in json.loads(result.stdout) if h["where"] == "log"]
+    assert logs and all(h["text"].endswith(" · 林志明") for h in logs), logs

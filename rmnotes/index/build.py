@@ -256,9 +256,16 @@ def _texts_of(c) -> list[tuple]:
             for line in c.notes.split("\n") if line.strip()]
     out += [(c.id, "follow-up", _iso(f.date), None, "x" if f.done else " ", f.line, f.text)
             for f in c.followups if f.text]
-    out += [(c.id, "log", e.date.isoformat(), e.time, e.channel, e.line, e.text)
+    out += [(c.id, "log", e.date.isoformat(), e.time, e.channel, e.line, _with_names(e.text, e.attrs.get("with")))
             for e in c.entries if e.text]
     return out
+
+
+def _with_names(text: str, present) -> str:
+    """An entry's text and who was there (``with:``): find 林淑芬 finds the meetings she
+    came to, and shows them so."""
+    names = [str(n) for n in present if str(n).strip()] if isinstance(present, list) else []
+    return f"{text} · {'、'.join(names)}" if names else text
 
 
 _FILE_TABLES = ("files",) + CLIENT_TABLES

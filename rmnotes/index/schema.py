@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 27  # 27: the fold table as one text in meta
+SCHEMA_VERSION = 28  # 28: a log line's searchable text names who was there (with:)
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
