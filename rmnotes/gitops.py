@@ -665,6 +665,11 @@ def merge(root: Path, ref: str, message: str) -> Merged:
         return Merged(_head(root))
     unmerged = status(root).unmerged
     if not unmerged:
+        if "would be overwritten by merge" in proc.stderr:  # changes of files rmn does not commit
+            files = [line.strip() for line in proc.stderr.splitlines() if line.startswith("\t")]
+            raise GitError(_("the remote changed {files}, which you changed here and did not commit (rmn commits "
+                             "only the vault's own files): commit them with git, or put them aside ('git stash'), "
+                             "then run the command again; nothing was merged").format(files=", ".join(files) or "?"))
         raise _failed(root, ("merge",), proc)
     return Merged(None, unmerged)
 

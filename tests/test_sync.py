@@ -655,6 +655,23 @@ def test_a_log_entry_changed_here_is_said_before_it_is_sent(devices):
     assert sync(office).exit_code == 1
 
 
+def test_a_file_outside_the_vault_changed_on_both_sides_says_what_to_do(devices):
+    """A note the user keeps beside the book, committed on one device and only staged on
+    the other: git cannot merge over it, and the sync says so in the vault's words."""
+    office, laptop = devices
+    (laptop / "待辦.txt").write_text("x\n", encoding="utf-8")
+    git(laptop, "add", "待辦.txt")
+    git(laptop, "commit", "-qm", "todo")
+    summary(sync(laptop))
+    (office / "待辦.txt").write_text("y\n", encoding="utf-8")
+    git(office, "add", "待辦.txt")
+    result = sync(office)
+    assert result.exit_code == 1
+    assert ("the remote changed 待辦.txt, which you changed here and did not commit (rmn commits only the "
+            "vault's own files)") in result.stderr, result.stderr
+    assert not (office / ".git" / "MERGE_HEAD").exists()  # nothing was merged, nothing left half-done
+
+
 def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_path):
     write_client(vault, "wang-wei", WANG)
     gone = tmp_path / "moved-away.git"
