@@ -144,7 +144,7 @@ def test_msg_is_english_text_that_translates_when_shown():
     assert detail == "last contact 2026-10-01, every 3m"
     try:
         i18n.use("zh_TW")
-        assert tr(detail) == "上次聯絡 2026-10-01，每 3個月 聯絡一次"
+        assert tr(detail) == "上次聯絡 2026-10-01，每 3 個月聯絡一次"
         assert detail == "last contact 2026-10-01, every 3m"  # what --json prints
         assert tr("陳美玲") == "陳美玲"  # anything else is shown as written
     finally:
