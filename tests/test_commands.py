@@ -62,6 +62,31 @@ def test_init_creates_a_private_committed_vault(tmp_path):
     assert run(["check"], root).output == ""
 
 
+def test_init_writes_example_rates_for_its_base_currency(tmp_path):
+    """--currency CNY gets rates in yuan (USD 7.172), never the template's rates in TWD,
+    which would make a USD 10,000 holding 312,000 yuan; the settings check clean."""
+    from rmnotes.parse.config import parse_config
+
+    for currency, region, usd, language in (("CNY", "CN", "7.172", "zh_CN"), ("TWD", "TW", "31.2", "zh_TW"),
+                                            ("HKD", "HK", "7.8", "zh_HK")):
+        root = tmp_path / currency
+        assert run(["init", str(root), "--currency", currency, "--region", region]).exit_code == 0
+        text = (root / "rmnotes.yaml").read_text(encoding="utf-8")
+        config, issues = parse_config(text)
+        assert str(config.fx["USD"]) == usd and currency not in config.fx and not issues, (currency, text)
+        assert f"# language: {language} " in text
+    assert run(["init", str(tmp_path / "eur"), "--currency", "EUR"]).exit_code == 0
+    assert parse_config((tmp_path / "eur" / "rmnotes.yaml").read_text(encoding="utf-8"))[0].fx == {}
+
+
+def test_settings_giving_the_base_currency_a_rate_are_a_warning(vault):
+    settings = vault / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("base_currency: TWD", "base_currency: CNY"),
+                        encoding="utf-8")
+    result = run(["check"], vault)
+    assert "fx gives CNY a rate of 4.35, but CNY is the base currency (1)" in result.stdout, result.stdout
+
+
 def test_init_adopts_existing_files(tmp_path):
     root = tmp_path / "book"
     (root / "clients").mkdir(parents=True)

@@ -18,14 +18,28 @@ CONFIG_TEMPLATE = """\
 # rmnotes vault settings. See the README for every key.
 owner: {owner}
 base_currency: {currency}
-fx: {{USD: 31.2, CNY: 4.35, HKD: 4.0}}   # units of base currency per one unit
+fx: {fx}   # units of base currency per one unit: set today's
 tiers: {{A: 1m, B: 3m, C: 6m}}          # contact cadences: Nd, Nw, Nm, Ny
 default_tier: B
 region: {region}                        # public holidays for greetings: TW, CN, HK, SG, ...
 lookahead_days: 14                      # how far ahead `rmn due` looks
 kyc_valid: 1y                           # a risk assessment older than this falls due
-# language: zh_TW                       # zh_TW, zh_HK, zh_CN or en (default: from LANG)
+# language: {language}                       # zh_TW, zh_HK, zh_CN or en (default: from LANG)
 """
+
+# example rates, in TWD per one unit: the template's fx, for whichever base currency
+_TWD_PER = {"TWD": 1.0, "USD": 31.2, "CNY": 4.35, "HKD": 4.0}
+_LANGUAGE_OF = {"CN": "zh_CN", "SG": "zh_CN", "MY": "zh_CN", "HK": "zh_HK", "MO": "zh_HK"}
+
+
+def fx_template(base: str) -> str:
+    """The template's example rates for ``base``, in units of ``base`` per one unit: the
+    other three of TWD, USD, CNY and HKD, as TWD rates converted (a base none of them is:
+    none: the owner adds the rates the book needs)."""
+    if base not in _TWD_PER:
+        return "{}"
+    others = [c for c in ("USD", "CNY", "HKD", "TWD") if c != base][:3]
+    return "{" + ", ".join(f"{c}: {_TWD_PER[c] / _TWD_PER[base]:.4g}" for c in others) + "}"
 
 GITIGNORE = (f"# rmnotes caches: safe to delete\n{CACHE_DIR}/\n"
              "# a write's temporary file, should one ever be left behind\nclients/.*.tmp\n")
@@ -58,8 +72,10 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
             Vault(root).config  # noqa: B018 - broken settings stop here, before anything is written
         if not adopted:
             name = owner or _default_owner()
-            atomic_write(config, CONFIG_TEMPLATE.format(owner=name, currency=currency.upper(),
-                                                       region=region.upper()).encode())
+            base = currency.upper()
+            atomic_write(config, CONFIG_TEMPLATE.format(owner=name, currency=base, fx=fx_template(base),
+                                                       region=region.upper(),
+                                                       language=_LANGUAGE_OF.get(region.upper(), "zh_TW")).encode())
         (root / CLIENTS_DIR).mkdir(mode=DIR_MODE, exist_ok=True)
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
             if not (root / name).exists():

@@ -104,6 +104,14 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, tuple[Issu
         problem("base_currency", f'base_currency "{base}" is not a 3-letter currency code like TWD or USD')
         base = "TWD"
     base = base.upper()
+    for cur in coerce.mapping(data.get("fx")):
+        if str(cur).upper() == base and fx.get(base) not in (None, 1):
+            # a rate of the base currency in itself: settings written for another base currency?
+            issues.append(Issue(path, loaded.line(("fx", cur), 1),
+                                f"fx gives {cur} a rate of {fx[base]}, but {base} is the base currency (1); "
+                                "the rates are units of the base currency per one unit: check them all",
+                                "warning"))
+    fx.pop(base, None)
     date_style = coerce.text(data.get("date_style")) or "iso"
     if date_style.strip().lower() not in DATE_STYLES:
         problem("date_style", f"date_style must be iso or roc, not {data.get('date_style')!r}")
