@@ -482,21 +482,23 @@ def test_a_name_in_the_other_script_is_ambiguous_as_the_same_script_is(vault, tm
 
 
 def test_the_name_cell_of_a_client_matched_otherwise_than_by_id(vault, tmp_path):
-    """By id: another name renames, the same name in the other script does not. By mobile:
-    the sheet's name is shown as not applied, the file's stays."""
+    """By id: another name renames, the same name in the other script does not. By mobile
+    under another name (王小偉 shares 王偉's phone): a row error, nothing of it written into
+    王偉's file (his birthday, a policy); the same name spelt otherwise (Wang Wei) matches."""
     write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\n---\n")
     write_client(vault, "wang-wei", "---\nname: 王偉\nprofile: {mobile: \"0912345678\"}\n---\n")
     git(vault, "add", "-A")
     git(vault, "commit", "-qm", "two")
-    sheet = workbook(tmp_path / "n.xlsx", {"c": [["客戶代號", "姓名", "手機"], ["chen-mei-ling", "陈美玲", None],
-                                                 [None, "王小偉", "0912-345-678"]]})
-    result = run(["import", str(sheet), "--dry-run"], vault)
-    assert result.exit_code == 0, result.output
-    assert "unchanged: 2" in result.stdout
-    assert f"王偉 (wang-wei) name   ({sheet}:c!3): 王小偉" in result.stdout
+    before = (vault / "clients" / "wang-wei.md").read_bytes()
+    sheet = workbook(tmp_path / "n.xlsx", {"c": [["客戶代號", "姓名", "手機", "生日"], ["chen-mei-ling", "陈美玲", None, None],
+                                                 [None, "王小偉", "0912-345-678", "2001-01-01"]],
+                                           "p": [["客戶姓名", "保單名稱", "保險公司"], ["王小偉", "終身壽險", "富邦人壽"]]})
     result = run(["import", str(sheet)], vault)
-    assert read_client(vault, "chen-mei-ling").name == "陳美玲" and read_client(vault, "wang-wei").name == "王偉"
-    assert "nothing to write" in result.stderr
+    assert result.exit_code == 1
+    assert (f"{sheet}:c!3: 王小偉 has the mobile of 王偉 (wang-wei) but another name: a relative sharing the phone, "
+            "or 王偉 renamed?") in result.stdout
+    assert (vault / "clients" / "wang-wei.md").read_bytes() == before
+    assert read_client(vault, "chen-mei-ling").name == "陳美玲"
 
 
 def test_a_new_file_reads_back_as_the_sheet_says_whatever_its_text():

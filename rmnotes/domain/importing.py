@@ -216,6 +216,19 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             spoiled |= spoil_keys(record.id, record.name, table)
             continue
         client_id, how = found
+        if (how == "mobile" and not mode.fill_only and record.name
+                and not _same_person(record.name, client_id, book, key, table)):
+            # the phone of another name: a relative sharing it, or the client renamed? A sheet
+            # would write every value of the row; never guessed (a phone's card, which only
+            # fills empty fields, may know a client by a nickname)
+            other = book.names().get(client_id, client_id)
+            problems.append(Problem(record.where, _(
+                "{name} has the mobile of {other} ({id}) but another name: a relative sharing the phone, or "
+                "{other} renamed? Add a 客戶代號 (id) column saying {id} for {other}, or leave it empty for a "
+                "new client").format(name=record.name, other=other, id=client_id)))
+            records.spoiled.add((record.id, record.name))
+            spoiled |= spoil_keys(record.id, record.name, table)
+            continue
         ident = client_id or record.id  # rows with ids are told apart by them, others by name
         twin = by_key.get(f"id:{ident}") if ident else (by_key.get(f"name:{key_name}") if key_name else None)
         if twin is not None:  # rows that disagree or not, none is written: which would the user mean?
@@ -299,6 +312,17 @@ def _not_on_the_client_sheet(item: ItemRecord, known: Sequence[str]) -> str:
                  "the client sheet does, or add {name} there").format(name=named, close=close[0])
     return _("{name} is neither on the client sheet nor in the book: write the name as the client sheet does, or "
              "add {name} there").format(name=named)
+
+
+def _same_person(name: str, client_id: str, book: Book, key: Callable[[str], str], table: names.FoldTable) -> bool:
+    """Whether a row's name names the client its mobile matched, as a CLIENT argument would:
+    the name in either script, an alias, its pinyin or passport spelling (Wang Wei is 王偉);
+    not a relative's name (王小偉 shares 王偉's phone, and is someone else)."""
+    client = book.client(client_id)
+    if client is None:
+        return False
+    return key(name) == key(client.name) or names.normalise(name) in names.client_keys(
+        client_id, client.name, client.aliases, table=table)
 
 
 class _RowProblem(Exception):
