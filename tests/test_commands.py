@@ -169,6 +169,19 @@ def test_edit_validates_and_commits_even_when_invalid(vault, tmp_path, monkeypat
     assert git(vault, "status", "--porcelain") == ""
 
 
+def test_edit_reports_what_check_reports(vault, tmp_path, monkeypatch):
+    """A tier the settings do not define is said at once, as rmn check says it."""
+    write_client(vault, "wang-wei", WANG)
+    commit_all(vault)
+    monkeypatch.setenv("EDITOR", editor_script(tmp_path, (
+        "t = open(p, encoding='utf-8').read().replace('tier: A', 'tier: Q')\n"
+        "open(p, 'w', encoding='utf-8').write(t)")))
+    result = run(["edit", "wang"], vault)
+    assert result.exit_code == 0
+    assert "clients/wang-wei.md:4: tier 'Q' is not one of the tiers in rmnotes.yaml (A, B, C)" in result.stderr
+    assert run(["check"], vault).stdout.strip() in result.stderr
+
+
 def test_hand_edits_get_their_own_commit_before_the_tools(vault, tmp_path, monkeypatch):
     write_client(vault, "wang-wei", WANG)
     commit_all(vault)

@@ -10,11 +10,13 @@ from rmnotes.i18n import _
 
 
 def commit_after_edit(app: App, rel: str, verb: str, client_id: str, fallback_name: str) -> None:
-    """Report the file's problems on stderr, then commit it whatever its state."""
+    """Report the file's problems on stderr, as ``rmn check`` finds them (a tier the
+    settings do not define too), then commit it whatever its state."""
+    from rmnotes.domain.check import client_context, client_issues
     from rmnotes.index import read_and_parse
 
     parsed = read_and_parse(app.vault, rel)
-    for issue in parsed.issues:
+    for issue in client_issues(client_context(app.vault), parsed):
         click.echo(str(issue), err=True)
     name = parsed.client.name if parsed.client else fallback_name
     with app.vault.lock():

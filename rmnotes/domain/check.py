@@ -93,13 +93,13 @@ def client_context(vault: Vault, loaded: yamltree.Loaded | None = None,
 
 
 def client_issues(ctx: CheckContext, parsed: ParsedClient) -> list[Issue]:
-    """Every issue ``rmn check`` reports for one parsed client file."""
+    """Every issue ``rmn check`` reports for one parsed client file, in its order."""
     issues = list(parsed.issues)
     if parsed.loaded is None or parsed.loaded.fatal:
         return issues
     for validator in VALIDATORS:
         issues += validator(ctx, parsed)
-    return issues
+    return _unique_sorted(issues)
 
 
 def file_issues(vault: Vault) -> list[Issue]:
