@@ -448,6 +448,13 @@ def _settings(root: Path, language: str | None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def test_coverage_says_its_gaps_in_words(books):
+    chinese = run(["coverage", "--as-of", AS_OF], books["zh_TW"]).stdout
+    assert "無重大疾病險" in chinese and "no-critical-illness" not in chinese and "no-medical" not in chinese
+    english = run(["coverage", "--as-of", AS_OF], books["en"]).stdout
+    assert "no-critical-illness" in english  # English shows the codes --gaps and --json write
+
+
 def test_a_number_option_given_a_word_says_so_in_the_vaults_language(books):
     """click names its number type in English ("integer range") inside a translated sentence."""
     chinese = run(["due", "--days", "abc"], books["zh_TW"])

@@ -32,6 +32,9 @@ KIND_LABELS = {"life": N_("life"), "critical_illness": N_("CI"), "medical": N_("
 MARK = "bold yellow"
 GAP_LABELS = {"no-critical-illness": N_("CI"), "no-medical": N_("med"),
               "life-below-income": N_("life"), "insured-not-in-family": N_("insured")}
+# each gap said in words: English shows the code itself (what --json and --gaps write)
+GAP_WORDS = {"no-critical-illness": N_("no-critical-illness"), "no-medical": N_("no-medical"),
+             "life-below-income": N_("life-below-income"), "insured-not-in-family": N_("insured-not-in-family")}
 
 
 def _money(amount: Decimal | None, blank_zero: bool = True, unit: int = 1) -> str:
@@ -105,7 +108,7 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
              if any(r.sums is None or r.sums[k] or k in r.riders or k in r.held for r in report.rows)]
     family = not compact and any(r.family_sums is None or r.family_sums for r in report.rows)
     codes = sorted({c for r in report.rows for c in r.gap_codes}, key=list(GAP_LABELS).index)
-    legend = _(", ").join(f"{_(GAP_LABELS[c])} = {c}" for c in codes)
+    legend = _(", ").join(f"{_(GAP_LABELS[c])} = {_(GAP_WORDS[c])}" for c in codes)
     money = (report.base_currency if unit == 1
              else _("{currency} thousands").format(currency=report.base_currency))
     caption = (_("{money}; sums assured on the client; premiums per year").format(money=money)
@@ -153,7 +156,8 @@ def coverage_summary(report: CoverageReport) -> str:
         for code in dict.fromkeys(row.gap_codes):
             counts[code] = counts.get(code, 0) + 1
     with_gaps = sum(1 for r in report.rows if r.gaps)
-    parts = _(", ").join(f"{code} {n}" for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    parts = _(", ").join(f"{_(GAP_WORDS.get(code, code))} {n}"
+                         for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     text = _("{clients}, {n} with a gap: {codes}") if parts else _("{clients}, {n} with a gap")
     return text.format(clients=n_clients(len(report.rows)), n=with_gaps, codes=parts)
 
