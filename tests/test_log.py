@@ -330,3 +330,9 @@ def test_a_next_step_dated_before_the_contact_is_refused(vault, wang):
     result = run(["log", "wang", "T", "來電", "--date", "2026-11-20", "--next", "2026-11-19 寄資料"], vault=vault)
     assert result.exit_code == 1 and "--next: 2026-11-19 is before the contact (2026-11-20)" in result.stderr
     assert wang.read_bytes() == before
+
+
+def test_show_says_when_a_risk_profile_has_no_assessment_date(vault):
+    write_client(vault, "lin-fang", "---\nname: 林芳\nrisk: {profile: 3}\n---\n")
+    shown = run(["show", "lin-fang"], vault=vault).stdout
+    assert "3 / 5, date of assessment not recorded" in shown and "?" not in shown

@@ -68,8 +68,12 @@ def client_sheet(client: Client, config: Config, totals: Totals | MissingRate, t
             how.append(_("best {time}").format(time=client.best_time))
         facts.add_row(_("contact"), _("; ").join(how))
     if client.risk_profile or client.risk_assessed:
-        facts.add_row(_("risk"), _("{profile} / 5, assessed {date}").format(
-            profile=client.risk_profile or "?", date=show_date(client.risk_assessed, style) or "?"))
+        if client.risk_assessed:
+            facts.add_row(_("risk"), _("{profile} / 5, assessed {date}").format(
+                profile=client.risk_profile or "?", date=show_date(client.risk_assessed, style)))
+        else:
+            facts.add_row(_("risk"), _("{profile} / 5, date of assessment not recorded").format(
+                profile=client.risk_profile))
     if isinstance(totals, MissingRate):
         facts.add_row(_("holdings"), Text(tr(totals.args[0] if totals.args else totals), style="red"))
     elif client.assets:
