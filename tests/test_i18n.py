@@ -448,6 +448,18 @@ def _settings(root: Path, language: str | None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.parametrize("language", ["en", "zh_TW", "zh_HK", "zh_CN"])
+def test_every_help_fits_80_columns(books, monkeypatch, language):
+    """The preformatted blocks of a help (the forms of rmn log, export's formats) too."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for name in ["", *(c[0] if isinstance(c, tuple) else c for c in COMMANDS)]:
+        out = run([*([name] if name else []), "--help"], books[language]).stdout
+        wide = [line for line in out.splitlines() if cell_len(line) > 80]
+        assert not wide, (name, wide)
+
+
 def test_coverage_says_its_gaps_in_words(books):
     chinese = run(["coverage", "--as-of", AS_OF], books["zh_TW"]).stdout
     assert "無重大疾病險" in chinese and "no-critical-illness" not in chinese and "no-medical" not in chinese

@@ -19,12 +19,14 @@ CSV_SHEETS = ("clients", "policies", "holdings")
 @click.command(name="export", help=_("""Export the clients in the selection (all of them by default) for Excel.
 
 \b
-xlsx FILE  a workbook of three sheets: client information, insurance policies and
-           holdings, headers in the vault's language
-csv DIR    clients.csv, policies.csv and holdings.csv (UTF-8 with a byte-order mark)
-vcf FILE   phone contacts (vCard 3.0): name (family name first), phones, email,
-           address, birthday, employer and occupation, the tier in the note; each
-           card's UID stays the same, so a phone updates its contacts
+xlsx FILE  a workbook of three sheets: client information, insurance
+           policies and holdings, headers in the vault's language
+csv DIR    clients.csv, policies.csv and holdings.csv (UTF-8 with a
+           byte-order mark)
+vcf FILE   phone contacts (vCard 3.0): name (family name first), phones,
+           email, address, birthday, employer and occupation, the tier in
+           the note; each card's UID stays the same, so a phone updates
+           its contacts
 
 Importing the file again changes nothing. Files are written owner-only (0600)."""))
 @click.argument("format", type=click.Choice(FORMATS), metavar="FORMAT")

@@ -19,9 +19,10 @@ def _usage(message: str) -> click.UsageError:
 @click.command(name="log", help=_("""Log a contact with CLIENT, or read the log.
 
 \b
-rmn log CLIENT CH TEXT...   append '- DATE [HH:MM] CH TEXT' to ## Log and commit
-rmn log CLIENT              CLIENT's entries, newest first
-rmn log                     today's entries across the book (--since/--until widen it)
+rmn log CLIENT CH TEXT...  append '- DATE [HH:MM] CH TEXT' to ## Log, commit
+rmn log CLIENT             CLIENT's entries, newest first
+rmn log                    today's entries across the book (--since and
+                           --until widen it)
 
 \b
 CH is one letter (any case):
