@@ -132,6 +132,8 @@ def test_terminal_calendar_pages_a_narrow_month(book, monkeypatch):
     assert "陳美玲" not in result.stdout
     assert all(len(line.rstrip()) <= 70 for line in result.stdout.splitlines())
     assert " ET " in result.stdout  # 2026-11-20: the email at 09:00, then the call
+    quiet = next(line for line in result.stdout.splitlines() if line.startswith("安靜"))
+    assert quiet.rstrip().endswith("never")  # never contacted, said as rmn list says it
 
 
 def test_calendar_with_no_contacts_and_a_bad_month(book):

@@ -75,8 +75,8 @@ class CalendarPages:
         head, last_head = _("client"), _("last")
         name_w = min(NAME_MAX, max([_cell_len(head), *(_cell_len(r.label) for r in grid.rows)]))
         names = [_cut(r.label, name_w) for r in grid.rows]
-        lasts = [show_date(r.last_contact, style) for r in grid.rows]
-        last_w = max([_cell_len(last_head), *map(len, lasts)])
+        lasts = [show_date(r.last_contact, style) if r.last_contact else _("never") for r in grid.rows]
+        last_w = max([_cell_len(last_head), *map(_cell_len, lasts)])
         for number, chunk in enumerate(pages(grid, self.width)):
             if number:
                 yield []
