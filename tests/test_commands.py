@@ -155,13 +155,18 @@ def editor_script(tmp_path, body: str) -> str:
     return f"{sys.executable} {script}"
 
 
-def test_edit_validates_and_commits_even_when_invalid(vault, tmp_path, monkeypatch):
+def edited(vault, tmp_path, monkeypatch, old: str, new: str):
+    """``rmn edit wang`` of 王偉's committed file, the editor replacing ``old`` by ``new``."""
     write_client(vault, "wang-wei", WANG)
     commit_all(vault)
     monkeypatch.setenv("EDITOR", editor_script(tmp_path, (
-        "t = open(p, encoding='utf-8').read().replace('tier: A', 'tier: A\\ntier: B')\n"
+        f"t = open(p, encoding='utf-8').read().replace({old!r}, {new!r})\n"
         "open(p, 'w', encoding='utf-8').write(t)")))
-    result = run(["edit", "wang"], vault)
+    return run(["edit", "wang"], vault)
+
+
+def test_edit_validates_and_commits_even_when_invalid(vault, tmp_path, monkeypatch):
+    result = edited(vault, tmp_path, monkeypatch, "tier: A", "tier: A\ntier: B")
     assert result.exit_code == 0
     assert "clients/wang-wei.md:5: duplicate key 'tier' (first at line 4)" in result.stderr
     assert "committed so nothing is lost" in result.stderr
@@ -171,12 +176,7 @@ def test_edit_validates_and_commits_even_when_invalid(vault, tmp_path, monkeypat
 
 def test_edit_reports_what_check_reports(vault, tmp_path, monkeypatch):
     """A tier the settings do not define is said at once, as rmn check says it."""
-    write_client(vault, "wang-wei", WANG)
-    commit_all(vault)
-    monkeypatch.setenv("EDITOR", editor_script(tmp_path, (
-        "t = open(p, encoding='utf-8').read().replace('tier: A', 'tier: Q')\n"
-        "open(p, 'w', encoding='utf-8').write(t)")))
-    result = run(["edit", "wang"], vault)
+    result = edited(vault, tmp_path, monkeypatch, "tier: A", "tier: Q")
     assert result.exit_code == 0
     assert "clients/wang-wei.md:4: tier 'Q' is not one of the tiers in rmnotes.yaml (A, B, C)" in result.stderr
     assert run(["check"], vault).stdout.strip() in result.stderr
