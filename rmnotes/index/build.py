@@ -264,7 +264,9 @@ def _texts_of(c) -> list[tuple]:
 def _with_names(text: str, present) -> str:
     """An entry's text and who was there (``with:``): find 林淑芬 finds the meetings she
     came to, and shows them so."""
-    names = [str(n) for n in present if str(n).strip()] if isinstance(present, list) else []
+    from rmnotes.parse.coerce import texts
+
+    names = texts(present)  # a list, or one name written alone (with: 林淑芬)
     return f"{text} · {'、'.join(names)}" if names else text
 
 
