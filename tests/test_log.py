@@ -274,6 +274,12 @@ def test_show_log_and_brief_list_one_days_entries_newest_written_first(vault, wa
         assert out.index("下午再來電") < out.index("上午來電"), out
 
 
+def test_who_an_email_was_about_is_not_said_to_have_come_along(vault, wang):
+    assert run(["log", "wang", "E", "寄出對帳單", "--with", "林淑芬", "--date", "2026-11-21"], vault=vault).exit_code == 0
+    lines = run(["log", "wang"], vault=vault).stdout.splitlines()
+    assert lines[1].strip() == "involving: 林淑芬"  # a meeting's says with:
+
+
 def test_an_entrys_review_reads_as_its_total(sample):
     lines = run(["log", "陳美玲"], vault=sample).stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if "年度檢視，美元定存" in line)

@@ -35,7 +35,7 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: 
             head += label + " " * (widest - cell_len(label) + 2)
         pad = " " * cell_len(head)
         room = (width or 0) - len(pad)
-        lines = redact.text(e.text).split("\n") + [_attr_line(k, v) for k, v in e.attrs.items()]
+        lines = redact.text(e.text).split("\n") + [_attr_line(k, v, e.channel) for k, v in e.attrs.items()]
         if room >= FOLD_MIN:
             lines = [piece for line in lines for piece in fold_text(line, room)]
         out.append((head + lines[0]).rstrip())
@@ -43,11 +43,13 @@ def entry_lines(rows: Rows, names: Mapping[str, str], show_client: bool, style: 
     return out
 
 
-def _attr_line(key: str, value: Any) -> str:
-    """An entry's attribute as a line a person reads: who was there, the review recorded
-    (its total); any other ``key: value`` as written."""
+def _attr_line(key: str, value: Any, channel: str = "M") -> str:
+    """An entry's attribute as a line a person reads: who was there (at a meeting; who it
+    was about, for a call, an email or a message), the review recorded (its total); any
+    other ``key: value`` as written."""
     if key == "with" and isinstance(value, list):
-        return _("with: {names}").format(names=_(", ").join(str(v) for v in value))
+        names = _(", ").join(str(v) for v in value)
+        return (_("with: {names}") if channel == "M" else _("involving: {names}")).format(names=names)
     if key == "review" and isinstance(value, dict) and value.get("total") is not None:
         total = value["total"]
         shown = f"{total:,}" if isinstance(total, (int, Decimal)) else str(total)
