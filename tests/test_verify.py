@@ -86,6 +86,26 @@ def test_a_removed_entry_and_a_merge_that_drops_one(vault):
     ]
 
 
+def test_a_merge_that_drops_an_entry_both_sides_kept_is_named(vault):
+    """The other branch removed an entry and put it back; a merge resolved by hand drops it:
+    both parents had it, so the merge lost it, whatever the other branch did before."""
+    history(vault)
+    git(vault, "checkout", "-q", "-b", "other")
+    rewrite(vault, "- 2026-11-20 T 第一通\n", "")
+    removed = commit_all(vault, "drop a line")
+    rewrite(vault, "## Log\n", "## Log\n- 2026-11-20 T 第一通\n")
+    commit_all(vault, "put it back")
+    git(vault, "checkout", "-q", "-")
+    log(vault, "主線的電話", "2026-11-27")
+    merged = subprocess.run(["git", "merge", "--no-commit", "--no-ff", "other"], cwd=vault, capture_output=True, text=True)
+    assert merged.returncode == 0, merged.stderr
+    rewrite(vault, "- 2026-11-20 T 第一通\n", "")
+    merge = commit_all(vault, "merge other")
+    findings = run(["verify"], vault=vault).stdout.splitlines()
+    assert f'{removed[:7]} {CLIENT}: entry "2026-11-20 T 第一通" removed' in findings
+    assert f'{merge[:7]} {CLIENT}: entry "2026-11-20 T 第一通" removed' in findings, findings
+
+
 def test_a_deleted_client_file_is_a_warning(vault):
     history(vault)
     git(vault, "rm", "-q", "clients/chen-mei-ling.md")

@@ -104,6 +104,9 @@ def verify(commits: int, changes: Sequence[Change], blobs: Iterable[tuple[str, b
         return live[blob]
 
     findings: list[Finding] = []
+    at_merges: list[tuple[int, Finding, str]] = []  # a merge's finding: its place, the parent it is against
+    order: dict[Finding, int] = {}
+    parents_had: dict[tuple[str, str], dict[str, frozenset[str]]] = {}  # a merge's file -> parent -> entries
     deleted: list[Deleted] = []
     for i, change in enumerate(changes):
         old = data(change.old) if change.old else None
@@ -115,20 +118,36 @@ def verify(commits: int, changes: Sequence[Change], blobs: Iterable[tuple[str, b
                     deleted.append(Deleted(change.commit, change.path, len(before)))
                 else:
                     after = entry_texts(new) if new is not None else None
-                    findings.extend(_compare(change, before, after or []))
+                    found = _compare(change, before, after or [])
+                    if change.merge:
+                        parents_had.setdefault((change.commit, change.path), {})[change.parent] = frozenset(before)
+                        at_merges += [(i, f, change.parent) for f in found]
+                    else:
+                        findings += found
+                        order.update((f, i) for f in found)
         for blob in (change.old, change.new):
             if blob and last_use[blob] == i:
                 live.pop(blob, None)
-    return Verified(commits, len(changes), tuple(_once(findings, changes)), tuple(deleted))
+    kept = _lost_by_merges(at_merges, parents_had, findings)
+    order.update((f, i) for i, f, _parent in at_merges if f in kept)
+    findings = sorted([*findings, *kept], key=order.__getitem__)  # in the history's order
+    return Verified(commits, len(changes), tuple(findings), tuple(deleted))
 
 
-def _once(findings: list[Finding], changes: Sequence[Change]) -> list[Finding]:
-    """Each loss once, at the commit that made it: a merge compared with the parent that
-    still had an entry shows the loss its other side made again (that side's commit is
-    already named), so a merge's finding that a commit of its own names is left out."""
-    merges = {c.commit for c in changes if c.merge}
-    own = {(f.path, f.entry, f.what) for f in findings if f.commit not in merges}
-    return [f for f in findings if f.commit not in merges or (f.path, f.entry, f.what) not in own]
+def _lost_by_merges(at_merges: list[tuple[int, Finding, str]],
+                    parents_had: dict[tuple[str, str], dict[str, frozenset[str]]], own: list[Finding]) -> list[Finding]:
+    """Each loss once, at the commit that made it. A merge compared with a parent that had
+    an entry the merge lacks: the merge lost it when another parent had it too (both sides
+    kept it), or when no commit of the history lost it (new on that side, dropped by the
+    merge); otherwise the merge took the side that had lost it, whose commit is already
+    named. (A parent whose file the merge kept whole, or only added to, lacks the entry.)"""
+    named = {(f.path, f.entry, f.what) for f in own}
+    out = []
+    for _i, finding, parent in at_merges:
+        others = [had for p, had in parents_had.get((finding.commit, finding.path), {}).items() if p != parent]
+        if any(finding.entry in had for had in others) or (finding.path, finding.entry, finding.what) not in named:
+            out.append(finding)
+    return out
 
 
 def appended_only(old: bytes, new: bytes) -> bool:
