@@ -666,10 +666,14 @@ def merge(root: Path, ref: str, message: str) -> Merged:
     unmerged = status(root).unmerged
     if not unmerged:
         if "would be overwritten by merge" in proc.stderr:  # changes of files rmn does not commit
-            files = [line.strip() for line in proc.stderr.splitlines() if line.startswith("\t")]
+            files = ", ".join(line.strip() for line in proc.stderr.splitlines() if line.startswith("\t")) or "?"
+            if "untracked working tree files" in proc.stderr:
+                raise GitError(_("the remote adds {files}, and a file of that name is here, never committed: move it "
+                                 "out of the vault (or rename it), then run the command again; nothing was merged"
+                                 ).format(files=files))
             raise GitError(_("the remote changed {files}, which you changed here and did not commit (rmn commits "
                              "only the vault's own files): commit them with git, or put them aside ('git stash'), "
-                             "then run the command again; nothing was merged").format(files=", ".join(files) or "?"))
+                             "then run the command again; nothing was merged").format(files=files))
         raise _failed(root, ("merge",), proc)
     return Merged(None, unmerged)
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "rmnotes.yaml"
 CONFIG_CACHE = "config.json"
-CONFIG_CACHE_VERSION = 4  # bump when the layout below or the rules of parse_config change
+CONFIG_CACHE_VERSION = 5  # bump when the layout below or the rules of parse_config change
 CLIENTS_DIR = "clients"
 CACHE_DIR = ".rmnotes"
 ENV_VAR = "RMNOTES_VAULT"

@@ -999,3 +999,25 @@ def test_a_header_merged_over_two_columns_is_one_header(vault, tmp_path):
     assert result.exit_code == 0, result.output
     wang = read_client(vault, "wang-wei")
     assert wang.meta["profile"]["phone"] == "04-1111-1111" and wang.meta["imported"] == {"C": "04-2222-2222"}
+
+
+def test_other_family_naming_one_of_two_members_of_that_name_is_an_error(vault, tmp_path):
+    write_client(vault, "wang-wei", "---\nname: 王偉\nfamily:\n  - {name: 林小明, relation: spouse}\n"
+                                    "  - {name: 林小明, relation: child}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["姓名", "手機", "其他家人"], ["王偉", "0911111111", "林小明（1990-01-01）"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1 and "王偉 has 2 family members named 林小明; rename one" in result.stdout
+
+
+def test_a_row_with_its_own_new_id_is_a_new_client_whatever_mobile_it_shares(vault, tmp_path):
+    write_client(vault, "chen-mei-ling", "---\nname: 陳美玲\nprofile: {mobile: \"0921338572\"}\n---\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "one")
+    sheet = workbook(tmp_path / "b.xlsx", {"c": [["客戶代號", "姓名", "手機", "職業"],
+                                                 ["chen-xiao-ling", "陳小玲", "0921-338-572", "學生"]]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 0, result.output
+    assert read_client(vault, "chen-xiao-ling").meta["profile"]["occupation"] == "學生"
+    assert "occupation" not in read_client(vault, "chen-mei-ling").meta["profile"]

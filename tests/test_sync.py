@@ -670,6 +670,10 @@ def test_a_file_outside_the_vault_changed_on_both_sides_says_what_to_do(devices)
     assert ("the remote changed 待辦.txt, which you changed here and did not commit (rmn commits only the "
             "vault's own files)") in result.stderr, result.stderr
     assert not (office / ".git" / "MERGE_HEAD").exists()  # nothing was merged, nothing left half-done
+    git(office, "rm", "-q", "--cached", "待辦.txt")  # never committed here: in the way of theirs
+    untracked = sync(office)
+    assert untracked.exit_code == 1
+    assert "the remote adds 待辦.txt, and a file of that name is here, never committed" in untracked.stderr
 
 
 def test_a_remote_that_cannot_be_read_says_where_and_what_to_check(vault, tmp_path):

@@ -224,8 +224,9 @@ def make_plan(records: Records, book: Book, config: Config, mode: Mode = SHEET, 
             other = book.names().get(client_id, client_id)
             problems.append(Problem(record.where, _(
                 "{name} has the mobile of {other} ({id}) but another name: a relative sharing the phone, or "
-                "{other} renamed? Add a 客戶代號 (id) column saying {id} for {other}, or leave it empty for a "
-                "new client").format(name=record.name, other=other, id=client_id)))
+                "{other} renamed? Add a 客戶代號 (id) column saying {id} for {other}, or a new id (such as "
+                "{new}) for a new client").format(name=record.name, other=other, id=client_id,
+                                                  new=names.slug(record.name) or "new-client")))
             records.spoiled.add((record.id, record.name))
             spoiled |= spoil_keys(record.id, record.name, table)
             continue
@@ -321,8 +322,9 @@ def _same_person(name: str, client_id: str, book: Book, key: Callable[[str], str
     client = book.client(client_id)
     if client is None:
         return False
-    return key(name) == key(client.name) or names.normalise(name) in names.client_keys(
-        client_id, client.name, client.aliases, table=table)
+    typed = names.normalise(name)
+    return (key(name) == key(client.name) or typed in names.client_keys(client_id, client.name, client.aliases, table=table)
+            or typed in names.cantonese_keys(client.name, client.aliases, table))
 
 
 class _RowProblem(Exception):
@@ -349,7 +351,7 @@ class _Matcher:
                 listed = ", ".join(f"{name} ({cid})" for cid in sorted(found))
                 return Problem("", _("{name} matches {n} clients: {listed}; add a 客戶代號 (id) column to say which").format(
                     name=name, n=len(found), listed=listed))
-        if mobile:
+        if mobile and not client_id:  # a row that gives its own id is matched by it alone, or is new
             key = _phone_key(mobile)
             found = sorted(cid for cid, m in self.book.mobiles().items() if _phone_key(m) == key)
             if len(found) == 1:
@@ -620,8 +622,16 @@ def _match_family(entries: list[Entry], family: list[tuple[int, Mapping]], name_
     wanting: dict[int, list[int]] = {}  # a member without a relation -> the entries it may be
     for k in range(len(entries)):
         if k not in out:
-            for i in candidates(k, lambda i, r, b: (_empty(free[i].get("relation")) or r == "other")
-                                and (born[i] is None or same_day(i, b))):
+            found = candidates(k, lambda i, r, b: (_empty(free[i].get("relation")) or r == "other")
+                               and (born[i] is None or same_day(i, b)))
+            if entries[k][0] == "other" and len(found) > 1:  # 其他家人 naming one of two of that name
+                dated = [i for i in found if entries[k][2] is not None and born[i] is not None]
+                if len(dated) != 1:
+                    raise _RowProblem(Problem(entries[k][1].where, _(
+                        "{client} has {n} family members named {name}; rename one so the import knows which").format(
+                        client=client, n=len(found), name=entries[k][1].value)))
+                found = dated
+            for i in found:
                 wanting.setdefault(i, []).append(k)
     for i, ks in wanting.items():  # the same name alone
         dated = [k for k in ks if entries[k][2] is not None]  # whose birthday is the member's own

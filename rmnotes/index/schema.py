@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 28  # 28: a log line's searchable text names who was there (with:)
+SCHEMA_VERSION = 29  # 29: a log line's searchable text names who was there (with:, one name or a list)
 DB_NAME = "index.sqlite"
 SEAL_NAME = "index.seal"  # the index file's stat when rmn last closed it
 USERS_NAME = "index.users"  # locked (shared) by every rmn with the index open (see Guard)
