@@ -298,3 +298,9 @@ def test_dates_on_screen_follow_date_style(sample):
     assert "no change since 115/11/17" in out
     assert "2026-12-03" not in out
     assert brief_json(sample, "陳美玲", "--as-of", AS_OF)["coming"][0]["date"] == "2026-12-03"  # JSON: ISO
+
+
+def test_who_a_call_was_about_is_not_said_to_have_come_along(sample):
+    assert run(["log", "陳美玲", "E", "寄出學費試算", "--with", "林品妤", "--date", "2026-11-27"], sample).exit_code == 0
+    text = brief_text(sample, "陳美玲", "--as-of", "2026-11-28")
+    assert "寄出學費試算 (involving 林品妤)" in text and "寄出學費試算 (with" not in text

@@ -103,7 +103,8 @@ def brief_console(brief: Brief, style: str = "iso"):
     if said.contacts:
         log = grid(False, False, True)
         for c in said.contacts:
-            text = c.text + (" " + _("(with {names})").format(names="、".join(c.present)) if c.present else "")
+            said_with = _("(with {names})") if c.channel == "M" else _("(involving {names})")  # who came; who it was about
+            text = c.text + (" " + said_with.format(names=_(", ").join(c.present)) if c.present else "")
             log.add_row(f"{show_date(c.date, style)} {c.time or ''}".rstrip(), c.channel, redact.text(text))
         parts.append(log)
     else:
