@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 LANGUAGES = ("zh_TW", "zh_HK", "zh_CN", "en")
+# where Chinese is written in Simplified characters, and where in Hong Kong's words
+SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
+HONG_KONG_REGIONS = frozenset({"HK", "MO"})
+
+
+def region_language(region: str | None) -> str:
+    """The Chinese a region reads: zh_CN where Simplified is written, zh_HK in Hong Kong and
+    Macau, else zh_TW."""
+    region = (region or "").upper()
+    return "zh_CN" if region in SIMPLIFIED_REGIONS else "zh_HK" if region in HONG_KONG_REGIONS else "zh_TW"
 DOMAIN = "rmnotes"
 LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from rmnotes import gitops
+from rmnotes import gitops, i18n
 from rmnotes.app import driver_registered_message
 from rmnotes.errors import GitError
 from rmnotes.vault import CACHE_DIR, CLIENTS_DIR, CONFIG_FILE, DIR_MODE, atomic_write, ensure_private
@@ -29,7 +29,6 @@ kyc_valid: 1y                           # a risk assessment older than this fall
 
 # example rates, in TWD per one unit: the template's fx, for whichever base currency
 _TWD_PER = {"TWD": 1.0, "USD": 31.2, "CNY": 4.35, "HKD": 4.0}
-_LANGUAGE_OF = {"CN": "zh_CN", "SG": "zh_CN", "MY": "zh_CN", "HK": "zh_HK", "MO": "zh_HK"}
 
 
 def fx_template(base: str) -> str:
@@ -75,7 +74,7 @@ def init_vault(directory: Path, owner: str | None, currency: str, region: str) -
             base = currency.upper()
             atomic_write(config, CONFIG_TEMPLATE.format(owner=name, currency=base, fx=fx_template(base),
                                                        region=region.upper(),
-                                                       language=_LANGUAGE_OF.get(region.upper(), "zh_TW")).encode())
+                                                       language=i18n.region_language(region)).encode())
         (root / CLIENTS_DIR).mkdir(mode=DIR_MODE, exist_ok=True)
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
             if not (root / name).exists():

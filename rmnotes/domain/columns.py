@@ -281,12 +281,12 @@ def language_of(language: str | None, region: str | None) -> str:
         if language.startswith("zh"):
             return "zh_CN" if language in ("zh_CN", "zh_SG") else "zh_TW"
         return "en"
+    from rmnotes.i18n import SIMPLIFIED_REGIONS
+
     region = (region or "").upper()
     if region in ("TW", "HK", "MO"):
         return "zh_TW"
-    if region in ("CN", "SG"):
-        return "zh_CN"
-    return "en"
+    return "zh_CN" if region in SIMPLIFIED_REGIONS else "en"
 
 
 # ---------------------------------------------------------------------- headers

@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from rmnotes.i18n import SIMPLIFIED_REGIONS
+
 LATIN = "DejaVu Sans"
 INSTALL_HINT = (
     "no Chinese font is installed, so Chinese text in the charts would show as empty boxes; "
@@ -36,7 +38,6 @@ INSTALL_HINT = (
     "include one)"
 )
 
-SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 
 # Family name -> the glyph forms it draws: TC (Traditional, Taiwan), HK, SC (Simplified),
 # JP/KR (Han forms of Japan/Korea: a last resort), "any" (covers both without a regional

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from rmnotes.domain.money import pct_text
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
-from rmnotes.i18n import _, pgettext, tr
+from rmnotes.i18n import SIMPLIFIED_REGIONS, _, pgettext, tr
 from rmnotes.render import redact
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
@@ -123,7 +123,6 @@ HANS = Words(
     risk_prefix="R",
 )
 
-SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 
 
 def words_for(region: str | None) -> Words:
