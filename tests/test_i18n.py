@@ -333,7 +333,7 @@ def _data_words(root: Path) -> set[str]:
     for path in (root / "clients").glob("*.md"):
         text = path.read_text(encoding="utf-8-sig")
         _, front, body = text.split("---", 2)
-        walk(yaml.safe_load(front))
+        walk(yaml.load(front, Loader=yaml.CSafeLoader))  # the C loader: 40 files, 7 times over
         found.update(WORD.findall(body.replace("## Follow-ups", "").replace("## Log", "")))
         found.update(WORD.findall(path.stem))
     return found

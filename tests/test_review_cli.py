@@ -135,6 +135,7 @@ POPPLER = shutil.which("pdftotext")
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
 def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
+    """Also: the same bytes written elsewhere, whatever the screen masks (--redact-json)."""
     result = run(["review", "wang", "--as-of", "2026-11-28", "--pdf"], book)
     assert result.exit_code == 0, result.output
     assert result.stdout == "wrote clients/wang-wei/reviews/2026-11-28.pdf\n"
@@ -149,19 +150,23 @@ def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
         assert name in text
     assert_confidential(text)
     # --pdf FILE elsewhere: owner-only, outside git, and the same bytes (no creation time in
-    # the file), so re-running a review never makes an empty-looking commit
+    # the file), so re-running a review never makes an empty-looking commit; --redact masks
+    # the screen and --redact-json the JSON, never the sheet sent to the client
     target = tmp_path / "mail" / "wang.pdf"
     refused = run(["review", "wang-wei", "--as-of", "2026-11-28", "--pdf", str(target)], book)
     assert refused.exit_code == 1 and not target.parent.exists()  # a mistyped folder is never made
     assert refused.stderr == (f"rmn: error: {target}: the folder {target.parent} does not exist; create it or "
                               "choose another place\n")
     target.parent.mkdir()
-    result = run(["review", "wang-wei", "--as-of", "2026-11-28", "--json", "--pdf", str(target)], book)
+    result = run(["--redact-json", "review", "wang-wei", "--as-of", "2026-11-28", "--json", "--pdf", str(target)],
+                 book)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["client"] == "wang-wei"  # messages went to stderr
+    shown = json.loads(result.stdout)  # messages went to stderr
+    assert shown["client"] == "wang-wei" and "3000000" not in result.stdout  # the JSON is masked
     assert result.stderr == f"wrote {target}\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_bytes() == pdf.read_bytes()
+    assert target.read_bytes() == pdf.read_bytes()  # the PDF is not
+    assert "3,000,000" in text
     assert git(book, "status", "--porcelain") == ""
 
 
