@@ -190,6 +190,9 @@ class Settings:
     verbose: bool = True
     quick: bool = False  # the cheapest variant of each measurement (a smoke test)
     spawner: Spawner | None = None
+    # --quick times each command once: a command that another group already timed (the
+    # warm `rmn due` every read group is compared with) is not run again
+    timed: dict[tuple, Sample] = field(default_factory=dict)
 
     def log(self, text: str) -> None:
         if self.verbose:
@@ -198,6 +201,25 @@ class Settings:
 
 def measure(settings: Settings, specs: list[Spec]) -> list[Sample]:
     """Warm up each spec, then time them round-robin (A B A B ...); all must exit 0."""
+    if settings.quick and settings.runs == 1:
+        return [_timed_once(settings, spec) for spec in specs]
+    return _measure(settings, specs)
+
+
+def _timed_once(settings: Settings, spec: Spec) -> Sample:
+    """--quick: one run of ``spec``, or the run of the same command that an earlier group
+    made (a command with its own preparation or with a different argv each run is run)."""
+    if spec.before is not None or callable(spec.argv):
+        return _measure(settings, [spec])[0]
+    key = (tuple(spec.argv), spec.cwd)
+    if key not in settings.timed:
+        settings.timed[key] = _measure(settings, [spec])[0]
+    else:
+        settings.log(f"  {spec.name}: timed above")
+    return settings.timed[key]
+
+
+def _measure(settings: Settings, specs: list[Spec]) -> list[Sample]:
     counter = 0
 
     def once(spec: Spec) -> Proc:

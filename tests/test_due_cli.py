@@ -277,7 +277,7 @@ def test_concurrent_due_runs_after_many_edits_all_answer_alike(vault):
         write_client(vault, f"c{n:03d}", text(n, "2026-05-01"))
     assert run(["due", "--as-of", AS_OF], vault=vault).exit_code == 0  # a warm index
     argv = [sys.executable, "-m", "rmnotes", "-C", str(vault), "due", "--as-of", AS_OF, "--json"]
-    for day in ("2026-10-20", "2026-07-02", "2026-11-15"):
+    for day in ("2026-10-20", "2026-07-02"):  # each round a new answer
         for n in range(0, 300, 2):
             write_client(vault, f"c{n:03d}", text(n, day))
         procs = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
