@@ -43,7 +43,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "rmnotes.gitops": (BASE, {"git"}),
     # a sync: git through gitops, the files' meaning through parse and domain; prints nothing
     "rmnotes.sync": (DOMAIN | {"rmnotes.gitops"}, set()),
-    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools"}),
+    "rmnotes.render": (RENDER, {"rich", "matplotlib", "icalendar", "openpyxl", "vobject", "fontTools", "uharfbuzz"}),
 }
 FREE = ("rmnotes.cli", "rmnotes.app", "rmnotes.options", "rmnotes.commands", "rmnotes.__main__",
         "rmnotes.merge_driver")

@@ -16,7 +16,7 @@ import pytest
 import matplotlib.font_manager  # noqa: F401,E402
 
 from conftest import git, run, write_client
-from rmnotes.render.fonts import batch_fonts, setup_fonts
+from rmnotes.render.fonts import cut_fonts, setup_fonts
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdfinfo") and shutil.which("pdffonts")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
@@ -57,9 +57,9 @@ def test_a_segments_sheets_in_one_commit(sample):
         assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
         assert re.search(r"^Pages: +1$", poppler("pdfinfo", str(pdf)), re.M)
         assert client["name"] in poppler("pdftotext", str(pdf), "-")
-        # every glyph from the face cut for the batch: the full font was read once, not per PDF
+        # every glyph from the face cut for the batch: the full font was never read
         fonts = [line.split()[0].split("+")[-1] for line in poppler("pdffonts", str(pdf)).splitlines()[2:]]
-        assert fonts and all(f.endswith("rmnotes-batch") for f in fonts), fonts
+        assert fonts and all(f.endswith("-rmnotes") for f in fonts), fonts
     # rendered again the same day: replaced, again one commit
     again = run(["review", "--tag", "expat", "--pdf", "--as-of", AS_OF], vault=sample)
     assert again.exit_code == 0, again.output
@@ -138,14 +138,14 @@ def test_a_character_the_cut_face_lacks_comes_from_the_full_face(tmp_path):
                           "clients/wang-wei.md")
     sheet = build_review(parsed.client, Config(base_currency="TWD", fx={"USD": Decimal(31)}, region="TW"),
                          date(2026, 11, 28))
-    cut = batch_fonts(fonts, "0123456789 ABC", str(tmp_path))  # none of the page's Chinese
-    assert cut.pdf_families[1:] == fonts.pdf_families and cut.pdf_families[0].endswith("rmnotes batch")
+    cut = cut_fonts(fonts, "0123456789 ABC", str(tmp_path))  # none of the page's Chinese
+    assert cut.pdf_families[1:] == fonts.pdf_families and cut.pdf_families[0].endswith(" rmnotes")
     path = tmp_path / "page.pdf"
     path.write_bytes(review_pdf(sheet, cut, PdfInfo("陳經理", "TW")))
     text = poppler("pdftotext", str(path), "-")
     assert "王偉" in text and "鑫鑫定存" in text
     names = poppler("pdffonts", str(path))
-    assert "rmnotes-batch" in names and len(names.splitlines()) >= 4  # the cut face and the full one
+    assert "-rmnotes" in names and len(names.splitlines()) >= 4  # the cut face and the full one
 
 
 @needs_poppler

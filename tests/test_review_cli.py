@@ -149,6 +149,9 @@ def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
     for name in ("王偉", "陳經理", *ASSETS):
         assert name in text
     assert_confidential(text)
+    # every glyph from the face cut to the page's characters: the whole CJK font never read
+    faces = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[0].endswith("-rmnotes") for line in faces.splitlines()[2:]), faces
     # --pdf FILE elsewhere: owner-only, outside git, and the same bytes (no creation time in
     # the file), so re-running a review never makes an empty-looking commit; --redact masks
     # the screen and --redact-json the JSON, never the sheet sent to the client

@@ -111,9 +111,9 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
                 _write(app, path, data, f"review: {sheet.client_id} {name} chart {today}")
                 click.echo(_("wrote {file}").format(file=_shown(app, path)), err=messages_to_stderr)
         if pdf is not None:
-            from rmnotes.render.review import PdfInfo, review_pdf
+            from rmnotes.render.review import PdfInfo, review_pdfs
 
-            data = review_pdf(sheet, fonts, PdfInfo(config.owner, config.region))
+            [data] = review_pdfs([sheet], fonts, PdfInfo(config.owner, config.region))
             _write(app, pdf_path, data, f"review: {sheet.client_id} sheet {today}")
             click.echo(_("wrote {file}").format(file=_shown(app, pdf_path)), err=messages_to_stderr)
 
@@ -222,16 +222,14 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     if pdf is None or single_only:
         raise click.UsageError(_("without CLIENT, review renders PDFs for a segment: rmn review "
                                  "[--tier T ...] --pdf [DIR]; --json, --out, --record and --update need a CLIENT"))
-    import tempfile
-
     from rmnotes.options import no_match, select_clients
     from rmnotes.domain.money import MissingRate
     from rmnotes.domain.review import build_review
     from rmnotes.domain.segments import OPEN_STATUSES
     from rmnotes.errors import DataError
     from rmnotes.options import make_segment
-    from rmnotes.render.fonts import batch_fonts, setup_fonts
-    from rmnotes.render.review import PdfInfo, page_text, review_pdf
+    from rmnotes.render.fonts import setup_fonts
+    from rmnotes.render.review import PdfInfo, review_pdfs
 
     config = app.vault.config
     clients = select_clients(app, make_segment(segment_args, today, OPEN_STATUSES))
@@ -255,12 +253,10 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     if fonts.warning:
         click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
     rendered: list[tuple[Path, bytes]] = []
-    with tempfile.TemporaryDirectory(prefix="rmn-fonts-") as folder, _progress(len(sheets)) as tick:
-        fonts = batch_fonts(fonts, "".join(page_text(sheet, info) for sheet in sheets), folder)
-        for sheet in sheets:
+    with _progress(len(sheets)) as tick:
+        for sheet, data in zip(sheets, review_pdfs(sheets, fonts, info)):
             for problem in sheet.problems:
                 click.echo(_("warning: {problem}").format(problem=tr(problem)), err=True)
-            data = review_pdf(sheet, fonts, info)
             if target is None:
                 path = app.vault.documents_dir(sheet.client_id) / "reviews" / f"{today.isoformat()}.pdf"
             else:

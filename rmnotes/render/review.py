@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from rmnotes.domain.money import pct_text
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
@@ -432,7 +432,7 @@ class PdfInfo:
 def page_text(sheet: ReviewSheet, info: PdfInfo) -> str:
     """Every character the PDF page of ``sheet`` may print, as a superset: each text the
     sheet holds, the manager's name, the region's words, ASCII and the signs the page
-    uses (for :func:`rmnotes.render.fonts.batch_fonts`; a character missed here is still
+    uses (for :func:`rmnotes.render.fonts.cut_fonts`; a character missed here is still
     drawn, from the full font)."""
     import dataclasses
     import string
@@ -459,6 +459,20 @@ def page_text(sheet: ReviewSheet, info: PdfInfo) -> str:
         texts.extend(table.values())
     texts.append(w.risk_prefix)
     return "".join(texts)
+
+
+def review_pdfs(sheets: Sequence[ReviewSheet], fonts: FontSetup, info: PdfInfo) -> Iterator[bytes]:
+    """The PDF of each sheet in turn, the CJK face cut once for all of them to the
+    characters their pages print (:func:`rmnotes.render.fonts.cut_fonts`): what each PDF
+    embeds is then subset from that small face, not from the whole font file."""
+    import tempfile
+
+    from rmnotes.render.fonts import cut_fonts
+
+    with tempfile.TemporaryDirectory(prefix="rmn-fonts-") as folder:
+        cut = cut_fonts(fonts, "".join(page_text(sheet, info) for sheet in sheets), folder)
+        for sheet in sheets:
+            yield review_pdf(sheet, cut, info)
 
 
 @redact.for_a_file
