@@ -23,6 +23,17 @@ if [ -z "${TMPDIR:-}" ] && shm_ok; then
     mkdir -p -m 700 "$TMPDIR"
     export TMPDIR
 fi
+# Hypothesis keeps what it works out outside the clone, as pip keeps its downloads: its
+# table of Unicode categories (about 5 s for each test process to build), the constants
+# it reads from rmnotes' modules (kept by each file's hash, so a changed module is read
+# again) and the examples that once failed (tried first in every later run). A fresh
+# clone on this machine starts with them; a new machine builds them once. A
+# HYPOTHESIS_STORAGE_DIRECTORY set by the caller wins.
+if [ -z "${HYPOTHESIS_STORAGE_DIRECTORY:-}" ]; then
+    HYPOTHESIS_STORAGE_DIRECTORY="${XDG_CACHE_HOME:-$HOME/.cache}/rmnotes/hypothesis"
+    mkdir -p "$HYPOTHESIS_STORAGE_DIRECTORY"
+    export HYPOTHESIS_STORAGE_DIRECTORY
+fi
 # Bytecode is cached as usual, whatever the environment says: the suite starts hundreds of
 # Python processes (rmn runs, git's merge driver, the workers), and with
 # PYTHONDONTWRITEBYTECODE set each of them compiled rmnotes, and each worker the tests, anew
