@@ -254,3 +254,33 @@ def test_a_csv_value_over_two_lines_keeps_the_rows_numbered_by_line():
     assert table.rows[1] == ["王偉", "第一行\r\n第二行"]
     assert table.rows[3] == ["陳美玲", "x"]
     assert table.where(3) == "book.csv:4"
+
+
+# the codes whose words a person may type into a sheet, as the screens show them
+_SHOWN = {"status": ("active", "prospect", "dormant", "closed"),
+          "type": ("deposit", "fund", "stock", "bond", "wmp", "structured", "insurance", "property", "cash",
+                   "mortgage", "loan"),
+          "kind": ("life", "critical_illness", "medical", "accident", "annuity", "investment_linked",
+                   "long_term_care"),
+          "marital": ("married", "single", "divorced", "widowed"),
+          "channel": ("phone", "sms", "line", "wechat", "email", "meeting")}
+
+
+@pytest.mark.parametrize("language", ["en", "zh_TW", "zh_HK", "zh_CN"])
+def test_every_word_a_screen_shows_reads_back_from_a_sheet(language):
+    """A Hong Kong manager who copies 按揭, 物業, 危疾, 會面 or 不動戶口 from the screen into the
+    workbook gets the same codes back."""
+    from rmnotes import i18n
+    from rmnotes.words import word
+
+    i18n.use(language)
+    for vocabulary, codes in _SHOWN.items():
+        for code in codes:
+            shown = i18n.tr(word(code))
+            assert cells.choice(shown, "x", C.WORDS[vocabulary], C.ALLOWED[vocabulary]) == code, (vocabulary, shown)
+
+
+@pytest.mark.parametrize("typed, status", [("不活躍", "dormant"), ("不活跃", "dormant"), ("活躍客戶", "active"),
+                                           ("不動戶口", "dormant"), ("已結束往來", "closed")])
+def test_a_status_word_inside_a_longer_one_is_not_taken_for_it(typed, status):
+    assert cells.choice(typed, "x", C.WORDS["status"], C.ALLOWED["status"]) == status

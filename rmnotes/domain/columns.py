@@ -176,21 +176,25 @@ SHEET_TITLES: Mapping[str, tuple[str, str, str]] = {
     "holdings": ("資產檢視", "资产检视", "holdings"),
 }
 
-# words for the values of choice columns, (word, value), more specific words first; each
-# value's first word in a language is what export writes (see LABELS)
+# words for the values of choice columns, (word, value), more specific words first (a cell
+# is matched whole, then by the first word it holds); what export writes is in LABELS, and
+# every word the screen shows in any language is here (a test holds them together)
 WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "kind": (
         ("投資型", "investment_linked"), ("投资型", "investment_linked"), ("投連", "investment_linked"),
-        ("投连", "investment_linked"), ("變額", "investment_linked"), ("变额", "investment_linked"),
-        ("重大疾病", "critical_illness"), ("重疾", "critical_illness"), ("重大傷病", "critical_illness"),
+        ("投连", "investment_linked"), ("投資相連", "investment_linked"), ("投资相连", "investment_linked"),
+        ("變額", "investment_linked"), ("变额", "investment_linked"),
+        ("重大疾病", "critical_illness"), ("重疾", "critical_illness"), ("危疾", "critical_illness"), ("重大傷病", "critical_illness"),
         ("重大伤病", "critical_illness"), ("長照", "long_term_care"), ("长照", "long_term_care"),
-        ("長期照顧", "long_term_care"), ("長期照護", "long_term_care"), ("长期护理", "long_term_care"),
+        ("長期照顧", "long_term_care"), ("長期照護", "long_term_care"), ("長期護理", "long_term_care"),
+        ("长期护理", "long_term_care"),
         ("醫療", "medical"), ("医疗", "medical"), ("住院", "medical"), ("意外", "accident"),
         ("傷害", "accident"), ("伤害", "accident"), ("年金", "annuity"), ("壽險", "life"), ("寿险", "life"),
         ("人壽", "life"), ("人寿", "life"), ("其他", "other"),
     ),
     "type": (
         ("房貸", "mortgage"), ("房贷", "mortgage"), ("房屋貸款", "mortgage"), ("房屋贷款", "mortgage"),
+        ("按揭", "mortgage"),
         ("信貸", "loan"), ("信贷", "loan"), ("貸款", "loan"), ("贷款", "loan"), ("借款", "loan"),
         ("結構型", "structured"), ("结构型", "structured"), ("結構性", "structured"), ("结构性", "structured"),
         ("理財", "wmp"), ("理财", "wmp"), ("定存", "deposit"), ("定期存款", "deposit"), ("存款", "deposit"),
@@ -198,6 +202,7 @@ WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("股票", "stock"), ("債券", "bond"), ("债券", "bond"), ("公債", "bond"), ("保險", "insurance"),
         ("保险", "insurance"), ("房地產", "property"), ("房地产", "property"), ("房產", "property"),
         ("房产", "property"), ("不動產", "property"), ("不动产", "property"), ("房屋", "property"),
+        ("物業", "property"), ("物业", "property"),
         ("其他", "other"),
     ),
     "frequency": (
@@ -208,6 +213,8 @@ WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("每年", "annual"), ("每月", "monthly"), ("每季", "quarterly"), ("yearly", "annual"),
     ),
     "status": (
+        # "不活躍" holds "活躍": the longer word first
+        ("不活躍", "dormant"), ("不活跃", "dormant"), ("不動戶口", "dormant"), ("不动户口", "dormant"),
         ("往來中", "active"), ("往来中", "active"), ("有效", "active"), ("正常", "active"), ("活躍", "active"),
         ("活跃", "active"), ("潛在", "prospect"), ("潜在", "prospect"), ("準客戶", "prospect"),
         ("准客户", "prospect"), ("休眠", "dormant"), ("靜止", "dormant"), ("静止", "dormant"),
@@ -223,7 +230,8 @@ WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("電話", "phone"), ("电话", "phone"), ("手機", "phone"), ("手机", "phone"), ("簡訊", "sms"),
         ("短信", "sms"), ("短訊", "sms"), ("微信", "wechat"), ("電郵", "email"), ("電子郵件", "email"),
         ("电子邮件", "email"), ("邮件", "email"), ("郵件", "email"), ("面談", "meeting"), ("面谈", "meeting"),
-        ("見面", "meeting"), ("见面", "meeting"), ("拜訪", "meeting"), ("拜访", "meeting"),
+        ("見面", "meeting"), ("见面", "meeting"), ("會面", "meeting"), ("会面", "meeting"), ("拜訪", "meeting"),
+        ("拜访", "meeting"),
     ),
 }
 ALLOWED: Mapping[str, tuple[str, ...]] = {
