@@ -280,6 +280,19 @@ def test_every_word_a_screen_shows_reads_back_from_a_sheet(language):
             assert cells.choice(shown, "x", C.WORDS[vocabulary], C.ALLOWED[vocabulary]) == code, (vocabulary, shown)
 
 
+@pytest.mark.parametrize("region", ["TW", "HK", "CN"])
+def test_every_word_the_review_sheet_prints_reads_back_from_a_sheet(region):
+    """The review sheet (screen and PDF) has words of its own for types, kinds and premium
+    frequencies (投资连结险 in Simplified): a sheet that holds them reads back too."""
+    from rmnotes.render.review import words_for
+
+    w = words_for(region)
+    for vocabulary, table in (("type", w.types), ("kind", w.kinds), ("frequency", w.frequency)):
+        for code, shown in table.items():
+            if code in C.ALLOWED[vocabulary]:
+                assert cells.choice(shown, "x", C.WORDS[vocabulary], C.ALLOWED[vocabulary]) == code, shown
+
+
 @pytest.mark.parametrize("typed, status", [("不活躍", "dormant"), ("不活跃", "dormant"), ("活躍客戶", "active"),
                                            ("不動戶口", "dormant"), ("已結束往來", "closed")])
 def test_a_status_word_inside_a_longer_one_is_not_taken_for_it(typed, status):

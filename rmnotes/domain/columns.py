@@ -183,6 +183,7 @@ WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "kind": (
         ("投資型", "investment_linked"), ("投资型", "investment_linked"), ("投連", "investment_linked"),
         ("投连", "investment_linked"), ("投資相連", "investment_linked"), ("投资相连", "investment_linked"),
+        ("投資連結", "investment_linked"), ("投资连结", "investment_linked"),
         ("變額", "investment_linked"), ("变额", "investment_linked"),
         ("重大疾病", "critical_illness"), ("重疾", "critical_illness"), ("危疾", "critical_illness"), ("重大傷病", "critical_illness"),
         ("重大伤病", "critical_illness"), ("長照", "long_term_care"), ("长照", "long_term_care"),
