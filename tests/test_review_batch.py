@@ -163,3 +163,29 @@ def test_a_page_rasterises(sample, tmp_path):
     height, width = pixels.shape[:2]
     assert abs(height / width - 297 / 210) < 0.02
     assert (pixels[..., :3].mean(axis=2) < 0.5).mean() > 0.02  # ink: the header band, text, charts
+
+
+@needs_poppler
+def test_the_page_prints_names_as_written(tmp_path):
+    """Two dollar signs are not a formula (US$ ... NT$), and an accent written apart from its
+    letter (José in decomposed form) is copied out of the PDF once, as é."""
+    import unicodedata
+    from datetime import date
+    from decimal import Decimal
+
+    from rmnotes.config import Config
+    from rmnotes.domain.review import build_review
+    from rmnotes.parse.client import parse_client
+    from rmnotes.render.review import PdfInfo, review_pdfs
+
+    name = unicodedata.normalize("NFD", "José Lin")
+    parsed = parse_client(f"---\nname: {name}\nassets: [{{name: US$ 定存 轉 NT$ 定存, type: deposit, value: 100}}]\n---\n",
+                          "clients/jose-lin.md")
+    sheet = build_review(parsed.client, Config(base_currency="TWD", fx={"USD": Decimal(31)}, region="TW"),
+                         date(2026, 11, 28))
+    [data] = review_pdfs([sheet], setup_fonts("TW"), PdfInfo("陳經理", "TW"))
+    path = tmp_path / "page.pdf"
+    path.write_bytes(data)
+    text = unicodedata.normalize("NFC", poppler("pdftotext", str(path), "-"))
+    assert "US$ 定存 轉 NT$ 定存" in text
+    assert "José Lin" in text and "éé" not in text

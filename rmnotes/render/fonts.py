@@ -120,6 +120,8 @@ class FontSetup:
             # subsetted and embedded twice. The same type keeps one subset per font.
             "ps.fonttype": self.pdf_fonttype,
             "axes.unicode_minus": False,
+            # text as written: a holding named "US$ 定存 轉 NT$ 定存" is not a formula
+            "text.parse_math": False,
         }
 
 
@@ -243,11 +245,11 @@ def quiet_missing_glyphs() -> Iterator[None]:
         yield
 
 
-# Tables a cut face leaves out: layout and vertical metrics (a PDF's text is placed by
-# matplotlib, glyph by glyph), and what matplotlib's own subsetting drops too.
-_CUT_DROPS = ("GSUB", "GPOS", "GDEF", "kern", "BASE", "JSTF", "MATH", "vhea", "vmtx", "FFTM", "PfEd", "BDF ",
-              "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat", "fmtx", "fond", "just",
-              "kerx", "ltag", "morx", "trak", "xref", "DSIG")
+# Tables a cut face leaves out: what matplotlib's own subsetting drops too. The layout
+# tables stay: matplotlib shapes text with them (an "e" and a combining accent written
+# apart are drawn as the one glyph é, and copied out of the PDF as é).
+_CUT_DROPS = ("FFTM", "PfEd", "BDF ", "meta", "MERG", "TSIV", "Zapf", "bdat", "bloc", "cidg", "fdsc", "feat",
+              "fmtx", "fond", "just", "kerx", "ltag", "morx", "trak", "xref", "DSIG")
 CUT_SUFFIX = "rmnotes"  # the cut face's family: "<family> rmnotes"
 
 
@@ -261,9 +263,9 @@ def cut_fonts(fonts: FontSetup, text: str, folder: str) -> FontSetup:
     all of it (megabytes, tens of thousands of glyphs), about half a second for every PDF;
     HarfBuzz's subsetter cuts the face in about a millisecond, and matplotlib then subsets
     the small face. Only for TrueType embedding (``pdf_fonttype`` 42); otherwise, or when
-    the face cannot be cut, ``fonts`` as they are. The cut face has no hinting and no layout
-    tables, which a PDF's vector text does not use. Keep ``folder`` until the PDFs are
-    written: matplotlib reads the face from it."""
+    the face cannot be cut, ``fonts`` as they are. The cut face has no hinting, which a
+    PDF's vector text does not use. Keep ``folder`` until the PDFs are written: matplotlib
+    reads the face from it."""
     if fonts.pdf_fonttype != 42 or not fonts.has_cjk:
         return fonts
     face = next((f for f in fonts.faces if f.family == fonts.pdf_families[0]), None)
@@ -291,10 +293,15 @@ def cut_fonts(fonts: FontSetup, text: str, folder: str) -> FontSetup:
 
 def _cut(face: CJKFace, text: str) -> bytes:
     """Face ``face.index`` of the font file, cut to the characters of ``text`` (HarfBuzz)."""
+    import unicodedata
+
     import uharfbuzz as hb
 
+    # with each character's composed and decomposed forms: text shaping draws an "e" and a
+    # combining accent as the glyph of "é", which the cut must map to its character
+    wanted = {ord(c) for form in ("NFC", "NFD") for c in unicodedata.normalize(form, text)} | {ord(c) for c in text}
     cut = hb.SubsetInput()
-    cut.unicode_set.update(sorted({ord(c) for c in text}))
+    cut.unicode_set.update(sorted(wanted))
     cut.drop_table_tag_set.update(int.from_bytes(tag.encode("ascii"), "big") for tag in _CUT_DROPS)
     cut.flags = hb.SubsetFlags.NO_HINTING
     result = hb.subset(hb.Face(hb.Blob.from_file_path(face.path), face.index), cut)
