@@ -172,6 +172,9 @@ def test_blank_cells_and_trailing_spaces():
     ("風險屬性", "risk_profile"), ("風險等級", "risk_profile"), ("KYC", "risk_profile"),
     ("等級", "tier"), ("客戶等級", "tier"), ("備註", "notes"), ("配偶", "spouse"), ("子女", "child"),
     ("　手 機　", "mobile"), ("ＭＯＢＩＬＥ", "mobile"), ("手機：", "mobile"), ("生日(西元)", "birthday"),
+    # the words the screens show (Hong Kong's and Taiwan's among them)
+    ("手提電話", "mobile"), ("郵件", "email"), ("邮件", "email"), ("電郵", "email"), ("風險取向", "risk_profile"),
+    ("方便時段", "best_time"), ("方便时段", "best_time"), ("最佳時段", "best_time"),
 ])
 def test_client_headers(header, key):
     layout = C.recognise([["客戶資料表"], ["姓名" if key != "name" else header, "生日" if key != "birthday" else "手機",
