@@ -269,8 +269,7 @@ class RmnGroup(click.Group):
             app = ctx.find_object(App)
             if app is not None and app.debug:
                 raise
-            message = exc.args[0] if len(exc.args) == 1 else exc  # a Msg: English for --json, translated here
-            click.echo(_("rmn: error: {message}").format(message=i18n.tr(message)), err=True)
+            click.echo(_("rmn: error: {message}").format(message=i18n.error_text(exc)), err=True)
             ctx.exit(exc.exit_code)
         except BrokenPipeError:  # `rmn list | head`
             sys.stderr.close()

@@ -162,6 +162,12 @@ def tr(text: object) -> str:
     return "" if text is None else str(text)
 
 
+def error_text(exc: BaseException) -> str:
+    """An error's message in the interface language: an rmnotes error carries a :class:`Msg`
+    (``str(exc)`` stays English, as ``--json`` writes it)."""
+    return tr(exc.args[0] if len(exc.args) == 1 else exc)
+
+
 def _(message: str) -> str:
     if _translations is None:
         use(None)

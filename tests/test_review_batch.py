@@ -102,6 +102,22 @@ def test_a_client_without_a_rate_is_named_and_left_out(vault, tmp_path):
     assert "wrote 1 review sheet to" in result.stderr
 
 
+def test_a_client_left_out_is_said_in_the_vaults_language(vault, tmp_path):
+    settings = vault / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: zh_TW\n", encoding="utf-8")
+    write_client(vault, "li-si", """\
+        ---
+        name: 李四
+        tier: A
+        assets: [{name: 瑞郎存款, type: deposit, institution: ours, value: 1000, currency: CHF}]
+        ---
+    """)
+    result = run(["review", "--tier", "A", "--pdf", str(tmp_path / "out"), "--as-of", AS_OF], vault=vault)
+    assert result.exit_code == 0, result.output
+    assert "李四（li-si）" in result.stderr and "rmnotes.yaml 中沒有 CHF 的匯率" in result.stderr, result.stderr
+    assert "has no rate" not in result.stderr
+
+
 def test_without_client_only_pdfs_and_segments_with_a_client_are_usage_errors(sample, tmp_path):
     for args in (["review"], ["review", "--tier", "A"], ["review", "--pdf", "--json"],
                  ["review", "--pdf", "--record"], ["review", "--update"], ["review", "--out", str(tmp_path)],

@@ -9,7 +9,7 @@ import click
 
 from rmnotes.app import App
 from rmnotes.errors import RmnotesError
-from rmnotes.i18n import _, ngettext
+from rmnotes.i18n import _, error_text, ngettext
 from rmnotes.options import make_segment, pass_app, segment_options
 
 FORMATS = ("xlsx", "csv", "vcf")
@@ -55,7 +55,7 @@ def book_export(app: App, format: str, target: str, segment_args: dict, only: st
         try:
             clients.append(app.load(row.id))
         except RmnotesError as exc:
-            click.echo(_("warning: {why}; left out").format(why=exc), err=True)
+            click.echo(_("warning: {why}; left out").format(why=error_text(exc)), err=True)
     if format == "vcf":
         click.echo(export_vcf(app, clients, target), err=True)
         return

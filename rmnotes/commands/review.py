@@ -10,7 +10,7 @@ import click
 
 from rmnotes.app import App, FileWrite
 from rmnotes.errors import RmnotesError
-from rmnotes.i18n import _, ngettext, tr
+from rmnotes.i18n import _, error_text, ngettext, tr
 from rmnotes.options import as_of_option, client_argument, json_option, pass_app, segment_options
 
 _DEFAULT = "\0default"
@@ -247,7 +247,7 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
             sheets.append(build_review(app.load(row.id), config, today))
         except (MissingRate, DataError) as exc:
             click.echo(_("warning: {name} ({id}) left out: {why}").format(
-                name=row.name, id=row.id, why=exc), err=True)
+                name=row.name, id=row.id, why=error_text(exc)), err=True)
     info = PdfInfo(config.owner, config.region)
     fonts = setup_fonts(config.region)
     if fonts.warning:
