@@ -47,7 +47,8 @@ def test_the_workbook_has_three_sheets_in_the_vaults_language(sample, tmp_path):
     hheader = [c.value for c in holdings[1]]
     values = [r[hheader.index("金額")].value for r in holdings.iter_rows(min_row=2)]
     assert all(isinstance(v, (int, float)) for v in values)  # amounts as numbers
-    assert "本行" in {r[hheader.index("往來機構")].value for r in holdings.iter_rows(min_row=2)}
+    institutions = {r[hheader.index("往來機構")].value for r in holdings.iter_rows(min_row=2)}
+    assert {"本行", "自有"} <= institutions and not {"ours", "self"} & institutions
 
 
 def test_every_export_is_owner_only(sample, tmp_path):

@@ -63,7 +63,7 @@ HOLDINGS = [
     ["客戶姓名", "名稱", "類別", "往來銀行", "金額", "幣別", "到期日", "風險等級"],
     ["王大明", "台幣定存", "定存", "本行", "3,000,000", "TWD", "2026/12/15", "RR1"],
     ["王大明", "美元定存", "定存", "本行", "USD 50,000", None, None, "RR1"],
-    ["王大明", "西屯自宅", "房地產", "self", "1,800萬", None, None, None],
+    ["王大明", "西屯自宅", "房地產", "自有", "1,800萬", None, None, None],  # as the screens say self-held
     ["王大明", "房貸", "房貸", "國泰世華", "650萬", None, None, None],
     ["陳美玲", "科技基金", "基金", "本行", 1200000, None, None, "RR4"],
 ]
@@ -103,6 +103,7 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     assert assets["台幣定存"].currency is None and assets["台幣定存"].institution == "ours"
     assert assets["台幣定存"].maturity == date(2026, 12, 15) and assets["台幣定存"].risk == 1
     assert assets["西屯自宅"].type == "property" and assets["西屯自宅"].value == 18000000
+    assert assets["西屯自宅"].institution == "self"  # 自有: held by the client
     assert assets["房貸"].type == "mortgage" and assets["房貸"].value == 6500000
 
     chen = read_client(vault, "chen-mei-ling")

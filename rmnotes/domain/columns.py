@@ -273,6 +273,9 @@ RISK_WORDS: tuple[tuple[str, int], ...] = (
 )
 OURS_WORDS = ("本行", "本銀行", "本银行", "我行", "ours")
 OURS_LABEL = ("本行", "本行", "ours")
+# an asset the client holds themselves (`institution: self`, a home): the screens say 自有
+SELF_HELD_WORDS = ("自有", "自持", "self-held", "self")
+SELF_HELD_LABEL = ("自有", "自有", "self")
 SELF_WORDS = ("本人", "自己", "要保人本人", "self")
 SELF_LABEL = ("本人", "本人", "self")
 YEARLY_DIVISOR: Mapping[str, int] = {"annual": 1, "semiannual": 2, "quarterly": 4, "monthly": 12}

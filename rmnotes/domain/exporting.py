@@ -147,7 +147,8 @@ def _cell(column: C.Column, value: Any, config: Config, lang: str) -> Any:
     if read in ("institution", "insured"):
         text = coerce.text(value)
         if read == "institution":
-            return C.OURS_LABEL[C.LANGS.index(lang)] if text == "ours" else text
+            labels = {"ours": C.OURS_LABEL, "self": C.SELF_HELD_LABEL}.get(text or "")
+            return labels[C.LANGS.index(lang)] if labels else text
         return C.SELF_LABEL[C.LANGS.index(lang)] if text == "self" else text
     if read == "lunar":
         if value is True:

@@ -344,6 +344,7 @@ def _tier(text: str | None, config: Config) -> str | None:
 
 _OURS = frozenset(cells.key(w) for w in C.OURS_WORDS)
 _SELF = frozenset(cells.key(w) for w in C.SELF_WORDS)
+_SELF_HELD = frozenset(cells.key(w) for w in C.SELF_HELD_WORDS)
 
 
 def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> Any:
@@ -406,12 +407,14 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
         if not code:
             raise cells.CellError(_('currency "{value}" is not a currency code (TWD, USD, CNY, HKD, ...)').format(value=t))
         return code
-    if kind in ("institution", "insured"):  # 本行 is ours; 本人 is self
+    if kind in ("institution", "insured"):  # 本行 is ours, 自有 self (held by the client); 本人 is self
         t = cells.text(raw)
         if t is None:
             return None
-        words, meant = (_OURS, "ours") if kind == "institution" else (_SELF, "self")
-        return meant if cells.key(t) in words else t
+        k = cells.key(t)
+        if kind == "insured":
+            return "self" if k in _SELF else t
+        return "ours" if k in _OURS else "self" if k in _SELF_HELD else t
     if kind == "lunar":
         t = cells.text(raw)
         if t is None:
