@@ -205,3 +205,22 @@ def test_the_page_prints_names_as_written(tmp_path):
     text = unicodedata.normalize("NFC", poppler("pdftotext", str(path), "-"))
     assert "US$ 定存 轉 NT$ 定存" in text
     assert "José Lin" in text and "éé" not in text
+
+
+@needs_poppler
+def test_a_character_no_font_draws_is_one_warning_naming_the_client(vault, tmp_path):
+    """Not Python's warning with its source line, once per glyph: one line per client."""
+    write_client(vault, "wang-wei", """\
+        ---
+        name: 王偉
+        tier: A
+        assets: [{name: 🏠 自宅, type: property, institution: self, value: 1000000}]
+        ---
+    """)
+    alone = run(["review", "wang-wei", "--as-of", AS_OF, "--pdf", str(tmp_path / "one.pdf")], vault=vault)
+    batch = run(["review", "--tier", "A", "--as-of", AS_OF, "--pdf", str(tmp_path)], vault=vault)
+    for result in (alone, batch):
+        assert result.exit_code == 0, result.output
+        said = [line for line in result.stderr.splitlines() if "🏠" in line]
+        assert said == ["warning: 王偉 (wang-wei): no font installed here draws 🏠; they show as empty boxes"], result.stderr
+        assert "UserWarning" not in result.stderr

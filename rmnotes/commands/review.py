@@ -98,6 +98,8 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
         if any(_inside_vault(app, path) is not None for path in targets):
             app.refuse_unsafe_now()  # before the work: a PDF takes a second or two
 
+        from rmnotes.render.fonts import missing_glyphs
+
         fonts = setup_fonts(config.region)
         if fonts.warning:
             click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
@@ -106,14 +108,19 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
 
             _folder(app, out_dir)
 
-            for name, data in chart_pngs(sheet, fonts, config.region).items():
+            with missing_glyphs() as missing:
+                charts = chart_pngs(sheet, fonts, config.region)
+            _say_missing(missing, sheet)
+            for name, data in charts.items():
                 path = out_dir / f"{sheet.client_id}-{today.isoformat()}-{name}.png"
                 _write(app, path, data, f"review: {sheet.client_id} {name} chart {today}")
                 click.echo(_("wrote {file}").format(file=_shown(app, path)), err=messages_to_stderr)
         if pdf is not None:
             from rmnotes.render.review import PdfInfo, review_pdfs
 
-            [data] = review_pdfs([sheet], fonts, PdfInfo(config.owner, config.region))
+            with missing_glyphs() as missing:
+                [data] = review_pdfs([sheet], fonts, PdfInfo(config.owner, config.region))
+            _say_missing(missing, sheet)
             _write(app, pdf_path, data, f"review: {sheet.client_id} sheet {today}")
             click.echo(_("wrote {file}").format(file=_shown(app, pdf_path)), err=messages_to_stderr)
 
@@ -214,6 +221,15 @@ def _shown(app: App, path: Path) -> str:
     return rel if rel is not None else str(path)
 
 
+def _say_missing(missing: set[str], sheet) -> None:
+    """One warning for the characters of ``sheet``'s charts or page that no installed font
+    draws (they show as empty boxes), then forget them (the next sheet of a batch)."""
+    if missing:
+        click.echo(_("warning: {name} ({id}): no font installed here draws {chars}; they show as empty boxes").format(
+            name=sheet.client_name, id=sheet.client_id, chars=" ".join(sorted(missing))), err=True)
+        missing.clear()
+
+
 # ---------------------------------------------------------------------- the batch
 def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_only: bool) -> None:
     """Every selected client's PDF sheet in this one process (one matplotlib import, one
@@ -228,7 +244,7 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     from rmnotes.domain.segments import OPEN_STATUSES
     from rmnotes.errors import DataError
     from rmnotes.options import make_segment
-    from rmnotes.render.fonts import setup_fonts
+    from rmnotes.render.fonts import missing_glyphs, setup_fonts
     from rmnotes.render.review import PdfInfo, review_pdfs
 
     config = app.vault.config
@@ -253,10 +269,11 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
     if fonts.warning:
         click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
     rendered: list[tuple[Path, bytes]] = []
-    with _progress(len(sheets)) as tick:
+    with _progress(len(sheets)) as tick, missing_glyphs() as missing:
         for sheet, data in zip(sheets, review_pdfs(sheets, fonts, info)):
             for problem in sheet.problems:
                 click.echo(_("warning: {problem}").format(problem=tr(problem)), err=True)
+            _say_missing(missing, sheet)
             if target is None:
                 path = app.vault.documents_dir(sheet.client_id) / "reviews" / f"{today.isoformat()}.pdf"
             else:

@@ -245,6 +245,29 @@ def quiet_missing_glyphs() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def missing_glyphs() -> Iterator[set[str]]:
+    """The characters no installed font could draw while the block runs, gathered as they
+    come (matplotlib warns for each, as a Python warning with its source line; the caller
+    says it in the user's language instead). Other warnings are shown as usual."""
+    import re
+
+    missing: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("always", message=r"Glyph .* missing from font")
+        shown = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            glyph = re.match(r"Glyph (\d+) ", str(message))
+            if glyph:
+                missing.add(chr(int(glyph.group(1))))
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield missing
+
+
 # Tables a cut face leaves out: what matplotlib's own subsetting drops too. The layout
 # tables stay: matplotlib shapes text with them (an "e" and a combining accent written
 # apart are drawn as the one glyph é, and copied out of the PDF as é).
