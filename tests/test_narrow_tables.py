@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from conftest import copy_sample, run
+from conftest import copy_sample, run, write_client
 from rmnotes.render.due import days_text
 from rmnotes.render.fit import Column, layout
 from rmnotes.render.review import amount
@@ -47,6 +47,27 @@ def test_review_at_80_columns_keeps_every_name_and_amount_whole(sample, monkeypa
         for key in ("sum_assured", "premium"):
             if p[key] is not None:
                 assert f"{money(p[key])} {p['currency']}" in row, (p["name"], row)
+
+
+def test_a_holding_named_at_length_folds_and_its_amounts_stay_whole(vault, monkeypatch):
+    """Where even the columns never dropped do not fit 80 columns, the name folds under
+    itself; the value, currency and base-currency value are never cut (3,000, of 3,000,000)."""
+    long = "富蘭克林坦伯頓全球投資系列－美國政府基金美元A(Mdis)股"
+    write_client(vault, "wang-wei", f"""\
+        ---
+        name: 王偉
+        assets:
+          - {{name: 台幣定存, type: deposit, institution: ours, value: 3000000}}
+          - {{name: "{long}", type: fund, institution: ours, value: 1200000, risk: 3}}
+        ---
+    """)
+    lines = at(monkeypatch, 80, ["review", "wang-wei", "--as-of", AS_OF], vault)
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    deposit = next(line for line in lines if line.lstrip().startswith("台幣定存 "))
+    assert deposit.split()[-3:] == ["3,000,000", "TWD", "3,000,000"]
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(long[:8]))
+    assert lines[start].split()[-3:] == ["1,200,000", "TWD", "1,200,000"]
+    assert lines[start].split()[0] + lines[start + 1].split()[0] == long  # folded, not cut
 
 
 def test_review_of_the_issue_at_80_and_120_columns(sample, monkeypatch):

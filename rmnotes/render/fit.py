@@ -22,6 +22,9 @@ class Column(NamedTuple):
     whole: bool = True  # never wrapped or cut (names, amounts); False: free text that may wrap
     short: str | None = None  # the header when the table is short of room
     style: str | None = None
+    # whole while the table fits, folded when even the columns never dropped do not fit
+    # (a holding named at length: its amounts stay whole beside it)
+    fold_last: bool = False
 
 
 def width_of(cell: Any) -> int:
@@ -66,12 +69,14 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Any]], width: i
     """A rich Table of ``rows`` that fits ``width`` cells as :func:`layout` decides."""
     from rich.table import Table
 
-    shown, headers, _need = layout(columns, rows, width, padding, pad_edge)
+    shown, headers, need = layout(columns, rows, width, padding, pad_edge)
+    squeezed = need > width
     table = Table(box=None, padding=(0, padding), pad_edge=pad_edge, header_style="bold", **options)
     for k in shown:
         c = columns[k]
-        natural = max([width_of(r[k]) for r in rows] + [width_of(headers[k])]) if c.whole else None
-        if c.whole:
+        whole = c.whole and not (squeezed and c.fold_last)
+        natural = max([width_of(r[k]) for r in rows] + [width_of(headers[k])]) if whole else None
+        if whole:
             table.add_column(headers[k], justify=c.justify, no_wrap=True, min_width=natural,
                              style=c.style)
         else:
