@@ -80,6 +80,16 @@ def test_pdf_dir_writes_into_the_folder_and_commits_nothing(sample, tmp_path):
     assert commits(sample) == before
 
 
+# a client whose only holding is in a currency rmnotes.yaml gives no rate for
+NO_RATE = """\
+    ---
+    name: 李四
+    tier: A
+    assets: [{name: 瑞郎存款, type: deposit, institution: ours, value: 1000, currency: CHF}]
+    ---
+"""
+
+
 def test_a_client_without_a_rate_is_named_and_left_out(vault, tmp_path):
     write_client(vault, "wang-wei", """\
         ---
@@ -88,13 +98,7 @@ def test_a_client_without_a_rate_is_named_and_left_out(vault, tmp_path):
         assets: [{name: 定存, type: deposit, institution: ours, value: 1000000}]
         ---
     """)
-    write_client(vault, "li-si", """\
-        ---
-        name: 李四
-        tier: A
-        assets: [{name: 瑞郎存款, type: deposit, institution: ours, value: 1000, currency: CHF}]
-        ---
-    """)
+    write_client(vault, "li-si", NO_RATE)
     result = run(["review", "--tier", "A", "--pdf", str(tmp_path / "out"), "--as-of", AS_OF], vault=vault)
     assert result.exit_code == 0, result.output
     assert "李四 (li-si) left out" in result.stderr and "CHF" in result.stderr
@@ -105,13 +109,7 @@ def test_a_client_without_a_rate_is_named_and_left_out(vault, tmp_path):
 def test_a_client_left_out_is_said_in_the_vaults_language(vault, tmp_path):
     settings = vault / "rmnotes.yaml"
     settings.write_text(settings.read_text(encoding="utf-8") + "language: zh_TW\n", encoding="utf-8")
-    write_client(vault, "li-si", """\
-        ---
-        name: 李四
-        tier: A
-        assets: [{name: 瑞郎存款, type: deposit, institution: ours, value: 1000, currency: CHF}]
-        ---
-    """)
+    write_client(vault, "li-si", NO_RATE)
     result = run(["review", "--tier", "A", "--pdf", str(tmp_path / "out"), "--as-of", AS_OF], vault=vault)
     assert result.exit_code == 0, result.output
     assert "李四（li-si）" in result.stderr and "rmnotes.yaml 中沒有 CHF 的匯率" in result.stderr, result.stderr
