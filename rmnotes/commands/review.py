@@ -270,7 +270,7 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
         click.echo(_("warning: {problem}").format(problem=tr(fonts.warning)), err=True)
     rendered: list[tuple[Path, bytes]] = []
     with _progress(len(sheets)) as tick, missing_glyphs() as missing:
-        for sheet, data in zip(sheets, review_pdfs(sheets, fonts, info)):
+        for data, sheet in zip(review_pdfs(sheets, fonts, info), sheets):  # the PDFs first: run to their end
             for problem in sheet.problems:
                 click.echo(_("warning: {problem}").format(problem=tr(problem)), err=True)
             _say_missing(missing, sheet)
