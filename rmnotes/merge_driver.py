@@ -55,7 +55,7 @@ def main(args: list[str]) -> int:
         from rmnotes import i18n
 
         i18n.use(_vault_language())
-        print(i18n._("rmn: error: {message}").format(message=i18n.tr(exc.args[0])), file=sys.stderr)
+        print(i18n._("rmn: error: {message}").format(message=i18n.error_text(exc)), file=sys.stderr)
         return exc.exit_code
     for line in conflict_lines(name, conflicts):
         print(line, file=sys.stderr)
