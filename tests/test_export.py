@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import CONFIG, git, run, write_client
+from conftest import CONFIG, copy_sample, git, run, write_client
 from rmnotes.parse.client import parse_client
 
 
@@ -181,6 +181,33 @@ def test_an_exported_book_imported_into_an_empty_vault_is_the_same_book(sample, 
         assert _profile(vault / "clients" / path.name) == _profile(path), path.name
 
 
+def test_a_hong_kong_workbook_speaks_hong_kongs_words_and_reads_back(tmp_path):
+    """A Hong Kong manager's workbook says 手提電話, 危疾, 按揭 and 整付 as their screens do,
+    not Taiwan's 手機, 重大疾病, 房貸 and 躉繳, and imports back unchanged."""
+    book = copy_sample(tmp_path / "hk", "zh_HK")
+    target = tmp_path / "book.xlsx"
+    assert run(["export", "xlsx", str(target)], book).exit_code == 0
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["客戶資料", "保險保障", "資產檢視"]
+
+    def column(sheet, header):
+        headers = [c.value for c in sheet[1]]
+        return {r[headers.index(header)].value for r in sheet.iter_rows(min_row=2)}
+
+    clients, policies, holdings = (wb[n] for n in wb.sheetnames)
+    assert {"客戶編號", "手提電話", "電郵", "風險取向"} <= {c.value for c in clients[1]}
+    assert {"手機", "電子郵件", "風險屬性"}.isdisjoint(c.value for c in clients[1])
+    assert {"活躍", "已結束", "不動戶口"} <= column(clients, "狀態")
+    assert {"保險類別", "受保人", "繳費模式", "貨幣"} <= {c.value for c in policies[1]}
+    assert {"危疾", "人壽"} <= column(policies, "保險類別") and "重大疾病" not in column(policies, "保險類別")
+    assert "整付" in column(policies, "繳費模式") and "躉繳" not in column(policies, "繳費模式")
+    assert "按揭" in column(holdings, "類別") and "房貸" not in column(holdings, "類別")
+    head = git(book, "rev-parse", "HEAD")
+    result = run(["import", str(target)], book)
+    assert result.exit_code == 0, result.output
+    assert git(book, "rev-parse", "HEAD") == head and git(book, "status", "--porcelain") == ""
+
+
 def test_the_selection_options_choose_the_clients(sample, tmp_path):
     wb = load_workbook(exported(sample, tmp_path, "--tier", "A"))
     tiers = {r[3].value for r in wb["客戶資料"].iter_rows(min_row=2)}
@@ -188,7 +215,7 @@ def test_the_selection_options_choose_the_clients(sample, tmp_path):
 
 
 @pytest.mark.parametrize("region, sheet, header", [("CN", "客户资料", "手机"), ("US", "clients", "mobile"),
-                                                   ("HK", "客戶資料", "手機")])
+                                                   ("HK", "客戶資料", "手提電話"), ("TW", "客戶資料", "手機")])
 def test_headers_follow_the_region(tmp_path, region, sheet, header):
     root = tmp_path / "v"
     root.mkdir()

@@ -284,6 +284,28 @@ def test_a_long_name_stays_in_its_column(fonts):
         assert "避險級別" in shown and "新台幣計價" in shown  # the names kept whole, on two lines
 
 
+def test_a_hong_kong_sheet_says_hong_kongs_words(fonts):
+    """The page a Hong Kong manager sends says 按揭, 物業, 人壽保險 and 客戶經理, as their
+    screens do, not Taiwan's 房貸 (here only the holding's own name), 不動產 and 理財經理."""
+    from matplotlib import rc_context
+
+    from rmnotes import i18n
+    from rmnotes.render.review import HANT, HANT_HK, review_page
+
+    parsed = parse_client(CLIENT, "clients/wang-wei.md")
+    with rc_context(fonts.rc(pdf=True)):
+        fig = review_page(build_review(parsed.client, CONFIG, TODAY), fonts, PdfInfo("陳經理", "HK"))
+    shown = " ".join(t.get_text() for t in fig.texts)
+    for word in ("按揭", "物業", "人壽保險", "客戶經理", "風險取向", "結構性產品"):
+        assert word in shown, word
+    for word in ("不動產", "理財經理", "風險屬性", "重大疾病"):
+        assert word not in shown, word
+    with i18n.speaking("zh_HK"):  # a Hong Kong interface over a Taiwan vault: its own words
+        assert words_for("TW") is HANT_HK
+    with i18n.speaking("zh_TW"):
+        assert words_for("HK") is HANT
+
+
 def test_a_cell_that_fits_one_line_at_the_smaller_size_is_one_line():
     from rmnotes.render.review import _fit, _text_width
 

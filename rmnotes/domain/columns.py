@@ -19,7 +19,15 @@ from typing import Any, Mapping, Sequence
 from rmnotes.model import ASSET_TYPES, LIABILITY_TYPES, STATUSES
 
 SHEET_KINDS = ("clients", "policies", "holdings")
-LANGS = ("zh_TW", "zh_CN", "en")  # zh_HK is written in zh_TW's characters
+LANGS = ("zh_TW", "zh_HK", "zh_CN", "en")
+# labels are kept as (Traditional, Simplified, English); Hong Kong writes Traditional
+# characters, with its own word where it has one (``hk``, HK_LABELS)
+_SCRIPT = {"zh_TW": 0, "zh_HK": 0, "zh_CN": 1, "en": 2}
+
+
+def pick(labels: tuple[str, str, str], lang: str) -> str:
+    """The label of ``lang`` from (Traditional, Simplified, English)."""
+    return labels[_SCRIPT.get(lang, 0)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +43,25 @@ class Column:
     path: tuple[str, ...] = ()
     marker: bool = True  # a header that says which kind of sheet this is
     choices: str | None = None  # the vocabulary of a choice column (a key of WORDS)
+    hk: str | None = None  # Hong Kong's header, where it is not Taiwan's
 
     def label(self, lang: str) -> str:
-        return self.labels[LANGS.index(lang) if lang in LANGS else 0]
+        if lang == "zh_HK" and self.hk:
+            return self.hk
+        return pick(self.labels, lang)
 
     @property
     def headers(self) -> tuple[str, ...]:
-        return (*self.labels, *self.synonyms)
+        return (*self.labels, *((self.hk,) if self.hk else ()), *self.synonyms)
 
 
 def _c(key: str, read: str, labels: tuple[str, str, str], synonyms: str = "", path: tuple[str, ...] = (),
-       marker: bool = True, choices: str | None = None) -> Column:
-    return Column(key, read, labels, tuple(s for s in synonyms.split("|") if s), path, marker, choices)
+       marker: bool = True, choices: str | None = None, hk: str | None = None) -> Column:
+    return Column(key, read, labels, tuple(s for s in synonyms.split("|") if s), path, marker, choices, hk)
 
 
-_ID = _c("id", "id", ("客戶代號", "客户代号", "id"), "代號|代号|客戶id|客户id|client id|rmn id", marker=False)
+_ID = _c("id", "id", ("客戶代號", "客户代号", "id"), "代號|代号|客户编号|客戶號碼|客户号码|客戶id|客户id|client id|rmn id",
+            marker=False, hk="客戶編號")
 _CLIENT = _c("client", "text", ("客戶姓名", "客户姓名", "client"),
              "姓名|客戶|客户|客户名称|客戶名稱|要保人|client name|customer|customer name", marker=False)
 
@@ -69,14 +81,15 @@ CLIENT_COLUMNS: tuple[Column, ...] = (
        "開戶日|开户日|客戶起始日|客户起始日|建檔日|建档日|client since|往來日|往来日", path=("since",)),
     _c("tags", "texts", ("標籤", "标签", "tags"), "分類|分类|tag|labels", path=("tags",)),
     _c("mobile", "mobile", ("手機", "手机", "mobile"),
-       "行動電話|行动电话|移動電話|移动电话|手機號碼|手机号码|手機號|手机号|行動|手提電話|手提电话|cell|cellphone|"
+       "行動電話|行动电话|移動電話|移动电话|手機號碼|手机号码|手機號|手机号|行動|手提电话|cell|cellphone|"
        "cell phone|mobile phone",
-       path=("profile", "mobile")),
+       path=("profile", "mobile"), hk="手提電話"),
     _c("phone", "phone", ("電話", "电话", "phone"),
        "市話|市话|住家電話|住宅電話|家用電話|公司電話|公司电话|聯絡電話|联络电话|联系电话|座機|座机|tel|telephone|home phone|work phone",
        path=("profile", "phone")),
     _c("email", "text", ("電子郵件", "电子邮件", "email"),
-       "e-mail|mail|電郵|电邮|郵件|邮件|邮箱|郵箱|信箱|電子信箱|电子信箱|email address", path=("profile", "email")),
+       "e-mail|mail|电邮|郵件|邮件|邮箱|郵箱|信箱|電子信箱|电子信箱|email address", path=("profile", "email"),
+       hk="電郵"),
     _c("address", "text", ("地址", "地址", "address"),
        "住址|通訊地址|通讯地址|聯絡地址|联系地址|联络地址|戶籍地址|户籍地址|居住地址|家庭住址", path=("profile", "address")),
     _c("birthday", "day", ("生日", "生日", "birthday"),
@@ -95,9 +108,9 @@ CLIENT_COLUMNS: tuple[Column, ...] = (
     _c("marital_status", "choice", ("婚姻狀況", "婚姻状况", "marital status"), "婚姻|婚姻狀態|婚姻状态|婚否|marital",
        path=("profile", "marital_status"), choices="marital"),
     _c("risk_profile", "risk", ("風險屬性", "风险属性", "risk profile"),
-       "風險等級|风险等级|kyc|風險承受度|风险承受度|風險承受能力|风险承受能力|投資屬性|投资属性|風險取向|风险取向|風險|风险|"
+       "風險等級|风险等级|kyc|風險承受度|风险承受度|風險承受能力|风险承受能力|投資屬性|投资属性|风险取向|風險|风险|"
        "risk|kyc等級|kyc等级",
-       path=("risk", "profile")),
+       path=("risk", "profile"), hk="風險取向"),
     _c("risk_assessed", "day", ("KYC日期", "KYC日期", "kyc date"),
        "風險評估日|风险评估日|風險評估日期|风险评估日期|評估日期|评估日期|kyc評估日|kyc评估日|assessed|risk assessed",
        path=("risk", "assessed")),
@@ -125,8 +138,10 @@ POLICY_COLUMNS: tuple[Column, ...] = (
     _c("insurer", "text", ("保險公司", "保险公司", "insurer"), "承保公司|保險人|insurance company|company",
        path=("insurer",)),
     _c("kind", "choice", ("險種", "险种", "kind"),
-       "類別|类别|保險類別|保险类别|保險種類|保险种类|種類|种类|類型|类型|type|category", path=("kind",), choices="kind"),
-    _c("insured", "insured", ("被保險人", "被保险人", "insured"), "被保人|insured person", path=("insured",)),
+       "類別|类别|保险类别|保險種類|保险种类|種類|种类|類型|类型|type|category", path=("kind",), choices="kind",
+       hk="保險類別"),
+    _c("insured", "insured", ("被保險人", "被保险人", "insured"), "被保人|insured person", path=("insured",),
+       hk="受保人"),
     _c("sum_assured", "amount", ("保額", "保额", "sum assured"),
        "保險金額|保险金额|投保金額|投保金额|保障額度|保障额度|sum insured|coverage|face amount",
        path=("sum_assured",)),
@@ -136,10 +151,10 @@ POLICY_COLUMNS: tuple[Column, ...] = (
        "年化保費|年化保费|年保費|年保费|年度保費|年度保费|年繳保險費|annual premium|annualised premium|annualized premium",
        path=("premium",)),
     _c("premium_frequency", "choice", ("繳別", "缴别", "frequency"),
-       "繳費方式|缴费方式|繳費頻率|缴费频率|繳法|缴法|繳費別|缴费别|premium frequency|payment frequency|payment mode",
-       path=("premium_frequency",), choices="frequency"),
-    _c("currency", "currency", ("幣別", "币种", "currency"), "币别|幣種|貨幣|货币|幣值|ccy", path=("currency",),
-       marker=False),
+       "繳費方式|缴费方式|缴费模式|供款模式|繳費頻率|缴费频率|繳法|缴法|繳費別|缴费别|premium frequency|payment frequency|payment mode",
+       path=("premium_frequency",), choices="frequency", hk="繳費模式"),
+    _c("currency", "currency", ("幣別", "币种", "currency"), "币别|幣種|货币|幣值|ccy", path=("currency",),
+       marker=False, hk="貨幣"),
     _c("start", "day", ("生效日", "生效日", "start"),
        "投保日|起保日|生效日期|投保日期|起保日期|契約始期|承保日|start date|effective date|issue date",
        path=("start",)),
@@ -147,7 +162,8 @@ POLICY_COLUMNS: tuple[Column, ...] = (
        path=("term_years",)),
     _c("next_premium", "day", ("下次繳費日", "下次缴费日", "next premium"),
        "下期繳費日|下期缴费日|下次扣款日|應繳日|应缴日|繳費日|缴费日|next due|next payment", path=("next_premium",)),
-    _c("riders", "riders", ("附約", "附加险", "riders"), "附加險|附约|附加條款|rider", path=("riders",)),
+    _c("riders", "riders", ("附約", "附加险", "riders"), "附加險|附约|附加條款|rider", path=("riders",),
+       hk="附加保障"),
 )
 
 HOLDING_COLUMNS: tuple[Column, ...] = (
@@ -162,8 +178,8 @@ HOLDING_COLUMNS: tuple[Column, ...] = (
     _c("value", "amount", ("金額", "金额", "value"),
        "市值|餘額|余额|現值|现值|價值|价值|參考市值|参考市值|資產金額|资产金额|amount|market value|balance",
        path=("value",)),
-    _c("currency", "currency", ("幣別", "币种", "currency"), "币别|幣種|貨幣|货币|幣值|ccy", path=("currency",),
-       marker=False),
+    _c("currency", "currency", ("幣別", "币种", "currency"), "币别|幣種|货币|幣值|ccy", path=("currency",),
+       marker=False, hk="貨幣"),
     _c("since", "day", ("起始日", "起始日", "since"),
        "承作日|買進日|买入日|申購日|申购日|持有起日|開始日|开始日|起存日|purchase date|start", path=("since",)),
     _c("maturity", "day", ("到期日", "到期日", "maturity"), "到期日期|maturity date|due date", path=("maturity",)),
@@ -214,6 +230,7 @@ WORDS: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("年缴", "annual"), ("年交", "annual"), ("月繳", "monthly"), ("月缴", "monthly"), ("月交", "monthly"),
         ("季繳", "quarterly"), ("季缴", "quarterly"), ("季交", "quarterly"), ("躉繳", "single"),
         ("趸缴", "single"), ("趸交", "single"), ("一次繳清", "single"), ("一次缴清", "single"),
+        ("整付", "single"), ("整笔", "single"), ("整筆", "single"), ("一筆過", "single"), ("一笔过", "single"),
         ("每年", "annual"), ("每月", "monthly"), ("每季", "quarterly"), ("yearly", "annual"),
     ),
     "status": (
@@ -266,6 +283,15 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "channel": {"phone": ("電話", "电话"), "sms": ("簡訊", "短信"), "line": ("LINE", "LINE"),
                 "wechat": ("微信", "微信"), "email": ("電郵", "电子邮件"), "meeting": ("面談", "面谈")},
 }
+# Hong Kong's words where they are not Taiwan's (the zh_HK screens say the same)
+HK_LABELS: Mapping[str, Mapping[str, str]] = {
+    "kind": {"life": "人壽", "critical_illness": "危疾", "investment_linked": "投資相連",
+             "long_term_care": "長期護理"},
+    "type": {"structured": "結構性", "property": "物業", "mortgage": "按揭"},
+    "frequency": {"single": "整付"},
+    "status": {"active": "活躍", "dormant": "不動戶口", "closed": "已結束"},
+    "channel": {"sms": "短訊", "meeting": "會面"},
+}
 RISK_WORDS: tuple[tuple[str, int], ...] = (
     ("保守", 1), ("謹慎", 2), ("谨慎", 2), ("安穩", 2), ("安稳", 2), ("穩健", 3), ("稳健", 3), ("平衡", 3),
     ("成長", 4), ("成长", 4), ("進取", 4), ("进取", 4), ("積極", 5), ("积极", 5), ("激進", 5), ("激进", 5),
@@ -286,20 +312,25 @@ def word_for(vocabulary: str, value: str, lang: str) -> str:
     labels = LABELS.get(vocabulary, {}).get(value)
     if labels is None or lang == "en":
         return value
-    return labels[1] if lang == "zh_CN" else labels[0]
+    if lang == "zh_HK":
+        return HK_LABELS.get(vocabulary, {}).get(value, labels[0])
+    return pick(labels, lang)
 
 
 def language_of(language: str | None, region: str | None) -> str:
     """The language of exported headers and words: the vault's ``language`` when set, else
-    Traditional Chinese for region TW and HK, Simplified for CN, else English."""
+    the region's: Traditional Chinese for TW, Hong Kong's for HK and MO, Simplified for
+    CN, SG and MY, else English."""
+    from rmnotes.i18n import HONG_KONG_REGIONS, SIMPLIFIED_REGIONS
+
     if language:
         if language.startswith("zh"):
-            return "zh_CN" if language in ("zh_CN", "zh_SG") else "zh_TW"
+            return language if language in ("zh_CN", "zh_HK") else "zh_TW"
         return "en"
-    from rmnotes.i18n import SIMPLIFIED_REGIONS
-
     region = (region or "").upper()
-    if region in ("TW", "HK", "MO"):
+    if region in HONG_KONG_REGIONS:
+        return "zh_HK"
+    if region == "TW":
         return "zh_TW"
     return "zh_CN" if region in SIMPLIFIED_REGIONS else "en"
 

@@ -19,8 +19,8 @@ from rmnotes.model import Client
 from rmnotes.fmedit import lookup
 from rmnotes.parse import coerce, yamltree
 
-LIST_SEPARATOR = {"zh_TW": "、", "zh_CN": "、", "en": ", "}
-YES = {"zh_TW": "是", "zh_CN": "是", "en": "true"}
+LIST_SEPARATOR = {"zh_TW": "、", "zh_HK": "、", "zh_CN": "、", "en": ", "}
+YES = {"zh_TW": "是", "zh_HK": "是", "zh_CN": "是", "en": "true"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ def book_sheets(clients: Iterable[Client], config: Config, lang: str,
 
 
 def _title(kind: str, lang: str) -> str:
-    return C.SHEET_TITLES[kind][C.LANGS.index(lang) if lang in C.LANGS else 0]
+    return C.pick(C.SHEET_TITLES[kind], lang)
 
 
 def client_sheet(clients: Sequence[Client], config: Config, lang: str,
@@ -148,8 +148,8 @@ def _cell(column: C.Column, value: Any, config: Config, lang: str) -> Any:
         text = coerce.text(value)
         if read == "institution":
             labels = {"ours": C.OURS_LABEL, "self": C.SELF_HELD_LABEL}.get(text or "")
-            return labels[C.LANGS.index(lang)] if labels else text
-        return C.SELF_LABEL[C.LANGS.index(lang)] if text == "self" else text
+            return C.pick(labels, lang) if labels else text
+        return C.pick(C.SELF_LABEL, lang) if text == "self" else text
     if read == "lunar":
         if value is True:
             return YES[lang]

@@ -10,14 +10,14 @@ and reads like the rest of the CLI. Everything here shows only what the
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from rmnotes.domain.money import pct_text
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
-from rmnotes.i18n import SIMPLIFIED_REGIONS, _, pgettext, tr
+from rmnotes.i18n import HONG_KONG_REGIONS, SIMPLIFIED_REGIONS, _, pgettext, tr
 from rmnotes.render import redact
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
@@ -87,6 +87,21 @@ HANT = Words(
     risk_prefix="RR",
 )
 
+# Hong Kong writes Traditional characters with words of its own (the zh_HK screens say the same)
+HANT_HK = replace(
+    HANT,
+    types={**HANT.types, "wmp": "理財產品", "structured": "結構性產品", "property": "物業", "mortgage": "按揭"},
+    kinds={**HANT.kinds, "life": "人壽保險", "critical_illness": "危疾保險", "medical": "醫療保險",
+           "accident": "意外保險", "annuity": "年金保險", "investment_linked": "投資相連保險",
+           "long_term_care": "長期護理保險"},
+    frequency={**HANT.frequency, "single": "整付"},
+    terms={**HANT.terms,
+           "manager": "客戶經理", "risk_profile": "風險取向", "c_weight": "佔比", "p_insured": "受保人",
+           "p_ci": "危疾", "ci_yes": "危疾保障：已涵蓋", "ci_no": "危疾保障：尚未涵蓋，建議檢視",
+           "unsuitable": "※ 產品風險等級高於客戶風險取向（{profile}），請留意適合性",
+           "disclaimer": "本報告依客戶經理紀錄整理，僅供{name}本人參考，並非結單；實際金額以各機構結單為準。"},
+)
+
 HANS = Words(
     types={"deposit": "存款", "fund": "基金", "stock": "股票", "bond": "债券", "wmp": "理财产品",
            "structured": "结构性产品", "insurance": "保险", "property": "房产", "cash": "现金",
@@ -126,16 +141,19 @@ HANS = Words(
 
 
 def words_for(region: str | None) -> Words:
-    """The sheet's wording: the interface language's script when it is Chinese (zh_CN:
-    Simplified; zh_TW, zh_HK: Traditional), else the region's."""
+    """The sheet's wording: the interface language's when it is Chinese (zh_CN: Simplified;
+    zh_TW: Taiwan's; zh_HK: Hong Kong's), else the region's."""
     from rmnotes.i18n import language
 
     chosen = language()
     if chosen == "zh_CN":
         return HANS
-    if chosen in ("zh_TW", "zh_HK"):
+    if chosen == "zh_HK":
+        return HANT_HK
+    if chosen == "zh_TW":
         return HANT
-    return HANS if (region or "").upper() in SIMPLIFIED_REGIONS else HANT
+    region = (region or "").upper()
+    return HANS if region in SIMPLIFIED_REGIONS else HANT_HK if region in HONG_KONG_REGIONS else HANT
 
 
 # ---- numbers -------------------------------------------------------------------------
