@@ -24,6 +24,9 @@ from typing import Any, Sequence
 from rmnotes.errors import RmnotesError
 from rmnotes.i18n import _
 
+# what Excel shows in a cell whose formula failed (and writes into a CSV file for it)
+EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
+                          "#FIELD!", "#GETTING_DATA", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 MAX_BYTES = 200 * 1024 * 1024  # a book of 100,000 rows is a few tens of MB
@@ -46,6 +49,18 @@ class Table:
             return f"{self.source}:{row + 1}"
         cell = f"{column_letters(col)}{row + 1}" if col is not None else str(row + 1)
         return f"{self.source}:{self.name}!{cell}"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCell:
+    """A cell that shows one of Excel's errors (``#N/A``, ``#REF!``, ...) instead of a value:
+    a formula that failed. Readers give such a cell as empty or as its code as text; here it
+    is told apart from both, so that nobody takes it for a value or for nothing."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
 
 
 @lru_cache(maxsize=1024)
@@ -94,11 +109,71 @@ def _read_workbook(path: Path, shown: str, sheets: Sequence[str]) -> list[Table]
     if missing:
         raise RmnotesError(_("{file}: no sheet named {sheet}; its sheets are: {names}").format(
             file=shown, sheet=missing[0], names=", ".join(names)))
+    errors = _xlsx_error_cells(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     out = []
     for name in wanted:
         sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)  # from A1, so places stay Excel's
-        out.append(Table(shown, name, _unmerged(rows, sheet.merged_cell_ranges or ())))
+        for (r, c), code in errors.get(name, {}).items():
+            rows += [[] for _r in range(r + 1 - len(rows))]
+            rows[r] += [""] * (c + 1 - len(rows[r]))
+            rows[r][c] = ErrorCell(code)
+        out.append(Table(shown, name, _unmerged(_errors_marked(rows), sheet.merged_cell_ranges or ())))
+    return out
+
+
+def _errors_marked(rows: list[list[Any]]) -> list[list[Any]]:
+    """Cells whose whole text is one of Excel's error codes, as :class:`ErrorCell`: how a
+    CSV file, an .xls or an .ods file gives a failed formula."""
+    for row in rows:
+        for i, value in enumerate(row):
+            if type(value) is str and value.startswith("#") and value.strip() in EXCEL_ERRORS:
+                row[i] = ErrorCell(value.strip())
+    return rows
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _xlsx_error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """The error cells of each sheet of an .xlsx file, by (row, column) from 0: python-calamine
+    gives them as empty cells. Read from the sheets' XML (a cell ``<c r="C2" t="e">``), and
+    only in a sheet whose XML holds such a cell. Nothing when the file cannot be read so
+    (calamine has read it, and says what it could not)."""
+    import posixpath
+    import re
+    import zipfile
+    from xml.etree import ElementTree
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PACKAGE_REL}Relationship")}
+            for sheet in book.iter(f"{_MAIN}sheet"):
+                target = targets.get(sheet.get(f"{_REL}id"), "")
+                member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                data = z.read(member)
+                if b't="e"' not in data:
+                    continue
+                found: dict[tuple[int, int], str] = {}
+                for cell in ElementTree.fromstring(data).iter(f"{_MAIN}c"):
+                    if cell.get("t") != "e":
+                        continue
+                    place = re.fullmatch(r"([A-Z]+)([0-9]+)", cell.get("r") or "")
+                    if place is None:
+                        continue
+                    col = 0
+                    for letter in place.group(1):
+                        col = col * 26 + ord(letter) - 64
+                    value = cell.find(f"{_MAIN}v")
+                    found[(int(place.group(2)) - 1, col - 1)] = (value.text if value is not None else None) or "#N/A"
+                out[sheet.get("name", "")] = found
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError):
+        return {}
     return out
 
 
@@ -131,7 +206,7 @@ def read_csv(data: bytes, shown: str) -> Table:
             rows.append(row)
     except csv.Error as exc:
         raise RmnotesError(f"{shown}:{reader.line_num}: {exc}") from None
-    return Table(shown, None, rows, encoding)
+    return Table(shown, None, _errors_marked(rows), encoding)
 
 
 def _extra_lines(row: list[str]) -> int:

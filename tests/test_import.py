@@ -115,6 +115,32 @@ def test_a_workbook_is_imported_with_a_bad_date_reported_by_its_cell(vault, book
     assert zhang.birthday == date(1980, 1, 2) and zhang.risk_profile == 5
 
 
+def test_a_cell_that_shows_an_excel_error_is_an_error_at_that_cell(vault, tmp_path):
+    """A failed formula (#N/A from a VLOOKUP) is neither a value nor an empty cell: the row
+    is left out with the cell named, in a workbook (python-calamine gives such a cell as
+    empty) and in a CSV file (where Excel writes the code as text)."""
+    sheet = workbook(tmp_path / "book.xlsx", {"客戶資料": [
+        ["客戶姓名", "生日", "職業", "推薦人"],
+        ["王大明", "#N/A", "工程師"],  # openpyxl writes an error cell, as Excel saves one
+        ["陳美玲", date(1975, 6, 12), "教師"],
+        ["#REF!", date(1980, 1, 2), "醫師"],  # the name itself: one error, not "no name"
+        ["林志明", date(1981, 3, 4), "律師", "#DIV/0!"],  # past the other rows' last cell
+    ]})
+    result = run(["import", str(sheet)], vault)
+    assert result.exit_code == 1
+    for cell, code in (("B2", "#N/A"), ("A4", "#REF!"), ("D5", "#DIV/0!")):
+        assert (f"{sheet}:客戶資料!{cell}: the cell shows Excel's error {code} instead of a value; correct its "
+                "formula, or clear the cell, in the workbook") in result.stdout
+    assert "names no client" not in result.stdout
+    assert sorted(p.name for p in (vault / "clients").glob("*.md")) == ["chen-mei-ling.md"]
+
+    csv_file = tmp_path / "book.csv"
+    csv_file.write_text("姓名,生日,職業\r\n張三豐,#VALUE!,教師\r\n", encoding="utf-8-sig")
+    result = run(["import", str(csv_file)], vault)
+    assert result.exit_code == 1 and f"{csv_file}:2: the cell shows Excel's error #VALUE!" in result.stdout
+    assert not (vault / "clients" / "zhang-san-feng.md").exists()
+
+
 def test_the_preview_lists_what_it_read_and_says_how_premiums_were_divided(vault, book):
     result = run(["import", str(book), "--dry-run"], vault)
     out = result.stdout

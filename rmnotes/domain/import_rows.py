@@ -21,7 +21,7 @@ from rmnotes.config import Config
 from rmnotes.domain import columns as C
 from rmnotes.i18n import _, language
 from rmnotes.parse import cells, coerce
-from rmnotes.sheets import Table, column_letters
+from rmnotes.sheets import ErrorCell, Table, column_letters
 
 CLIENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -158,17 +158,23 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
     values: dict[str, Cell] = {}
     unknown: dict[str, Cell] = {}
     family: list[Entry] = []
+    failed: set[str] = set()  # the columns whose cell shows an Excel error
     number = str(r + 1)
     for i, column in enumerate(layout.columns):
         raw = row[i] if i < len(row) else None
         if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
             continue
         where = places[i] + number
+        if column is not None and column.read == "skip":
+            continue
+        if type(raw) is ErrorCell:  # neither a value nor nothing: the sheet must say which
+            failed.add(column.key if column else "")
+            problems.append(Problem(where, _("the cell shows Excel's error {code} instead of a value; correct its "
+                                             "formula, or clear the cell, in the workbook").format(code=raw.code)))
+            continue
         if column is None:
             header = layout.headers[i] if i < len(layout.headers) else ""
             unknown[header or column_letters(i)] = Cell(_as_is(raw), where)
-            continue
-        if column.read == "skip":
             continue
         try:
             if column.read == "family":
@@ -185,7 +191,7 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
     client_id = values.pop("id").value if "id" in values else None
     if layout.kind == "clients":
         name = values.get("name")
-        if name is None and client_id is None:
+        if name is None and client_id is None and not failed & {"name", "id"}:
             problems.append(Problem(row_where, _("the row names no client: its name cell is empty")))
         if problems:
             _spoil(out, problems, client_id, name.value if name else None)
@@ -211,7 +217,7 @@ def _read_row(out: Records, table: Table, layout: C.Layout, r: int, row: Sequenc
         out.clients.append(record)
         return
     client_name = values.pop("client").value if "client" in values else None
-    if client_name is None and client_id is None:
+    if client_name is None and client_id is None and not failed & {"client", "id"}:
         problems.append(Problem(row_where, _("the row names no client: its client name cell is empty")))
     item = _item(layout.kind, row_where, client_id, client_name, values, unknown, problems, config)
     if problems or item is None:
