@@ -56,7 +56,8 @@ _READ_IN: dict[str, str] = {}
 
 def speak(ctx: click.Context | None) -> str:
     """Choose the interface language once per run, before any command module is imported:
-    ``language:`` in the vault's rmnotes.yaml, else the locale variables, else English.
+    ``language:`` in the vault's rmnotes.yaml, else the locale variables, else English. The
+    way typed dates are read is chosen with it, by the vault's ``region``.
 
     The vault is looked for as the command will look for it (``--vault``, else
     ``$RMNOTES_VAULT``, else the folders above); no vault, or settings that cannot be read,
@@ -65,16 +66,17 @@ def speak(ctx: click.Context | None) -> str:
     root = ctx.find_root() if ctx is not None else None
     if root is not None and _LANGUAGE_KEY in root.meta:
         return root.meta[_LANGUAGE_KEY]
-    wanted = None
+    wanted = region = None
     if root is not None:
         from rmnotes.vault import Vault, find_root
 
         try:
             vault = Vault(find_root(root.params.get("vault")))
-            wanted = vault.settings[0].language
+            wanted, region = vault.settings[0].language, vault.settings[0].region
             root.meta[_VAULT_KEY] = vault
         except (RmnotesError, OSError):
             pass
+    i18n.use_region(region)  # typed dates are read as the vault's region writes them
     language = i18n.use(wanted)
     if root is not None:
         root.meta[_LANGUAGE_KEY] = language

@@ -6,6 +6,9 @@ by :func:`use`, else read from the locale variables' text (``LANGUAGE``, ``LC_AL
 ``LC_MESSAGES``, ``LANG``) without calling ``setlocale``, so a machine with only the ``C``
 locale installed still speaks Chinese when asked to. A language without a catalog, or a
 catalog that is missing, speaks English (gettext's fallback).
+
+The run's region (:func:`use_region`, the vault's ``region``) is kept here beside the
+language: it decides how typed dates are read (``4/12`` is 4 December in Hong Kong).
 """
 
 from __future__ import annotations
@@ -114,6 +117,21 @@ def catalog(language: str) -> _gettext.NullTranslations:
                 pass
         _catalogs[language] = found
     return found
+
+
+_region: str | None = None
+
+
+def use_region(region: str | None) -> None:
+    """The vault's ``region`` for the rest of the run (None: none known, Taiwan's ways): how
+    typed dates are read (:func:`rmnotes.parse.dates.convention`)."""
+    global _region
+    _region = region
+
+
+def region() -> str | None:
+    """The region :func:`use_region` chose for this run."""
+    return _region
 
 
 def language() -> str:

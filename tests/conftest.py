@@ -83,6 +83,7 @@ def _isolated(monkeypatch, tmp_path):
     from rmnotes import i18n
 
     i18n.use("en")  # a test that ran a command in Chinese leaves no language behind
+    i18n.use_region(None)  # nor a region: dates are read as Taiwan writes them unless a vault says
 
 
 def run(args: list[str], vault: Path | None = None, input: str | None = None):

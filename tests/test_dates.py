@@ -133,3 +133,54 @@ def test_a_leap_day_is_read_in_the_year_it_falls_in():
     with pytest.raises(DateInputError, match="2027-02 has no day 29"):
         read_date("2/29", today=date(2027, 1, 1))
     assert read_date("2/29", today=date(2028, 1, 1), ahead=True) == date(2028, 2, 29)
+
+
+# ---------------------------------------------------------------------- regions
+from rmnotes.parse.dates import DAY_FIRST, MONTH_FIRST, TAIWAN, convention_for  # noqa: E402
+
+
+@pytest.mark.parametrize("region, way", [("TW", TAIWAN), (None, TAIWAN), ("HK", DAY_FIRST), ("mo", DAY_FIRST),
+                                         ("SG", DAY_FIRST), ("MY", DAY_FIRST), ("CN", MONTH_FIRST),
+                                         ("US", MONTH_FIRST)])
+def test_the_region_decides_the_way(region, way):
+    assert convention_for(region) is way
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30/11/26", NOV30), ("30/11/2026", NOV30), ("30-11-2026", NOV30), ("2026-11-30", NOV30),
+    ("2026/11/30", NOV30), ("20261130", NOV30), ("2026年11月30日", NOV30), ("民國115年11月30日", NOV30),
+    ("4/12", date(2026, 12, 4)), ("04/12/2026", date(2026, 12, 4)), ("1/2/2027", date(2027, 2, 1)),
+    ("12/06/75", date(1975, 6, 12)), ("1/1/36", date(2036, 1, 1)), ("1/1/37", date(1937, 1, 1)),
+    ("明天", date(2026, 12, 3)),
+])
+def test_hong_kong_writes_the_day_first(text, expected):
+    """In Hong Kong 4/12 is 4 December and 30/11/26 is 30 November 2026, never 民國30年
+    (1941); a two-digit year falls within 89 years before and 10 after today's."""
+    assert read_date(text, today=WED, way=DAY_FIRST) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026/11/30", NOV30), ("2026.11.30", NOV30), ("2026年11月30日", NOV30), ("11/30", NOV30),
+    ("12/4", date(2026, 12, 4)), ("30/11/2026", NOV30), ("下周一", date(2026, 12, 7)),
+])
+def test_the_mainland_writes_the_month_first(text, expected):
+    assert read_date(text, today=WED, way=MONTH_FIRST) == expected
+
+
+@pytest.mark.parametrize("way, text, shown", [
+    (DAY_FIRST, "115/11/30", "'115/11/30': write the year with all four digits; write YYYY-MM-DD (e.g. 2026-11-30), "
+                             "DD/MM/YYYY (30/11/2026), DD/MM/YY, DD/MM (30/11)"),
+    (DAY_FIRST, "1151130", "write the year with all four digits"),
+    (DAY_FIRST, "115年11月30日", "write the year with all four digits"),
+    (DAY_FIRST, "25/13", "'25/13' was read as day 25, month 13 of 2026: there is no month 13; write DD/MM or"),
+    (DAY_FIRST, "soon", "'soon' is not a date; write YYYY-MM-DD (e.g. 2026-11-30), DD/MM/YYYY"),
+    (MONTH_FIRST, "26/11/30", "'26/11/30': write the year with all four digits; write YYYY-MM-DD (e.g. 2026-11-30), "
+                              "YYYY/MM/DD, 2026年11月30日, MM/DD (11/30)"),
+    (MONTH_FIRST, "25/12", "'25/12' was read as month 25, day 12 of 2026: there is no month 25; write MM/DD or"),
+    (MONTH_FIRST, "01/02/2026", "could be 2026-02-01 (day/month/year) or 2026-01-02 (month/day/year)"),
+])
+def test_outside_taiwan_no_roc_years_and_the_errors_say_the_regions_forms(way, text, shown):
+    with pytest.raises(DateInputError) as caught:
+        read_date(text, today=WED, way=way)
+    assert shown in str(caught.value)
+    assert "ROC" not in str(caught.value)

@@ -117,3 +117,26 @@ def test_as_of_refuses_with_how_it_was_read(vault, written, shown):
     result = run(["due", "--as-of", written], vault=vault)
     assert result.exit_code == 2
     assert shown in result.stderr
+
+
+@pytest.mark.parametrize("region, written, day", [("HK", "30/11/26", date(2026, 11, 30)),
+                                                  ("HK", "4/12", date(TODAY.year, 12, 4)),
+                                                  ("CN", "12/4", date(TODAY.year, 12, 4)),
+                                                  ("TW", "64/06/12", date(1975, 6, 12))])
+def test_the_vaults_region_decides_how_a_typed_date_is_read(vault, wang, region, written, day):
+    """A Hong Kong manager's 30/11/26 is 30 November 2026, not 民國30年 (1941), and their
+    4/12 is 4 December; the mainland's 12/4 is 4 December too."""
+    settings = vault / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("region: TW", f"region: {region}"),
+                        encoding="utf-8")
+    git(vault, "commit", "-qam", f"region {region}", "--allow-empty")
+    result = run(["log", "wang", "M", "見面", "--date", written, "--future"], vault=vault)
+    assert result.exit_code == 0, result.output
+    assert wang.read_text(encoding="utf-8").splitlines()[-1] == f"- {day.isoformat()} M 見面"
+    if region == "HK":
+        refused = run(["due", "--as-of", "115/11/30"], vault=vault)
+        assert refused.exit_code == 2 and "write the year with all four digits" in refused.stderr
+        follow = run(["log", "wang", "T", "x", "--next", "25/12 寄聖誕卡"], vault=vault)
+        assert follow.exit_code == 0, follow.output
+        assert f"- [ ] {date(TODAY.year if TODAY < date(TODAY.year, 12, 25) else TODAY.year + 1, 12, 25)} 寄聖誕卡" \
+            in wang.read_text(encoding="utf-8")

@@ -300,3 +300,19 @@ def test_every_word_the_review_sheet_prints_reads_back_from_a_sheet(region):
                                            ("不動戶口", "dormant"), ("已結束往來", "closed")])
 def test_a_status_word_inside_a_longer_one_is_not_taken_for_it(typed, status):
     assert cells.choice(typed, "x", C.WORDS["status"], C.ALLOWED["status"]) == status
+
+
+def test_a_hong_kong_sheets_dates_are_read_day_first():
+    """05/03/1980 in a Hong Kong book is 5 March (in Taiwan's it could be either order, an
+    error); six digits are no 民國 date there."""
+    from rmnotes import i18n
+
+    with pytest.raises(cells.CellError, match="could be"):
+        cells.day("05/03/1980", "生日")
+    i18n.use_region("HK")
+    assert cells.day("05/03/1980", "生日") == date(1980, 3, 5)
+    assert cells.day("5/3/80", "生日") == date(1980, 3, 5)
+    with pytest.raises(cells.CellError):
+        cells.day("640612", "生日")
+    i18n.use_region("TW")
+    assert cells.day("640612", "生日") == date(1975, 6, 12)

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from rmnotes.i18n import _
-from rmnotes.parse.dates import DateInputError, read_date
+from rmnotes.parse.dates import DateInputError, convention, read_date
 from rmnotes.parse.yamltree import number_in_range
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug aside)
@@ -255,7 +255,7 @@ def _digits_date(t: str) -> date | None:
     try:
         if len(t) == 8:
             return date(int(t[:4]), int(t[4:6]), int(t[6:]))
-        if len(t) in (6, 7):
+        if len(t) in (6, 7) and convention().roc:
             return date(int(t[:-4]) + ROC_OFFSET, int(t[-4:-2]), int(t[-2:]))
     except ValueError:
         return None

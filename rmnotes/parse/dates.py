@@ -23,6 +23,13 @@ The rules, in order:
 - a day-month-year with the year last (``30/11/2026``) is read only when a single reading
   is a real date; ``01/02/2026`` could be either order, so it is an error that says both.
 
+Those are Taiwan's ways. The vault's region sets the way (:func:`rmnotes.i18n.use_region`,
+once per run, as the interface language is chosen): in Hong Kong, Macau, Singapore and Malaysia the day
+comes first (``4/12`` is 4 December, ``30/11/26`` and ``30/11/2026`` are 30 November 2026,
+a two-digit year falling within the 89 years before and the 10 after the reference year);
+on the mainland and elsewhere the month does (``12/4`` is 4 December). Outside Taiwan a year
+of one to three digits is no 民國 year (``115/11/30`` is an error there, ``民國115年`` is not).
+
 Anything else is a :class:`DateInputError` whose message shows how the text was read.
 """
 
@@ -30,13 +37,41 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rmnotes.i18n import _
+from rmnotes.i18n import _, region
 
 ROC_OFFSET = 1911  # 民國 year 1 is 1912
 
 EXAMPLE = "2026-11-30"
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """How people of a region write the dates they type."""
+
+    roc: bool  # a year of one to three digits is a year of the Republic of China (Taiwan)
+    day_first: bool  # 4/12 is 4 December; 30/11/26 is 30 November 2026
+
+
+TAIWAN = Convention(roc=True, day_first=False)
+DAY_FIRST = Convention(roc=False, day_first=True)  # Hong Kong, Macau, Singapore, Malaysia
+MONTH_FIRST = Convention(roc=False, day_first=False)  # the mainland, and elsewhere
+DAY_FIRST_REGIONS = frozenset({"HK", "MO", "SG", "MY"})
+
+
+def convention_for(region: str | None) -> Convention:
+    """The way the vault's ``region`` writes dates (none given: Taiwan's, the default region)."""
+    region = (region or "TW").strip().upper()
+    if region == "TW":
+        return TAIWAN
+    return DAY_FIRST if region in DAY_FIRST_REGIONS else MONTH_FIRST
+
+
+def convention() -> Convention:
+    """The way dates are read in this run: the vault's region's (:func:`rmnotes.i18n.use_region`)."""
+    return convention_for(region())
 
 
 class DateInputError(ValueError):
@@ -70,11 +105,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> date:
+def read_date(text: str, *, today: date | None = None, ahead: bool = False,
+              way: Convention | None = None) -> date:
     """The date ``text`` names. ``today`` is the reference date for the forms that need one
     (``11/30``, ``明天``, ``下週一``); without it they are an error. ``ahead``: a month and day
     that has already passed this year means next year's, and a bare weekday the coming one.
+    ``way``: how the region writes dates (default: this run's, :func:`convention`).
     """
+    way = way or convention()
     raw = text
     s = normalise(text)
     if not s:
@@ -83,11 +121,17 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> d
     m = _ISO_LIKE.match(s)
     if m:
         year_text, month, day = m.group(1), int(m.group(3)), int(m.group(4))
+        if len(year_text) < 4 and not way.roc:
+            if way.day_first and len(year_text) <= 2 and len(m.group(4)) == 2:  # 30/11/26: DD/MM/YY
+                return _absolute(raw, _two_digit_year(int(m.group(4)), today), month, int(year_text), roc=False)
+            raise _four_digits(raw, way)
         return _absolute(raw, _year(year_text), month, day, roc=len(year_text) < 4)
 
     m = _COMPACT.match(s)
     if m:
         year_text = m.group(1)
+        if len(year_text) < 4 and not way.roc:
+            raise _four_digits(raw, way)
         return _absolute(raw, _year(year_text), int(m.group(2)), int(m.group(3)),
                          roc=len(year_text) < 4)
 
@@ -96,6 +140,8 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> d
         era, year_text, month, day = m.group(1), m.group(2), int(m.group(3)), int(m.group(4))
         if year_text is None:
             return _month_day(raw, month, day, today, ahead)
+        if era is None and len(year_text) < 4 and not way.roc:
+            raise _four_digits(raw, way)
         roc = era in ("民國", "民国") or (era is None and len(year_text) < 4)
         if era in ("民國", "民国") and len(year_text) == 4:
             raise DateInputError(
@@ -112,10 +158,15 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> d
 
     m = _MONTH_DAY.match(s)
     if m:
-        return _month_day(raw, int(m.group(1)), int(m.group(2)), today, ahead)
+        first, second = int(m.group(1)), int(m.group(2))
+        if way.day_first:
+            return _month_day(raw, second, first, today, ahead, way)
+        return _month_day(raw, first, second, today, ahead, way)
 
     m = _YEAR_LAST.match(s)
     if m:
+        if way.day_first:
+            return _absolute(raw, int(m.group(4)), int(m.group(3)), int(m.group(1)), roc=False)
         return _year_last(raw, int(m.group(1)), int(m.group(3)), int(m.group(4)))
 
     lowered = s.lower()
@@ -126,10 +177,38 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False) -> d
     if m:
         return _weekday(raw, _WEEK_SHIFT[m.group(1)], _WEEKDAY_NAMES[m.group(2)], today, ahead)
 
-    raise DateInputError(
-        _("'{text}' is not a date; write YYYY-MM-DD (e.g. {example}), YYYY/MM/DD, a ROC date "
-          "(115/11/30, 民國115年11月30日), MM/DD, 今天, 明天 or 下週一")
-        .format(text=raw.strip(), example=EXAMPLE))
+    raise DateInputError(_("'{text}' is not a date; {forms}").format(text=raw.strip(), forms=forms(way)))
+
+
+def forms(way: Convention | None = None) -> str:
+    """The forms a date may take in ``way`` (default: this run's), as the errors list them."""
+    way = way or convention()
+    if way.roc:
+        return _("write YYYY-MM-DD (e.g. {example}), YYYY/MM/DD, a ROC date (115/11/30, 民國115年11月30日), MM/DD, "
+                 "今天, 明天 or 下週一").format(example=EXAMPLE)
+    if way.day_first:
+        return _("write YYYY-MM-DD (e.g. {example}), DD/MM/YYYY (30/11/2026), DD/MM/YY, DD/MM (30/11), "
+                 "2026年11月30日, 今天, 明天 or 下週一").format(example=EXAMPLE)
+    return _("write YYYY-MM-DD (e.g. {example}), YYYY/MM/DD, 2026年11月30日, MM/DD (11/30), 今天, 明天 or "
+             "下周一").format(example=EXAMPLE)
+
+
+def _four_digits(raw: str, way: Convention) -> DateInputError:
+    """A year of one to three digits where no 民國 years are written."""
+    return DateInputError(_("'{text}': write the year with all four digits; {forms}").format(
+        text=raw.strip(), forms=forms(way)))
+
+
+def _two_digit_year(yy: int, today: date | None) -> int:
+    """``26`` of ``30/11/26``: the year ending so within 89 years before and 10 after the
+    reference year (a birthday in 1975 and a maturity in 2031 alike)."""
+    ref = (today or date.today()).year
+    year = ref - ref % 100 + yy
+    if year > ref + 10:
+        year -= 100
+    elif year <= ref - 90:
+        year += 100
+    return year
 
 
 def _year(text: str) -> int:
@@ -169,7 +248,8 @@ def _need(raw: str, today: date | None) -> date:
     return today
 
 
-def _month_day(raw: str, month: int, day: int, today: date | None, ahead: bool) -> date:
+def _month_day(raw: str, month: int, day: int, today: date | None, ahead: bool,
+               way: Convention = TAIWAN) -> date:
     ref = _need(raw, today)
     year = ref.year
     found = _try(year, month, day)
@@ -177,11 +257,16 @@ def _month_day(raw: str, month: int, day: int, today: date | None, ahead: bool) 
         year += 1
         found = _try(year, month, day)
     if found is None:
-        reading = _("month {month}, day {day} of {year}").format(month=month, day=day, year=year)
-        raise DateInputError(_("'{text}' was read as {reading}: {why}; write MM/DD or YYYY-MM-DD "
+        if way.day_first:
+            reading = _("day {day}, month {month} of {year}").format(month=month, day=day, year=year)
+            written = "DD/MM"
+        else:
+            reading = _("month {month}, day {day} of {year}").format(month=month, day=day, year=year)
+            written = "MM/DD"
+        raise DateInputError(_("'{text}' was read as {reading}: {why}; write {form} or YYYY-MM-DD "
                                "(e.g. {example})")
                              .format(text=raw.strip(), reading=reading, why=_why(year, month, day),
-                                     example=EXAMPLE))
+                                     form=written, example=EXAMPLE))
     return found
 
 
