@@ -181,27 +181,45 @@ def test_an_exported_book_imported_into_an_empty_vault_is_the_same_book(sample, 
         assert _profile(vault / "clients" / path.name) == _profile(path), path.name
 
 
-def test_a_hong_kong_workbook_speaks_hong_kongs_words_and_reads_back(tmp_path):
+REGION_WORDS = {
+    # language: sheet names, (client headers, not), (statuses), (policy headers), (kinds, not), (frequencies, not),
+    # (types, not)
+    "zh_HK": (["客戶資料", "保險保障", "資產檢視"], ({"客戶編號", "手提電話", "電郵", "風險取向"}, {"手機", "電子郵件", "風險屬性"}),
+              {"活躍", "已結束", "不動戶口"}, ("保險類別", "受保人", "繳費模式", "貨幣"), ({"危疾", "人壽"}, "重大疾病"),
+              ("整付", "躉繳"), ("按揭", "房貸")),
+    "zh_CN": (["客户资料", "保险保障", "资产检视"], ({"客户编号", "手机", "电子邮件", "风险等级"}, {"客户代号", "风险属性"}),
+              {"活跃", "已销户", "休眠"}, ("险种", "被保险人", "缴费方式", "币种"), ({"重疾", "寿险"}, "重大疾病"),
+              ("趸缴", "躉繳"), ("房贷", "房貸")),
+}
+
+
+@pytest.mark.parametrize("language", sorted(REGION_WORDS))
+def test_a_workbook_speaks_the_words_of_its_region_and_reads_back(tmp_path, language):
     """A Hong Kong manager's workbook says 手提電話, 危疾, 按揭 and 整付 as their screens do,
-    not Taiwan's 手機, 重大疾病, 房貸 and 躉繳, and imports back unchanged."""
-    book = copy_sample(tmp_path / "hk", "zh_HK")
+    not Taiwan's 手機, 重大疾病, 房貸 and 躉繳; a mainland manager's says 客户编号, 风险等级,
+    活跃 and 重疾 as theirs do. Both import back unchanged."""
+    names, (client_headers, not_client), statuses, policy_headers, (kinds, not_kind), (single, not_single), \
+        (mortgage, not_mortgage) = REGION_WORDS[language]
+    book = copy_sample(tmp_path / "book", language)
     target = tmp_path / "book.xlsx"
     assert run(["export", "xlsx", str(target)], book).exit_code == 0
     wb = load_workbook(target)
-    assert wb.sheetnames == ["客戶資料", "保險保障", "資產檢視"]
+    assert wb.sheetnames == names
 
     def column(sheet, header):
         headers = [c.value for c in sheet[1]]
         return {r[headers.index(header)].value for r in sheet.iter_rows(min_row=2)}
 
     clients, policies, holdings = (wb[n] for n in wb.sheetnames)
-    assert {"客戶編號", "手提電話", "電郵", "風險取向"} <= {c.value for c in clients[1]}
-    assert {"手機", "電子郵件", "風險屬性"}.isdisjoint(c.value for c in clients[1])
-    assert {"活躍", "已結束", "不動戶口"} <= column(clients, "狀態")
-    assert {"保險類別", "受保人", "繳費模式", "貨幣"} <= {c.value for c in policies[1]}
-    assert {"危疾", "人壽"} <= column(policies, "保險類別") and "重大疾病" not in column(policies, "保險類別")
-    assert "整付" in column(policies, "繳費模式") and "躉繳" not in column(policies, "繳費模式")
-    assert "按揭" in column(holdings, "類別") and "房貸" not in column(holdings, "類別")
+    assert client_headers <= {c.value for c in clients[1]}
+    assert not_client.isdisjoint(c.value for c in clients[1])
+    assert statuses <= column(clients, clients[1][4].value)  # 狀態 / 状态
+    assert set(policy_headers) <= {c.value for c in policies[1]}
+    kind, frequency = policy_headers[0], policy_headers[2]
+    assert kinds <= column(policies, kind) and not_kind not in column(policies, kind)
+    assert single in column(policies, frequency) and not_single not in column(policies, frequency)
+    types = column(holdings, holdings[1][3].value)  # 類別 / 类别
+    assert mortgage in types and not_mortgage not in types
     head = git(book, "rev-parse", "HEAD")
     result = run(["import", str(target)], book)
     assert result.exit_code == 0, result.output

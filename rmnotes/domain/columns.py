@@ -60,7 +60,7 @@ def _c(key: str, read: str, labels: tuple[str, str, str], synonyms: str = "", pa
     return Column(key, read, labels, tuple(s for s in synonyms.split("|") if s), path, marker, choices, hk)
 
 
-_ID = _c("id", "id", ("客戶代號", "客户代号", "id"), "代號|代号|客户编号|客戶號碼|客户号码|客戶id|客户id|client id|rmn id",
+_ID = _c("id", "id", ("客戶代號", "客户编号", "id"), "代號|代号|客户代号|客戶號碼|客户号码|客戶id|客户id|client id|rmn id",
             marker=False, hk="客戶編號")
 _CLIENT = _c("client", "text", ("客戶姓名", "客户姓名", "client"),
              "姓名|客戶|客户|客户名称|客戶名稱|要保人|client name|customer|customer name", marker=False)
@@ -107,8 +107,8 @@ CLIENT_COLUMNS: tuple[Column, ...] = (
        path=("profile", "hobbies")),
     _c("marital_status", "choice", ("婚姻狀況", "婚姻状况", "marital status"), "婚姻|婚姻狀態|婚姻状态|婚否|marital",
        path=("profile", "marital_status"), choices="marital"),
-    _c("risk_profile", "risk", ("風險屬性", "风险属性", "risk profile"),
-       "風險等級|风险等级|kyc|風險承受度|风险承受度|風險承受能力|风险承受能力|投資屬性|投资属性|风险取向|風險|风险|"
+    _c("risk_profile", "risk", ("風險屬性", "风险等级", "risk profile"),
+       "風險等級|风险属性|kyc|風險承受度|风险承受度|風險承受能力|风险承受能力|投資屬性|投资属性|风险取向|風險|风险|"
        "risk|kyc等級|kyc等级",
        path=("risk", "profile"), hk="風險取向"),
     _c("risk_assessed", "day", ("KYC日期", "KYC日期", "kyc date"),
@@ -150,8 +150,8 @@ POLICY_COLUMNS: tuple[Column, ...] = (
     _c("premium_yearly", "amount", ("年繳保費", "年缴保费", "yearly premium"),
        "年化保費|年化保费|年保費|年保费|年度保費|年度保费|年繳保險費|annual premium|annualised premium|annualized premium",
        path=("premium",)),
-    _c("premium_frequency", "choice", ("繳別", "缴别", "frequency"),
-       "繳費方式|缴费方式|缴费模式|供款模式|繳費頻率|缴费频率|繳法|缴法|繳費別|缴费别|premium frequency|payment frequency|payment mode",
+    _c("premium_frequency", "choice", ("繳別", "缴费方式", "frequency"),
+       "繳費方式|缴别|缴费模式|供款模式|繳費頻率|缴费频率|繳法|缴法|繳費別|缴费别|premium frequency|payment frequency|payment mode",
        path=("premium_frequency",), choices="frequency", hk="繳費模式"),
     _c("currency", "currency", ("幣別", "币种", "currency"), "币别|幣種|货币|幣值|ccy", path=("currency",),
        marker=False, hk="貨幣"),
@@ -266,17 +266,17 @@ ALLOWED: Mapping[str, tuple[str, ...]] = {
 }
 # what export writes for a value, per language (zh_TW, zh_CN); English writes the value
 LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
-    "kind": {"life": ("壽險", "寿险"), "critical_illness": ("重大疾病", "重大疾病"), "medical": ("醫療", "医疗"),
-             "accident": ("意外", "意外"), "annuity": ("年金", "年金"), "investment_linked": ("投資型", "投资型"),
+    "kind": {"life": ("壽險", "寿险"), "critical_illness": ("重大疾病", "重疾"), "medical": ("醫療", "医疗"),
+             "accident": ("意外", "意外"), "annuity": ("年金", "年金"), "investment_linked": ("投資型", "投连"),
              "long_term_care": ("長照", "长期护理"), "other": ("其他", "其他")},
     "type": {"deposit": ("定存", "定期存款"), "fund": ("基金", "基金"), "stock": ("股票", "股票"),
-             "bond": ("債券", "债券"), "wmp": ("理財", "理财"), "structured": ("結構型", "结构型"),
-             "insurance": ("保險", "保险"), "property": ("房地產", "房地产"), "cash": ("現金", "现金"),
+             "bond": ("債券", "债券"), "wmp": ("理財", "理财"), "structured": ("結構型", "结构性"),
+             "insurance": ("保險", "保险"), "property": ("房地產", "房产"), "cash": ("現金", "现金"),
              "other": ("其他", "其他"), "mortgage": ("房貸", "房贷"), "loan": ("貸款", "贷款")},
     "frequency": {"annual": ("年繳", "年缴"), "semiannual": ("半年繳", "半年缴"), "quarterly": ("季繳", "季缴"),
                   "monthly": ("月繳", "月缴"), "single": ("躉繳", "趸缴")},
-    "status": {"active": ("往來中", "往来中"), "prospect": ("潛在", "潜在"), "dormant": ("休眠", "休眠"),
-               "closed": ("結清", "结清")},
+    "status": {"active": ("往來中", "活跃"), "prospect": ("潛在", "潜在"), "dormant": ("休眠", "休眠"),
+               "closed": ("結清", "已销户")},
     "marital": {"married": ("已婚", "已婚"), "single": ("未婚", "未婚"), "divorced": ("離婚", "离婚"),
                 "widowed": ("喪偶", "丧偶"), "separated": ("分居", "分居"), "partnered": ("同居", "同居"),
                 "other": ("其他", "其他")},
