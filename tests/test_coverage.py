@@ -281,6 +281,13 @@ def test_xlsx_has_one_row_per_client_with_gap_comments(vault, tmp_path):
     assert row["gaps"] == "no-critical-illness, no-medical"
     assert "no medical cover" in ws.cell(2, len(header)).comment.text
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+    # in Chinese the codes are words, as on the screen: no "active" or "no-medical" in a 香港 sheet
+    settings = vault / "rmnotes.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: zh_HK\n", encoding="utf-8")
+    assert run(["coverage", "--xlsx", str(target)], vault).exit_code == 0
+    ws = load_workbook(target).active
+    row = dict(zip((c.value for c in ws[1]), (c.value for c in ws[2])))
+    assert row["狀態"] == "活躍" and row["缺口"] == "無危疾保險、無醫療保險"
 
 
 def test_domain_coverage_from_the_index(vault):

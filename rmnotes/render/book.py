@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
-from rmnotes.i18n import N_, _, ngettext, pgettext, tr
+from rmnotes.i18n import N_, _, language, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
 from rmnotes.render.fit import FOLD_MIN, fold_pieces, joined, line_segments
@@ -197,11 +197,13 @@ def coverage_xlsx(report: CoverageReport, title: str | None = None) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     gap_fill = PatternFill("solid", fgColor="FDE2E1")
+    # the codes in the reader's words (English: the codes themselves, as --json has them)
+    separator = ", " if language() == "en" else "、"
     for r in report.rows:
         sums = [(_xl(r.sums[k]) if r.sums is not None else None) for k in KINDS]
-        ws.append([r.client, r.name, r.tier, r.status, r.marital_status, r.children, r.policies,
-                   *sums, family_cover_text(r) or None, _xl(r.premium_yearly), _xl(r.premium_single),
-                   ", ".join(r.gap_codes)])
+        ws.append([r.client, r.name, r.tier, tr(word(r.status)), tr(word(r.marital_status)) or None, r.children,
+                   r.policies, *sums, family_cover_text(r) or None, _xl(r.premium_yearly), _xl(r.premium_single),
+                   separator.join(_(GAP_WORDS.get(c, c)) for c in dict.fromkeys(r.gap_codes))])
         row = ws.max_row
         for col in (*range(8, 8 + len(KINDS)), 9 + len(KINDS), 10 + len(KINDS)):
             ws.cell(row, col).number_format = "#,##0"
