@@ -93,7 +93,7 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
         if pdf == _DEFAULT:
             pdf_path = app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf"
         else:
-            pdf_path = None if pdf is None else Path(pdf)
+            pdf_path = None if pdf is None else _pdf_file(Path(pdf), f"{sheet.client_id}-{today.isoformat()}.pdf")
         targets = [path for path in (pdf_path, out_dir and out_dir / "x") if path is not None]
         if any(_inside_vault(app, path) is not None for path in targets):
             app.refuse_unsafe_now()  # before the work: a PDF takes a second or two
@@ -231,6 +231,18 @@ def _say_missing(missing: set[str], sheet) -> None:
 
 
 # ---------------------------------------------------------------------- the batch
+def _pdf_file(path: Path, name: str) -> Path:
+    """Where ``--pdf PATH`` of one client writes: PATH, a file ending in .pdf, or ``name``
+    in PATH when it is a folder. Any other ending is a usage error: the file would be a PDF
+    under a name that says otherwise."""
+    if path.is_dir():
+        return path / name
+    if path.suffix.lower() != ".pdf":
+        raise click.UsageError(_("--pdf {path}: a PDF file's name ends in .pdf (e.g. {example}); or give a folder "
+                                 "that exists").format(path=path, example=name))
+    return path
+
+
 def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_only: bool) -> None:
     """Every selected client's PDF sheet in this one process (one matplotlib import, one
     font set-up), with a progress bar on a terminal; into the vault in one commit, or into
