@@ -241,6 +241,10 @@ def test_folding_breaks_where_the_text_allows():
     assert fold_text("一二三四五，六", 10) == ["一二三四", "五，六"]  # a comma never starts a line
     assert fold_text("一二三四五", 8) == ["一二三", "四五"]  # no character alone on the last line
     assert fold_text("或於 12:00-13:30 來電", 20) == ["或於 12:00-13:30", "來電"]
+    # a number keeps its unit, written with a space or without
+    assert fold_text("风险等级评估于 2023-05-10，有效期 1 年", 36) == ["风险等级评估于 2023-05-10，有效期", "1 年"]
+    assert fold_text("上次聯絡 2026-04-10，每 6 個月聯絡一次", 29) == ["上次聯絡 2026-04-10，每", "6 個月聯絡一次"]
+    assert fold_text("效期 12年", 8) == ["效期", "12年"]
 
 
 @settings(max_examples=100, deadline=None)
@@ -290,3 +294,15 @@ def test_layout_shortens_headers_then_drops_the_highest_rank_first():
     assert layout(columns, rows, 30)[0] == [0, 1, 3]
     assert layout(columns, rows, 20)[0] == [0, 3]
     assert layout(columns, rows, 5)[0] == [0, 3]  # what is never dropped stays, even too wide
+
+
+@pytest.mark.parametrize("language", ["zh_TW", "zh_CN"])
+def test_due_at_120_columns_keeps_the_usual_detail_on_one_line(tmp_path, monkeypatch, language):
+    """At 120 columns the detail takes the width most of its rows need, not half the room:
+    "有效期 1 年" stayed two cells short and put 年 alone on a line of its own."""
+    book = copy_sample(tmp_path / "book", language)
+    lines = at(monkeypatch, 120, ["due", "--as-of", "2026-11-28"], book)
+    kyc = [line for line in lines if "2023-05-10" in line]
+    assert kyc and all("1 年" in line for line in kyc), kyc
+    assert all(cell_len(line) <= 120 for line in lines)
+    assert not any(line.strip() in ("年", "1 年") for line in lines)

@@ -11,7 +11,7 @@ from rmnotes.i18n import N_, _, ngettext, tr
 from rmnotes.words import word
 from rmnotes.render import redact
 from rmnotes.render.dates import show_date
-from rmnotes.render.fit import Drawn, Piece, fold_text, joined
+from rmnotes.render.fit import WRAP_MIN, Drawn, Piece, fold_text, joined
 
 HEADERS = (N_("date"), N_("days"), N_("reason"), N_("client"), N_("detail"), N_("how"))
 SEQUENCE_EPOCH = date(2020, 1, 1).toordinal()
@@ -49,8 +49,9 @@ def _agenda_lines(agenda: Agenda, width: int, style: str) -> Iterator[list[Piece
     stacked = room < SIDE_BY_SIDE and widths[4] + widths[5] + len(GAP) > room
     if stacked:
         detail_w = how_w = room + len(GAP)
-    else:
-        detail_w = min(widths[4], max(room // 2, room - widths[5]))
+    else:  # the detail whole on four rows in five when how keeps room to fold in
+        usual = sorted(cell_len(r[4]) for r in cells)[(len(cells) - 1) * 4 // 5]
+        detail_w = min(widths[4], max(room // 2, room - widths[5], min(usual, room - WRAP_MIN)))
         how_w = max(room - detail_w, 10)
     widths[4] = detail_w
 

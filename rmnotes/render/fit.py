@@ -93,6 +93,8 @@ FOLD_MIN = 10  # the least room in which the last column folds (else it runs on)
 # a line never starts with these (they close what the line before opened), nor ends with these
 NO_LINE_START = frozenset("，。、；：）」』！？》〉,.;:)!?")
 NO_LINE_END = frozenset("（「『《〈(")
+# the units a number is written with, which stay on its line (1 年, 6 個月, 27 位, 3 項)
+UNITS = frozenset("年月個个天日週周歲岁萬万億亿千百元次項项位份張张筆笔倍號号時时分秒")
 
 
 def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | None = None,
@@ -100,10 +102,11 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
     """Styled pieces as lines of at most ``room`` cells (the first line ``first`` cells,
     when given). A line breaks where the text allows, as late as it can: between two
     characters of which one is Chinese (not before a closing mark, not after an opening
-    one), after a space; where the line has no such place, after a hyphen that follows a
-    letter (``business-owner``, never a date; not with ``hyphens=False``: help names codes
-    such as ``life-below-income``); a word longer than a line, anywhere. The last line
-    never holds a character alone where the line before can give it one more."""
+    one, not between a number and the Chinese unit after it: ``1 年``), after a space;
+    where the line has no such place, after a hyphen that follows a letter
+    (``business-owner``, never a date; not with ``hyphens=False``: help names codes such
+    as ``life-below-income``); a word longer than a line, anywhere. The last line never
+    holds a character alone where the line before can give it one more."""
     from rich.cells import cell_len
 
     chars = [(ch, style) for text, style in pieces for ch in text]
@@ -145,6 +148,13 @@ def _breaks(chars: list[tuple[str, str | None]], widths: list[int], start: int, 
     """Whether a line that starts at ``chars[start]`` may end before ``chars[k]``."""
     before, after = chars[k - 1][0], chars[k][0]
     if after in NO_LINE_START or before in NO_LINE_END:
+        return False
+    # a number keeps its unit (1 年, 6 個月, 3年): not after the digit, nor at the space between
+    if before.isdigit() and (after in UNITS or after == " " and k + 1 < len(chars) and chars[k + 1][0] in UNITS):
+        return False
+    if before == " " and after in UNITS and k - 2 >= start and chars[k - 2][0].isdigit():
+        return False
+    if before in UNITS and after in UNITS:  # 個月, 萬元
         return False
     if before == " " or after == " ":
         return True
