@@ -306,3 +306,15 @@ def test_due_at_120_columns_keeps_the_usual_detail_on_one_line(tmp_path, monkeyp
     assert kyc and all("1 年" in line for line in kyc), kyc
     assert all(cell_len(line) <= 120 for line in lines)
     assert not any(line.strip() in ("年", "1 年") for line in lines)
+
+
+def test_coverage_at_120_columns_keeps_every_kind_naming_clients_without_ids(tmp_path, monkeypatch):
+    """At 120 columns a Hong Kong book's coverage kept only three kinds of cover; with the
+    ids left out (a name is a CLIENT too) every kind fits, in thousands."""
+    book = copy_sample(tmp_path / "book", "zh_HK")
+    lines = at(monkeypatch, 120, ["coverage"], book)
+    assert all(cell_len(line) <= 120 for line in lines)
+    assert {"意外保險", "年金", "整付"} <= set(lines[0].split()) and "cai-ming-zhe" not in "\n".join(lines)
+    assert "蔡明哲" in "\n".join(lines)
+    wide = at(monkeypatch, 200, ["coverage"], book)
+    assert "cai-ming-zhe" in "\n".join(wide)  # ids while they fit

@@ -85,11 +85,12 @@ COMPACT_KINDS = ("life", "critical_illness", "medical")
 
 def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
     """One row per client. Kind columns no row uses are left out (JSON and .xlsx keep all).
-    On a screen narrower than the table, amounts go to thousands, then the table keeps only
-    life, CI and medical cover; the gaps then fold to fit."""
-    layouts = ((1, False), (1000, False), (1000, True))
-    for unit, compact in layouts:
-        header, rows, justify, caption = _coverage_rows(report, unit, compact)
+    On a screen narrower than the table, amounts go to thousands, then the clients are named
+    without their ids (a name is a CLIENT too), then the table keeps only life, CI and
+    medical cover; the gaps then fold to fit."""
+    layouts = ((1, False, True), (1000, False, True), (1000, False, False), (1000, True, True))
+    for unit, compact, ids in layouts:
+        header, rows, justify, caption = _coverage_rows(report, unit, compact, ids)
         laid = Grid(header, rows, justify, width=width)
         if width is None or laid.width <= width:
             break
@@ -101,7 +102,7 @@ def coverage_table(report: CoverageReport, width: int | None = None) -> Text:
     return table
 
 
-def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
+def _coverage_rows(report: CoverageReport, unit: int, compact: bool, ids: bool = True):
     from rmnotes.domain.coverage import KINDS
 
     kinds = [k for k in (COMPACT_KINDS if compact else KINDS)
@@ -120,7 +121,7 @@ def _coverage_rows(report: CoverageReport, unit: int, compact: bool):
     justify = "l" + ("" if compact else "l") + "r" * (1 + len(kinds) + family + 1 + (not compact)) + "l"
     rows = []
     for row in report.rows:
-        cells: list[Cell] = [[(row.name, None), (f" {row.client}", "dim")]]
+        cells: list[Cell] = [[(row.name, None), (f" {row.client}", "dim")] if ids else row.name]
         if not compact:
             cells.append(tr(word(row.marital_status)))
         cells.append(str(row.children) if row.children else "")
