@@ -50,8 +50,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 _BY_NAME = {name: (module, function) for name, module, function in COMMANDS}
 _LANGUAGE_KEY = "rmnotes.language"
 _VAULT_KEY = "rmnotes.vault"
-# module -> the language its help texts were read in (they are read when it is imported)
-_READ_IN: dict[str, str] = {}
+# module -> the language and date order its help texts were read in (they are read when it is imported)
+_READ_IN: dict[str, tuple[str, str]] = {}
 
 
 def speak(ctx: click.Context | None) -> str:
@@ -85,14 +85,16 @@ def speak(ctx: click.Context | None) -> str:
 
 
 def _read_in(module_name: str, language: str):
-    """The module, its help texts in ``language``: imported now, or, when it was read in
-    another language (the test suite runs several in one process) or imported by someone
-    else first (a test), read again. The shared options (``rmnotes.options``) go first:
-    a command module takes their help texts as they are when it is read."""
+    """The module, its help texts in ``language`` (and with dates as the vault's region
+    writes them): imported now, or, when it was read in another language or for another
+    region (the test suite runs several in one process) or imported by someone else first
+    (a test), read again. The shared options (``rmnotes.options``) go first: a command
+    module takes their help texts as they are when it is read."""
+    reading = (language, i18n.date_order(i18n.region()))
     for name in ("rmnotes.options", module_name):
-        if name in sys.modules and _READ_IN.get(name) != language:
+        if name in sys.modules and _READ_IN.get(name) != reading:
             importlib.reload(sys.modules[name])
-        _READ_IN[name] = language
+        _READ_IN[name] = reading
     return importlib.import_module(module_name)
 
 

@@ -25,6 +25,9 @@ LANGUAGES = ("zh_TW", "zh_HK", "zh_CN", "en")
 # where Chinese is written in Simplified characters, and where in Hong Kong's words
 SIMPLIFIED_REGIONS = frozenset({"CN", "SG", "MY"})
 HONG_KONG_REGIONS = frozenset({"HK", "MO"})
+CHINESE_REGIONS = frozenset({"TW"}) | SIMPLIFIED_REGIONS | HONG_KONG_REGIONS
+# where people write the day before the month (4/12 is 4 December)
+DAY_FIRST_REGIONS = frozenset({"HK", "MO", "SG", "MY"})
 
 
 def region_language(region: str | None) -> str:
@@ -32,6 +35,14 @@ def region_language(region: str | None) -> str:
     Macau, else zh_TW."""
     region = (region or "").upper()
     return "zh_CN" if region in SIMPLIFIED_REGIONS else "zh_HK" if region in HONG_KONG_REGIONS else "zh_TW"
+
+
+def date_order(region: str | None) -> str:
+    """How people of a region write the dates they type: ``roc`` in Taiwan (民國 years, the
+    month first; also when no region is known, Taiwan being the default), ``day`` where the
+    day comes first, ``month`` elsewhere (the month first, four-digit years)."""
+    region = (region or "TW").strip().upper()
+    return "roc" if region == "TW" else "day" if region in DAY_FIRST_REGIONS else "month"
 DOMAIN = "rmnotes"
 LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "locale")
 

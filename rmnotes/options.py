@@ -141,10 +141,29 @@ def _json_unless_unmasked(ctx: click.Context, param: click.Parameter, value: boo
 
 json_option = click.option("--json", "as_json", is_flag=True, callback=_json_unless_unmasked,
                            help=_("Print JSON instead of a table."))
+# the dates the help shows, as the vault's region writes them (rmnotes.i18n.date_order)
+_DATE_EXAMPLES = {"roc": ("2026-11-30", "2026/11/30", "115/11/30", "民國115年11月30日", "11/30", "昨天"),
+                  "day": ("2026-11-30", "30/11/2026", "30/11/26", "30/11", "2026年11月30日", "昨天"),
+                  "month": ("2026-11-30", "2026/11/30", "2026年11月30日", "11/30", "昨天")}
+
+
+def date_examples() -> str:
+    """Examples of DATE for a help text, in the order of the vault's region."""
+    from rmnotes.i18n import date_order, region
+
+    return _(", ").join(_DATE_EXAMPLES[date_order(region())])
+
+
+def month_day_example() -> str:
+    """A month and day (December 20) as the vault's region writes it: 12/20 or 20/12."""
+    from rmnotes.i18n import date_order, region
+
+    return "20/12" if date_order(region()) == "day" else "12/20"
+
+
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
-    help=_("Answer as if today were DATE (2026-11-30, 2026/11/30, 115/11/30, 11/30, 昨天), "
-           "for reproducible runs."),
+    help=_("Answer as if today were DATE ({examples}), for reproducible runs.").format(examples=date_examples()),
 )
 class TierType(click.ParamType):
     """TIER: one of the tiers rmnotes.yaml defines, any case (``a`` is A): a tier it does

@@ -138,5 +138,20 @@ def test_the_vaults_region_decides_how_a_typed_date_is_read(vault, wang, region,
         assert refused.exit_code == 2 and "write the year with all four digits" in refused.stderr
         follow = run(["log", "wang", "T", "x", "--next", "25/12 寄聖誕卡"], vault=vault)
         assert follow.exit_code == 0, follow.output
-        assert f"- [ ] {date(TODAY.year if TODAY < date(TODAY.year, 12, 25) else TODAY.year + 1, 12, 25)} 寄聖誕卡" \
+        assert f"- [ ] {date(TODAY.year if TODAY <= date(TODAY.year, 12, 25) else TODAY.year + 1, 12, 25)} 寄聖誕卡" \
             in wang.read_text(encoding="utf-8")
+
+
+def test_the_help_shows_dates_as_the_vaults_region_writes_them(vault):
+    """A Hong Kong vault's help shows 30/11/2026 and 20/12, which it reads day first, and no
+    民國 date, which it refuses; Taiwan's shows 115/11/30 and 12/20. Read in one process, one
+    after the other, as the command line reads them."""
+    settings = vault / "rmnotes.yaml"
+    taiwan = settings.read_text(encoding="utf-8")
+    for region, shown, never in (("HK", ("30/11/2026", "'20/12 寄資料'"), ("115/11/30", "12/20")),
+                                 ("TW", ("115/11/30", "'12/20 寄資料'"), ("30/11/2026", "20/12")),
+                                 ("CN", ("2026/11/30", "'12/20 寄資料'"), ("115/11/30", "30/11"))):
+        settings.write_text(taiwan.replace("region: TW", f"region: {region}"), encoding="utf-8")
+        text = " ".join(run(["log", "--help"], vault=vault).stdout.split())
+        assert all(s in text for s in shown) and not any(n in text for n in never), (region, text)
+        assert all(s in run(["due", "--help"], vault=vault).stdout for s in shown[:1]), region

@@ -161,9 +161,12 @@ def test_pdf_goes_to_the_clients_folder_private_and_committed(book, tmp_path):
     assert refused.stderr == (f"rmn: error: {target}: the folder {target.parent} does not exist; create it or "
                               "choose another place\n")
     target.parent.mkdir()
-    wrong = run(["review", "wang-wei", "--as-of", "2026-11-28", "--pdf", str(target.with_suffix(".txt"))], book)
+    head = git(book, "rev-parse", "HEAD")
+    wrong = run(["review", "wang-wei", "--as-of", "2026-11-28", "--update", "--json", "--pdf",
+                 str(target.with_suffix(".txt"))], book)
     assert wrong.exit_code == 2 and "a PDF file's name ends in .pdf (e.g. wang-wei-2026-11-28.pdf)" in wrong.stderr
     assert list(target.parent.iterdir()) == []  # a PDF is never written under another name
+    assert wrong.stdout == "" and git(book, "rev-parse", "HEAD") == head  # refused before anything is done
     target = target.parent / "wang-wei-2026-11-28.pdf"  # a folder that exists: the file in it, named so
     result = run(["--redact-json", "review", "wang-wei", "--as-of", "2026-11-28", "--json", "--pdf",
                   str(target.parent)], book)

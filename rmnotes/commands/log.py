@@ -9,7 +9,8 @@ import click
 
 from rmnotes.app import App
 from rmnotes.i18n import _
-from rmnotes.options import CHANNEL, DATE, TIME, client_argument, json_option, pass_app
+from rmnotes.options import (CHANNEL, DATE, TIME, client_argument, date_examples, json_option, month_day_example,
+                             pass_app)
 
 
 def _usage(message: str) -> click.UsageError:
@@ -36,15 +37,14 @@ today needs --future."""))
 @click.argument("channel", metavar="[CH]", type=CHANNEL, required=False)
 @click.argument("text", metavar="[TEXT]...", nargs=-1)
 @click.option("--date", "day", type=DATE, metavar="DATE",
-              help=_("The day of the contact (default: today): 2026-11-30, 2026/11/30, 115/11/30, "
-                     "民國115年11月30日, 11/30, 昨天."))
+              help=_("The day of the contact (default: today): {examples}.").format(examples=date_examples()))
 @click.option("--time", "at", type=TIME, metavar="HH:MM", help=_("The time of the contact."))
 @click.option("--with", "with_", multiple=True, metavar="NAME",
               help=_("A family member who was there (repeatable): a 'with:' line."))
 @click.option("--next", "next_", metavar='"DATE TEXT"',
               help=_("Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
-                     "--date, counted from the contact's day and looking ahead: '12/20 寄資料', "
-                     "'下週一 回電'."))
+                     "--date, counted from the contact's day and looking ahead: '{day} 寄資料', "
+                     "'下週一 回電'.").format(day=month_day_example()))
 @click.option("--edit", is_flag=True, help=_("Write the text in $EDITOR (several lines allowed)."))
 @click.option("--future", is_flag=True, help=_("Allow a date after today (a planned contact)."))
 @click.option("--since", type=DATE, metavar="DATE", help=_("Reading: entries from this day."))

@@ -66,6 +66,10 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
 
     config = app.vault.config
     today = as_of or app.today()
+    if pdf == _DEFAULT:
+        pdf_path = app.vault.root / "clients" / client / "reviews" / f"{today.isoformat()}.pdf"
+    else:  # a wrong name refused before anything is done (--update commits)
+        pdf_path = None if pdf is None else _pdf_file(Path(pdf), f"{client}-{today.isoformat()}.pdf")
     if update:
         _update(app, client, today, (via or "M").upper())
         record = False  # recorded with the new values
@@ -90,10 +94,6 @@ def client_review(app: App, client: str | None, as_of, as_json: bool, out_dir: P
     if pdf is not None or out_dir is not None:
         from rmnotes.render.fonts import setup_fonts
 
-        if pdf == _DEFAULT:
-            pdf_path = app.vault.root / "clients" / sheet.client_id / "reviews" / f"{today.isoformat()}.pdf"
-        else:
-            pdf_path = None if pdf is None else _pdf_file(Path(pdf), f"{sheet.client_id}-{today.isoformat()}.pdf")
         targets = [path for path in (pdf_path, out_dir and out_dir / "x") if path is not None]
         if any(_inside_vault(app, path) is not None for path in targets):
             app.refuse_unsafe_now()  # before the work: a PDF takes a second or two

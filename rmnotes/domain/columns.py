@@ -283,13 +283,14 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
     "channel": {"phone": ("電話", "电话"), "sms": ("簡訊", "短信"), "line": ("LINE", "LINE"),
                 "wechat": ("微信", "微信"), "email": ("電郵", "电子邮件"), "meeting": ("面談", "面谈")},
 }
-# Hong Kong's words where they are not Taiwan's (the zh_HK screens say the same)
+# Hong Kong's words where they are not Taiwan's, as the zh_HK screens say them (in a cell's
+# short form: 危疾 for the screens' 危疾保險)
 HK_LABELS: Mapping[str, Mapping[str, str]] = {
     "kind": {"life": "人壽", "critical_illness": "危疾", "investment_linked": "投資相連",
              "long_term_care": "長期護理"},
     "type": {"structured": "結構性", "property": "物業", "mortgage": "按揭"},
     "frequency": {"single": "整付"},
-    "status": {"active": "活躍", "dormant": "不動戶口", "closed": "已結束"},
+    "status": {"active": "活躍", "dormant": "不動戶口", "closed": "已結束往來"},
     "channel": {"sms": "短訊", "meeting": "會面"},
 }
 RISK_WORDS: tuple[tuple[str, int], ...] = (
@@ -321,18 +322,13 @@ def language_of(language: str | None, region: str | None) -> str:
     """The language of exported headers and words: the vault's ``language`` when set, else
     the region's: Traditional Chinese for TW, Hong Kong's for HK and MO, Simplified for
     CN, SG and MY, else English."""
-    from rmnotes.i18n import HONG_KONG_REGIONS, SIMPLIFIED_REGIONS
+    from rmnotes.i18n import CHINESE_REGIONS, region_language
 
     if language:
         if language.startswith("zh"):
             return language if language in ("zh_CN", "zh_HK") else "zh_TW"
         return "en"
-    region = (region or "").upper()
-    if region in HONG_KONG_REGIONS:
-        return "zh_HK"
-    if region == "TW":
-        return "zh_TW"
-    return "zh_CN" if region in SIMPLIFIED_REGIONS else "en"
+    return region_language(region) if (region or "").upper() in CHINESE_REGIONS else "en"
 
 
 # ---------------------------------------------------------------------- headers

@@ -17,11 +17,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping, Sequence
 
 from rmnotes.i18n import _
-from rmnotes.parse.dates import DateInputError, convention, read_date
+from rmnotes.parse.dates import DateInputError, read_date
 from rmnotes.parse.yamltree import number_in_range
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug aside)
-ROC_OFFSET = 1911
 
 
 class CellError(ValueError):
@@ -231,35 +230,22 @@ def day(value: Any, label: str) -> date | None:
         n = int(value)
         if 1 <= n < 100_000:  # an Excel serial: 1900-01-01 .. 2173
             return EXCEL_EPOCH + timedelta(days=n)
-        found = _digits_date(str(n))
-        if found is None:
-            raise CellError(_('{label} "{value}" is not a date').format(label=label, value=n))
-        return found
+        try:  # 19750612, or ROC 640612 typed as a number
+            return day(str(n), label)
+        except CellError:
+            raise CellError(_('{label} "{value}" is not a date').format(label=label, value=n)) from None
     t = _nfkc(str(value))
-    if t.isdigit() and len(t) in (6, 7, 8):
-        found = _digits_date(t)
-        if found is not None:
-            return found
-    if len(re.findall(r"\d+", t)) < 3:  # a cell is a whole date: no month-day alone, no 明天
+    if t.isdigit() and len(t) == 6:  # 640612: a ROC date (YYMMDD) in Taiwan, as 64/06/12
+        t = f"{t[:2]}/{t[2:4]}/{t[4:]}"
+    if len(re.findall(r"\d+", t)) < 3 and not (t.isdigit() and len(t) in (7, 8)):
+        # a cell is a whole date: no month-day alone, no 明天
         raise CellError(_('{label} "{value}" is not a date (write the year too, e.g. 1975-06-12)').format(
             label=label, value=shown(value)))
     try:
-        return read_date(t)
+        return read_date(t, whole_year=True)
     except DateInputError as exc:
         raise CellError(_('{label} "{value}" is not a date ({why})').format(
             label=label, value=shown(value), why=exc)) from None
-
-
-def _digits_date(t: str) -> date | None:
-    """``19750612``; ``640612`` and ``0640612`` (民國 years)."""
-    try:
-        if len(t) == 8:
-            return date(int(t[:4]), int(t[4:6]), int(t[6:]))
-        if len(t) in (6, 7) and convention().roc:
-            return date(int(t[:-4]) + ROC_OFFSET, int(t[-4:-2]), int(t[-2:]))
-    except ValueError:
-        return None
-    return None
 
 
 # ---------------------------------------------------------------------- words

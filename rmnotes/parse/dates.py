@@ -11,7 +11,8 @@ The rules, in order:
 - a four-digit year is a Gregorian year (``2026-11-30``, ``2026/11/30``, ``2026.11.30``,
   ``20261130``, ``2026年11月30日``);
 - a year of one to three digits is a year of the Republic of China (民國), year 1 = 1912
-  (``115/11/30``, ``064/06/12``, ``64/06/12``, ``1151130``, ``115年11月30日``, ``民國115年11月30日``);
+  (``115/11/30``, ``064/06/12``, ``64/06/12``, ``1151130``, ``115年11月30日``,
+  ``民國115年11月30日``);
 - a month and day alone (``11/30``, ``11月30日``) falls in the reference date's year, or in
   the next year when that day has passed and the reader looks ahead (``ahead=True``);
 - ``今天`` ``明天`` ``後天`` ``昨天`` ``前天`` (and ``today`` ``tomorrow`` ``yesterday``) count from the
@@ -40,7 +41,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rmnotes.i18n import _, region
+from rmnotes.i18n import _, date_order, region
 
 ROC_OFFSET = 1911  # 民國 year 1 is 1912
 
@@ -58,15 +59,13 @@ class Convention:
 TAIWAN = Convention(roc=True, day_first=False)
 DAY_FIRST = Convention(roc=False, day_first=True)  # Hong Kong, Macau, Singapore, Malaysia
 MONTH_FIRST = Convention(roc=False, day_first=False)  # the mainland, and elsewhere
-DAY_FIRST_REGIONS = frozenset({"HK", "MO", "SG", "MY"})
+_BY_ORDER = {"roc": TAIWAN, "day": DAY_FIRST, "month": MONTH_FIRST}
 
 
 def convention_for(region: str | None) -> Convention:
-    """The way the vault's ``region`` writes dates (none given: Taiwan's, the default region)."""
-    region = (region or "TW").strip().upper()
-    if region == "TW":
-        return TAIWAN
-    return DAY_FIRST if region in DAY_FIRST_REGIONS else MONTH_FIRST
+    """The way the vault's ``region`` writes dates (:func:`rmnotes.i18n.date_order`; none
+    given: Taiwan's, the default region)."""
+    return _BY_ORDER[date_order(region)]
 
 
 def convention() -> Convention:
@@ -106,11 +105,13 @@ def normalise(text: str) -> str:
 
 
 def read_date(text: str, *, today: date | None = None, ahead: bool = False,
-              way: Convention | None = None) -> date:
+              way: Convention | None = None, whole_year: bool = False) -> date:
     """The date ``text`` names. ``today`` is the reference date for the forms that need one
     (``11/30``, ``明天``, ``下週一``); without it they are an error. ``ahead``: a month and day
     that has already passed this year means next year's, and a bare weekday the coming one.
     ``way``: how the region writes dates (default: this run's, :func:`convention`).
+    ``whole_year``: a two-digit year of a day-first date is refused, not guessed (an
+    imported cell: ``30/06/45`` may be a birthday in 1945 or a maturity in 2045).
     """
     way = way or convention()
     raw = text
@@ -123,6 +124,11 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False,
         year_text, month, day = m.group(1), int(m.group(3)), int(m.group(4))
         if len(year_text) < 4 and not way.roc:
             if way.day_first and len(year_text) <= 2 and len(m.group(4)) == 2:  # 30/11/26: DD/MM/YY
+                if whole_year:
+                    both = [f"{year_text}/{m.group(3)}/{c}{m.group(4)}" for c in (19, 20)]
+                    raise DateInputError(_("'{text}' has a two-digit year, which could be of either century; "
+                                           "write all four digits: {one} or {other}").format(
+                        text=raw.strip(), one=both[0], other=both[1]))
                 return _absolute(raw, _two_digit_year(int(m.group(4)), today), month, int(year_text), roc=False)
             raise _four_digits(raw, way)
         return _absolute(raw, _year(year_text), month, day, roc=len(year_text) < 4)
@@ -139,7 +145,7 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False,
     if m:
         era, year_text, month, day = m.group(1), m.group(2), int(m.group(3)), int(m.group(4))
         if year_text is None:
-            return _month_day(raw, month, day, today, ahead)
+            return _month_day(raw, month, day, today, ahead, way)
         if era is None and len(year_text) < 4 and not way.roc:
             raise _four_digits(raw, way)
         roc = era in ("民國", "民国") or (era is None and len(year_text) < 4)

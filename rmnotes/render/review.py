@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from rmnotes.domain.money import pct_text
 from rmnotes.domain.review import TYPE_ORDER, ReviewSheet, HoldingRow
-from rmnotes.i18n import HONG_KONG_REGIONS, SIMPLIFIED_REGIONS, _, pgettext, tr
+from rmnotes.i18n import _, pgettext, tr
 from rmnotes.render import redact
 from rmnotes.render.charts import (ACCENT, INK, MUTED, NAVY, RULE, Bar, MixSlice, color_for,
                                    draw_history, draw_mix, history_figure, mix_figure, png_bytes)
@@ -143,17 +143,10 @@ HANS = Words(
 def words_for(region: str | None) -> Words:
     """The sheet's wording: the interface language's when it is Chinese (zh_CN: Simplified;
     zh_TW: Taiwan's; zh_HK: Hong Kong's), else the region's."""
-    from rmnotes.i18n import language
+    from rmnotes.i18n import language, region_language
 
-    chosen = language()
-    if chosen == "zh_CN":
-        return HANS
-    if chosen == "zh_HK":
-        return HANT_HK
-    if chosen == "zh_TW":
-        return HANT
-    region = (region or "").upper()
-    return HANS if region in SIMPLIFIED_REGIONS else HANT_HK if region in HONG_KONG_REGIONS else HANT
+    by_language = {"zh_TW": HANT, "zh_HK": HANT_HK, "zh_CN": HANS}
+    return by_language.get(language()) or by_language[region_language(region)]
 
 
 # ---- numbers -------------------------------------------------------------------------
