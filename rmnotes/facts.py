@@ -58,6 +58,8 @@ class ContactRow(NamedTuple):
     last_contact: date | None
     since: date | None
     tags: tuple[str, ...]
+    risk_profile: int | None  # for rmn list's JSON and CSV, which read no more of a client
+    children: int
 
     @property
     def path(self) -> str:

@@ -24,8 +24,7 @@ Segment options combine (a client must pass them all), e.g.
 @pass_app
 def client_list(app: App, segment_args: dict, csv_to: str | None, as_json: bool) -> None:
     segment = make_segment(segment_args, app.today())
-    table = not as_json and csv_to is None  # the table's columns are a ContactRow's
-    clients = select_clients(app, segment, contacts=table)
+    clients = select_clients(app, segment, contacts=True)  # the table, JSON and CSV read a ContactRow's fields
     if as_json:
         from rmnotes.render.book import list_json
         from rmnotes.render.jsonout import dumps

@@ -388,7 +388,8 @@ class ClientBook:
 
         self.row = ContactRow(client.id, client.name, client.status, client.tier,
                               str(client.cadence) if client.cadence else None,
-                              client.last_contact, client.since, client.tags)
+                              client.last_contact, client.since, client.tags, client.risk_profile,
+                              len(client.children))
         self.facts = facts_of(client)
         self.how = Reach(client.prefer, client.no_calls, client.best_time)
 
