@@ -16,7 +16,7 @@ CHANNELS: Mapping[str, str] = {
     "T": "telephone",
     "E": "email",
     "M": "meeting in person",
-    "S": "short message (SMS, LINE, WeChat)",
+    "S": "short message (SMS, LINE, WhatsApp, WeChat)",
     "N": "internal note (not a contact)",
 }
 CONTACT_CHANNELS = frozenset("TEMS")

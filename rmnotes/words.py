@@ -41,7 +41,7 @@ WORDS: dict[str, str] = {
 
 # the channel letters of log entries (rmnotes.model.CHANNELS), in full and short
 CHANNEL_WORDS = {"T": N_("telephone"), "E": N_("email"), "M": N_("meeting in person"),
-                 "S": N_("short message (SMS, LINE, WeChat)"), "N": N_("internal note (not a contact)")}
+                 "S": N_("short message (SMS, LINE, WhatsApp, WeChat)"), "N": N_("internal note (not a contact)")}
 CHANNEL_SHORT = {"T": N_("telephone"), "E": N_("email"), "M": N_("meeting in person"),
                  "S": N_("short message"), "N": N_("internal note")}
 

@@ -155,3 +155,15 @@ def test_the_help_shows_dates_as_the_vaults_region_writes_them(vault):
         text = " ".join(run(["log", "--help"], vault=vault).stdout.split())
         assert all(s in text for s in shown) and not any(n in text for n in never), (region, text)
         assert all(s in run(["due", "--help"], vault=vault).stdout for s in shown[:1]), region
+
+
+def test_a_contact_before_the_client_was_born_is_refused(vault):
+    """In Taiwan 30/11/26 is 民國30年 (1941): a date's form slipped, never a contact. The
+    entry is refused, naming the day read and the birthday; nothing is written."""
+    path = write_client(vault, "lin", "---\nname: 林志明\nprofile: {birthday: 1975-06-12}\n---\n\n## Log\n")
+    git(vault, "add", "-A")
+    git(vault, "commit", "-qm", "lin")
+    result = run(["log", "lin", "M", "見面", "--date", "30/11/26"], vault=vault)
+    assert result.exit_code == 1
+    assert "1941-11-26 is before 林志明 was born (1975-06-12); write the date as YYYY-MM-DD" in result.stderr
+    assert git(vault, "status", "--porcelain") == "" and "1941" not in path.read_text(encoding="utf-8")

@@ -620,7 +620,7 @@ def test_an_import_plans_problems_and_notes_are_english_in_json_and_the_vaults_l
     assert "yearly premium 36000 is 3000 per monthly payment" in plans["en"].stdout
     shown = run(["import", str(sheet), "--dry-run"], books["zh_TW"]).stdout
     assert "年繳保費 36000 即月繳每期 3000" in shown and "monthly" not in shown
-    assert "狀態「暫停」不是下列之一：往來中, 潛在, 休眠, 結清" in shown  # the words the sheet may hold
+    assert "狀態「暫停」不是下列之一：往來中, 潛在客戶, 靜止戶, 已結清" in shown  # the words the sheet may hold
 
 
 def test_export_then_import_dry_run_is_the_same_json_in_every_language(books, tmp_path):

@@ -183,7 +183,7 @@ def test_a_late_entry_keeps_the_later_last_contact(vault, wang):
 # ---------------------------------------------------------------------- refusals
 @pytest.mark.parametrize("args, code, message", [
     (["log", "wang", "X", "hello"], 2, "unknown channel 'X'; CH is one of: T telephone; E email; "
-                                       "M meeting in person; S short message (SMS, LINE, WeChat); "
+                                       "M meeting in person; S short message (SMS, LINE, WhatsApp, WeChat); "
                                        "N internal note (not a contact)"),
     (["log", "wang", "TE", "hello"], 2, "unknown channel 'TE'"),
     (["log", "wang", "T", "hello", "--date", "2026-02-30"], 2, "'2026-02-30' was read as year 2026, month 2, day 30: 2026-02 has no day 30"),

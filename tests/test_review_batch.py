@@ -127,6 +127,9 @@ def test_without_client_only_pdfs_and_segments_with_a_client_are_usage_errors(sa
     afile.write_bytes(b"x")
     result = run(["review", "--tier", "A", "--pdf", str(afile)], vault=sample)
     assert result.exit_code == 2 and "takes a folder" in result.output
+    named_like_a_file = tmp_path / "batch.pdf"  # never made into a folder of PDFs
+    result = run(["review", "--tier", "A", "--pdf", str(named_like_a_file)], vault=sample)
+    assert result.exit_code == 2 and "takes a folder" in result.output and not named_like_a_file.exists()
 
 
 def test_no_client_selected_says_so(sample):

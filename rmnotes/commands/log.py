@@ -28,7 +28,8 @@ rmn log                    today's entries across the book (--since and
 \b
 CH is one letter (any case):
   T telephone   E email   M meeting in person
-  S short message (SMS, LINE, WeChat)   N internal note (not a contact)
+  S short message (SMS, LINE, WhatsApp, WeChat)
+  N internal note (not a contact)
 
 TEXT '-' reads the text from standard input; --edit opens $EDITOR. Extra lines
 become continuation lines of the entry. The date defaults to today; a date after

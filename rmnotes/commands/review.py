@@ -265,7 +265,9 @@ def _batch_pdfs(app: App, segment_args: dict, today, pdf: str | None, single_onl
         click.echo(no_match(segment_args, OPEN_STATUSES), err=True)
         return
     target = None if pdf == _DEFAULT else Path(pdf)
-    if target is not None and target.exists() and not target.is_dir():
+    if target is not None and (target.exists() and not target.is_dir()
+                               or not target.exists() and target.suffix.lower() == ".pdf"):
+        # a file, or a folder yet to make named like one: the user meant one client's PDF
         raise click.UsageError(_("--pdf {path}: without CLIENT, --pdf takes a folder").format(path=pdf))
     if target is None or _inside_vault(app, target / "x") is not None:
         app.refuse_unsafe_now()  # before the work: each PDF takes a while

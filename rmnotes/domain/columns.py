@@ -275,8 +275,8 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
              "other": ("其他", "其他"), "mortgage": ("房貸", "房贷"), "loan": ("貸款", "贷款")},
     "frequency": {"annual": ("年繳", "年缴"), "semiannual": ("半年繳", "半年缴"), "quarterly": ("季繳", "季缴"),
                   "monthly": ("月繳", "月缴"), "single": ("躉繳", "趸缴")},
-    "status": {"active": ("往來中", "活跃"), "prospect": ("潛在", "潜在"), "dormant": ("休眠", "休眠"),
-               "closed": ("結清", "已销户")},
+    "status": {"active": ("往來中", "活跃"), "prospect": ("潛在客戶", "潜在客户"), "dormant": ("靜止戶", "休眠客户"),
+               "closed": ("已結清", "已销户")},  # as the screens say them
     "marital": {"married": ("已婚", "已婚"), "single": ("未婚", "未婚"), "divorced": ("離婚", "离婚"),
                 "widowed": ("喪偶", "丧偶"), "separated": ("分居", "分居"), "partnered": ("同居", "同居"),
                 "other": ("其他", "其他")},

@@ -265,6 +265,13 @@ def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextSt
     from rmnotes import textedit
 
     before = _parse(data, rel)
+    if before.birthday is not None and entry.date < before.birthday:
+        # a slip of the date's form (30/11/26 in Taiwan is 民國30年: 1941), never a contact
+        from rmnotes.parse.dates import EXAMPLE as EXAMPLE_DAY
+
+        raise EntryError(_("{day} is before {name} was born ({birthday}); write the date as YYYY-MM-DD, "
+                           "e.g. --date {example}").format(day=entry.date, name=before.name,
+                                                            birthday=before.birthday, example=EXAMPLE_DAY))
     new = data
     if next_step is not None:
         new = textedit.add_followup(new, next_step.line())

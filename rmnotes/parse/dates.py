@@ -125,6 +125,11 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False,
         if len(year_text) < 4 and not way.roc:
             if way.day_first and len(year_text) <= 2 and len(m.group(4)) == 2:  # 30/11/26: DD/MM/YY
                 if whole_year:
+                    day = int(year_text)
+                    if _try(2000, month, day) is None:  # in no century a date (2000 was a leap year)
+                        why = (_("there is no month {month}").format(month=month) if not 1 <= month <= 12
+                               else _("month {month} has no day {day}").format(month=month, day=day))
+                        raise DateInputError(_("'{text}' is not a date: {why}").format(text=raw.strip(), why=why))
                     both = [f"{year_text}/{m.group(3)}/{c}{m.group(4)}" for c in (19, 20)]
                     raise DateInputError(_("'{text}' has a two-digit year, which could be of either century; "
                                            "write all four digits: {one} or {other}").format(

@@ -49,9 +49,8 @@ def _agenda_lines(agenda: Agenda, width: int, style: str) -> Iterator[list[Piece
     stacked = room < SIDE_BY_SIDE and widths[4] + widths[5] + len(GAP) > room
     if stacked:
         detail_w = how_w = room + len(GAP)
-    else:  # the detail whole on four rows in five when how keeps room to fold in
-        usual = sorted(cell_len(r[4]) for r in cells)[(len(cells) - 1) * 4 // 5]
-        detail_w = min(widths[4], max(room // 2, room - widths[5], min(usual, room - WRAP_MIN)))
+    else:
+        detail_w = _split(cells, room, widths[4], widths[5])
         how_w = max(room - detail_w, 10)
     widths[4] = detail_w
 
@@ -86,6 +85,27 @@ def _agenda_lines(agenda: Agenda, width: int, style: str) -> Iterator[list[Piece
         more = agenda.total - shown
         yield [(ngettext("… {n} more; rmn due --all shows every row",
                          "… {n} more; rmn due --all shows every row", more).format(n=more), "dim")]
+
+
+def _split(cells: list[tuple[str, ...]], room: int, detail_most: int, how_most: int) -> int:
+    """The detail's share of ``room`` (the rest is how-to-reach's): of a few widths (half
+    each; the detail whole on four rows in five, or how-to-reach so; one of them whole on
+    every row), the one whose rows take the fewest lines, counted as each cell's length
+    over its width (a fold can take a line more; this only compares the widths)."""
+    from rich.cells import cell_len
+
+    details = [cell_len(r[4]) for r in cells]
+    hows = [cell_len(r[5]) for r in cells]
+    usual = (len(cells) - 1) * 4 // 5
+
+    def lines(detail_w: int) -> int:
+        how_w = room - detail_w
+        return sum(max(-(-d // detail_w), -(-h // how_w)) for d, h in zip(details, hows))
+
+    low, high = min(WRAP_MIN, room // 2), min(detail_most, max(room - WRAP_MIN, room // 2))
+    wanted = {room // 2, sorted(details)[usual], room - sorted(hows)[usual], detail_most, room - how_most}
+    choices = sorted({min(max(w, low), high) for w in wanted}, reverse=True)
+    return min(choices, key=lines)  # the widest detail of those that take the fewest lines
 
 
 def summary(agenda: Agenda, style: str = "iso") -> str:
