@@ -318,3 +318,12 @@ def test_coverage_at_120_columns_keeps_every_kind_naming_clients_without_ids(tmp
     assert "蔡明哲" in "\n".join(lines)
     wide = at(monkeypatch, 200, ["coverage"], book)
     assert "cai-ming-zhe" in "\n".join(wide)  # ids while they fit
+
+
+@pytest.mark.parametrize("language", ["zh_HK", "zh_CN"])
+def test_due_takes_no_more_lines_on_a_wider_screen(tmp_path, monkeypatch, language):
+    """At 100 columns the detail took the width its rows needed and left how-to-reach 17
+    cells: more lines than at 80. The split is now the one of a few that takes the fewest."""
+    book = copy_sample(tmp_path / "book", language)
+    heights = [len(at(monkeypatch, columns, ["due", "--as-of", "2026-11-28"], book)) for columns in (80, 100, 120)]
+    assert heights == sorted(heights, reverse=True), heights
