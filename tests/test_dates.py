@@ -184,3 +184,19 @@ def test_outside_taiwan_no_roc_years_and_the_errors_say_the_regions_forms(way, t
         read_date(text, today=WED, way=way)
     assert shown in str(caught.value)
     assert "ROC" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("30/06/45", "'30/06/45' has a two-digit year, which could be of either century; write all four digits: "
+                 "30/06/1945 or 30/06/2045"),
+    ("３０／０６／４５", "write all four digits: 30/06/1945 or 30/06/2045"),
+    ("31/02/75", "'31/02/75' is not a date: month 2 has no day 31"),
+    ("13/13/75", "'13/13/75' is not a date: there is no month 13"),
+])
+def test_a_cells_two_digit_year_is_never_guessed(text, shown):
+    """An imported cell (``whole_year``): 30/06/45 may be a birthday in 1945 or a maturity
+    in 2045; a day that is no date in any century is said to be so first."""
+    with pytest.raises(DateInputError) as caught:
+        read_date(text, way=DAY_FIRST, whole_year=True)
+    assert shown in str(caught.value)
+    assert read_date("29/02/76", way=DAY_FIRST, today=WED) == date(1976, 2, 29)  # typed: within the window

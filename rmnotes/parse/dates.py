@@ -25,8 +25,8 @@ The rules, in order:
   is a real date; ``01/02/2026`` could be either order, so it is an error that says both.
 
 Those are Taiwan's ways. The vault's region sets the way (:func:`rmnotes.i18n.use_region`,
-once per run, as the interface language is chosen): in Hong Kong, Macau, Singapore and Malaysia the day
-comes first (``4/12`` is 4 December, ``30/11/26`` and ``30/11/2026`` are 30 November 2026,
+once per run, as the interface language is chosen): in Hong Kong, Macau, Singapore and
+Malaysia the day comes first (``4/12`` is 4 December, ``30/11/26`` and ``30/11/2026`` are 30 November 2026,
 a two-digit year falling within the 89 years before and the 10 after the reference year);
 on the mainland and elsewhere the month does (``12/4`` is 4 December). Outside Taiwan a year
 of one to three digits is no 民國 year (``115/11/30`` is an error there, ``民國115年`` is not).
@@ -124,17 +124,7 @@ def read_date(text: str, *, today: date | None = None, ahead: bool = False,
         year_text, month, day = m.group(1), int(m.group(3)), int(m.group(4))
         if len(year_text) < 4 and not way.roc:
             if way.day_first and len(year_text) <= 2 and len(m.group(4)) == 2:  # 30/11/26: DD/MM/YY
-                if whole_year:
-                    day = int(year_text)
-                    if _try(2000, month, day) is None:  # in no century a date (2000 was a leap year)
-                        why = (_("there is no month {month}").format(month=month) if not 1 <= month <= 12
-                               else _("month {month} has no day {day}").format(month=month, day=day))
-                        raise DateInputError(_("'{text}' is not a date: {why}").format(text=raw.strip(), why=why))
-                    both = [f"{year_text}/{m.group(3)}/{c}{m.group(4)}" for c in (19, 20)]
-                    raise DateInputError(_("'{text}' has a two-digit year, which could be of either century; "
-                                           "write all four digits: {one} or {other}").format(
-                        text=raw.strip(), one=both[0], other=both[1]))
-                return _absolute(raw, _two_digit_year(int(m.group(4)), today), month, int(year_text), roc=False)
+                return _short_year(raw, int(year_text), month, m.group(4), today, whole_year)
             raise _four_digits(raw, way)
         return _absolute(raw, _year(year_text), month, day, roc=len(year_text) < 4)
 
@@ -208,6 +198,21 @@ def _four_digits(raw: str, way: Convention) -> DateInputError:
     """A year of one to three digits where no 民國 years are written."""
     return DateInputError(_("'{text}': write the year with all four digits; {forms}").format(
         text=raw.strip(), forms=forms(way)))
+
+
+def _short_year(raw: str, day: int, month: int, yy: str, today: date | None, whole_year: bool) -> date:
+    """A day-first date with a two-digit year (``30/11/26``): the year within 89 years back
+    and 10 ahead, or with ``whole_year`` (an imported cell) an error naming both centuries."""
+    if not whole_year:
+        return _absolute(raw, _two_digit_year(int(yy), today), month, day, roc=False)
+    if _try(2000, month, day) is None:  # a date in no century (2000 was a leap year)
+        why = (_("there is no month {month}").format(month=month) if not 1 <= month <= 12
+               else _("month {month} has no day {day}").format(month=month, day=day))
+        raise DateInputError(_("'{text}' is not a date: {why}").format(text=raw.strip(), why=why))
+    day_month = normalise(raw)[:-len(yy)]  # 30/06/ of 30/06/45, as written (ASCII digits)
+    raise DateInputError(_("'{text}' has a two-digit year, which could be of either century; write all four "
+                           "digits: {one} or {other}").format(text=raw.strip(), one=f"{day_month}19{yy}",
+                                                               other=f"{day_month}20{yy}"))
 
 
 def _two_digit_year(yy: int, today: date | None) -> int:
