@@ -130,6 +130,11 @@ def catalog(language: str) -> _gettext.NullTranslations:
     return found
 
 
+def month_day_example(region: str | None) -> str:
+    """A month and day (20 December) as people of ``region`` write it: 20/12 or 12/20."""
+    return "20/12" if date_order(region) == "day" else "12/20"
+
+
 _region: str | None = None
 
 

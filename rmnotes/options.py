@@ -154,13 +154,6 @@ def date_examples() -> str:
     return _(", ").join(_DATE_EXAMPLES[date_order(region())])
 
 
-def month_day_example() -> str:
-    """A month and day (December 20) as the vault's region writes it: 12/20 or 20/12."""
-    from rmnotes.i18n import date_order, region
-
-    return "20/12" if date_order(region()) == "day" else "12/20"
-
-
 as_of_option = click.option(
     "--as-of", type=DATE, default=None, metavar="DATE",
     help=_("Answer as if today were DATE ({examples}), for reproducible runs.").format(examples=date_examples()),

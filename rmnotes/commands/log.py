@@ -8,9 +8,8 @@ from datetime import date
 import click
 
 from rmnotes.app import App
-from rmnotes.i18n import _
-from rmnotes.options import (CHANNEL, DATE, TIME, client_argument, date_examples, json_option, month_day_example,
-                             pass_app)
+from rmnotes.i18n import _, month_day_example, region
+from rmnotes.options import CHANNEL, DATE, TIME, client_argument, date_examples, json_option, pass_app
 
 
 def _usage(message: str) -> click.UsageError:
@@ -45,7 +44,7 @@ today needs --future."""))
 @click.option("--next", "next_", metavar='"DATE TEXT"',
               help=_("Also promise a follow-up: '- [ ] DATE TEXT' in ## Follow-ups. DATE as for "
                      "--date, counted from the contact's day and looking ahead: '{day} 寄資料', "
-                     "'下週一 回電'.").format(day=month_day_example()))
+                     "'下週一 回電'.").format(day=month_day_example(region())))
 @click.option("--edit", is_flag=True, help=_("Write the text in $EDITOR (several lines allowed)."))
 @click.option("--future", is_flag=True, help=_("Allow a date after today (a planned contact)."))
 @click.option("--since", type=DATE, metavar="DATE", help=_("Reading: entries from this day."))

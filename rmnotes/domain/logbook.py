@@ -183,11 +183,12 @@ def parse_next(text: str, today: date) -> NextStep:
     (:func:`rmnotes.parse.dates.read_date`), counting from ``today`` (the entry's day) and
     looking ahead: ``12/20`` after December 20 is next year's. A date written against the
     text (``明天寄資料``) is read too."""
-    from rmnotes.parse.dates import DateInputError, convention, read_date
+    from rmnotes.i18n import month_day_example, region
+    from rmnotes.parse.dates import DateInputError, read_date
 
     _utf8(text, N_("--next"))
     example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案" or --next "{day} 寄資料"').format(
-        day="20/12" if convention().day_first else "12/20")
+        day=month_day_example(region()))
     m = _NEXT.match(text.strip())
     if not m:
         raise EntryError(_('--next: "{text}" is not a date; {example}').format(text=text, example=example))
