@@ -165,5 +165,6 @@ def test_a_contact_before_the_client_was_born_is_refused(vault):
     git(vault, "commit", "-qm", "lin")
     result = run(["log", "lin", "M", "見面", "--date", "30/11/26"], vault=vault)
     assert result.exit_code == 1
-    assert "1941-11-26 is before 林志明 was born (1975-06-12); write the date as YYYY-MM-DD" in result.stderr
+    assert ("1941-11-26 is before 林志明 was born (1975-06-12); a year of one to three digits is read as a ROC "
+            "(民國) year, so 30/11/26 is 1941-11-26; write the date as YYYY-MM-DD") in result.stderr
     assert git(vault, "status", "--porcelain") == "" and "1941" not in path.read_text(encoding="utf-8")

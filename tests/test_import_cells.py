@@ -319,3 +319,19 @@ def test_a_hong_kong_sheets_dates_are_read_day_first():
         cells.day(640612, "生日")
     i18n.use_region("TW")
     assert cells.day("640612", "生日") == cells.day(640612, "生日") == date(1975, 6, 12)
+
+
+def test_a_cell_that_says_its_unit_is_not_scaled_by_the_headers_again():
+    """保額(萬) over a cell of 20萬 is 200,000, not 20億: the header's unit applies to a
+    bare number only."""
+    from rmnotes.domain.columns import POLICY_COLUMNS
+    from rmnotes.domain.import_rows import read_cell
+
+    column = next(c for c in POLICY_COLUMNS if c.key == "sum_assured")
+    from rmnotes.config import Config
+
+    config = Config(base_currency="TWD")
+    assert read_cell(column, "20萬", config, "保額(萬)") == (Decimal(200000), None)
+    assert read_cell(column, 20, config, "保額(萬)") == (Decimal(200000), None)
+    assert read_cell(column, "20", config, "保額(萬)") == (Decimal(200000), None)
+    assert read_cell(column, "1.5億", config, "保額(萬)") == (Decimal(150000000), None)

@@ -130,7 +130,7 @@ def test_lunar_birthdays_fall_on_the_days_the_log_keeps_them(sample, client_id, 
 def test_show_gives_the_solar_birthday_with_the_age_and_the_lunar_month_day(sample):
     result = run(["show", "查美華", "--as-of", TODAY.isoformat()], vault=sample)
     assert result.exit_code == 0, result.output
-    assert "birthday  1955-12-02 (70) 農曆 10-19" in result.stdout
+    assert "birthday  1955-12-02 (70) lunar 10-19" in result.stdout  # English: no Chinese label
 
 
 def test_a_couple_who_are_both_clients_have_one_birthday_row_each(sample):

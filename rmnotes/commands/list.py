@@ -50,10 +50,12 @@ def _csv(to: str, clients) -> None:
     """The clients as CSV on stdout (``to`` is ``-``) or in the file ``to``, owner-only."""
     from rmnotes.render.book import csv_file, csv_text
 
-    from rmnotes.words import column_title
+    from rmnotes.i18n import tr
+    from rmnotes.words import column_title, word
 
     header = [column_title(c) for c in ("id", "name", "tier", "status", "risk", "children", "last_contact", "tags")]
-    rows = [[c.id, c.name, c.tier, c.status, c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
+    # the status in the headers' language (English: the code, as the file has it)
+    rows = [[c.id, c.name, c.tier, tr(word(c.status)), c.risk_profile, c.children, c.last_contact, " ".join(c.tags)]
             for c in clients]
     if to == "-":
         click.echo(csv_text(header, rows), nl=False)

@@ -262,7 +262,7 @@ ALLOWED: Mapping[str, tuple[str, ...]] = {
     "frequency": ("annual", "semiannual", "quarterly", "monthly", "single"),
     "status": STATUSES,
     "marital": ("single", "married", "divorced", "widowed", "separated", "partnered", "other"),
-    "channel": ("phone", "sms", "line", "wechat", "email", "meeting"),
+    "channel": ("phone", "sms", "line", "whatsapp", "wechat", "email", "meeting"),
 }
 # what export writes for a value, per language (zh_TW, zh_CN); English writes the value
 LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
@@ -281,7 +281,8 @@ LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = {
                 "widowed": ("喪偶", "丧偶"), "separated": ("分居", "分居"), "partnered": ("同居", "同居"),
                 "other": ("其他", "其他")},
     "channel": {"phone": ("電話", "电话"), "sms": ("簡訊", "短信"), "line": ("LINE", "LINE"),
-                "wechat": ("微信", "微信"), "email": ("電郵", "电子邮件"), "meeting": ("面談", "面谈")},
+                "whatsapp": ("WhatsApp", "WhatsApp"), "wechat": ("微信", "微信"), "email": ("郵件", "邮件"),
+                "meeting": ("面談", "面谈")},
 }
 # Hong Kong's words where they are not Taiwan's, as the zh_HK screens say them (in a cell's
 # short form: 危疾 for the screens' 危疾保險)
@@ -291,7 +292,7 @@ HK_LABELS: Mapping[str, Mapping[str, str]] = {
     "type": {"structured": "結構性", "property": "物業", "mortgage": "按揭"},
     "frequency": {"single": "整付"},
     "status": {"active": "活躍", "dormant": "不動戶口", "closed": "已結束往來"},
-    "channel": {"sms": "短訊", "meeting": "會面"},
+    "channel": {"sms": "短訊", "email": "電郵", "meeting": "會面"},
 }
 RISK_WORDS: tuple[tuple[str, int], ...] = (
     ("保守", 1), ("謹慎", 2), ("谨慎", 2), ("安穩", 2), ("安稳", 2), ("穩健", 3), ("稳健", 3), ("平衡", 3),

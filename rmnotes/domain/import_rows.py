@@ -380,7 +380,7 @@ def read_cell(column: C.Column, raw: Any, config: Config, header: str = "") -> A
             return None
         note = C.header_note(header)
         amount, currency = found
-        if note.factor != 1:
+        if note.factor != 1 and not cells.written_with_unit(raw):  # 20萬 under 保額(萬) is 20萬
             amount = amount * note.factor
             amount = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
         return amount, currency or note.currency

@@ -268,8 +268,15 @@ def apply_entry(data: bytes | None, rel: str, entry: NewEntry, next_step: NextSt
     before = _parse(data, rel)
     if before.birthday is not None and entry.date < before.birthday:
         # a slip of the date's form (30/11/26 in Taiwan is 民國30年: 1941), never a contact
-        from rmnotes.parse.dates import EXAMPLE as EXAMPLE_DAY
+        from rmnotes.i18n import date_order, region
+        from rmnotes.parse.dates import EXAMPLE as EXAMPLE_DAY, ROC_OFFSET
 
+        if date_order(region()) == "roc" and entry.date.year > ROC_OFFSET:  # say how it may have been read
+            raise EntryError(_("{day} is before {name} was born ({birthday}); a year of one to three digits is "
+                               "read as a ROC (民國) year, so {roc}/{month}/{dd} is {day}; write the date as "
+                               "YYYY-MM-DD, e.g. --date {example}").format(
+                day=entry.date, name=before.name, birthday=before.birthday, roc=entry.date.year - ROC_OFFSET,
+                month=f"{entry.date.month:02d}", dd=f"{entry.date.day:02d}", example=EXAMPLE_DAY))
         raise EntryError(_("{day} is before {name} was born ({birthday}); write the date as YYYY-MM-DD, "
                            "e.g. --date {example}").format(day=entry.date, name=before.name,
                                                             birthday=before.birthday, example=EXAMPLE_DAY))

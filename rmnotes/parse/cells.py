@@ -189,6 +189,12 @@ def amount(value: Any, label: str) -> tuple[Decimal, str | None] | None:
     return total, currency
 
 
+def written_with_unit(value: Any) -> bool:
+    """Whether an amount cell says its own unit (``20萬``, ``1.5億``): a unit in the column's
+    header (``保額(萬)``) is then not applied a second time."""
+    return isinstance(value, str) and any(unit in _UNITS for unit in _nfkc(value))
+
+
 def _with_units(t: str) -> Decimal | None:
     if not t:
         return None

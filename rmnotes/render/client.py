@@ -25,8 +25,8 @@ def _age(born: date | None, today: date) -> str:
 
 
 def _birthday(born: date | None, lunar: bool, lunar_day, today: date, style: str = "iso") -> str:
-    """``1955-12-02 (71) 農曆 10-19``; ``農曆 10-25`` when only the lunar month-day is known."""
-    mark = _("農曆 {day}").format(day=lunar_day) if lunar_day else (_("農曆") if lunar else "")
+    """``1955-12-02 (71) lunar 10-19`` (農曆 10-19 in Chinese); ``lunar 10-25`` when only the lunar month-day is known."""
+    mark = _("lunar {day}").format(day=lunar_day) if lunar_day else (_("lunar") if lunar else "")
     solar = f"{show_date(born, style)}{_age(born, today)}" if born else ""
     return " ".join(part for part in (solar, mark) if part)
 
