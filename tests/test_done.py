@@ -100,3 +100,24 @@ def test_the_one_open_follow_up_needs_no_argument_and_dates_match(vault, chen):
     result = run(["done", "chen"], vault=vault)
     assert (result.exit_code, result.stderr) == (1, "rmn: error: 陳美玲 (chen-mei-ling) has no open follow-ups\n")
     assert chen.read_text(encoding="utf-8").count("- [x]") == 3
+
+
+def test_a_follow_up_is_named_by_its_day_as_people_type_it(vault):
+    """After --next "12/20 寄資料", `rmn done wang 12/20` (or 明天, or the ROC form) ticks it:
+    the day as typed, not the text 2026-12-20 holds."""
+    from datetime import date, timedelta
+
+    soon, later = date.today() + timedelta(days=1), date.today() + timedelta(days=9)
+    path = commit_client(vault, "wang-wei", f"""\
+        ---
+        name: 王偉
+        ---
+
+        ## Follow-ups
+        - [ ] {soon.isoformat()} 寄資料
+        - [ ] {later.isoformat()} 回電
+    """)
+    result = run(["done", "wang", f"{later.month}/{later.day}"], vault=vault)
+    assert result.exit_code == 0, result.output
+    assert run(["done", "wang", "明天"], vault=vault).exit_code == 0
+    assert path.read_text(encoding="utf-8").count("- [x]") == 2

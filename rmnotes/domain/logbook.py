@@ -340,16 +340,33 @@ def _same_text(fold: Fold | None) -> Callable[[str, FollowUp], bool]:
 
 def match_followups(followups: Sequence[FollowUp], query: str | None, fold: Fold | None = None) -> list[FollowUp]:
     """The follow-ups ``query`` names: a number (up to three digits) as ``rmn show``
-    numbers them, and nothing else (``6`` is never the ``6`` of a date); else the open ones
-    whose date or text contains it (case-insensitive); no query: every open one."""
+    numbers them, and nothing else (``6`` is never the ``6`` of a date); a date as people
+    type it (``12/20``, ``明天``), the open ones of that day; else the open ones whose date
+    or text contains it (case-insensitive); no query: every open one."""
     open_ = [f for f in followups if not f.done]
     q = (query or "").strip()
     if not q:
         return open_
     if _is_number(q):
         return [f for f in followups if f.number == int(q)]
+    days = _days_named(q)
+    on_day = [f for f in open_ if f.date in days]
+    if on_day:  # 12/20, 明天, 115/12/20: the follow-ups of that day, as --next wrote them
+        return on_day
     contains = _same_text(fold)
     return [f for f in open_ if contains(q, f)]
+
+
+def _days_named(query: str) -> set[date]:
+    """The days ``query`` names when it is a date as people type it (a month and day alone:
+    this year's or the coming one); none when it is not a date."""
+    from rmnotes.parse.dates import DateInputError, read_date
+
+    today = date.today()
+    try:
+        return {read_date(query, today=today), read_date(query, today=today, ahead=True)}
+    except DateInputError:
+        return set()
 
 
 def _is_number(query: str) -> bool:
