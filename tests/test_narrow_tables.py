@@ -327,3 +327,14 @@ def test_due_takes_no_more_lines_on_a_wider_screen(tmp_path, monkeypatch, langua
     book = copy_sample(tmp_path / "book", language)
     heights = [len(at(monkeypatch, columns, ["due", "--as-of", "2026-11-28"], book)) for columns in (80, 100, 120)]
     assert heights == sorted(heights, reverse=True), heights
+
+
+def test_review_at_80_columns_keeps_a_loans_type_and_a_single_premiums_payment(tmp_path, monkeypatch):
+    """At 80 columns the weight goes before the type (曾國強's factory loan reads as a loan)
+    and the insurer before the payment (陳美玲's annuity reads 躉繳, not as a yearly premium)."""
+    book = copy_sample(tmp_path / "book", "zh_TW")
+    zeng = at(monkeypatch, 80, ["review", "曾國強", "--as-of", AS_OF], book)
+    assert any("廠房貸款" in line and "貸款 " in line.replace("廠房貸款", "", 1) for line in zeng), zeng
+    chen = at(monkeypatch, 80, ["review", "陳美玲", "--as-of", AS_OF], book)
+    assert any("美元利率變動型年金" in line and "躉繳" in line for line in chen), chen
+    assert all(cell_len(line) <= 80 for line in zeng + chen)

@@ -289,9 +289,10 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     else:
         head.append(" · " + _("first review (no review recorded before)"), style="dim")
 
-    columns = (Column(pgettext("holding", "name"), fold_last=True), Column(_("type"), drop=4), Column(_("institution"), drop=5, short=_("inst.")),
+    # dropped highest rank first; the type stays longer than the weight (a loan must read as one)
+    columns = (Column(pgettext("holding", "name"), fold_last=True), Column(_("type"), drop=3), Column(_("institution"), drop=5, short=_("inst.")),
                Column(_("held"), drop=6), Column(_("risk"), "right", drop=2), Column(_("value"), "right"),
-               Column(""), Column(cur, "right"), Column(_("weight"), "right", drop=3, short=_("wt")),
+               Column(""), Column(cur, "right"), Column(_("weight"), "right", drop=4, short=_("wt")),
                Column(_("change"), "right", drop=1), Column("%", "right", drop=7))
     rows: list[tuple] = []
     for r in ordered_rows(sheet):
@@ -352,9 +353,10 @@ def review_console(sheet: ReviewSheet, width: int = 160, style: str = "iso"):
     if notes:
         parts += [Text(""), *notes]
 
-    pol_columns = (Column(_("policy"), fold_last=True), Column(_("insurer"), drop=2), Column(_("kind"), drop=3),
-                   Column(_("insured"), drop=1), Column(_("sum assured"), "right", short=_("sum")),
-                   Column(_("premium"), "right"), Column(pgettext("premium", "paid"), drop=4), Column(_("CI"), drop=5))
+    # the payment (躉繳, 月繳) and the kind stay longest: a single premium must not read as a yearly one
+    pol_columns = (Column(_("policy"), fold_last=True), Column(_("insurer"), drop=4), Column(_("kind"), drop=2),
+                   Column(_("insured"), drop=3), Column(_("sum assured"), "right", short=_("sum")),
+                   Column(_("premium"), "right"), Column(pgettext("premium", "paid"), drop=1), Column(_("CI"), drop=5))
     pol_rows = []
     for p in sheet.protection.policies:
         premium = f"{shown_amount(p.premium)} {p.currency}" if p.premium is not None else ""
