@@ -168,3 +168,11 @@ def test_a_contact_before_the_client_was_born_is_refused(vault):
     assert ("1941-11-26 is before 林志明 was born (1975-06-12); a year of one to three digits is read as a ROC "
             "(民國) year, so 30/11/26 is 1941-11-26; write the date as YYYY-MM-DD") in result.stderr
     assert git(vault, "status", "--porcelain") == "" and "1941" not in path.read_text(encoding="utf-8")
+
+
+def test_the_next_errors_example_is_a_day_ahead_that_next_would_take(vault, wang):
+    """The example the --next error gives is a week after the entry's day, not a fixed date
+    that has since gone by (which --next would refuse as already overdue)."""
+    result = run(["log", "wang", "T", "x", "--next", "soon 寄資料"], vault=vault)
+    assert result.exit_code == 1
+    assert f'--next "{(TODAY + timedelta(days=7)).isoformat()} 寄送保險提案"' in result.stderr

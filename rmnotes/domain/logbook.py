@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rmnotes.config import Config
@@ -187,8 +187,8 @@ def parse_next(text: str, today: date) -> NextStep:
     from rmnotes.parse.dates import DateInputError, read_date
 
     _utf8(text, N_("--next"))
-    example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "2026-12-01 寄送保險提案" or --next "{day} 寄資料"').format(
-        day=month_day_example(region()))
+    example = _('write --next "YYYY-MM-DD TEXT", e.g. --next "{date} 寄送保險提案" or --next "{day} 寄資料"').format(
+        date=(today + timedelta(days=7)).isoformat(), day=month_day_example(region()))  # a day ahead: one --next takes
     m = _NEXT.match(text.strip())
     if not m:
         raise EntryError(_('--next: "{text}" is not a date; {example}').format(text=text, example=example))
