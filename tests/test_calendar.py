@@ -80,10 +80,14 @@ def test_ranges():
     today = date(2026, 11, 28)
     assert date_range(today) == (date(2026, 11, 1), date(2026, 11, 30))
     assert date_range(today, month="2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    for written in ("2026/11", "2026.11", "２０２６／１１", "2026年11月", "115/11", "民國115年11月"):
+        assert date_range(today, month=written) == (date(2026, 11, 1), date(2026, 11, 30)), written
     assert date_range(today, since=date(2026, 11, 15)) == (date(2026, 11, 15), date(2026, 11, 30))
     assert date_range(today, until=date(2026, 12, 10)) == (date(2026, 12, 1), date(2026, 12, 10))
     for kwargs, message in [({"month": "2026-13"}, "is not a month"),
                             ({"month": "nov"}, "is not a month"),
+                            ({"month": "12/11"}, "is not a month"),  # no ROC year 12 (1923) for a calendar
+                            ({"month": "2026-11-05"}, "is not a month"),
                             ({"month": "2026-11", "since": today}, "either --month or --from/--to"),
                             ({"since": date(2026, 11, 2), "until": date(2026, 11, 1)}, "is before"),
                             ({"since": date(2025, 1, 1), "until": date(2026, 11, 1)}, "pick a shorter range")]:

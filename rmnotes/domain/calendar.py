@@ -72,13 +72,33 @@ class ContactGrid:
 
 
 def month_range(month: str) -> tuple[date, date]:
-    """``"2026-11"`` -> (2026-11-01, 2026-11-30)."""
+    """``"2026-11"`` -> (2026-11-01, 2026-11-30); also ``2026/11``, ``2026.11``,
+    ``2026年11月`` and, where 民國 years are written (:mod:`rmnotes.parse.dates`), ``115/11``
+    and ``民國115年11月``: a date's year and month, read as dates are."""
+    first = _first_day(month)
+    if first is None:
+        raise RangeError(_("--month {month} is not a month; write YYYY-MM, e.g. 2026-11").format(month=repr(month)))
+    return first, first.replace(day=_calendar.monthrange(first.year, first.month)[1])
+
+
+def _first_day(month: str) -> date | None:
+    """The first day of the month ``month`` names, or None."""
+    import re
+
+    from rmnotes.parse.dates import DateInputError, normalise, read_date
+
+    text = normalise(month)
+    numbers = re.fullmatch(r"\d{3,4}([-/.])\d{1,2}", text)  # a year of three or four digits first
+    if numbers:
+        text = f"{text}{numbers.group(1)}1"
+    elif re.fullmatch(r"(?:民國|民国|西元|公元)?\d{1,4}年\d{1,2}月", text):
+        text = f"{text}1日"
+    else:
+        return None
     try:
-        year, mon = (int(x) for x in month.strip().split("-"))
-        first = date(year, mon, 1)
-    except ValueError:
-        raise RangeError(_("--month {month} is not a month; write YYYY-MM, e.g. 2026-11").format(month=repr(month))) from None
-    return first, first.replace(day=_calendar.monthrange(year, mon)[1])
+        return read_date(text)  # a four-digit year first reads alike everywhere
+    except DateInputError:
+        return None
 
 
 def date_range(today: date, month: str | None = None, since: date | None = None,
