@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from rich.text import Span, Text
 
 from rmnotes.domain.money import money_text
-from rmnotes.i18n import N_, _, language, ngettext, pgettext, tr
+from rmnotes.i18n import N_, _, ngettext, pgettext, tr
 from rmnotes.words import period_word, word
 from rmnotes.render import redact
 from rmnotes.render.fit import FOLD_MIN, fold_pieces, joined, line_segments
@@ -199,7 +199,7 @@ def coverage_xlsx(report: CoverageReport, title: str | None = None) -> bytes:
         cell.font = Font(bold=True)
     gap_fill = PatternFill("solid", fgColor="FDE2E1")
     # the codes in the reader's words (English: the codes themselves, as --json has them)
-    separator = ", " if language() == "en" else "、"
+    separator = _(", ")
     for r in report.rows:
         sums = [(_xl(r.sums[k]) if r.sums is not None else None) for k in KINDS]
         ws.append([r.client, r.name, r.tier, tr(word(r.status)), tr(word(r.marital_status)) or None, r.children,
