@@ -232,7 +232,9 @@ def test_folding_breaks_where_the_text_allows():
     assert fold_text("#1 寄定期壽險加保試算（保額補到房貸餘額）", 20) == ["#1 寄定期壽險加保試", "算（保額補到房貸餘",
                                                                    "額）"]
     assert fold_text("風險屬性評估於 2025-06-17，效期 1年", 20) == ["風險屬性評估於", "2025-06-17，效期 1年"]
-    assert fold_text("business-owner golf", 12) == ["business-", "owner golf"]
+    # a tag split after its hyphen keeps its rest on a line of its own (never "owner golf")
+    assert fold_text("business-owner golf", 12) == ["business-", "owner", "golf"]
+    assert fold_text("business-owner golf hard-to-reach", 11) == ["business-", "owner", "golf", "hard-to-", "reach"]
     # a hyphen only where the line has no space to break at: a tag is split only when it is
     # longer than a line (was "vip has-" / "kids likes-" / "usd", two tags in halves)
     assert fold_text("vip has-kids likes-usd", 11) == ["vip", "has-kids", "likes-usd"]

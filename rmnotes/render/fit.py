@@ -113,19 +113,28 @@ def fold_pieces(pieces: list[tuple[str, str | None]], room: int, first: int | No
     widths = [1 if ch.isascii() else cell_len(ch) for ch, _ in chars]
     lines: list[list[tuple[str, str | None]]] = []
     start, count = 0, len(chars)
+    split = False  # the line before ended inside a word (after a hyphen, or anywhere)
     while start < count:
         used, end = 0, start
         fits = room if lines or first is None else first
         while end < count and used + widths[end] <= fits:
             used += widths[end]
             end += 1
-        if end < count:
+        rest = None  # the rest of a split word ends its line: business- | owner | golf
+        if split:
+            rest = next((k for k in range(start, end) if chars[k][0] == " "), None)
+        if rest is not None and rest > start:
+            end, split = rest, False
+        elif end < count:
             # after a space or beside a Chinese character if the line has such a place, else
             # after a hyphen: a tag or word is split only when it is longer than a line
-            end = (next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, False)), None)
-                   or next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)), end))
+            at = next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, False)), None)
+            split = at is None
+            end = at or next((k for k in range(end, start, -1) if _breaks(chars, widths, start, k, hyphens)), end)
             if end == count - 1 and end - 1 > start and _breaks(chars, widths, start, end - 1, hyphens):
                 end -= 1  # not one character alone on the last line (來 / 電)
+        else:
+            split = False
         end = max(end, start + 1)
         stop = end
         while stop > start and chars[stop - 1][0] == " ":
