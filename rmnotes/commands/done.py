@@ -11,9 +11,10 @@ from rmnotes.options import client_argument, pass_app
 
 @click.command(name="done", help=_("""Tick one of CLIENT's follow-ups ('- [ ]' becomes '- [x]') and commit.
 
-N is the follow-up's number as 'rmn show' lists it; TEXT is any part of its date or
-text. With neither, the one open follow-up is ticked. When several match, nothing is
-changed and they are listed with their numbers."""))
+N is the follow-up's number as 'rmn show' lists it; TEXT is its day as --next takes
+it ('12/20', '明天'), else any part of its date or text. With neither, the one open
+follow-up is ticked. When several match, nothing is changed and they are listed with
+their numbers."""))
 @client_argument()
 @click.argument("what", metavar="[TEXT|N]", nargs=-1)
 @pass_app
